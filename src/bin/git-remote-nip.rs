@@ -1,0 +1,46 @@
+//! `git-remote-nip`: the helper git runs for `nip::` URLs.
+//!
+//! git calls it as `git-remote-nip <remote> <address>` and talks to it on
+//! stdin/stdout (gitremote-helpers(7)). Installed under another name
+//! (`git-remote-nipdev`), it answers that scheme instead.
+
+use nip::address::Address;
+use nip::helper::{Helper, Options};
+use std::io::Write;
+
+fn main() {
+    env_logger::Builder::from_env(env_logger::Env::new().filter_or("NIP_LOG", "warn")).init();
+    if let Err(e) = run() {
+        let _ = std::io::stdout().flush();
+        eprintln!("nip: error: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<(), nip::Error> {
+    let args: Vec<String> = std::env::args().collect();
+    let scheme = args
+        .first()
+        .and_then(|a| std::path::Path::new(a).file_name())
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_prefix("git-remote-"))
+        .unwrap_or("nip")
+        .to_string();
+    let (remote_name, url) = match args.len() {
+        2 => (args[1].clone(), args[1].clone()),
+        3 => (args[1].clone(), args[2].clone()),
+        _ => {
+            return Err(nip::Error::Other(format!(
+                "usage: git-remote-{scheme} <remote> <address>; git runs this for {scheme}:: URLs"
+            )))
+        }
+    };
+    let address = Address::parse(url.strip_prefix(&format!("{scheme}::")).unwrap_or(&url))?;
+    let store = nip::store::open_default()?;
+    let mut helper = Helper { remote_name, address, scheme, store: store.as_ref(), options: Options::default() };
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    helper.run(&mut input, &mut out)
+}

@@ -1,0 +1,98 @@
+//! Blocks and their content identifiers.
+//!
+//! A [`Block`] is a CID and the bytes it names. nip writes three codecs:
+//! `raw` (0x55) for file chunks, `dag-pb` (0x70) for the UnixFS nodes above
+//! them, and `dag-cbor` (0x71) for its own NIPObject, NIPIndex and shard
+//! blocks. Every CID nip writes is CIDv1 with a sha2-256 multihash, the
+//! defaults of `ipfs add --cid-version=1` and `ipfs dag put`.
+//!
+//! [`verify`] is the single place where a block that came from a store is
+//! checked against its CID; every read path goes through it.
+
+use cid::Cid;
+use multihash::Multihash;
+use sha2::{Digest, Sha256};
+
+/// Multicodec of a raw block.
+pub const RAW: u64 = 0x55;
+/// Multicodec of a dag-pb (UnixFS) block.
+pub const DAG_PB: u64 = 0x70;
+/// Multicodec of a DAG-CBOR block.
+pub const DAG_CBOR: u64 = 0x71;
+/// Multihash code of sha2-256.
+pub const SHA2_256: u64 = 0x12;
+
+/// Largest block nip ever writes; the IPFS network refuses bigger ones.
+pub const MAX_BLOCK: usize = 1 << 20;
+
+/// A content-addressed block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Block {
+    pub cid: Cid,
+    pub data: Vec<u8>,
+}
+
+impl Block {
+    /// Makes the block of `data` under `codec`, hashing it with sha2-256.
+    pub fn new(codec: u64, data: Vec<u8>) -> Block {
+        Block { cid: cid_of(codec, &data), data }
+    }
+}
+
+/// The CIDv1 of `data` under `codec` with a sha2-256 multihash.
+pub fn cid_of(codec: u64, data: &[u8]) -> Cid {
+    let digest = Sha256::digest(data);
+    // A 32-byte digest always fits the 64-byte multihash.
+    let mh = Multihash::<64>::wrap(SHA2_256, &digest).expect("32-byte digest fits a 64-byte multihash");
+    Cid::new_v1(codec, mh)
+}
+
+/// Why a block does not match its CID.
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error("block {cid} is corrupt: its content hashes to {actual}")]
+    Mismatch { cid: Cid, actual: String },
+    #[error("block {cid} uses hash function 0x{code:x}; nip reads only sha2-256 (0x12)")]
+    UnsupportedHash { cid: Cid, code: u64 },
+}
+
+/// Checks that `data` is what `cid` names.
+pub fn verify(cid: &Cid, data: &[u8]) -> Result<(), VerifyError> {
+    let mh = cid.hash();
+    if mh.code() != SHA2_256 {
+        return Err(VerifyError::UnsupportedHash { cid: *cid, code: mh.code() });
+    }
+    let digest = Sha256::digest(data);
+    if mh.digest() != digest.as_slice() {
+        let actual = cid_of(cid.codec(), data);
+        return Err(VerifyError::Mismatch { cid: *cid, actual: actual.to_string() });
+    }
+    Ok(())
+}
+
+/// A CID as nip prints it: CIDv1 in base32 (CIDv0 input is shown as given).
+pub fn display(cid: &Cid) -> String {
+    cid.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_cid_matches_kubo() {
+        // `printf 'hello\n' | ipfs add -n --cid-version=1 --raw-leaves`
+        assert_eq!(
+            cid_of(RAW, b"hello\n").to_string(),
+            "bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am"
+        );
+    }
+
+    #[test]
+    fn verify_detects_corruption() {
+        let b = Block::new(RAW, b"abc".to_vec());
+        assert!(verify(&b.cid, b"abc").is_ok());
+        let err = verify(&b.cid, b"abd").unwrap_err();
+        assert!(err.to_string().contains(&b.cid.to_string()));
+    }
+}

@@ -1,0 +1,468 @@
+//! The nip format: NIPObject, NIPIndex and the object map, in DAG-CBOR.
+//!
+//! Every block nip writes of its own is a DAG-CBOR array whose first three
+//! items are the magic `"NIPNIP"`, the format version (an unsigned integer)
+//! and the block's kind; the fourth is the body. A decoder checks magic and
+//! version before it reads anything else, so a future format fails with a
+//! clear error instead of a strange one. `docs/FORMAT.md` is the reference
+//! for other implementations; this file is the code that it describes.
+//!
+//! | kind           | body |
+//! |----------------|------|
+//! | `index`        | map: `head`, `prev`, `refs`, `counts`, `objects` |
+//! | `object`       | map: `oid`, `data`, `size`, `type`, and per type `tree`+`parents`, `entries` or `target` |
+//! | `objects-leaf` | array of `[oid, link]`, sorted by oid |
+//! | `objects-node` | array of 256 `link` or `null`, by the oid's next byte |
+//!
+//! Map keys are declared in DAG-CBOR's canonical order (shorter first, then
+//! bytewise) so the encoding is the canonical one and equal content gives
+//! equal CIDs everywhere. Git hashes are 20-byte CBOR byte strings; links
+//! are CBOR tag 42 CIDs, so the whole repository is one IPLD DAG.
+
+use crate::block::{Block, DAG_CBOR};
+use cid::Cid;
+use serde::de::IgnoredAny;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The magic every nip block starts with.
+pub const MAGIC: &str = "NIPNIP";
+/// The version this build writes.
+pub const VERSION: u64 = 1;
+/// The versions this build reads.
+pub const READS: &[u64] = &[1];
+
+/// Block kinds.
+pub const KIND_INDEX: &str = "index";
+pub const KIND_OBJECT: &str = "object";
+pub const KIND_LEAF: &str = "objects-leaf";
+pub const KIND_NODE: &str = "objects-node";
+
+/// What can be wrong with a block that should be a nip block.
+#[derive(Debug, thiserror::Error)]
+pub enum FormatError {
+    #[error("block {cid} is not a nip block ({why}); is this the address of a nip repository?")]
+    NotNip { cid: Cid, why: String },
+    #[error("block {cid} uses nip format version {version}; this build reads version{s} {reads}: upgrade nip",
+        s = if READS.len() > 1 { "s" } else { "" },
+        reads = READS.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", "))]
+    Version { cid: Cid, version: u64 },
+    #[error("block {cid} is a nip {found} block where a nip {expected} block was expected")]
+    Kind { cid: Cid, expected: &'static str, found: String },
+    #[error("block {cid} is a damaged nip {kind} block: {why}")]
+    Malformed { cid: Cid, kind: &'static str, why: String },
+    #[error("cannot encode a nip block: {0}")]
+    Encode(String),
+}
+
+/// A git object id as it appears in the format: 20 bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Hash(pub [u8; 20]);
+
+impl Hash {
+    pub fn oid(self) -> git2::Oid {
+        // 20 bytes is always a valid SHA-1 oid.
+        git2::Oid::from_bytes(&self.0).unwrap_or(git2::Oid::ZERO_SHA1)
+    }
+}
+
+impl From<git2::Oid> for Hash {
+    fn from(oid: git2::Oid) -> Hash {
+        let mut h = [0u8; 20];
+        h.copy_from_slice(&oid.as_bytes()[..20]);
+        Hash(h)
+    }
+}
+
+impl std::fmt::Display for Hash {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+    }
+}
+
+impl Serialize for Hash {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Hash {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Hash, D::Error> {
+        let b = serde_bytes::ByteBuf::deserialize(d)?;
+        let arr: [u8; 20] = b
+            .as_slice()
+            .try_into()
+            .map_err(|_| serde::de::Error::custom(format!("a git hash of {} bytes (expected 20)", b.len())))?;
+        Ok(Hash(arr))
+    }
+}
+
+#[derive(Serialize)]
+struct Out<'a, T>(&'static str, u64, &'static str, &'a T);
+
+#[derive(Deserialize)]
+#[allow(dead_code)] // magic and version are checked by `check_header`
+struct In<T>(String, u64, String, T);
+
+/// Encodes a body as a nip block of `kind`.
+pub fn encode<T: Serialize>(kind: &'static str, body: &T) -> Result<Block, FormatError> {
+    let bytes = serde_ipld_dagcbor::to_vec(&Out(MAGIC, VERSION, kind, body)).map_err(|e| FormatError::Encode(e.to_string()))?;
+    Ok(Block::new(DAG_CBOR, bytes))
+}
+
+/// Checks the header of a block: magic, then version, then kind.
+pub fn check_header(cid: &Cid, bytes: &[u8], expected: &'static str) -> Result<(), FormatError> {
+    if cid.codec() != DAG_CBOR {
+        return Err(FormatError::NotNip { cid: *cid, why: format!("its codec is 0x{:x}, not dag-cbor", cid.codec()) });
+    }
+    // Magic and version first, on their own, so that nothing about the rest
+    // of a future format can make this check fail.
+    #[derive(Deserialize)]
+    struct Magic(String, u64, #[allow(dead_code)] IgnoredAny, #[allow(dead_code)] IgnoredAny);
+    let not_nip = |why: String| FormatError::NotNip { cid: *cid, why };
+    match serde_ipld_dagcbor::from_slice::<Magic>(bytes) {
+        Ok(Magic(m, v, ..)) => {
+            if m != MAGIC {
+                return Err(not_nip(format!("magic {m:?} instead of {MAGIC:?}")));
+            }
+            if !READS.contains(&v) {
+                return Err(FormatError::Version { cid: *cid, version: v });
+            }
+        }
+        Err(e) if bytes.starts_with(b"\x84\x66NIPNIP") => {
+            return Err(FormatError::Malformed { cid: *cid, kind: expected, why: format!("truncated or invalid DAG-CBOR: {e}") })
+        }
+        Err(e) => return Err(not_nip(format!("invalid DAG-CBOR or no NIPNIP header: {e}"))),
+    }
+    let In(_, _, kind, IgnoredAny) = serde_ipld_dagcbor::from_slice::<In<IgnoredAny>>(bytes)
+        .map_err(|e| FormatError::Malformed { cid: *cid, kind: expected, why: e.to_string() })?;
+    if kind != expected {
+        return Err(FormatError::Kind { cid: *cid, expected, found: kind });
+    }
+    Ok(())
+}
+
+/// Decodes a block of `kind` after checking its header.
+pub fn decode<T: for<'de> Deserialize<'de>>(cid: &Cid, bytes: &[u8], kind: &'static str) -> Result<T, FormatError> {
+    check_header(cid, bytes, kind)?;
+    let In(_, _, _, body) = serde_ipld_dagcbor::from_slice::<In<T>>(bytes)
+        .map_err(|e| FormatError::Malformed { cid: *cid, kind, why: e.to_string() })?;
+    Ok(body)
+}
+
+/// The type of a git object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ObjectType {
+    Commit,
+    Tree,
+    Blob,
+    Tag,
+}
+
+impl ObjectType {
+    pub fn name(self) -> &'static str {
+        match self {
+            ObjectType::Commit => "commit",
+            ObjectType::Tree => "tree",
+            ObjectType::Blob => "blob",
+            ObjectType::Tag => "tag",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<ObjectType> {
+        Some(match s {
+            "commit" => ObjectType::Commit,
+            "tree" => ObjectType::Tree,
+            "blob" => ObjectType::Blob,
+            "tag" => ObjectType::Tag,
+            _ => return None,
+        })
+    }
+
+    pub fn from_git(t: git2::ObjectType) -> Option<ObjectType> {
+        Some(match t {
+            git2::ObjectType::Commit => ObjectType::Commit,
+            git2::ObjectType::Tree => ObjectType::Tree,
+            git2::ObjectType::Blob => ObjectType::Blob,
+            git2::ObjectType::Tag => ObjectType::Tag,
+            _ => return None,
+        })
+    }
+
+    /// The type number in a git pack.
+    pub fn pack_code(self) -> u8 {
+        match self {
+            ObjectType::Commit => 1,
+            ObjectType::Tree => 2,
+            ObjectType::Blob => 3,
+            ObjectType::Tag => 4,
+        }
+    }
+}
+
+/// The mode git gives a submodule entry (a gitlink).
+pub const MODE_GITLINK: u32 = 0o160000;
+/// The mode of a subtree entry.
+pub const MODE_TREE: u32 = 0o040000;
+
+/// What a git object points to, by git hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Links {
+    Commit { tree: Hash, parents: Vec<Hash> },
+    /// Every entry in tree order: `(mode, oid)`; gitlinks included.
+    Tree { entries: Vec<(u32, Hash)> },
+    Blob,
+    Tag { target: Hash },
+}
+
+/// A NIPObject: one git object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NipObject {
+    pub oid: Hash,
+    /// Size of the object's content (without git's header).
+    pub size: u64,
+    /// Root of the content laid out as a UnixFS file.
+    pub data: Cid,
+    pub links: Links,
+}
+
+#[derive(Serialize, Deserialize)]
+struct ObjectWire {
+    oid: Hash,
+    data: Cid,
+    size: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tree: Option<Hash>,
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    target: Option<Hash>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    entries: Option<Vec<(u32, Hash)>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    parents: Option<Vec<Hash>>,
+}
+
+impl NipObject {
+    pub fn kind(&self) -> ObjectType {
+        match self.links {
+            Links::Commit { .. } => ObjectType::Commit,
+            Links::Tree { .. } => ObjectType::Tree,
+            Links::Blob => ObjectType::Blob,
+            Links::Tag { .. } => ObjectType::Tag,
+        }
+    }
+
+    /// The git hashes this object needs, in the order a fetch follows them;
+    /// gitlinks are left out (a submodule's commit lives elsewhere).
+    pub fn children(&self) -> Vec<Hash> {
+        match &self.links {
+            Links::Commit { tree, parents } => std::iter::once(*tree).chain(parents.iter().copied()).collect(),
+            Links::Tree { entries } => entries.iter().filter(|(m, _)| *m != MODE_GITLINK).map(|(_, h)| *h).collect(),
+            Links::Blob => Vec::new(),
+            Links::Tag { target } => vec![*target],
+        }
+    }
+
+    pub fn to_block(&self) -> Result<Block, FormatError> {
+        let mut w = ObjectWire {
+            oid: self.oid,
+            data: self.data,
+            size: self.size,
+            tree: None,
+            kind: self.kind().name().to_string(),
+            target: None,
+            entries: None,
+            parents: None,
+        };
+        match &self.links {
+            Links::Commit { tree, parents } => {
+                w.tree = Some(*tree);
+                w.parents = Some(parents.clone());
+            }
+            Links::Tree { entries } => w.entries = Some(entries.clone()),
+            Links::Blob => {}
+            Links::Tag { target } => w.target = Some(*target),
+        }
+        encode(KIND_OBJECT, &w)
+    }
+
+    pub fn from_block(cid: &Cid, bytes: &[u8]) -> Result<NipObject, FormatError> {
+        let w: ObjectWire = decode(cid, bytes, KIND_OBJECT)?;
+        let bad = |why: &str| FormatError::Malformed { cid: *cid, kind: KIND_OBJECT, why: why.to_string() };
+        let kind = ObjectType::from_name(&w.kind).ok_or_else(|| bad(&format!("unknown object type {:?}", w.kind)))?;
+        let links = match kind {
+            ObjectType::Commit => Links::Commit {
+                tree: w.tree.ok_or_else(|| bad("commit without a tree"))?,
+                parents: w.parents.ok_or_else(|| bad("commit without a parents list"))?,
+            },
+            ObjectType::Tree => Links::Tree { entries: w.entries.ok_or_else(|| bad("tree without entries"))? },
+            ObjectType::Blob => Links::Blob,
+            ObjectType::Tag => Links::Tag { target: w.target.ok_or_else(|| bad("tag without a target"))? },
+        };
+        Ok(NipObject { oid: w.oid, size: w.size, data: w.data, links })
+    }
+}
+
+/// Object counts by type, kept in the index.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub tag: u64,
+    pub blob: u64,
+    pub tree: u64,
+    pub commit: u64,
+}
+
+impl Counts {
+    pub fn add(&mut self, t: ObjectType) {
+        match t {
+            ObjectType::Commit => self.commit += 1,
+            ObjectType::Tree => self.tree += 1,
+            ObjectType::Blob => self.blob += 1,
+            ObjectType::Tag => self.tag += 1,
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        self.tag + self.blob + self.tree + self.commit
+    }
+}
+
+/// A NIPIndex: the refs of a repository and the map of its objects. Its CID
+/// is the repository's address.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NipIndex {
+    /// The ref HEAD points to (`refs/heads/main`), if any.
+    pub head: Option<String>,
+    /// The index this one replaced.
+    pub prev: Option<Cid>,
+    /// Every ref and its object, sorted by name.
+    pub refs: Vec<(String, Hash)>,
+    /// How many objects of each type `objects` holds.
+    pub counts: Counts,
+    /// Root of the object map (git hash to NIPObject).
+    pub objects: Cid,
+}
+
+impl NipIndex {
+    pub fn to_block(&self) -> Result<Block, FormatError> {
+        encode(KIND_INDEX, self)
+    }
+
+    pub fn from_block(cid: &Cid, bytes: &[u8]) -> Result<NipIndex, FormatError> {
+        let index: NipIndex = decode(cid, bytes, KIND_INDEX)?;
+        if index.refs.windows(2).any(|w| w[0].0 >= w[1].0) {
+            return Err(FormatError::Malformed { cid: *cid, kind: KIND_INDEX, why: "refs are not sorted and unique".into() });
+        }
+        Ok(index)
+    }
+
+    pub fn get_ref(&self, name: &str) -> Option<Hash> {
+        self.refs.binary_search_by(|(n, _)| n.as_str().cmp(name)).ok().map(|i| self.refs[i].1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::block::{cid_of, RAW};
+
+    fn h(b: u8) -> Hash {
+        Hash([b; 20])
+    }
+
+    fn objects() -> Vec<NipObject> {
+        let data = cid_of(RAW, b"x");
+        vec![
+            NipObject { oid: h(1), size: 1, data, links: Links::Commit { tree: h(2), parents: vec![h(3), h(4)] } },
+            NipObject { oid: h(1), size: 1, data, links: Links::Commit { tree: h(2), parents: vec![] } },
+            NipObject {
+                oid: h(2),
+                size: 1,
+                data,
+                links: Links::Tree { entries: vec![(0o100644, h(5)), (MODE_TREE, h(6)), (MODE_GITLINK, h(7))] },
+            },
+            NipObject { oid: h(5), size: 1, data, links: Links::Blob },
+            NipObject { oid: h(8), size: 1, data, links: Links::Tag { target: h(1) } },
+        ]
+    }
+
+    #[test]
+    fn every_object_kind_round_trips() {
+        for o in objects() {
+            let b = o.to_block().unwrap();
+            let back = NipObject::from_block(&b.cid, &b.data).unwrap();
+            assert_eq!(back, o);
+            // Re-encoding gives the same bytes: the encoding is canonical.
+            assert_eq!(back.to_block().unwrap(), b);
+        }
+    }
+
+    #[test]
+    fn gitlinks_are_not_followed() {
+        let tree = &objects()[2];
+        assert_eq!(tree.children(), vec![h(5), h(6)]);
+    }
+
+    #[test]
+    fn block_starts_with_magic_and_version() {
+        let b = objects()[3].to_block().unwrap();
+        // array(4), text(6) "NIPNIP", unsigned 1
+        assert_eq!(&b.data[..9], b"\x84\x66NIPNIP\x01");
+        // Links are CBOR tag 42.
+        assert!(b.data.windows(2).any(|w| w == [0xd8, 0x2a]));
+    }
+
+    #[test]
+    fn canonical_key_order() {
+        let b = objects()[0].to_block().unwrap();
+        let pos = |k: &str| b.data.windows(k.len()).position(|w| w == k.as_bytes()).unwrap();
+        assert!(pos("oid") < pos("data") && pos("data") < pos("size") && pos("size") < pos("tree"));
+        assert!(pos("tree") < pos("type") && pos("type") < pos("parents"));
+    }
+
+    #[test]
+    fn unknown_version_is_named() {
+        let mut b = objects()[3].to_block().unwrap();
+        b.data[8] = 0x18; // unsigned, one byte follows
+        b.data.insert(9, 99);
+        let cid = cid_of(DAG_CBOR, &b.data);
+        let err = NipObject::from_block(&cid, &b.data).unwrap_err();
+        assert!(matches!(err, FormatError::Version { version: 99, .. }), "{err}");
+        assert!(err.to_string().contains("version 99") && err.to_string().contains("reads version 1"));
+    }
+
+    #[test]
+    fn wrong_kind_and_foreign_blocks_are_refused() {
+        let b = objects()[3].to_block().unwrap();
+        assert!(matches!(NipIndex::from_block(&b.cid, &b.data), Err(FormatError::Kind { .. })));
+        let foreign = crate::block::Block::new(DAG_CBOR, serde_ipld_dagcbor::to_vec(&("hello", 1)).unwrap());
+        assert!(matches!(NipObject::from_block(&foreign.cid, &foreign.data), Err(FormatError::NotNip { .. })));
+        let raw = cid_of(RAW, b"x");
+        assert!(matches!(NipObject::from_block(&raw, b"x"), Err(FormatError::NotNip { .. })));
+    }
+
+    #[test]
+    fn truncated_blocks_never_panic() {
+        for o in objects() {
+            let b = o.to_block().unwrap();
+            for cut in 0..b.data.len() {
+                assert!(NipObject::from_block(&b.cid, &b.data[..cut]).is_err());
+            }
+        }
+    }
+
+    #[test]
+    fn index_round_trip() {
+        let idx = NipIndex {
+            head: Some("refs/heads/main".into()),
+            prev: Some(cid_of(DAG_CBOR, b"prev")),
+            refs: vec![("refs/heads/main".into(), h(1)), ("refs/tags/v1".into(), h(8))],
+            counts: Counts { tag: 1, blob: 1, tree: 1, commit: 1 },
+            objects: cid_of(DAG_CBOR, b"objects"),
+        };
+        let b = idx.to_block().unwrap();
+        assert_eq!(NipIndex::from_block(&b.cid, &b.data).unwrap(), idx);
+        assert_eq!(idx.get_ref("refs/tags/v1"), Some(h(8)));
+        assert_eq!(idx.get_ref("refs/tags/v2"), None);
+    }
+}

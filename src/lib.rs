@@ -1,0 +1,72 @@
+//! nip: git repositories on IPFS, Nowhere In Particular.
+//!
+//! The library behind `git-remote-nip` and `nipctl`. Where to look:
+//!
+//! | module | what it is |
+//! |--------|------------|
+//! | [`address`] | `nip::` addresses: `new-ipfs`, `/ipfs/<cid>`, `ipfs://<cid>` |
+//! | [`block`] | blocks, CIDs and the one place blocks are verified |
+//! | [`format`] | the nip format: NIPObject, NIPIndex, magic and version |
+//! | [`objmap`] | the sharded map from git hash to NIPObject |
+//! | [`unixfs`] | object bytes laid out as Kubo lays out files |
+//! | [`store`] | the block store trait and the embedded store |
+//! | [`remote`] | a repository at an address, its index loaded |
+//! | [`push`] | what a `git push` does: walk, encode, write a new index |
+//! | [`fetch`] | what a `git fetch` does: walk, verify, write one pack |
+//! | [`pack`] | a git pack stream written into the repository |
+//! | [`helper`] | the gitremote-helpers(7) protocol on stdin/stdout |
+//! | [`progress`] | git-style progress lines on stderr |
+
+pub mod address;
+pub mod block;
+pub mod fetch;
+pub mod format;
+pub mod helper;
+pub mod objmap;
+pub mod pack;
+pub mod progress;
+pub mod push;
+pub mod remote;
+pub mod store;
+pub mod unixfs;
+
+/// Everything a nip operation can fail with. Each message says what failed
+/// and on which object or address.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Address(#[from] address::AddressError),
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error(transparent)]
+    Format(#[from] format::FormatError),
+    #[error(transparent)]
+    Map(#[from] objmap::MapError),
+    #[error(transparent)]
+    Unixfs(#[from] unixfs::UnixfsError),
+    #[error("git: {}", .0.message())]
+    Git(#[from] git2::Error),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("object {oid} is corrupt: its content hashes to {actual}; nothing was written")]
+    ObjectHash { oid: String, actual: String },
+    #[error("object {oid} is damaged: {why}; nothing was written")]
+    Object { oid: String, why: String },
+    #[error("object {oid} is not in the index; the repository is incomplete")]
+    MissingObject { oid: String },
+    #[error("{0}")]
+    Other(String),
+    #[error("{context}: {source}")]
+    Context {
+        context: String,
+        #[source]
+        source: Box<Error>,
+    },
+}
+
+impl Error {
+    /// Wraps the error with what was being done.
+    pub fn context(self, context: impl Into<String>) -> Error {
+        Error::Context { context: context.into(), source: Box::new(self) }
+    }
+}

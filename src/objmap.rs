@@ -1,0 +1,321 @@
+//! The object map of an index: git hash → NIPObject CID, sharded.
+//!
+//! The map is a trie on the bytes of the git hash. A shard holding at most
+//! [`LEAF_MAX`] entries is an `objects-leaf` block (its entries sorted by
+//! hash); a larger one is an `objects-node` block of 256 links, one per
+//! value of the next hash byte, `null` where no hash has that byte. The shape
+//! depends only on the set of hashes, so the same objects give the same
+//! CIDs on every machine. At 1,000,000 objects the root is a node over 256
+//! leaves of about 3,900 entries (about 250 KB each), far below the 1 MiB
+//! block limit; a push rewrites only the leaves its new objects fall in and
+//! the nodes above them.
+//!
+//! Reads are batched level by level: looking up many hashes costs one store
+//! request per trie level, not one per hash.
+
+use crate::block::Block;
+use crate::format::{self, FormatError, Hash, KIND_LEAF, KIND_NODE};
+use crate::store::{StoreError, Verified};
+use cid::Cid;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// Most entries in a leaf before it splits.
+pub const LEAF_MAX: usize = 4096;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MapError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Format(#[from] FormatError),
+    #[error("object map shard {cid} is damaged: {why}")]
+    Malformed { cid: Cid, why: &'static str },
+}
+
+/// One decoded shard.
+#[derive(Debug)]
+enum Shard {
+    Leaf(Vec<(Hash, Cid)>),
+    Node(Vec<Option<Cid>>),
+}
+
+fn leaf_block(entries: &[(Hash, Cid)]) -> Result<Block, FormatError> {
+    format::encode(KIND_LEAF, &entries)
+}
+
+fn node_block(children: &[Option<Cid>]) -> Result<Block, FormatError> {
+    format::encode(KIND_NODE, &children)
+}
+
+/// The block of an empty map.
+pub fn empty() -> Result<Block, FormatError> {
+    leaf_block(&[])
+}
+
+/// An object map read through a store, with its shards cached.
+pub struct ObjectMap<'a> {
+    blocks: &'a Verified<'a>,
+    root: Cid,
+    cache: RefCell<HashMap<Cid, Rc<Shard>>>,
+}
+
+impl<'a> ObjectMap<'a> {
+    pub fn new(blocks: &'a Verified<'a>, root: Cid) -> ObjectMap<'a> {
+        ObjectMap { blocks, root, cache: RefCell::new(HashMap::new()) }
+    }
+
+    pub fn root(&self) -> Cid {
+        self.root
+    }
+
+    /// Fetches, in one request, the shards not yet cached.
+    fn load_many(&self, cids: &[Cid]) -> Result<(), MapError> {
+        let mut want: Vec<Cid> = cids.iter().filter(|c| !self.cache.borrow().contains_key(c)).copied().collect();
+        want.sort();
+        want.dedup();
+        if want.is_empty() {
+            return Ok(());
+        }
+        let datas = self.blocks.get_many(&want)?;
+        for (cid, data) in want.into_iter().zip(datas) {
+            let shard = decode_shard(&cid, &data)?;
+            self.cache.borrow_mut().insert(cid, Rc::new(shard));
+        }
+        Ok(())
+    }
+
+    fn shard(&self, cid: &Cid) -> Result<Rc<Shard>, MapError> {
+        self.load_many(std::slice::from_ref(cid))?;
+        self.cache.borrow().get(cid).cloned().ok_or(MapError::Malformed { cid: *cid, why: "shard vanished from cache" })
+    }
+
+    /// Looks up many hashes with one store request per trie level.
+    pub fn lookup_many(&self, oids: &[Hash]) -> Result<Vec<Option<Cid>>, MapError> {
+        let mut out = vec![None; oids.len()];
+        let mut current: Vec<(usize, Cid)> = (0..oids.len()).map(|i| (i, self.root)).collect();
+        for depth in 0..20 {
+            if current.is_empty() {
+                break;
+            }
+            let cids: Vec<Cid> = current.iter().map(|(_, c)| *c).collect();
+            self.load_many(&cids)?;
+            let mut next = Vec::new();
+            for (i, cid) in current {
+                match &*self.shard(&cid)? {
+                    Shard::Leaf(entries) => {
+                        out[i] = entries.binary_search_by(|(h, _)| h.cmp(&oids[i])).ok().map(|j| entries[j].1);
+                    }
+                    Shard::Node(children) => {
+                        if let Some(child) = children[oids[i].0[depth] as usize] {
+                            next.push((i, child));
+                        }
+                    }
+                }
+            }
+            current = next;
+        }
+        Ok(out)
+    }
+
+    /// Adds entries, writing the changed shards through `put`; returns the
+    /// new root. Hashes already present keep their entry.
+    pub fn insert(
+        &self,
+        mut entries: Vec<(Hash, Cid)>,
+        put: &mut dyn FnMut(Block) -> Result<(), StoreError>,
+    ) -> Result<Cid, MapError> {
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        entries.dedup_by(|a, b| a.0 == b.0);
+        if entries.is_empty() {
+            return Ok(self.root);
+        }
+        self.insert_at(Some(self.root), entries, 0, put)
+    }
+
+    fn insert_at(
+        &self,
+        at: Option<Cid>,
+        new: Vec<(Hash, Cid)>,
+        depth: usize,
+        put: &mut dyn FnMut(Block) -> Result<(), StoreError>,
+    ) -> Result<Cid, MapError> {
+        let shard = match at {
+            None => return build(new, depth, put),
+            Some(cid) => self.shard(&cid)?,
+        };
+        match &*shard {
+            Shard::Leaf(old) => build(merge(old, new), depth, put),
+            Shard::Node(children) => {
+                let mut children = children.clone();
+                let groups = split(new, depth);
+                let wanted: Vec<Cid> = groups.iter().filter_map(|(b, _)| children[*b as usize]).collect();
+                self.load_many(&wanted)?;
+                for (byte, group) in groups {
+                    let child = self.insert_at(children[byte as usize], group, depth + 1, put)?;
+                    children[byte as usize] = Some(child);
+                }
+                let block = node_block(&children)?;
+                let cid = block.cid;
+                put(block)?;
+                Ok(cid)
+            }
+        }
+    }
+
+    /// Calls `f` with every entry, loading the shards level by level.
+    pub fn for_each(&self, f: &mut dyn FnMut(Hash, Cid)) -> Result<(), MapError> {
+        let mut level = vec![self.root];
+        for _ in 0..=20 {
+            if level.is_empty() {
+                return Ok(());
+            }
+            let mut next = Vec::new();
+            // Bounded batches keep memory flat on very large maps.
+            for chunk in level.chunks(64) {
+                self.load_many(chunk)?;
+                for cid in chunk {
+                    match &*self.shard(cid)? {
+                        Shard::Leaf(entries) => entries.iter().for_each(|(h, c)| f(*h, *c)),
+                        Shard::Node(children) => next.extend(children.iter().flatten()),
+                    }
+                    self.cache.borrow_mut().remove(cid);
+                }
+            }
+            level = next;
+        }
+        Ok(())
+    }
+}
+
+fn merge(old: &[(Hash, Cid)], new: Vec<(Hash, Cid)>) -> Vec<(Hash, Cid)> {
+    let mut out = Vec::with_capacity(old.len() + new.len());
+    let (mut i, mut j) = (0, 0);
+    while i < old.len() || j < new.len() {
+        if j == new.len() || (i < old.len() && old[i].0 <= new[j].0) {
+            if j < new.len() && old[i].0 == new[j].0 {
+                j += 1;
+            }
+            out.push(old[i]);
+            i += 1;
+        } else {
+            out.push(new[j]);
+            j += 1;
+        }
+    }
+    out
+}
+
+/// Groups sorted entries by their hash byte at `depth`.
+fn split(entries: Vec<(Hash, Cid)>, depth: usize) -> Vec<(u8, Vec<(Hash, Cid)>)> {
+    let mut groups: Vec<(u8, Vec<(Hash, Cid)>)> = Vec::new();
+    for e in entries {
+        let b = e.0 .0[depth.min(19)];
+        match groups.last_mut() {
+            Some((gb, g)) if *gb == b => g.push(e),
+            _ => groups.push((b, vec![e])),
+        }
+    }
+    groups
+}
+
+/// Builds the canonical shard for a sorted set at `depth`.
+fn build(entries: Vec<(Hash, Cid)>, depth: usize, put: &mut dyn FnMut(Block) -> Result<(), StoreError>) -> Result<Cid, MapError> {
+    let block = if entries.len() <= LEAF_MAX || depth >= 19 {
+        leaf_block(&entries)?
+    } else {
+        let mut children = vec![None; 256];
+        for (byte, group) in split(entries, depth) {
+            children[byte as usize] = Some(build(group, depth + 1, put)?);
+        }
+        node_block(&children)?
+    };
+    let cid = block.cid;
+    put(block)?;
+    Ok(cid)
+}
+
+fn decode_shard(cid: &Cid, data: &[u8]) -> Result<Shard, MapError> {
+    // The kind decides how to read the body.
+    match format::check_header(cid, data, KIND_LEAF) {
+        Ok(()) => {
+            let entries: Vec<(Hash, Cid)> = format::decode(cid, data, KIND_LEAF)?;
+            if entries.windows(2).any(|w| w[0].0 >= w[1].0) {
+                return Err(MapError::Malformed { cid: *cid, why: "leaf entries are not sorted" });
+            }
+            Ok(Shard::Leaf(entries))
+        }
+        Err(FormatError::Kind { .. }) => {
+            let children: Vec<Option<Cid>> = format::decode(cid, data, KIND_NODE)?;
+            if children.len() != 256 {
+                return Err(MapError::Malformed { cid: *cid, why: "node does not have 256 slots" });
+            }
+            Ok(Shard::Node(children))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::block::{cid_of, RAW};
+    use crate::store::local::LocalStore;
+    use crate::store::BlockStore;
+
+    fn h(i: u32) -> Hash {
+        // Spread like SHA-1: hash the counter.
+        use sha1::Digest;
+        Hash(sha1::Sha1::digest(i.to_be_bytes()).into())
+    }
+
+    fn put_into(store: &LocalStore) -> impl FnMut(Block) -> Result<(), StoreError> + '_ {
+        let mut w = store.writer().unwrap();
+        move |b| w.put(b)
+    }
+
+    #[test]
+    fn insert_lookup_and_shape_is_deterministic() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = LocalStore::open(dir.path()).unwrap();
+        let v = Verified::new(&store);
+        let e = empty().unwrap();
+        put_into(&store)(e.clone()).unwrap();
+        let n = LEAF_MAX as u32 * 3;
+        let entries: Vec<_> = (0..n).map(|i| (h(i), cid_of(RAW, &i.to_be_bytes()))).collect();
+
+        // All at once, or in two pushes: same root.
+        let once = ObjectMap::new(&v, e.cid).insert(entries.clone(), &mut put_into(&store)).unwrap();
+        let first = ObjectMap::new(&v, e.cid).insert(entries[..100].to_vec(), &mut put_into(&store)).unwrap();
+        let mut written = 0;
+        let mut w = store.writer().unwrap();
+        let second = ObjectMap::new(&v, first)
+            .insert(entries[100..].to_vec(), &mut |b| {
+                written += 1;
+                w.put(b)
+            })
+            .unwrap();
+        assert_eq!(once, second);
+
+        let map = ObjectMap::new(&v, once);
+        let mut probe: Vec<Hash> = entries.iter().map(|e| e.0).collect();
+        probe.push(h(n + 1));
+        let found = map.lookup_many(&probe).unwrap();
+        assert!(found[..n as usize].iter().zip(&entries).all(|(f, e)| *f == Some(e.1)));
+        assert_eq!(found[n as usize], None);
+
+        // Adding one object rewrites one leaf and the root node only.
+        let mut touched = 0;
+        ObjectMap::new(&v, once).insert(vec![(h(n + 1), cid_of(RAW, b"new"))], &mut |_| {
+            touched += 1;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(touched, 2);
+
+        let mut all = 0;
+        map.for_each(&mut |_, _| all += 1).unwrap();
+        assert_eq!(all, n);
+    }
+}

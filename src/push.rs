@@ -1,0 +1,357 @@
+//! What `git push` does: decide each ref, find what the remote lacks, store
+//! it, and write one new index for the whole push.
+//!
+//! 1. Each command is checked like a git server checks it: a ref update
+//!    without `+` must fast-forward (else `non-fast-forward`, or `fetch first`
+//!    when the remote's commit is unknown here), an existing tag is not moved
+//!    without `+` (`already exists`). A refused ref does not stop the others.
+//! 2. The objects to store are those reachable from the new tips and absent
+//!    from the remote: commits come from a revwalk that hides every remote
+//!    ref known here, and every candidate is looked up in the remote's object
+//!    map (shards are fetched in batches and cached), so a push costs what it
+//!    changes, not the size of the history.
+//! 3. Each object becomes its UnixFS data blocks and a NIPObject; all of them,
+//!    the changed object-map shards and the new index stream into one write
+//!    session of the store. The address changes only after the session has
+//!    finished, so a failed push leaves the remote as it was.
+
+use crate::format::{Counts, Hash, Links, NipIndex, NipObject, ObjectType};
+use crate::objmap::{self, ObjectMap};
+use crate::progress::Progress;
+use crate::remote::Remote;
+use crate::store::{BlockWriter, WriteStats};
+use crate::unixfs::{FileBuilder, CHUNK};
+use crate::Error;
+use cid::Cid;
+use git2::{Oid, Repository};
+use std::collections::{BTreeMap, HashSet};
+
+/// One `push` line: `[+]<src>:<dst>`, or `:<dst>` to delete.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PushCommand {
+    pub src: Option<String>,
+    pub dst: String,
+    pub force: bool,
+}
+
+impl PushCommand {
+    pub fn parse(spec: &str) -> Result<PushCommand, Error> {
+        let (force, spec) = match spec.strip_prefix('+') {
+            Some(s) => (true, s),
+            None => (false, spec),
+        };
+        let (src, dst) = spec
+            .split_once(':')
+            .ok_or_else(|| Error::Other(format!("push refspec {spec:?} has no ':<dst>'")))?;
+        if dst.is_empty() {
+            return Err(Error::Other(format!("push refspec {spec:?} has an empty destination")));
+        }
+        let src = (!src.is_empty()).then(|| src.to_string());
+        Ok(PushCommand { src, dst: dst.to_string(), force })
+    }
+}
+
+/// Options git gave for this push.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PushOptions {
+    pub dry_run: bool,
+    pub progress: bool,
+}
+
+/// What a push did.
+#[derive(Debug, Default)]
+pub struct PushOutcome {
+    /// Per destination ref: `Ok` or git's reason for refusing it.
+    pub statuses: Vec<(String, Result<(), String>)>,
+    /// The new index, if one was written.
+    pub new_index: Option<Cid>,
+    /// Git objects stored by this push.
+    pub objects: Counts,
+    pub stats: WriteStats,
+}
+
+/// Runs a push of `commands` from `repo` to `remote`, writing through `writer`.
+pub fn push(
+    repo: &Repository,
+    remote: &Remote<'_>,
+    commands: &[PushCommand],
+    opts: PushOptions,
+) -> Result<PushOutcome, Error> {
+    let mut refs: BTreeMap<String, Hash> = remote.refs().iter().cloned().collect();
+    let before = refs.clone();
+    let mut outcome = PushOutcome::default();
+    let mut tips = Vec::new();
+    for cmd in commands {
+        let status = decide(repo, &mut refs, cmd, &mut tips);
+        outcome.statuses.push((cmd.dst.clone(), status));
+    }
+    if refs == before && (remote.index.is_some() || tips.is_empty()) {
+        // Nothing changes: no new index, the address stays.
+        return Ok(outcome);
+    }
+    if opts.dry_run {
+        return Ok(outcome);
+    }
+
+    let objects = remote.objects();
+    let store = remote.blocks.store();
+    let mut writer = store.writer()?;
+    let map_root = match &objects {
+        Some(m) => m.root(),
+        None => {
+            let empty = objmap::empty()?;
+            let cid = empty.cid;
+            writer.put(empty)?;
+            cid
+        }
+    };
+    let map = ObjectMap::new(&remote.blocks, map_root);
+    let remote_has = RemoteHas { map: objects.as_ref().map(|_| &map), hidden: &before };
+    let todo = missing_objects(repo, &remote_has, &tips)?;
+
+    let mut progress = Progress::new("Writing objects", todo.len() as u64, opts.progress);
+    let mut entries = Vec::with_capacity(todo.len());
+    for (oid, kind) in &todo {
+        let (object, size) = store_object(repo, *oid, *kind, writer.as_mut())?;
+        let block = object.to_block()?;
+        entries.push((object.oid, block.cid));
+        writer.put(block)?;
+        outcome.objects.add(*kind);
+        progress.inc(size);
+    }
+    progress.finish();
+
+    let new_root = map.insert(entries, &mut |b| writer.put(b))?;
+    let mut counts = remote.index.as_ref().map(|(_, i)| i.counts).unwrap_or_default();
+    counts.tag += outcome.objects.tag;
+    counts.blob += outcome.objects.blob;
+    counts.tree += outcome.objects.tree;
+    counts.commit += outcome.objects.commit;
+    let index = NipIndex {
+        head: choose_head(repo, remote.head(), &refs),
+        prev: remote.index.as_ref().map(|(c, _)| *c),
+        refs: refs.into_iter().collect(),
+        counts,
+        objects: new_root,
+    };
+    let block = index.to_block()?;
+    let cid = block.cid;
+    writer.put(block)?;
+    outcome.stats = writer.finish(&cid)?;
+    outcome.new_index = Some(cid);
+    Ok(outcome)
+}
+
+/// Applies one command to `refs` the way a git server would.
+fn decide(repo: &Repository, refs: &mut BTreeMap<String, Hash>, cmd: &PushCommand, tips: &mut Vec<Oid>) -> Result<(), String> {
+    let Some(src) = &cmd.src else {
+        refs.remove(&cmd.dst);
+        return Ok(());
+    };
+    let new = repo
+        .revparse_single(src)
+        .map_err(|e| format!("cannot resolve {src}: {}", e.message()))?
+        .id();
+    let old = refs.get(&cmd.dst).map(|h| h.oid());
+    if old == Some(new) {
+        return Ok(());
+    }
+    if let (Some(old), false) = (old, cmd.force) {
+        if cmd.dst.starts_with("refs/tags/") {
+            return Err("already exists".into());
+        }
+        if !repo.odb().map(|o| o.exists(old)).unwrap_or(false) {
+            return Err("fetch first".into());
+        }
+        let peel = |oid| repo.find_object(oid, None).and_then(|o| o.peel_to_commit()).map(|c| c.id());
+        let ff = match (peel(old), peel(new)) {
+            (Ok(o), Ok(n)) => o == n || repo.graph_descendant_of(n, o).unwrap_or(false),
+            _ => false,
+        };
+        if !ff {
+            return Err("non-fast-forward".into());
+        }
+    }
+    refs.insert(cmd.dst.clone(), Hash::from(new));
+    tips.push(new);
+    Ok(())
+}
+
+/// Picks the ref HEAD names in the new index: the remote's if it still
+/// exists, else the pushing repository's HEAD branch, else main, master, or
+/// the first branch.
+fn choose_head(repo: &Repository, old: Option<&str>, refs: &BTreeMap<String, Hash>) -> Option<String> {
+    let local = repo.find_reference("HEAD").ok().and_then(|r| r.symbolic_target().ok().flatten().map(str::to_string));
+    let candidates = [old.map(str::to_string), local, Some("refs/heads/main".into()), Some("refs/heads/master".into())];
+    candidates
+        .into_iter()
+        .flatten()
+        .find(|r| refs.contains_key(r))
+        .or_else(|| refs.keys().find(|r| r.starts_with("refs/heads/")).cloned())
+}
+
+/// What the remote already holds.
+struct RemoteHas<'a, 'm> {
+    map: Option<&'a ObjectMap<'m>>,
+    /// The remote's refs before the push: their history is there.
+    hidden: &'a BTreeMap<String, Hash>,
+}
+
+impl RemoteHas<'_, '_> {
+    fn has_many(&self, oids: &[Oid]) -> Result<Vec<bool>, Error> {
+        match self.map {
+            None => Ok(vec![false; oids.len()]),
+            Some(m) => {
+                let hashes: Vec<Hash> = oids.iter().map(|o| Hash::from(*o)).collect();
+                Ok(m.lookup_many(&hashes)?.into_iter().map(|c| c.is_some()).collect())
+            }
+        }
+    }
+
+    fn has(&self, oid: Oid) -> Result<bool, Error> {
+        Ok(self.has_many(&[oid])?[0])
+    }
+}
+
+/// Every object reachable from `tips` that the remote lacks, in an order
+/// where nothing depends on what comes later being stored first (any order
+/// is fine: the index is written last).
+fn missing_objects(repo: &Repository, remote: &RemoteHas<'_, '_>, tips: &[Oid]) -> Result<Vec<(Oid, ObjectType)>, Error> {
+    let odb = repo.odb()?;
+    let mut seen: HashSet<Oid> = HashSet::new();
+    let mut out = Vec::new();
+    let mut walk = repo.revwalk()?;
+    let mut any_commit = false;
+
+    // Peel tags down to what they point at; tags and non-commit tips directly.
+    let mut stack: Vec<Oid> = tips.to_vec();
+    while let Some(oid) = stack.pop() {
+        if seen.contains(&oid) {
+            continue;
+        }
+        let (_, kind) = odb.read_header(oid).map_err(|e| Error::from(e).context(format!("reading object {oid}")))?;
+        match kind {
+            git2::ObjectType::Commit => {
+                walk.push(oid)?;
+                any_commit = true;
+            }
+            git2::ObjectType::Tag => {
+                seen.insert(oid);
+                if !remote.has(oid)? {
+                    out.push((oid, ObjectType::Tag));
+                    stack.push(repo.find_tag(oid)?.target_id());
+                }
+            }
+            git2::ObjectType::Tree => walk_tree(repo, remote, oid, &mut seen, &mut out)?,
+            _ => {
+                seen.insert(oid);
+                if !remote.has(oid)? {
+                    out.push((oid, ObjectType::Blob));
+                }
+            }
+        }
+    }
+    if !any_commit {
+        return Ok(out);
+    }
+    for hash in remote.hidden.values() {
+        let oid = hash.oid();
+        if let Ok(commit) = repo.find_object(oid, None).and_then(|o| o.peel_to_commit()) {
+            walk.hide(commit.id())?;
+        }
+    }
+    let commits: Vec<Oid> = walk.collect::<Result<_, _>>()?;
+    for batch in commits.chunks(1024) {
+        let present = remote.has_many(batch)?;
+        for (&oid, present) in batch.iter().zip(present) {
+            if present || !seen.insert(oid) {
+                continue;
+            }
+            out.push((oid, ObjectType::Commit));
+            let tree = repo.find_commit(oid)?.tree_id();
+            walk_tree(repo, remote, tree, &mut seen, &mut out)?;
+        }
+    }
+    Ok(out)
+}
+
+fn walk_tree(
+    repo: &Repository,
+    remote: &RemoteHas<'_, '_>,
+    root: Oid,
+    seen: &mut HashSet<Oid>,
+    out: &mut Vec<(Oid, ObjectType)>,
+) -> Result<(), Error> {
+    let mut stack = vec![root];
+    while let Some(oid) = stack.pop() {
+        if !seen.insert(oid) || remote.has(oid)? {
+            continue;
+        }
+        out.push((oid, ObjectType::Tree));
+        let tree = repo.find_tree(oid)?;
+        let mut blobs = Vec::new();
+        for entry in tree.iter() {
+            match entry.kind() {
+                Some(git2::ObjectType::Tree) => stack.push(entry.id()),
+                Some(git2::ObjectType::Blob) => {
+                    if seen.insert(entry.id()) {
+                        blobs.push(entry.id());
+                    }
+                }
+                // Gitlinks (submodule commits) are stored as entries only.
+                _ => {}
+            }
+        }
+        let present = remote.has_many(&blobs)?;
+        out.extend(blobs.into_iter().zip(present).filter(|(_, p)| !p).map(|(o, _)| (o, ObjectType::Blob)));
+    }
+    Ok(())
+}
+
+/// Stores one object's data blocks; returns its NIPObject and size.
+fn store_object(repo: &Repository, oid: Oid, kind: ObjectType, writer: &mut dyn BlockWriter) -> Result<(NipObject, u64), Error> {
+    let odb = repo.odb()?;
+    let obj = odb.read(oid).map_err(|e| Error::from(e).context(format!("reading object {oid}")))?;
+    let data = obj.data();
+    let mut builder = FileBuilder::new();
+    for chunk in data.chunks(CHUNK) {
+        writer.put(builder.chunk(chunk.to_vec()))?;
+    }
+    let (rest, root) = builder.finish();
+    for block in rest {
+        writer.put(block)?;
+    }
+    let links = match kind {
+        ObjectType::Commit => {
+            let c = repo.find_commit(oid)?;
+            Links::Commit { tree: c.tree_id().into(), parents: c.parent_ids().map(Hash::from).collect() }
+        }
+        ObjectType::Tree => {
+            let t = repo.find_tree(oid)?;
+            Links::Tree { entries: t.iter().map(|e| (e.filemode() as u32, Hash::from(e.id()))).collect() }
+        }
+        ObjectType::Blob => Links::Blob,
+        ObjectType::Tag => Links::Tag { target: repo.find_tag(oid)?.target_id().into() },
+    };
+    let size = data.len() as u64;
+    Ok((NipObject { oid: oid.into(), size, data: root, links }, size))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_push_lines() {
+        assert_eq!(
+            PushCommand::parse("+refs/heads/a:refs/heads/b").unwrap(),
+            PushCommand { src: Some("refs/heads/a".into()), dst: "refs/heads/b".into(), force: true }
+        );
+        assert_eq!(
+            PushCommand::parse(":refs/heads/b").unwrap(),
+            PushCommand { src: None, dst: "refs/heads/b".into(), force: false }
+        );
+        assert!(PushCommand::parse("refs/heads/a").is_err());
+        assert!(PushCommand::parse("refs/heads/a:").is_err());
+    }
+}

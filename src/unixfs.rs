@@ -1,0 +1,310 @@
+//! Files as Kubo lays them out: the raw bytes of every git object.
+//!
+//! nip stores the content of a git object (without git's `type size\0`
+//! header) exactly as `ipfs add --cid-version=1 --raw-leaves` stores a file
+//! with Kubo's defaults: 256 KiB chunks as raw blocks, and above them a
+//! balanced tree of dag-pb UnixFS `File` nodes with at most 174 links each.
+//! A file of one chunk or less is the raw block itself. So the CID of any
+//! file in a repository is the CID `ipfs add` gives for it, gateways serve
+//! it as a file, and equal files share blocks across repositories.
+//!
+//! The encoder ([`FileBuilder`]) takes chunks as they are read and keeps only
+//! the CIDs of finished nodes; the decoder ([`read`]) streams a file back
+//! chunk by chunk, fetching children in bounded batches.
+
+use crate::block::{Block, DAG_PB, RAW};
+use crate::store::{StoreError, Verified};
+use cid::Cid;
+
+/// Size of a chunk (Kubo's `size-262144`).
+pub const CHUNK: usize = 256 * 1024;
+/// Most links in one UnixFS node (Kubo's balanced layout).
+pub const MAX_LINKS: usize = 174;
+/// How many children are fetched in one request while reading.
+const READ_WINDOW: usize = 32;
+
+/// A child of a node being built: its CID, its cumulative block size
+/// (`Tsize`) and the number of file bytes under it.
+#[derive(Clone, Copy)]
+struct Child {
+    cid: Cid,
+    tsize: u64,
+    filesize: u64,
+}
+
+/// Builds a file's blocks from its chunks, in order.
+///
+/// Feed chunks of exactly [`CHUNK`] bytes (the last may be shorter) with
+/// [`FileBuilder::chunk`]; each returns the raw leaf to store. [`FileBuilder::finish`]
+/// returns the dag-pb nodes above the leaves and the root CID.
+#[derive(Default)]
+pub struct FileBuilder {
+    leaves: Vec<Child>,
+}
+
+impl FileBuilder {
+    pub fn new() -> FileBuilder {
+        FileBuilder::default()
+    }
+
+    /// Adds the next chunk and returns its raw block.
+    pub fn chunk(&mut self, data: Vec<u8>) -> Block {
+        let len = data.len() as u64;
+        let block = Block::new(RAW, data);
+        self.leaves.push(Child { cid: block.cid, tsize: len, filesize: len });
+        block
+    }
+
+    /// Finishes the file: the blocks still to store (the internal nodes,
+    /// bottom-up; for an empty file, its one empty raw block) and the root.
+    pub fn finish(mut self) -> (Vec<Block>, Cid) {
+        if self.leaves.is_empty() {
+            // `ipfs add --raw-leaves` of an empty file is the empty raw block.
+            let empty = self.chunk(Vec::new());
+            let cid = empty.cid;
+            return (vec![empty], cid);
+        }
+        let mut nodes = Vec::new();
+        let mut level = self.leaves;
+        while level.len() > 1 {
+            let mut up = Vec::with_capacity(level.len().div_ceil(MAX_LINKS));
+            for group in level.chunks(MAX_LINKS) {
+                let data = encode_file_node(group);
+                let tsize = data.len() as u64 + group.iter().map(|c| c.tsize).sum::<u64>();
+                let filesize = group.iter().map(|c| c.filesize).sum();
+                let block = Block::new(DAG_PB, data);
+                up.push(Child { cid: block.cid, tsize, filesize });
+                nodes.push(block);
+            }
+            level = up;
+        }
+        (nodes, level[0].cid)
+    }
+}
+
+/// Encodes a whole in-memory buffer; returns every block (leaves first) and the root.
+pub fn encode(data: &[u8]) -> (Vec<Block>, Cid) {
+    let mut builder = FileBuilder::new();
+    let mut blocks: Vec<Block> = data.chunks(CHUNK).map(|c| builder.chunk(c.to_vec())).collect();
+    let (nodes, root) = builder.finish();
+    blocks.extend(nodes);
+    (blocks, root)
+}
+
+fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+fn put_bytes(out: &mut Vec<u8>, field: u8, bytes: &[u8]) {
+    out.push(field << 3 | 2);
+    put_varint(out, bytes.len() as u64);
+    out.extend_from_slice(bytes);
+}
+
+/// A dag-pb PBNode whose Data is a UnixFS `File` over `children`, byte for
+/// byte as Kubo writes it: links first (Hash, empty Name, Tsize), then Data.
+fn encode_file_node(children: &[Child]) -> Vec<u8> {
+    let mut unixfs = vec![0x08, 0x02]; // Type = File
+    put_varint_field(&mut unixfs, 3, children.iter().map(|c| c.filesize).sum());
+    for c in children {
+        put_varint_field(&mut unixfs, 4, c.filesize);
+    }
+    let mut out = Vec::with_capacity(children.len() * 48 + unixfs.len() + 4);
+    for c in children {
+        let mut link = Vec::with_capacity(48);
+        put_bytes(&mut link, 1, &c.cid.to_bytes());
+        put_bytes(&mut link, 2, b"");
+        put_varint_field(&mut link, 3, c.tsize);
+        put_bytes(&mut out, 2, &link);
+    }
+    put_bytes(&mut out, 1, &unixfs);
+    out
+}
+
+fn put_varint_field(out: &mut Vec<u8>, field: u8, v: u64) {
+    out.push(field << 3);
+    put_varint(out, v);
+}
+
+/// What can go wrong reading a file back.
+#[derive(Debug, thiserror::Error)]
+pub enum UnixfsError {
+    #[error("block {cid} is not a valid UnixFS node: {why}")]
+    Malformed { cid: Cid, why: &'static str },
+    #[error("block {cid} has codec 0x{codec:x}; file data must be raw (0x55) or dag-pb (0x70)")]
+    Codec { cid: Cid, codec: u64 },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("writing file data: {0}")]
+    Sink(#[from] std::io::Error),
+}
+
+/// A decoded dag-pb UnixFS node: its children and any inline data.
+#[derive(Debug, Default)]
+pub struct Node {
+    pub links: Vec<Cid>,
+    pub data: Vec<u8>,
+}
+
+struct Proto<'a> {
+    buf: &'a [u8],
+}
+
+impl<'a> Proto<'a> {
+    fn varint(&mut self) -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let (&b, rest) = self.buf.split_first()?;
+            self.buf = rest;
+            v |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    /// Next (field, wire type, bytes-or-empty, varint-or-0).
+    fn field(&mut self) -> Option<Option<(u64, &'a [u8], u64)>> {
+        if self.buf.is_empty() {
+            return Some(None);
+        }
+        let key = self.varint()?;
+        match key & 7 {
+            0 => Some(Some((key >> 3, &[][..], self.varint()?))),
+            2 => {
+                let len = usize::try_from(self.varint()?).ok()?;
+                if len > self.buf.len() {
+                    return None;
+                }
+                let (b, rest) = self.buf.split_at(len);
+                self.buf = rest;
+                Some(Some((key >> 3, b, 0)))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Decodes a dag-pb block into its links and its UnixFS inline data.
+pub fn decode_node(cid: &Cid, bytes: &[u8]) -> Result<Node, UnixfsError> {
+    let bad = |why| UnixfsError::Malformed { cid: *cid, why };
+    let mut node = Node::default();
+    let mut p = Proto { buf: bytes };
+    while let Some((field, b, _)) = p.field().ok_or_else(|| bad("truncated protobuf"))? {
+        match field {
+            2 => {
+                let mut l = Proto { buf: b };
+                let mut hash = None;
+                while let Some((f, lb, _)) = l.field().ok_or_else(|| bad("truncated link"))? {
+                    if f == 1 {
+                        hash = Some(Cid::try_from(lb).map_err(|_| bad("link with an invalid CID"))?);
+                    }
+                }
+                node.links.push(hash.ok_or_else(|| bad("link without a hash"))?);
+            }
+            1 => {
+                let mut u = Proto { buf: b };
+                while let Some((f, ub, _)) = u.field().ok_or_else(|| bad("truncated UnixFS data"))? {
+                    if f == 2 {
+                        node.data = ub.to_vec();
+                    }
+                }
+            }
+            _ => return Err(bad("unknown field")),
+        }
+    }
+    Ok(node)
+}
+
+/// Streams the file rooted at `root` into `sink`, verifying every block.
+/// `root_bytes` may carry the root block if the caller already fetched it.
+pub fn read(
+    blocks: &Verified<'_>,
+    root: &Cid,
+    root_bytes: Option<Vec<u8>>,
+    sink: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+) -> Result<(), UnixfsError> {
+    let bytes = match root_bytes {
+        Some(b) => b,
+        None => blocks.get(root)?,
+    };
+    read_block(blocks, root, bytes, sink)
+}
+
+fn read_block(
+    blocks: &Verified<'_>,
+    cid: &Cid,
+    bytes: Vec<u8>,
+    sink: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+) -> Result<(), UnixfsError> {
+    match cid.codec() {
+        RAW => Ok(sink(&bytes)?),
+        DAG_PB => {
+            let node = decode_node(cid, &bytes)?;
+            drop(bytes);
+            sink(&node.data)?;
+            for window in node.links.chunks(READ_WINDOW) {
+                let children = blocks.get_many(window)?;
+                for (child, data) in window.iter().zip(children) {
+                    read_block(blocks, child, data, sink)?;
+                }
+            }
+            Ok(())
+        }
+        codec => Err(UnixfsError::Codec { cid: *cid, codec }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The test pattern used for the Kubo vectors below.
+    fn pattern(n: usize) -> Vec<u8> {
+        (0..n).map(|i| (i % 251) as u8).collect()
+    }
+
+    /// Each CID is `ipfs add -n --cid-version=1 --raw-leaves` (Kubo 0.39)
+    /// of `pattern(n)`.
+    #[test]
+    fn cids_match_kubo() {
+        let cases = [
+            (0, "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"),
+            (CHUNK, "bafkreibruh455iawsviqslif5c7uurdcfdemh22mtnytyzvnzn75kpejxy"),
+            (CHUNK + 1, "bafybeiexg2oqkfnj56l7fcmawswqbijt5shq4b5rg6a546uwpkqqzwjioi"),
+            (3 << 20, "bafybeidci4gr2nydwtknrbh5u4piscvvpwbwzy6cog5ihoupkl4bsbbcni"),
+            // 175 leaves: two levels of nodes above the leaves.
+            (175 * CHUNK + 5, "bafybeig3ditv32awk5ax5w3lwugydoz5vhxs6vsycpmyv4qdosmpgv47da"),
+        ];
+        for (n, want) in cases {
+            let (blocks, root) = encode(&pattern(n));
+            assert_eq!(root.to_string(), want, "file of {n} bytes");
+            assert!(blocks.iter().all(|b| b.data.len() <= crate::block::MAX_BLOCK));
+        }
+    }
+
+    #[test]
+    fn node_round_trip() {
+        let (blocks, root) = encode(&pattern(CHUNK * 3));
+        let top = blocks.iter().find(|b| b.cid == root).unwrap();
+        let node = decode_node(&root, &top.data).unwrap();
+        assert_eq!(node.links.len(), 3);
+        assert_eq!(node.links[0], blocks[0].cid);
+    }
+
+    #[test]
+    fn truncated_node_is_an_error() {
+        let (blocks, root) = encode(&pattern(CHUNK * 2));
+        let top = blocks.iter().find(|b| b.cid == root).unwrap();
+        for cut in 1..top.data.len() {
+            // Must never panic; most cuts are errors.
+            let _ = decode_node(&root, &top.data[..cut]);
+        }
+        assert!(decode_node(&root, &top.data[..top.data.len() - 3]).is_err());
+    }
+}
