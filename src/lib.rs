@@ -9,7 +9,9 @@
 //! | [`format`] | the nip format: NIPObject, NIPIndex, magic and version |
 //! | [`objmap`] | the sharded map from git hash to NIPObject |
 //! | [`unixfs`] | object bytes laid out as Kubo lays out files |
-//! | [`store`] | the block store trait and the embedded store |
+//! | [`store`] | the block store trait, the embedded store and the Kubo store |
+//! | [`kubo`] | the Kubo RPC client and how the node is found |
+//! | [`car`] | CARv1 archives, for `dag/import` and `dag/export` |
 //! | [`remote`] | a repository at an address, its index loaded |
 //! | [`push`] | what a `git push` does: walk, encode, write a new index |
 //! | [`fetch`] | what a `git fetch` does: walk, verify, write one pack |
@@ -19,9 +21,11 @@
 
 pub mod address;
 pub mod block;
+pub mod car;
 pub mod fetch;
 pub mod format;
 pub mod helper;
+pub mod kubo;
 pub mod objmap;
 pub mod pack;
 pub mod progress;

@@ -57,17 +57,19 @@ pub fn empty() -> Result<Block, FormatError> {
 /// An object map read through a store, with its shards cached.
 pub struct ObjectMap<'a> {
     blocks: &'a Verified<'a>,
-    root: Cid,
+    /// `None` for a map not stored yet (a new repository).
+    root: Option<Cid>,
     cache: RefCell<HashMap<Cid, Rc<Shard>>>,
 }
 
 impl<'a> ObjectMap<'a> {
     pub fn new(blocks: &'a Verified<'a>, root: Cid) -> ObjectMap<'a> {
-        ObjectMap { blocks, root, cache: RefCell::new(HashMap::new()) }
+        ObjectMap { blocks, root: Some(root), cache: RefCell::new(HashMap::new()) }
     }
 
-    pub fn root(&self) -> Cid {
-        self.root
+    /// The map of a repository that has no objects yet.
+    pub fn empty(blocks: &'a Verified<'a>) -> ObjectMap<'a> {
+        ObjectMap { blocks, root: None, cache: RefCell::new(HashMap::new()) }
     }
 
     /// Fetches, in one request, the shards not yet cached.
@@ -94,7 +96,8 @@ impl<'a> ObjectMap<'a> {
     /// Looks up many hashes with one store request per trie level.
     pub fn lookup_many(&self, oids: &[Hash]) -> Result<Vec<Option<Cid>>, MapError> {
         let mut out = vec![None; oids.len()];
-        let mut current: Vec<(usize, Cid)> = (0..oids.len()).map(|i| (i, self.root)).collect();
+        let Some(root) = self.root else { return Ok(out) };
+        let mut current: Vec<(usize, Cid)> = (0..oids.len()).map(|i| (i, root)).collect();
         for depth in 0..20 {
             if current.is_empty() {
                 break;
@@ -128,10 +131,10 @@ impl<'a> ObjectMap<'a> {
     ) -> Result<Cid, MapError> {
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         entries.dedup_by(|a, b| a.0 == b.0);
-        if entries.is_empty() {
-            return Ok(self.root);
+        match self.root {
+            Some(root) if entries.is_empty() => Ok(root),
+            root => self.insert_at(root, entries, 0, put),
         }
-        self.insert_at(Some(self.root), entries, 0, put)
     }
 
     fn insert_at(
@@ -166,7 +169,7 @@ impl<'a> ObjectMap<'a> {
 
     /// Calls `f` with every entry, loading the shards level by level.
     pub fn for_each(&self, f: &mut dyn FnMut(Hash, Cid)) -> Result<(), MapError> {
-        let mut level = vec![self.root];
+        let mut level: Vec<Cid> = self.root.into_iter().collect();
         for _ in 0..=20 {
             if level.is_empty() {
                 return Ok(());

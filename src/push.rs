@@ -16,7 +16,7 @@
 //!    finished, so a failed push leaves the remote as it was.
 
 use crate::format::{Counts, Hash, Links, NipIndex, NipObject, ObjectType};
-use crate::objmap::{self, ObjectMap};
+use crate::objmap::ObjectMap;
 use crate::progress::Progress;
 use crate::remote::Remote;
 use crate::store::{BlockWriter, WriteStats};
@@ -93,20 +93,12 @@ pub fn push(
         return Ok(outcome);
     }
 
-    let objects = remote.objects();
-    let store = remote.blocks.store();
-    let mut writer = store.writer()?;
-    let map_root = match &objects {
-        Some(m) => m.root(),
-        None => {
-            let empty = objmap::empty()?;
-            let cid = empty.cid;
-            writer.put(empty)?;
-            cid
-        }
+    let mut writer = remote.blocks.store().writer()?;
+    let map = match &remote.index {
+        Some((_, index)) => ObjectMap::new(&remote.blocks, index.objects),
+        None => ObjectMap::empty(&remote.blocks),
     };
-    let map = ObjectMap::new(&remote.blocks, map_root);
-    let remote_has = RemoteHas { map: objects.as_ref().map(|_| &map), hidden: &before };
+    let remote_has = RemoteHas { map: &map, hidden: &before };
     let todo = missing_objects(repo, &remote_has, &tips)?;
 
     let mut progress = Progress::new("Writing objects", todo.len() as u64, opts.progress);
@@ -137,7 +129,7 @@ pub fn push(
     let block = index.to_block()?;
     let cid = block.cid;
     writer.put(block)?;
-    outcome.stats = writer.finish(&cid)?;
+    outcome.stats = writer.finish(&cid, remote.index.as_ref().map(|(c, _)| c))?;
     outcome.new_index = Some(cid);
     Ok(outcome)
 }
@@ -192,20 +184,15 @@ fn choose_head(repo: &Repository, old: Option<&str>, refs: &BTreeMap<String, Has
 
 /// What the remote already holds.
 struct RemoteHas<'a, 'm> {
-    map: Option<&'a ObjectMap<'m>>,
+    map: &'a ObjectMap<'m>,
     /// The remote's refs before the push: their history is there.
     hidden: &'a BTreeMap<String, Hash>,
 }
 
 impl RemoteHas<'_, '_> {
     fn has_many(&self, oids: &[Oid]) -> Result<Vec<bool>, Error> {
-        match self.map {
-            None => Ok(vec![false; oids.len()]),
-            Some(m) => {
-                let hashes: Vec<Hash> = oids.iter().map(|o| Hash::from(*o)).collect();
-                Ok(m.lookup_many(&hashes)?.into_iter().map(|c| c.is_some()).collect())
-            }
-        }
+        let hashes: Vec<Hash> = oids.iter().map(|o| Hash::from(*o)).collect();
+        Ok(self.map.lookup_many(&hashes)?.into_iter().map(|c| c.is_some()).collect())
     }
 
     fn has(&self, oid: Oid) -> Result<bool, Error> {

@@ -54,7 +54,7 @@ fn inspect(address: &str, object: Option<&str>, as_json: bool) -> Result<(), nip
     if address.cid().is_none() {
         return Err(nip::Error::Other("nip::new-ipfs is not a repository yet: push to it first".into()));
     }
-    let store = nip::store::open_default()?;
+    let store = nip::store::open_here()?;
     let remote = Remote::open(store.as_ref(), address)?;
     let Some((cid, index)) = &remote.index else { unreachable!("address has a CID") };
     if let Some(oid) = object {

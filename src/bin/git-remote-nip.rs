@@ -36,7 +36,7 @@ fn run() -> Result<(), nip::Error> {
         }
     };
     let address = Address::parse(url.strip_prefix(&format!("{scheme}::")).unwrap_or(&url))?;
-    let store = nip::store::open_default()?;
+    let store = nip::store::open_here()?;
     let mut helper = Helper { remote_name, address, scheme, store: store.as_ref(), options: Options::default() };
     let stdin = std::io::stdin();
     let mut input = stdin.lock();

@@ -121,7 +121,7 @@ impl BlockWriter for LocalWriter<'_> {
         Ok(())
     }
 
-    fn finish(self: Box<Self>, _root: &Cid) -> Result<WriteStats, StoreError> {
+    fn finish(self: Box<Self>, _root: &Cid, _replaces: Option<&Cid>) -> Result<WriteStats, StoreError> {
         Ok(self.stats)
     }
 }
@@ -140,7 +140,7 @@ mod tests {
         let mut w = store.writer().unwrap();
         w.put(b.clone()).unwrap();
         w.put(b.clone()).unwrap();
-        let stats = w.finish(&b.cid).unwrap();
+        let stats = w.finish(&b.cid, None).unwrap();
         assert_eq!((stats.blocks_new, stats.blocks_existing), (1, 1));
         let v = Verified::new(&store);
         assert_eq!(v.get(&b.cid).unwrap(), b"hello");

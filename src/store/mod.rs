@@ -9,6 +9,7 @@
 //! Stores return bytes as they hold them; [`Verified`] is the only way the
 //! rest of nip reads blocks, and it checks every block against its CID.
 
+pub mod kubo;
 pub mod local;
 
 use crate::block::{self, Block};
@@ -29,6 +30,8 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
+    #[error("{0}")]
+    Node(String),
     #[error("block {cid} is {size} bytes; the limit is {limit}", limit = block::MAX_BLOCK)]
     TooLarge { cid: Cid, size: usize },
 }
@@ -36,7 +39,7 @@ pub enum StoreError {
 /// Counts of one write session.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct WriteStats {
-    /// Blocks the store did not hold before.
+    /// Blocks the store did not hold before (for a node: blocks sent).
     pub blocks_new: u64,
     /// Blocks offered that it already held.
     pub blocks_existing: u64,
@@ -60,8 +63,9 @@ pub trait BlockStore: Send + Sync {
 /// a node, pinned under `root`) when the session finishes.
 pub trait BlockWriter {
     fn put(&mut self, block: Block) -> Result<(), StoreError>;
-    /// Makes everything put durable and keeps `root` (the new index).
-    fn finish(self: Box<Self>, root: &Cid) -> Result<WriteStats, StoreError>;
+    /// Makes everything put durable and keeps `root` (the new index), which
+    /// takes the place of `replaces` (the index it links as previous).
+    fn finish(self: Box<Self>, root: &Cid, replaces: Option<&Cid>) -> Result<WriteStats, StoreError>;
 }
 
 /// Reads from a store, checking every block against its CID.
@@ -92,13 +96,85 @@ impl<'a> Verified<'a> {
     }
 }
 
-/// Opens the store a command should use: for now the embedded store at
-/// [`local::default_home`].
-pub fn open_default() -> Result<Box<dyn BlockStore>, StoreError> {
+/// Which store to use (`nip.store` / `NIP_STORE`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Choice {
+    /// A node if one answers, else the embedded store (the default).
+    Auto,
+    /// A node, or an error.
+    Kubo,
+    /// The embedded store, even if a node runs.
+    Local,
+}
+
+/// Reads the choice: git config `nip.store`, then env `NIP_STORE`.
+pub fn choice(config: Option<&git2::Config>) -> Result<Choice, String> {
+    let v = config
+        .and_then(|c| c.get_string("nip.store").ok())
+        .map(|v| (v, "git config nip.store"))
+        .or_else(|| std::env::var("NIP_STORE").ok().map(|v| (v, "NIP_STORE")))
+        .filter(|(v, _)| !v.trim().is_empty());
+    match v {
+        None => Ok(Choice::Auto),
+        Some((v, from)) => match v.trim() {
+            "auto" => Ok(Choice::Auto),
+            "kubo" | "ipfs" => Ok(Choice::Kubo),
+            "local" | "embedded" => Ok(Choice::Local),
+            other => Err(format!("{from} is {other:?}; use kubo, local or auto")),
+        },
+    }
+}
+
+fn open_local() -> Result<Box<dyn BlockStore>, StoreError> {
     let home = local::default_home().ok_or_else(|| StoreError::Io {
         what: "cannot find a place for the embedded store: set NIP_HOME or HOME",
         path: PathBuf::new(),
         source: std::io::Error::from(std::io::ErrorKind::NotFound),
     })?;
     Ok(Box::new(local::LocalStore::open(home)?))
+}
+
+/// Opens the store a command should use, following `nip.store`: a Kubo node
+/// found by [`crate::kubo::discover`], or the embedded store. With the
+/// default choice a node that does not answer means the embedded store, said
+/// in one line on stderr.
+pub fn open(config: Option<&git2::Config>) -> Result<Box<dyn BlockStore>, crate::Error> {
+    let choice = choice(config).map_err(crate::Error::Other)?;
+    if choice == Choice::Local {
+        return Ok(open_local()?);
+    }
+    let api = crate::kubo::find(config).map_err(|e| crate::Error::Other(e.to_string()))?;
+    let client = crate::kubo::Client::new(api.clone()).map_err(|e| crate::Error::Other(e.to_string()))?;
+    match client.version() {
+        Ok(v) => {
+            log::info!("using Kubo {v} at {} (from {})", api.endpoint, api.source);
+            Ok(Box::new(kubo::KuboStore::new(client)))
+        }
+        Err(e) if choice == Choice::Kubo => Err(crate::Error::Other(format!("{e}; nip.store=kubo needs a running node (start `ipfs daemon`, or set nip.api)"))),
+        Err(_) => {
+            let store = open_local()?;
+            eprintln!(
+                "nip: no IPFS node at {} ({}); using {} (start `ipfs daemon` or set nip.api to use a node; nip.store=local silences this)",
+                api.endpoint,
+                api.source,
+                store.describe()
+            );
+            Ok(store)
+        }
+    }
+}
+
+/// The git config that applies here: the repository's (git sets `GIT_DIR`
+/// for helpers; otherwise found from the working directory), else the
+/// user's global config.
+pub fn git_config() -> Option<git2::Config> {
+    match git2::Repository::open_from_env() {
+        Ok(repo) => repo.config().ok(),
+        Err(_) => git2::Config::open_default().ok(),
+    }
+}
+
+/// [`open`] with [`git_config`].
+pub fn open_here() -> Result<Box<dyn BlockStore>, crate::Error> {
+    open(git_config().as_ref())
 }

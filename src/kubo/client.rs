@@ -1,0 +1,262 @@
+//! A client for Kubo's RPC API (`/api/v0`), on reqwest and tokio.
+//!
+//! It covers what nip needs: `version`, `block/get` (many in flight at
+//! once), `block/stat`, `dag/import` (a CAR streamed up from a file),
+//! `dag/export` (streamed down), `pin/add`, `pin/update`, `pin/ls`, `pin/rm`;
+//! `name/*` and `key/*` fit the same [`Client::call`]. Kubo answers errors as
+//! JSON `{"Message": …}`; that message is what the user sees.
+//!
+//! The process has one tokio runtime ([`runtime`]); the methods here block on
+//! it, so the rest of nip stays synchronous.
+
+use super::discover::{Api, Endpoint};
+use cid::Cid;
+use futures_util::{StreamExt, TryStreamExt};
+use reqwest::multipart::{Form, Part};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+/// Requests for blocks in flight at once.
+pub const GET_WINDOW: usize = 32;
+
+#[derive(Debug, thiserror::Error)]
+pub enum KuboError {
+    #[error("no IPFS node answered at {endpoint} (from {source_desc}): {why}")]
+    Unreachable { endpoint: String, source_desc: String, why: String },
+    #[error("the IPFS node at {endpoint} failed {call}: {message}")]
+    Api { endpoint: String, call: String, message: String },
+    #[error("{call} on the IPFS node at {endpoint} did not finish within {secs}s; set NIP_IPFS_TIMEOUT (seconds) to wait longer")]
+    Timeout { endpoint: String, call: String, secs: u64 },
+    #[error("cannot read the CAR to upload {path}: {source}")]
+    File { path: String, source: std::io::Error },
+}
+
+impl KuboError {
+    /// True when the node said it could not find what was asked for.
+    pub fn is_not_found(&self) -> bool {
+        match self {
+            KuboError::Api { message, .. } => {
+                message.contains("not found") || message.contains("deadline exceeded") || message.contains("not pinned")
+            }
+            KuboError::Timeout { .. } => true,
+            _ => false,
+        }
+    }
+}
+
+/// The process's tokio runtime.
+pub fn runtime() -> &'static tokio::runtime::Runtime {
+    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RT.get_or_init(|| {
+        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap_or_else(|e| {
+            // Without a runtime nothing can talk to Kubo; this is an OS-level failure.
+            eprintln!("nip: cannot start the async runtime: {e}");
+            std::process::exit(1)
+        })
+    })
+}
+
+/// A Kubo RPC client.
+#[derive(Clone)]
+pub struct Client {
+    api: Api,
+    base: String,
+    http: reqwest::Client,
+    /// How long a block may take to arrive (it may come from another node).
+    timeout: Duration,
+}
+
+impl Client {
+    pub fn new(api: Api) -> Result<Client, KuboError> {
+        let mut builder = reqwest::Client::builder().connect_timeout(Duration::from_secs(5)).no_proxy();
+        let base = match &api.endpoint {
+            Endpoint::Http(u) => format!("{u}/api/v0"),
+            Endpoint::Unix(path) => {
+                builder = builder.unix_socket(path.clone());
+                "http://localhost/api/v0".to_string()
+            }
+        };
+        let http = builder.build().map_err(|e| KuboError::Unreachable {
+            endpoint: api.endpoint.to_string(),
+            source_desc: api.source.clone(),
+            why: e.to_string(),
+        })?;
+        let secs = std::env::var("NIP_IPFS_TIMEOUT").ok().and_then(|v| v.parse().ok()).unwrap_or(120);
+        Ok(Client { api, base, http, timeout: Duration::from_secs(secs) })
+    }
+
+    pub fn api(&self) -> &Api {
+        &self.api
+    }
+
+    pub fn endpoint(&self) -> String {
+        self.api.endpoint.to_string()
+    }
+
+    /// POSTs `/api/v0/<call>` with query `args` and an optional multipart
+    /// body; a non-2xx answer becomes [`KuboError::Api`] with Kubo's message.
+    pub async fn call(&self, call: &str, args: &[(&str, String)], body: Option<Form>, timeout: Option<Duration>) -> Result<reqwest::Response, KuboError> {
+        let mut req = self.http.post(format!("{}/{call}", self.base)).query(args);
+        if let Some(auth) = &self.api.auth {
+            req = req.header(reqwest::header::AUTHORIZATION, auth);
+        }
+        if let Some(t) = timeout {
+            // Kubo's own timeout cancels the search on the node; ours is a backstop.
+            req = req.query(&[("timeout", format!("{}s", t.as_secs()))]).timeout(t + Duration::from_secs(5));
+        }
+        if let Some(form) = body {
+            req = req.multipart(form);
+        }
+        let resp = req.send().await.map_err(|e| self.transport_error(call, e, timeout))?;
+        let status = resp.status();
+        if status.is_success() {
+            return Ok(resp);
+        }
+        let text = resp.text().await.unwrap_or_default();
+        let message = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v.get("Message").and_then(|m| m.as_str()).map(str::to_string))
+            .unwrap_or_else(|| format!("HTTP {status}: {}", text.trim()));
+        Err(KuboError::Api { endpoint: self.endpoint(), call: call.to_string(), message })
+    }
+
+    fn transport_error(&self, call: &str, e: reqwest::Error, timeout: Option<Duration>) -> KuboError {
+        if e.is_timeout() {
+            return KuboError::Timeout { endpoint: self.endpoint(), call: call.to_string(), secs: timeout.unwrap_or_default().as_secs() };
+        }
+        let mut why = e.to_string();
+        let mut src = std::error::Error::source(&e);
+        while let Some(s) = src {
+            why = format!("{why}: {s}");
+            src = s.source();
+        }
+        KuboError::Unreachable { endpoint: self.endpoint(), source_desc: self.api.source.clone(), why }
+    }
+
+    async fn bytes(&self, call: &str, resp: reqwest::Response) -> Result<Vec<u8>, KuboError> {
+        resp.bytes().await.map(|b| b.to_vec()).map_err(|e| self.transport_error(call, e, None))
+    }
+
+    /// The node's version, e.g. `0.39.0`. Answers quickly or fails.
+    pub fn version(&self) -> Result<String, KuboError> {
+        runtime().block_on(async {
+            let resp = self.call("version", &[], None, None).await?;
+            let body = self.bytes("version", resp).await?;
+            let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+            Ok(v.get("Version").and_then(|v| v.as_str()).unwrap_or("unknown").to_string())
+        })
+    }
+
+    /// Fetches blocks, [`GET_WINDOW`] requests in flight, in the order asked.
+    pub fn block_get_many(&self, cids: &[Cid]) -> Result<Vec<Vec<u8>>, KuboError> {
+        runtime().block_on(async {
+            futures_util::stream::iter(cids.iter())
+                .map(|cid| async move {
+                    let resp = self.call("block/get", &[("arg", cid.to_string())], None, Some(self.timeout)).await?;
+                    self.bytes("block/get", resp).await
+                })
+                .buffered(GET_WINDOW)
+                .try_collect()
+                .await
+        })
+    }
+
+    /// Which blocks the node holds itself (no network search).
+    pub fn block_has_many(&self, cids: &[Cid]) -> Result<Vec<bool>, KuboError> {
+        runtime().block_on(async {
+            futures_util::stream::iter(cids.iter())
+                .map(|cid| async move {
+                    let args = [("arg", cid.to_string()), ("offline", "true".to_string())];
+                    match self.call("block/stat", &args, None, None).await {
+                        Ok(_) => Ok(true),
+                        Err(e) if e.is_not_found() => Ok(false),
+                        Err(KuboError::Api { message, .. }) if message.contains("offline") => Ok(false),
+                        Err(e) => Err(e),
+                    }
+                })
+                .buffered(GET_WINDOW)
+                .try_collect()
+                .await
+        })
+    }
+
+    /// Imports a CAR made of `header` followed by the contents of `file`,
+    /// streamed; roots are not pinned here. Returns (blocks, bytes) imported.
+    pub fn dag_import(&self, header: Vec<u8>, file: std::fs::File, len: u64) -> Result<(u64, u64), KuboError> {
+        runtime().block_on(async {
+            let head = futures_util::stream::once(async move { Ok::<_, std::io::Error>(bytes_from(header)) });
+            let rest = tokio_util::io::ReaderStream::with_capacity(tokio::fs::File::from_std(file), 1 << 20);
+            let total = len;
+            let body = reqwest::Body::wrap_stream(head.chain(rest));
+            let part = Part::stream_with_length(body, total).file_name("nip.car").mime_str("application/vnd.ipld.car").map_err(|e| {
+                KuboError::Api { endpoint: self.endpoint(), call: "dag/import".into(), message: e.to_string() }
+            })?;
+            let args = [("pin-roots", "false".to_string()), ("stats", "true".to_string())];
+            let resp = self.call("dag/import", &args, Some(Form::new().part("file", part)), None).await?;
+            let body = self.bytes("dag/import", resp).await?;
+            let mut stats = (0, 0);
+            for line in body.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+                let v: serde_json::Value = serde_json::from_slice(line).unwrap_or_default();
+                if let Some(s) = v.get("Stats") {
+                    stats = (
+                        s.get("BlockCount").and_then(|n| n.as_u64()).unwrap_or(0),
+                        s.get("BlockBytesCount").and_then(|n| n.as_u64()).unwrap_or(0),
+                    );
+                }
+                if let Some(msg) = v.get("Message").and_then(|m| m.as_str()) {
+                    return Err(KuboError::Api { endpoint: self.endpoint(), call: "dag/import".into(), message: msg.into() });
+                }
+            }
+            Ok(stats)
+        })
+    }
+
+    /// Streams the CAR of the whole DAG under `root` into `out`.
+    pub fn dag_export(&self, root: &Cid, out: &mut dyn std::io::Write) -> Result<u64, KuboError> {
+        runtime().block_on(async {
+            let resp = self.call("dag/export", &[("arg", root.to_string())], None, None).await?;
+            let mut stream = resp.bytes_stream();
+            let mut n = 0u64;
+            while let Some(chunk) = stream.next().await {
+                let chunk = chunk.map_err(|e| self.transport_error("dag/export", e, None))?;
+                out.write_all(&chunk).map_err(|e| KuboError::File { path: "dag/export output".into(), source: e })?;
+                n += chunk.len() as u64;
+            }
+            Ok(n)
+        })
+    }
+
+    async fn simple(&self, call: &str, args: &[(&str, String)]) -> Result<serde_json::Value, KuboError> {
+        let resp = self.call(call, args, None, None).await?;
+        let body = self.bytes(call, resp).await?;
+        Ok(serde_json::from_slice(&body).unwrap_or_default())
+    }
+
+    /// Pins `cid` recursively.
+    pub fn pin_add(&self, cid: &Cid) -> Result<(), KuboError> {
+        runtime().block_on(self.simple("pin/add", &[("arg", cid.to_string()), ("recursive", "true".into())])).map(|_| ())
+    }
+
+    /// Moves a recursive pin from `from` to `to`, walking only the difference.
+    pub fn pin_update(&self, from: &Cid, to: &Cid) -> Result<(), KuboError> {
+        runtime().block_on(self.simple("pin/update", &[("arg", from.to_string()), ("arg", to.to_string()), ("unpin", "true".into())])).map(|_| ())
+    }
+
+    /// Whether `cid` is pinned recursively on the node.
+    pub fn pin_is_recursive(&self, cid: &Cid) -> Result<bool, KuboError> {
+        match runtime().block_on(self.simple("pin/ls", &[("arg", cid.to_string()), ("type", "recursive".into())])) {
+            Ok(v) => Ok(v.get("Keys").and_then(|k| k.as_object()).is_some_and(|k| !k.is_empty())),
+            Err(e) if e.is_not_found() => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Removes the recursive pin of `cid`.
+    pub fn pin_rm(&self, cid: &Cid) -> Result<(), KuboError> {
+        runtime().block_on(self.simple("pin/rm", &[("arg", cid.to_string()), ("recursive", "true".into())])).map(|_| ())
+    }
+}
+
+fn bytes_from(v: Vec<u8>) -> bytes::Bytes {
+    bytes::Bytes::from(v)
+}

@@ -1,0 +1,530 @@
+//! End-to-end test harness: the real `git` binary driving `git-remote-nip`.
+//!
+//! An [`Env`] is one isolated world: a temporary `HOME` with its own git
+//! config, a work area for repositories, and a block store backend. Every
+//! git command a test runs goes through [`Env::git`], which puts the
+//! directory of the freshly built `git-remote-nip` first on `PATH`, clears
+//! every `GIT_*` and `NIP_*` variable of the machine, and adds
+//! [`Env::vars`], the variables that choose the backend (`NIP_HOME` for the
+//! embedded store; a Kubo backend would set `NIP_STORE=kubo` and
+//! `NIP_IPFS_API=...`).
+//!
+//! The scenarios in [`scenarios`] take an `&Env` and work with any backend.
+//! What only one backend can do (count block files, corrupt a block on disk)
+//! is behind methods that return `Option`.
+
+#![allow(dead_code)]
+
+pub mod scenarios;
+
+use cid::Cid;
+use nip::block::Block;
+use nip::format::{Hash, NipIndex, NipObject};
+use nip::objmap::{self, ObjectMap};
+use nip::store::{BlockStore, Verified};
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use tempfile::TempDir;
+
+/// Where the helper keeps its blocks in this environment.
+#[derive(Clone, Debug)]
+pub enum Backend {
+    /// The embedded store (`NIP_STORE=local`): one file per block under
+    /// `<home>/blocks`.
+    Local { home: PathBuf },
+    // A Kubo backend goes here: `Kubo { api: String }`, with `vars`
+    // `NIP_STORE=kubo`, `NIP_IPFS_API=<api>`; `store()` opens the library's
+    // Kubo store (`nip::store::kubo::KuboStore`); `block_files()` and
+    // `block_path()` return `None`.
+}
+
+/// One isolated test world.
+pub struct Env {
+    _tmp: TempDir,
+    /// Parent of every repository a scenario makes.
+    pub work: PathBuf,
+    /// `$HOME` for every command (holds the only git config read).
+    pub home: PathBuf,
+    /// Extra environment for every git command: the backend's settings.
+    pub vars: Vec<(String, String)>,
+    pub backend: Backend,
+    path: OsString,
+}
+
+/// The output of one command.
+pub struct Run {
+    pub what: String,
+    pub status: ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn success(&self) -> bool {
+        self.status.success()
+    }
+
+    /// stderr lines the helper printed (`nip: ...`).
+    pub fn nip_lines(&self) -> Vec<&str> {
+        self.stderr.lines().filter(|l| l.starts_with("nip:")).collect()
+    }
+
+    /// stderr lines `nip: error: ...`.
+    pub fn nip_errors(&self) -> Vec<&str> {
+        self.stderr.lines().filter(|l| l.starts_with("nip: error:")).collect()
+    }
+
+    /// Asserts the command failed the way a user should see a failure:
+    /// a non-zero exit (not a signal), no panic, and exactly one
+    /// `nip: error:` line, which it returns.
+    pub fn one_clean_error(&self) -> String {
+        assert!(!self.success(), "expected failure:\n{self}");
+        assert!(self.status.code().is_some(), "killed by a signal:\n{self}");
+        self.assert_no_panic();
+        let errors = self.nip_errors();
+        assert_eq!(errors.len(), 1, "expected exactly one `nip: error:` line:\n{self}");
+        if std::env::var_os("NIP_E2E_SHOW").is_some() {
+            eprintln!("{self}");
+        }
+        errors[0].to_string()
+    }
+
+    pub fn assert_no_panic(&self) {
+        assert!(
+            !self.stderr.contains("panicked") && !self.stderr.contains("RUST_BACKTRACE"),
+            "the helper panicked:\n{self}"
+        );
+    }
+
+    /// The `nip: stored N new objects in ... (B new blocks, Y bytes)` line.
+    pub fn stored(&self) -> Option<Stored> {
+        let line = self.stderr.lines().find(|l| l.starts_with("nip: stored "))?;
+        let num = |after: &str, before: &str| -> u64 {
+            let start = line.find(after).map(|i| i + after.len()).unwrap_or_else(|| panic!("no {after:?} in {line:?}"));
+            let rest = &line[start..];
+            let end = rest.find(before).unwrap_or_else(|| panic!("no {before:?} in {line:?}"));
+            rest[..end].trim().parse().unwrap_or_else(|e| panic!("bad number in {line:?}: {e}"))
+        };
+        Some(Stored {
+            objects: num("nip: stored ", " new objects"),
+            blocks: num("(", " new blocks"),
+            bytes: num("new blocks, ", " bytes)"),
+        })
+    }
+
+    /// How many times the helper said a remote moved to a new address.
+    pub fn moves(&self) -> usize {
+        self.stderr.lines().filter(|l| l.contains("moved to a new address") || l.contains("pushed to a new address")).count()
+    }
+}
+
+impl fmt::Display for Run {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "$ {}\n[{}]\n--- stdout\n{}\n--- stderr\n{}", self.what, self.status, self.stdout, self.stderr)
+    }
+}
+
+/// What a push reported storing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stored {
+    pub objects: u64,
+    pub blocks: u64,
+    pub bytes: u64,
+}
+
+/// Options of `synth-repo.py`.
+#[derive(Clone, Copy, Debug)]
+pub struct Synth {
+    pub commits: u32,
+    pub files: u32,
+    pub large: u32,
+    pub seed: u32,
+}
+
+impl Default for Synth {
+    fn default() -> Synth {
+        Synth { commits: 60, files: 30, large: 0, seed: 1 }
+    }
+}
+
+/// The synthetic repository script: `$NIP_SYNTH_REPO`, else
+/// `$CARGO_MANIFEST_DIR/../shared/bench/synth-repo.py`.
+pub fn synth_script() -> PathBuf {
+    let path = std::env::var_os("NIP_SYNTH_REPO")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/synth-repo.py"));
+    assert!(
+        path.is_file(),
+        "the test repository generator is missing: {} does not exist. \
+         It lives in shared/bench/ beside the project; set NIP_SYNTH_REPO to its path.",
+        path.display()
+    );
+    path
+}
+
+impl Env {
+    /// An environment using the embedded store in a temporary `NIP_HOME`.
+    pub fn local() -> Env {
+        let tmp = tempfile::Builder::new().prefix("nip-e2e-").tempdir().expect("create temp dir");
+        let store = tmp.path().join("nip-home");
+        std::fs::create_dir_all(&store).unwrap();
+        let vars = vec![
+            ("NIP_STORE".to_string(), "local".to_string()),
+            ("NIP_HOME".to_string(), store.display().to_string()),
+        ];
+        Env::new(tmp, Backend::Local { home: store }, vars)
+    }
+
+    /// An environment for any backend: `vars` go to every git command.
+    pub fn new(tmp: TempDir, backend: Backend, vars: Vec<(String, String)>) -> Env {
+        let home = tmp.path().join("home");
+        let work = tmp.path().join("work");
+        std::fs::create_dir_all(&home).unwrap();
+        std::fs::create_dir_all(&work).unwrap();
+        std::fs::write(
+            home.join(".gitconfig"),
+            "[user]\n\tname = Nip Tester\n\temail = tester@example.org\n\
+             [init]\n\tdefaultBranch = main\n\
+             [gc]\n\tauto = 0\n\
+             [maintenance]\n\tauto = false\n\
+             [advice]\n\tdetachedHead = false\n",
+        )
+        .unwrap();
+        let helper = PathBuf::from(env!("CARGO_BIN_EXE_git-remote-nip"));
+        let bindir = helper.parent().expect("helper has a directory").to_path_buf();
+        let mut dirs = vec![bindir];
+        if let Some(p) = std::env::var_os("PATH") {
+            dirs.extend(std::env::split_paths(&p));
+        }
+        let path = std::env::join_paths(dirs).expect("PATH");
+        Env { _tmp: tmp, work, home, vars, backend, path }
+    }
+
+    /// `work/<name>`.
+    pub fn dir(&self, name: &str) -> PathBuf {
+        self.work.join(name)
+    }
+
+    /// A command with this environment's variables.
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut cmd = Command::new(program);
+        for (k, _) in std::env::vars_os() {
+            let k = k.to_string_lossy().to_string();
+            if k.starts_with("GIT_") || k.starts_with("NIP_") || k.starts_with("IPFS_") || k.starts_with("XDG_") || k == "RUST_LOG" {
+                cmd.env_remove(&k);
+            }
+        }
+        cmd.env("PATH", &self.path)
+            .env("HOME", &self.home)
+            .env("XDG_CONFIG_HOME", self.home.join(".config"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_AUTHOR_NAME", "Nip Tester")
+            .env("GIT_AUTHOR_EMAIL", "tester@example.org")
+            .env("GIT_COMMITTER_NAME", "Nip Tester")
+            .env("GIT_COMMITTER_EMAIL", "tester@example.org")
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env("LC_ALL", "C")
+            .env("LANG", "C")
+            .stdin(Stdio::null());
+        for (k, v) in &self.vars {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
+    /// Runs `git args` in `dir`, whatever its outcome.
+    pub fn git(&self, dir: &Path, args: &[&str]) -> Run {
+        let out = self
+            .command("git")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run git: {e}"));
+        Run {
+            what: format!("(in {}) git {}", dir.display(), args.join(" ")),
+            status: out.status,
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Runs git and asserts success (no panic either).
+    pub fn git_ok(&self, dir: &Path, args: &[&str]) -> Run {
+        let run = self.git(dir, args);
+        assert!(run.success(), "git failed:\n{run}");
+        run.assert_no_panic();
+        run
+    }
+
+    /// Runs git and returns its trimmed stdout, asserting success.
+    pub fn out(&self, dir: &Path, args: &[&str]) -> String {
+        self.git_ok(dir, args).stdout.trim_end().to_string()
+    }
+
+    /// Runs git and asserts it failed.
+    pub fn git_fails(&self, dir: &Path, args: &[&str]) -> Run {
+        let run = self.git(dir, args);
+        assert!(!run.success(), "git should have failed:\n{run}");
+        run.assert_no_panic();
+        run
+    }
+
+    /// Makes `work/<name>` with `synth-repo.py`.
+    pub fn synth(&self, name: &str, opts: Synth) -> PathBuf {
+        let out = self.dir(name);
+        let run = self
+            .command("python3")
+            .arg(synth_script())
+            .arg(&out)
+            .args(["--commits", &opts.commits.to_string()])
+            .args(["--files", &opts.files.to_string()])
+            .args(["--large", &opts.large.to_string()])
+            .args(["--seed", &opts.seed.to_string()])
+            .output()
+            .expect("cannot run python3 for synth-repo.py");
+        assert!(
+            run.status.success(),
+            "synth-repo.py failed: {}\n{}",
+            String::from_utf8_lossy(&run.stdout),
+            String::from_utf8_lossy(&run.stderr)
+        );
+        out
+    }
+
+    /// An empty non-bare repository `work/<name>`.
+    pub fn init(&self, name: &str) -> PathBuf {
+        let dir = self.dir(name);
+        self.git_ok(&self.work, &["init", "-q", "-b", "main", name]);
+        dir
+    }
+
+    /// The block store the helper uses, opened from the test.
+    pub fn store(&self) -> Box<dyn BlockStore> {
+        match &self.backend {
+            Backend::Local { home } => Box::new(nip::store::local::LocalStore::open(home).expect("open the embedded store")),
+        }
+    }
+
+    /// Every block file (CID text → size), where the backend has files.
+    pub fn block_files(&self) -> Option<BTreeMap<String, u64>> {
+        match &self.backend {
+            Backend::Local { home } => {
+                let mut out = BTreeMap::new();
+                let blocks = home.join("blocks");
+                if !blocks.exists() {
+                    return Some(out);
+                }
+                for shard in std::fs::read_dir(&blocks).unwrap() {
+                    let shard = shard.unwrap().path();
+                    for f in std::fs::read_dir(&shard).unwrap() {
+                        let f = f.unwrap();
+                        out.insert(f.file_name().to_string_lossy().into_owned(), f.metadata().unwrap().len());
+                    }
+                }
+                Some(out)
+            }
+        }
+    }
+
+    /// The file a block lives in, where the backend has files.
+    pub fn block_path(&self, cid: &Cid) -> Option<PathBuf> {
+        match &self.backend {
+            Backend::Local { home } => Some(nip::store::local::LocalStore::open(home).unwrap().path_of(cid)),
+        }
+    }
+
+    /// Writes blocks into the store in one session.
+    pub fn put_blocks(&self, blocks: Vec<Block>) {
+        let store = self.store();
+        let mut w = store.writer().expect("open a write session");
+        let root = blocks.last().map(|b| b.cid).expect("at least one block");
+        for b in blocks {
+            w.put(b).expect("put block");
+        }
+        w.finish(&root, None).expect("finish write session");
+    }
+
+    /// Reads and decodes the index at `cid`.
+    pub fn index(&self, cid: &Cid) -> NipIndex {
+        let store = self.store();
+        let bytes = Verified::new(store.as_ref()).get(cid).expect("read index block");
+        NipIndex::from_block(cid, &bytes).expect("decode index")
+    }
+
+    /// The raw bytes of a block (verified).
+    pub fn block(&self, cid: &Cid) -> Vec<u8> {
+        let store = self.store();
+        let bytes = Verified::new(store.as_ref()).get(cid).expect("read block");
+        bytes
+    }
+
+    /// The NIPObject of `oid` in the repository at `index`: its CID and body.
+    pub fn object(&self, index: &Cid, oid: &str) -> Option<(Cid, NipObject)> {
+        let idx = self.index(index);
+        let store = self.store();
+        let v = Verified::new(store.as_ref());
+        let map = ObjectMap::new(&v, idx.objects);
+        let cid = map.lookup_many(&[hash(oid)]).expect("object map lookup")[0]?;
+        let bytes = v.get(&cid).expect("read NIPObject");
+        Some((cid, NipObject::from_block(&cid, &bytes).expect("decode NIPObject")))
+    }
+
+    /// Writes a copy of the index at `base` whose object map maps each
+    /// `(oid, cid)` of `replace` to `cid` instead; returns the new index.
+    pub fn rewrite_index(&self, base: &Cid, replace: &[(Hash, Cid)]) -> Cid {
+        let idx = self.index(base);
+        let store = self.store();
+        let v = Verified::new(store.as_ref());
+        let mut entries = Vec::new();
+        ObjectMap::new(&v, idx.objects).for_each(&mut |h, c| entries.push((h, c))).expect("walk object map");
+        for (h, c) in replace {
+            let e = entries.iter_mut().find(|e| e.0 == *h).unwrap_or_else(|| panic!("{h} is not in the index"));
+            e.1 = *c;
+        }
+        let empty = objmap::empty().unwrap();
+        let empty_cid = empty.cid;
+        let mut w = store.writer().unwrap();
+        w.put(empty).unwrap();
+        let root = ObjectMap::new(&v, empty_cid).insert(entries, &mut |b| w.put(b)).expect("build object map");
+        let new = NipIndex { objects: root, ..idx };
+        let block = new.to_block().unwrap();
+        let cid = block.cid;
+        w.put(block).unwrap();
+        w.finish(&cid, None).unwrap();
+        cid
+    }
+}
+
+/// A git hash from hex.
+pub fn hash(oid: &str) -> Hash {
+    Hash::from(git2::Oid::from_str(oid).unwrap_or_else(|e| panic!("{oid:?} is not an oid: {e}")))
+}
+
+/// The CID in a `nip::/ipfs/<cid>` URL.
+pub fn url_cid(url: &str) -> Cid {
+    let s = url.strip_prefix("nip::/ipfs/").unwrap_or_else(|| panic!("{url:?} is not a nip::/ipfs/ URL"));
+    Cid::try_from(s).unwrap_or_else(|e| panic!("{url:?}: {e}"))
+}
+
+/// `nip::/ipfs/<cid>`.
+pub fn url_of(cid: &Cid) -> String {
+    format!("nip::/ipfs/{cid}")
+}
+
+impl Env {
+    /// `remote.<name>.url` of `repo`.
+    pub fn remote_url(&self, repo: &Path, name: &str) -> String {
+        self.out(repo, &["config", &format!("remote.{name}.url")])
+    }
+
+    /// Every ref of `repo` (`for-each-ref`): name → oid.
+    pub fn refs(&self, repo: &Path) -> BTreeMap<String, String> {
+        self.out(repo, &["for-each-ref", "--format=%(refname) %(objectname)"])
+            .lines()
+            .map(|l| {
+                let (n, o) = l.split_once(' ').unwrap();
+                (n.to_string(), o.to_string())
+            })
+            .collect()
+    }
+
+    /// `git ls-remote <url>`: name → oid, without the `HEAD` line.
+    pub fn ls_remote(&self, url: &str) -> BTreeMap<String, String> {
+        let mut refs = self.ls_remote_all(url);
+        refs.remove("HEAD");
+        refs
+    }
+
+    /// `git ls-remote <url>`: name → oid, `HEAD` included.
+    pub fn ls_remote_all(&self, url: &str) -> BTreeMap<String, String> {
+        self.out(&self.work, &["ls-remote", url])
+            .lines()
+            .map(|l| {
+                let (o, n) = l.split_once('\t').unwrap();
+                (n.to_string(), o.to_string())
+            })
+            .collect()
+    }
+
+    pub fn rev_parse(&self, repo: &Path, rev: &str) -> String {
+        self.out(repo, &["rev-parse", "--verify", "--end-of-options", rev])
+    }
+
+    /// Number of lines of `git rev-list --objects <args>`.
+    pub fn count_rev_list_objects(&self, repo: &Path, args: &[&str]) -> usize {
+        let mut a = vec!["rev-list", "--objects"];
+        a.extend_from_slice(args);
+        self.out(repo, &a).lines().filter(|l| !l.is_empty()).count()
+    }
+
+    /// `git count-objects -v` as a map.
+    pub fn count_objects(&self, repo: &Path) -> BTreeMap<String, u64> {
+        self.out(repo, &["count-objects", "-v"])
+            .lines()
+            .filter_map(|l| l.split_once(": "))
+            .map(|(k, v)| (k.to_string(), v.trim().parse().unwrap_or(0)))
+            .collect()
+    }
+
+    /// The pack files of a repository.
+    pub fn packs(&self, repo: &Path) -> Vec<String> {
+        let dir = repo.join(".git/objects/pack");
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .map(|d| d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect())
+            .unwrap_or_default();
+        v.sort();
+        v
+    }
+
+    /// Asserts `git fsck --strict` finds nothing.
+    pub fn fsck(&self, repo: &Path) {
+        let run = self.git_ok(repo, &["fsck", "--strict", "--no-progress", "--no-dangling"]);
+        let noise: Vec<&str> = run.stdout.lines().chain(run.stderr.lines()).filter(|l| !l.trim().is_empty()).collect();
+        assert!(noise.is_empty(), "git fsck --strict reported problems:\n{run}");
+    }
+
+    /// Writes `content` to `file` in `repo` and commits it; returns the commit.
+    pub fn commit_file(&self, repo: &Path, file: &str, content: &[u8], msg: &str) -> String {
+        let path = repo.join(file);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p).unwrap();
+        }
+        std::fs::write(&path, content).unwrap();
+        self.git_ok(repo, &["add", "--", file]);
+        self.git_ok(repo, &["commit", "-q", "-m", msg]);
+        self.rev_parse(repo, "HEAD")
+    }
+
+    /// Appends a line to a tracked file and commits; returns the commit.
+    pub fn append_commit(&self, repo: &Path, file: &str, line: &str) -> String {
+        let mut content = std::fs::read(repo.join(file)).unwrap_or_default();
+        content.extend_from_slice(line.as_bytes());
+        content.push(b'\n');
+        self.commit_file(repo, file, &content, &format!("edit {file}: {line}"))
+    }
+
+    /// `git push <args>` that must succeed; returns the run.
+    pub fn push(&self, repo: &Path, args: &[&str]) -> Run {
+        let mut a = vec!["push"];
+        a.extend_from_slice(args);
+        self.git_ok(repo, &a)
+    }
+}
+
+/// Deterministic non-trivial bytes (xorshift64*).
+pub fn prng_bytes(seed: u64, len: usize) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut out = Vec::with_capacity(len + 8);
+    while out.len() < len {
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        out.extend_from_slice(&x.wrapping_mul(0x2545_F491_4F6C_DD1D).to_le_bytes());
+    }
+    out.truncate(len);
+    out
+}

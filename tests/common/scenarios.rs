@@ -1,0 +1,736 @@
+//! The end-to-end scenarios. Each takes an [`Env`] and works against any
+//! backend; the few checks only a backend with block files can make are
+//! skipped where [`Env::block_files`] or [`Env::block_path`] say `None`
+//! (scenarios that cannot run at all without them say so and panic).
+
+use super::{hash, prng_bytes, url_cid, url_of, Env, Synth};
+use nip::block::{Block, DAG_CBOR};
+use nip::format::{self, NipIndex, NipObject, KIND_INDEX, MODE_GITLINK};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// Refs a clone should have for a source's refs: branches under
+/// `refs/remotes/origin/`, tags as they are.
+fn expected_clone_refs(src: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+    src.iter()
+        .filter_map(|(n, o)| {
+            if let Some(b) = n.strip_prefix("refs/heads/") {
+                Some((format!("refs/remotes/origin/{b}"), o.clone()))
+            } else if n.starts_with("refs/tags/") {
+                Some((n.clone(), o.clone()))
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// The clone's remote-tracking branches and tags.
+fn clone_refs(env: &Env, repo: &Path) -> BTreeMap<String, String> {
+    env.refs(repo)
+        .into_iter()
+        .filter(|(n, _)| (n.starts_with("refs/remotes/origin/") && n != "refs/remotes/origin/HEAD") || n.starts_with("refs/tags/"))
+        .collect()
+}
+
+/// Source refs that a push sends: branches and tags.
+fn pushed_refs(env: &Env, repo: &Path) -> BTreeMap<String, String> {
+    env.refs(repo).into_iter().filter(|(n, _)| n.starts_with("refs/heads/") || n.starts_with("refs/tags/")).collect()
+}
+
+/// A tracked text file at least two directories deep, else any text file.
+fn nested_text_file(env: &Env, repo: &Path) -> String {
+    let files = env.out(repo, &["ls-files"]);
+    let files: Vec<&str> = files.lines().filter(|f| f.ends_with(".txt")).collect();
+    files
+        .iter()
+        .find(|f| f.matches('/').count() >= 2)
+        .or_else(|| files.first())
+        .expect("the synthetic repository has text files")
+        .to_string()
+}
+
+/// A non-empty blob at `rev`: (path, blob oid).
+fn some_blob(env: &Env, repo: &Path, rev: &str) -> (String, String) {
+    let listing = env.out(repo, &["ls-tree", "-r", "-l", rev]);
+    for l in listing.lines() {
+        let (meta, path) = l.split_once('\t').unwrap();
+        let f: Vec<&str> = meta.split_whitespace().collect();
+        if f[1] == "blob" && f[3].parse::<u64>().unwrap_or(0) > 100 {
+            return (path.to_string(), f[2].to_string());
+        }
+    }
+    panic!("no blob of more than 100 bytes at {rev}");
+}
+
+/// New block files since `before`, where the backend has files.
+fn new_blocks(env: &Env, before: &Option<BTreeMap<String, u64>>) -> Option<BTreeMap<String, u64>> {
+    let after = env.block_files()?;
+    let before = before.as_ref()?;
+    Some(after.into_iter().filter(|(k, _)| !before.contains_key(k)).collect())
+}
+
+/// Asserts a failed clone left nothing a user could mistake for a clone.
+fn assert_no_clone(env: &Env, name: &str) {
+    let dir = env.dir(name);
+    if dir.exists() {
+        let refs = env.git(&dir, &["for-each-ref"]);
+        assert!(refs.stdout.trim().is_empty(), "failed clone left refs in {}:\n{refs}", dir.display());
+    }
+}
+
+/// State of a repository a failed fetch must not change.
+fn snapshot(env: &Env, repo: &Path) -> (BTreeMap<String, String>, Vec<String>, BTreeMap<String, u64>) {
+    (env.refs(repo), env.packs(repo), env.count_objects(repo))
+}
+
+// ---------------------------------------------------------------------------
+
+/// 1. `push --all`, `push --tags`, clone: same refs, same tree, fsck clean.
+pub fn scenario_push_all_tags_then_clone(env: &Env) {
+    let src = env.synth("src", Synth { commits: 120, ..Synth::default() });
+    env.git_ok(&src, &["tag", "-a", "v0.1.0", "-m", "Release v0.1.0", "main~4"]);
+    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
+
+    let first = env.push(&src, &["--all", "nip"]);
+    let u1 = env.remote_url(&src, "nip");
+    assert!(u1.starts_with("nip::/ipfs/"), "remote URL not rewritten: {u1}\n{first}");
+    assert!(first.stderr.contains("previous: nip::new-ipfs"), "{first}");
+    assert!(first.stderr.contains(&format!("new:      {u1}")), "{first}");
+    let stored = first.stored().unwrap_or_else(|| panic!("no `stored` line:\n{first}"));
+    let branch_objects = env.count_rev_list_objects(&src, &["--branches"]);
+    assert_eq!(stored.objects as usize, branch_objects, "push --all stores every object of every branch\n{first}");
+    let heads_only = env.ls_remote(&u1);
+    assert!(heads_only.keys().all(|k| k.starts_with("refs/heads/")), "push --all pushed tags: {heads_only:?}");
+
+    let second = env.push(&src, &["--tags", "nip"]);
+    let u2 = env.remote_url(&src, "nip");
+    assert!(u2.starts_with("nip::/ipfs/") && u2 != u1, "second push did not move the remote: {u1} -> {u2}\n{second}");
+    assert!(second.stderr.contains(&format!("previous: {u1}")), "{second}");
+    // The only object --tags adds is the annotated tag (the lightweight
+    // snapshot tag points into pushed history).
+    assert_eq!(second.stored().map(|s| s.objects), Some(1), "{second}");
+    assert_eq!(env.index(&url_cid(&u2)).prev, Some(url_cid(&u1)));
+
+    let src_refs = pushed_refs(env, &src);
+    assert!(src_refs.contains_key("refs/tags/v0.1.0") && src_refs.contains_key("refs/tags/snapshot-100"), "{src_refs:?}");
+    assert_eq!(env.ls_remote(&u2), src_refs, "ls-remote of the new address");
+    assert_eq!(env.ls_remote_all(&u2).get("HEAD"), src_refs.get("refs/heads/main"), "remote HEAD");
+
+    env.git_ok(&env.work, &["clone", "-q", &u2, "copy"]);
+    let copy = env.dir("copy");
+    assert_eq!(clone_refs(env, &copy), expected_clone_refs(&src_refs));
+    env.fsck(&copy);
+    assert_eq!(env.rev_parse(&copy, "HEAD"), env.rev_parse(&src, "refs/heads/main"));
+    assert_eq!(env.out(&copy, &["symbolic-ref", "HEAD"]), "refs/heads/main");
+    assert_eq!(env.out(&copy, &["symbolic-ref", "refs/remotes/origin/HEAD"]), "refs/remotes/origin/main");
+    assert_eq!(env.out(&copy, &["ls-files", "-s"]), env.out(&src, &["ls-files", "-s"]));
+    assert_eq!(env.out(&copy, &["ls-tree", "-r", "HEAD"]), env.out(&src, &["ls-tree", "-r", "HEAD"]));
+    assert_eq!(env.out(&copy, &["status", "--porcelain", "--untracked-files=all"]), "", "clone's working tree is not clean");
+    // Spot-check file bytes on disk, not just the index.
+    let f = nested_text_file(env, &src);
+    assert_eq!(std::fs::read(copy.join(&f)).unwrap(), std::fs::read(src.join(&f)).unwrap(), "{f}");
+    assert_eq!(env.remote_url(&copy, "origin"), u2);
+}
+
+/// 2. A second push stores only what is new.
+pub fn scenario_second_push_stores_only_new_objects(env: &Env) {
+    let src = env.synth("src", Synth { commits: 80, seed: 11, ..Synth::default() });
+    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
+    let first = env.push(&src, &["--all", "nip"]);
+    let u1 = env.remote_url(&src, "nip");
+    let total_first = first.stored().expect("first push stored").objects;
+
+    let old = env.rev_parse(&src, "HEAD");
+    let file = nested_text_file(env, &src);
+    let new = env.append_commit(&src, &file, "one more line for the second push");
+    let expected = env.count_rev_list_objects(&src, &[&format!("{old}..{new}")]);
+    // The commit, the root tree, the trees down to the file, the blob.
+    assert_eq!(expected, 2 + file.matches('/').count() + 1, "rev-list {old}..{new}");
+
+    // A dry run writes nothing and keeps the address.
+    let before = env.block_files();
+    let dry = env.push(&src, &["--dry-run", "nip", "main"]);
+    assert_eq!(env.remote_url(&src, "nip"), u1, "dry run moved the remote\n{dry}");
+    assert_eq!(dry.stored(), None, "{dry}");
+    if let Some(b) = &before {
+        assert_eq!(env.block_files().as_ref(), Some(b), "dry run wrote blocks");
+    }
+
+    let second = env.push(&src, &["nip", "main"]);
+    let u2 = env.remote_url(&src, "nip");
+    assert_ne!(u1, u2);
+    let stored = second.stored().unwrap_or_else(|| panic!("no `stored` line:\n{second}"));
+    assert_eq!(stored.objects as usize, expected, "objects stored by the second push\n{second}");
+    // Per object a data block and a NIPObject, plus object-map shards and
+    // the index: a handful, not the history.
+    assert!(stored.blocks as usize <= 2 * expected + 4, "{stored:?} for {expected} objects");
+    assert!(stored.blocks as usize > expected, "{stored:?} for {expected} objects");
+    if let Some(added) = new_blocks(env, &before) {
+        assert_eq!(added.len() as u64, stored.blocks, "new block files vs reported\n{second}");
+        assert_eq!(added.values().sum::<u64>(), stored.bytes, "bytes of new block files vs reported");
+        assert!(added.len() < before.as_ref().unwrap().len() / 10, "{} new of {}", added.len(), before.unwrap().len());
+    }
+    let idx = env.index(&url_cid(&u2));
+    assert_eq!(idx.counts.total(), total_first + expected as u64, "index counts");
+    assert_eq!(idx.get_ref("refs/heads/main").map(|h| h.to_string()), Some(new));
+
+    // Nothing new: no push at all, same address, no blocks.
+    let before = env.block_files();
+    let again = env.push(&src, &["nip", "main"]);
+    assert!(again.stderr.contains("Everything up-to-date"), "{again}");
+    assert_eq!(env.remote_url(&src, "nip"), u2);
+    assert_eq!(env.block_files(), before);
+}
+
+/// 3. A fetch after a second push gets exactly the new objects.
+pub fn scenario_fetch_gets_only_new_objects(env: &Env) {
+    let src = env.synth("src", Synth { commits: 60, seed: 2, ..Synth::default() });
+    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
+    env.push(&src, &["--all", "nip"]);
+    let u1 = env.remote_url(&src, "nip");
+    env.git_ok(&env.work, &["clone", "-q", &u1, "copy"]);
+    let copy = env.dir("copy");
+
+    let old = env.rev_parse(&src, "HEAD");
+    let file = nested_text_file(env, &src);
+    let new = env.append_commit(&src, &file, "fetched line");
+    let expected = env.count_rev_list_objects(&src, &[&format!("{old}..{new}")]);
+    env.push(&src, &["nip", "main"]);
+    let u2 = env.remote_url(&src, "nip");
+
+    let objects_before = env.count_rev_list_objects(&copy, &["--all"]);
+    let counts_before = env.count_objects(&copy);
+    let packs_before = env.packs(&copy);
+    env.git_ok(&copy, &["remote", "set-url", "origin", &u2]);
+    let fetch = env.git_ok(&copy, &["fetch", "origin"]);
+    assert!(fetch.stderr.contains("main"), "fetch did not report main:\n{fetch}");
+    assert_eq!(env.rev_parse(&copy, "refs/remotes/origin/main"), new);
+    env.fsck(&copy);
+    assert_eq!(env.count_rev_list_objects(&copy, &["--all"]), objects_before + expected);
+    let counts_after = env.count_objects(&copy);
+    assert_eq!(counts_after["in-pack"], counts_before["in-pack"] + expected as u64, "objects in packs");
+    assert_eq!(counts_after["count"], counts_before["count"], "loose objects");
+    let new_packs: Vec<_> = env.packs(&copy).into_iter().filter(|p| !packs_before.contains(p) && p.ends_with(".pack")).collect();
+    assert_eq!(new_packs.len(), 1, "one new pack: {new_packs:?}");
+
+    env.git_ok(&copy, &["merge", "-q", "--ff-only", "origin/main"]);
+    assert_eq!(env.out(&copy, &["ls-files", "-s"]), env.out(&src, &["ls-files", "-s"]));
+    assert_eq!(std::fs::read(copy.join(&file)).unwrap(), std::fs::read(src.join(&file)).unwrap());
+
+    // A second fetch has nothing to do.
+    let packs = env.packs(&copy);
+    env.git_ok(&copy, &["fetch", "origin"]);
+    assert_eq!(env.packs(&copy), packs, "an empty fetch wrote a pack");
+}
+
+/// 4. Force push rewrites; a non-fast-forward without -f is refused while
+/// another ref of the same push goes through.
+pub fn scenario_force_push(env: &Env) {
+    let src = env.synth("src", Synth { commits: 60, seed: 3, ..Synth::default() });
+    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
+    env.push(&src, &["--all", "nip"]);
+    let u1 = env.remote_url(&src, "nip");
+    let old_main = env.rev_parse(&src, "main");
+
+    env.git_ok(&src, &["reset", "-q", "--hard", "HEAD~2"]);
+    let file = nested_text_file(env, &src);
+    let rewritten = env.append_commit(&src, &file, "rewritten history");
+    env.git_ok(&src, &["checkout", "-q", "-b", "extra"]);
+    let extra = env.commit_file(&src, "extra.txt", b"on a new branch\n", "extra branch");
+    env.git_ok(&src, &["checkout", "-q", "main"]);
+
+    let refused = env.git(&src, &["push", "nip", "main", "extra"]);
+    assert!(!refused.success(), "non-fast-forward push succeeded:\n{refused}");
+    refused.assert_no_panic();
+    assert!(refused.stderr.contains("rejected"), "{refused}");
+    assert!(refused.stderr.contains("non-fast-forward") || refused.stderr.contains("fetch first"), "{refused}");
+    let u2 = env.remote_url(&src, "nip");
+    assert_ne!(u2, u1, "the new branch of the same push was not pushed\n{refused}");
+    let listed = env.ls_remote(&u2);
+    assert_eq!(listed.get("refs/heads/extra"), Some(&extra), "{listed:?}");
+    assert_eq!(listed.get("refs/heads/main"), Some(&old_main), "refused main moved: {listed:?}");
+
+    let forced = env.push(&src, &["-f", "nip", "main"]);
+    assert!(forced.stderr.contains("forced update"), "{forced}");
+    let u3 = env.remote_url(&src, "nip");
+    assert_ne!(u3, u2);
+    let listed = env.ls_remote(&u3);
+    assert_eq!(listed.get("refs/heads/main"), Some(&rewritten));
+    assert_eq!(listed.get("refs/heads/extra"), Some(&extra));
+    assert_eq!(env.index(&url_cid(&u3)).prev, Some(url_cid(&u2)));
+
+    env.git_ok(&env.work, &["clone", "-q", &u3, "fresh"]);
+    let fresh = env.dir("fresh");
+    assert_eq!(env.rev_parse(&fresh, "HEAD"), rewritten);
+    assert_eq!(env.rev_parse(&fresh, "refs/remotes/origin/extra"), extra);
+    // The old main is gone from main's history (stable still holds it).
+    env.git_fails(&fresh, &["merge-base", "--is-ancestor", &old_main, "HEAD"]);
+    assert_eq!(env.rev_parse(&fresh, "HEAD~1"), env.rev_parse(&src, "main~1"));
+    env.fsck(&fresh);
+}
+
+/// 5. Deleting a remote ref.
+pub fn scenario_delete_ref(env: &Env) {
+    let src = env.synth("src", Synth { commits: 60, seed: 1, ..Synth::default() });
+    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
+    env.push(&src, &["--all", "nip"]);
+    let u1 = env.remote_url(&src, "nip");
+    let before = env.ls_remote(&u1);
+    assert!(before.contains_key("refs/heads/feature/1"), "seed 1 has feature/1: {before:?}");
+
+    let del = env.push(&src, &["nip", ":refs/heads/feature/1"]);
+    assert!(del.stderr.contains("[deleted]"), "{del}");
+    let u2 = env.remote_url(&src, "nip");
+    assert_ne!(u1, u2);
+    let after = env.ls_remote(&u2);
+    let mut expected = before.clone();
+    expected.remove("refs/heads/feature/1");
+    assert_eq!(after, expected);
+    // The old address still has it: addresses are immutable.
+    assert_eq!(env.ls_remote(&u1), before);
+
+    env.git_ok(&env.work, &["clone", "-q", &u2, "copy"]);
+    let copy = env.dir("copy");
+    assert!(!env.refs(&copy).contains_key("refs/remotes/origin/feature/1"));
+    env.fsck(&copy);
+
+    // Deleting what is not there is refused by git and moves nothing.
+    let none = env.git(&src, &["push", "nip", ":refs/heads/no-such-branch"]);
+    none.assert_no_panic();
+    assert!(none.nip_errors().is_empty(), "{none}");
+    assert_eq!(env.remote_url(&src, "nip"), u2);
+}
+
+/// 6. Annotated and lightweight tags keep their object ids.
+pub fn scenario_tags(env: &Env) {
+    let src = env.synth("src", Synth { commits: 40, seed: 4, ..Synth::default() });
+    env.git_ok(&src, &["tag", "-a", "v0.1.0", "-m", "Release v0.1.0", "main~3"]);
+    env.git_ok(&src, &["tag", "snap", "main~7"]);
+    env.git_ok(&src, &["tag", "-a", "v0.1.0-nested", "-m", "A tag of a tag", "v0.1.0"]);
+    env.git_ok(&src, &["tag", "-a", "tree-tag", "-m", "A tag of a tree", "main^{tree}"]);
+    env.git_ok(&src, &["tag", "blob-tag", "main:empty"]);
+    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
+    env.push(&src, &["--all", "nip"]);
+    let tags = env.push(&src, &["--tags", "nip"]);
+    // Three tag objects are new; their targets were pushed with the branches.
+    assert_eq!(tags.stored().map(|s| s.objects), Some(3), "{tags}");
+    let url = env.remote_url(&src, "nip");
+
+    env.git_ok(&env.work, &["clone", "-q", &url, "copy"]);
+    let copy = env.dir("copy");
+    let expected_types =
+        [("v0.1.0", "tag"), ("snap", "commit"), ("v0.1.0-nested", "tag"), ("tree-tag", "tag"), ("blob-tag", "blob")];
+    for (tag, kind) in expected_types {
+        let r = format!("refs/tags/{tag}");
+        let oid = env.rev_parse(&src, &r);
+        assert_eq!(env.rev_parse(&copy, &r), oid, "{tag}");
+        assert_eq!(env.out(&copy, &["cat-file", "-t", &oid]), kind, "{tag}");
+        assert_eq!(env.out(&copy, &["cat-file", "-p", &oid]), env.out(&src, &["cat-file", "-p", &oid]), "{tag}");
+    }
+    assert_eq!(env.rev_parse(&copy, "v0.1.0"), env.rev_parse(&src, "v0.1.0"));
+    assert_eq!(env.out(&copy, &["cat-file", "-t", "v0.1.0"]), "tag");
+    assert_eq!(env.rev_parse(&copy, "v0.1.0^{commit}"), env.rev_parse(&src, "main~3"));
+    assert_eq!(env.rev_parse(&copy, "v0.1.0-nested^{commit}"), env.rev_parse(&src, "main~3"));
+    assert_eq!(env.rev_parse(&copy, "snap"), env.rev_parse(&src, "main~7"));
+    assert_eq!(env.out(&copy, &["cat-file", "-t", "snap"]), "commit");
+    assert_eq!(clone_refs(env, &copy), expected_clone_refs(&pushed_refs(env, &src)));
+    env.fsck(&copy);
+
+    // Moving an existing tag without -f is refused.
+    env.git_ok(&src, &["tag", "-f", "snap", "main~1"]);
+    let moved = env.git(&src, &["push", "nip", "refs/tags/snap"]);
+    assert!(!moved.success(), "moving a tag without -f succeeded:\n{moved}");
+    moved.assert_no_panic();
+    assert!(moved.stderr.contains("rejected"), "{moved}");
+    assert_eq!(env.remote_url(&src, "nip"), url);
+}
+
+/// 7. Large blobs round-trip byte for byte; no block exceeds 1 MiB.
+pub fn scenario_large_blobs(env: &Env) {
+    let src = env.synth("src", Synth { commits: 40, seed: 5, ..Synth::default() });
+    let three = prng_bytes(3, 3 << 20);
+    let mut five = prng_bytes(5, 5 << 20);
+    std::fs::create_dir_all(src.join("assets")).unwrap();
+    std::fs::write(src.join("assets/big3.bin"), &three).unwrap();
+    env.commit_file(&src, "assets/big5.bin", &five, "add large blobs");
+    env.git_ok(&src, &["add", "assets/big3.bin"]);
+    env.git_ok(&src, &["commit", "-q", "-m", "add the 3 MiB blob"]);
+    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
+    env.push(&src, &["--all", "nip"]);
+    let url = env.remote_url(&src, "nip");
+
+    env.git_ok(&env.work, &["clone", "-q", &url, "copy"]);
+    let copy = env.dir("copy");
+    for (name, data) in [("assets/big3.bin", &three), ("assets/big5.bin", &five)] {
+        let got = std::fs::read(copy.join(name)).unwrap();
+        assert!(got.len() == data.len() && got == *data, "{name}: {} bytes back for {}, or different bytes", got.len(), data.len());
+        let oid = env.rev_parse(&src, &format!("HEAD:{name}"));
+        assert_eq!(env.rev_parse(&copy, &format!("HEAD:{name}")), oid);
+        let (_, obj) = env.object(&url_cid(&url), &oid).expect("large blob in the index");
+        assert_eq!(obj.size, data.len() as u64);
+        assert_eq!(obj.data.codec(), nip::block::DAG_PB, "a file over one chunk has a dag-pb root");
+    }
+    env.fsck(&copy);
+    if let Some(files) = env.block_files() {
+        let big: Vec<_> = files.iter().filter(|(_, &s)| s > 1 << 20).collect();
+        assert!(big.is_empty(), "blocks over 1 MiB: {big:?}");
+    }
+
+    // Changing one byte of the 5 MiB file stores one chunk, not the file.
+    five[(5 << 20) / 2] ^= 0xff;
+    env.commit_file(&src, "assets/big5.bin", &five, "touch one byte");
+    let push = env.push(&src, &["nip", "main"]);
+    let stored = push.stored().expect("stored line");
+    assert_eq!(stored.objects, 4, "commit, root tree, assets tree, blob\n{push}");
+    assert!(stored.bytes < (5 << 20) / 4, "one changed byte stored {} bytes\n{push}", stored.bytes);
+    let url = env.remote_url(&src, "nip");
+    env.git_ok(&copy, &["remote", "set-url", "origin", &url]);
+    env.git_ok(&copy, &["pull", "-q", "--ff-only"]);
+    assert!(std::fs::read(copy.join("assets/big5.bin")).unwrap() == five, "changed 5 MiB blob differs after fetch");
+}
+
+/// 8. Empty repositories.
+pub fn scenario_empty_repository(env: &Env) {
+    let empty = env.init("empty");
+    env.git_ok(&empty, &["remote", "add", "nip", "nip::new-ipfs"]);
+    let before = env.block_files();
+    let all = env.git(&empty, &["push", "--all", "nip"]);
+    all.assert_no_panic();
+    assert!(all.nip_errors().is_empty(), "{all}");
+    assert!(all.success(), "git treats pushing no refs as nothing to do:\n{all}");
+    assert!(all.stderr.contains("No refs in common") || all.stderr.contains("Everything up-to-date"), "{all}");
+    let main = env.git(&empty, &["push", "nip", "main"]);
+    assert!(!main.success(), "{main}");
+    main.assert_no_panic();
+    assert!(main.stderr.contains("does not match any"), "{main}");
+    assert!(main.nip_errors().is_empty(), "{main}");
+    assert_eq!(env.remote_url(&empty, "nip"), "nip::new-ipfs");
+    assert_eq!(env.block_files(), before, "pushing nothing wrote blocks");
+    assert!(env.ls_remote("nip::new-ipfs").is_empty());
+
+    // A remote whose only branch was deleted clones as an empty repository.
+    let one = env.init("one");
+    env.commit_file(&one, "README", b"hello\n", "first");
+    env.git_ok(&one, &["remote", "add", "nip", "nip::new-ipfs"]);
+    env.push(&one, &["nip", "main"]);
+    let u1 = env.remote_url(&one, "nip");
+    env.push(&one, &["nip", ":refs/heads/main"]);
+    let u2 = env.remote_url(&one, "nip");
+    assert_ne!(u1, u2);
+    assert!(env.ls_remote(&u2).is_empty());
+    let idx = env.index(&url_cid(&u2));
+    assert!(idx.refs.is_empty() && idx.head.is_none(), "{idx:?}");
+
+    let clone = env.git_ok(&env.work, &["clone", &u2, "copy"]);
+    assert!(clone.stderr.contains("You appear to have cloned an empty repository"), "{clone}");
+    let copy = env.dir("copy");
+    assert!(env.refs(&copy).is_empty());
+
+    // And it can be pushed to again.
+    env.commit_file(&copy, "README", b"again\n", "restart");
+    env.push(&copy, &["origin", "main"]);
+    let u3 = env.remote_url(&copy, "origin");
+    assert_ne!(u3, u2);
+    assert_eq!(env.index(&url_cid(&u3)).prev, Some(url_cid(&u2)));
+    assert_eq!(env.ls_remote(&u3).get("refs/heads/main"), Some(&env.rev_parse(&copy, "main")));
+}
+
+/// 9. Gitlinks are kept as entries and never followed.
+pub fn scenario_gitlinks(env: &Env) {
+    const SUB: &str = "1234567890abcdef1234567890abcdef12345678";
+    const NESTED: &str = "fedcba0987654321fedcba0987654321fedcba09";
+    const MOVED: &str = "0badc0de0badc0de0badc0de0badc0de0badc0de";
+    let src = env.synth("src", Synth { commits: 40, seed: 6, ..Synth::default() });
+    env.git_ok(&src, &["update-index", "--add", "--cacheinfo", &format!("160000,{SUB},sub")]);
+    env.git_ok(&src, &["update-index", "--add", "--cacheinfo", &format!("160000,{NESTED},libs/vendored")]);
+    env.git_ok(&src, &["commit", "-q", "-m", "add submodules"]);
+    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
+    env.push(&src, &["--all", "nip"]);
+    let url = env.remote_url(&src, "nip");
+
+    let tree = env.rev_parse(&src, "HEAD^{tree}");
+    let (_, obj) = env.object(&url_cid(&url), &tree).expect("root tree in the index");
+    match &obj.links {
+        format::Links::Tree { entries } => {
+            assert!(entries.contains(&(MODE_GITLINK, hash(SUB))), "{entries:?}");
+        }
+        other => panic!("root tree stored as {other:?}"),
+    }
+    assert!(env.object(&url_cid(&url), SUB).is_none(), "the submodule commit got into the index");
+
+    let clone = env.git_ok(&env.work, &["clone", &url, "copy"]);
+    let copy = env.dir("copy");
+    for path in ["sub", "libs/vendored"] {
+        let want = env.out(&src, &["ls-tree", "HEAD", path]);
+        assert!(want.starts_with("160000 commit "), "{want}");
+        assert_eq!(env.out(&copy, &["ls-tree", "HEAD", path]), want);
+    }
+    for sha in [SUB, NESTED] {
+        env.git_fails(&copy, &["cat-file", "-e", sha]);
+        assert!(!clone.stderr.contains(sha), "the clone mentions the submodule commit:\n{clone}");
+    }
+    env.fsck(&copy);
+
+    // Moving the gitlink: a fetch follows the new tree, not the new link.
+    env.git_ok(&src, &["update-index", "--cacheinfo", &format!("160000,{MOVED},sub")]);
+    env.git_ok(&src, &["commit", "-q", "-m", "move submodule"]);
+    env.push(&src, &["nip", "main"]);
+    let url = env.remote_url(&src, "nip");
+    env.git_ok(&copy, &["remote", "set-url", "origin", &url]);
+    env.git_ok(&copy, &["fetch", "-q", "origin"]);
+    assert_eq!(env.out(&copy, &["ls-tree", "origin/main", "sub"]), format!("160000 commit {MOVED}\tsub"));
+    env.git_fails(&copy, &["cat-file", "-e", MOVED]);
+    env.fsck(&copy);
+}
+
+/// Overwrites a block file with other bytes of the same length.
+fn corrupt(env: &Env, cid: &cid::Cid) {
+    let path = env.block_path(cid).expect("this scenario needs a backend whose block files can be changed");
+    let mut bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert!(!bytes.is_empty());
+    bytes.iter_mut().for_each(|b| *b ^= 0x5a);
+    std::fs::write(&path, bytes).unwrap();
+}
+
+/// 10. A corrupted block is detected and nothing is written.
+pub fn scenario_corrupted_block(env: &Env) {
+    let src = env.synth("src", Synth { commits: 50, seed: 7, ..Synth::default() });
+    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
+    env.push(&src, &["--all", "nip"]);
+    let u1 = env.remote_url(&src, "nip");
+    env.git_ok(&env.work, &["clone", "-q", &u1, "copy"]);
+    let copy = env.dir("copy");
+
+    env.commit_file(&src, "fresh.txt", b"brand new content that only the second push has\n", "fresh file");
+    env.push(&src, &["nip", "main"]);
+    let u2 = env.remote_url(&src, "nip");
+    let blob = env.rev_parse(&src, "HEAD:fresh.txt");
+    let (_, obj) = env.object(&url_cid(&u2), &blob).expect("new blob in the index");
+    corrupt(env, &obj.data);
+
+    // Fetch into an existing clone: fails, changes nothing.
+    env.git_ok(&copy, &["remote", "set-url", "origin", &u2]);
+    let before = snapshot(env, &copy);
+    let fetch = env.git(&copy, &["fetch", "origin"]);
+    let err = fetch.one_clean_error();
+    assert!(err.contains(&obj.data.to_string()) && err.contains("corrupt"), "{fetch}");
+    assert_eq!(snapshot(env, &copy), before, "a failed fetch changed the repository");
+    env.git_fails(&copy, &["cat-file", "-e", &blob]);
+
+    // Clone: fails, leaves no repository.
+    let (path, old_blob) = some_blob(env, &src, "HEAD~1");
+    let (_, old) = env.object(&url_cid(&u1), &old_blob).expect("blob in the index");
+    corrupt(env, &old.data);
+    let clone = env.git(&env.work, &["clone", &u1, "bad-clone"]);
+    let err = clone.one_clean_error();
+    assert!(err.contains(&old.data.to_string()) && err.contains("corrupt"), "{path}: {clone}");
+    assert_no_clone(env, "bad-clone");
+}
+
+/// 11. An object whose content does not hash to its oid is refused.
+pub fn scenario_wrong_sha1_object(env: &Env) {
+    let src = env.synth("src", Synth { commits: 50, seed: 8, ..Synth::default() });
+    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
+    env.push(&src, &["--all", "nip"]);
+    let u1 = env.remote_url(&src, "nip");
+    env.git_ok(&env.work, &["clone", "-q", &u1, "copy"]);
+    let copy = env.dir("copy");
+    let commit = env.commit_file(&src, "notes/hello.txt", b"hello, world\n", "add hello");
+    env.push(&src, &["nip", "main"]);
+    let u2 = url_cid(&env.remote_url(&src, "nip"));
+
+    // An index whose blob claims the oid of "hello, world\n" but holds
+    // other bytes of the same size (blocks themselves are intact).
+    let blob = env.rev_parse(&src, "HEAD:notes/hello.txt");
+    let bad_blob = forge_object(env, &u2, &blob, b"hello, World\n".to_vec());
+    let bad = env.rewrite_index(&u2, &[(hash(&blob), bad_blob)]);
+
+    env.git_ok(&copy, &["remote", "set-url", "origin", &url_of(&bad)]);
+    let before = snapshot(env, &copy);
+    let fetch = env.git(&copy, &["fetch", "origin"]);
+    let err = fetch.one_clean_error();
+    assert!(err.contains(&blob) && err.contains("corrupt"), "{fetch}");
+    assert_eq!(snapshot(env, &copy), before, "a failed fetch changed the repository");
+
+    let clone = env.git(&env.work, &["clone", &url_of(&bad), "bad-blob"]);
+    let err = clone.one_clean_error();
+    assert!(err.contains(&blob) && err.contains("corrupt"), "{clone}");
+    assert_no_clone(env, "bad-blob");
+
+    // The same for a commit: its links are right, its bytes are not.
+    let raw = env.git_ok(&src, &["cat-file", "commit", &commit]).stdout;
+    assert!(raw.contains("add hello"));
+    let forged = forge_object(env, &u2, &commit, raw.replace("add hello", "add jello").into_bytes());
+    let bad = env.rewrite_index(&u2, &[(hash(&commit), forged)]);
+    let clone = env.git(&env.work, &["clone", &url_of(&bad), "bad-commit"]);
+    let err = clone.one_clean_error();
+    assert!(err.contains(&commit) && err.contains("corrupt"), "{clone}");
+    assert_no_clone(env, "bad-commit");
+
+    // An index that maps an oid to another object's NIPObject.
+    let (_, other_blob) = some_blob(env, &src, "HEAD~1");
+    let (other_cid, _) = env.object(&u2, &other_blob).expect("blob in the index");
+    let bad = env.rewrite_index(&u2, &[(hash(&blob), other_cid)]);
+    let clone = env.git(&env.work, &["clone", &url_of(&bad), "bad-map"]);
+    let err = clone.one_clean_error();
+    assert!(err.contains(&blob), "{clone}");
+    assert_no_clone(env, "bad-map");
+}
+
+/// Stores a NIPObject like the one for `oid` at `index` but with `data` as
+/// its content; returns its CID.
+fn forge_object(env: &Env, index: &cid::Cid, oid: &str, data: Vec<u8>) -> cid::Cid {
+    let (_, real) = env.object(index, oid).unwrap_or_else(|| panic!("{oid} not in the index"));
+    let size = data.len() as u64;
+    let (mut blocks, root) = nip::unixfs::encode(&data);
+    let forged = NipObject { data: root, size, ..real };
+    let block = forged.to_block().unwrap();
+    let cid = block.cid;
+    blocks.push(block);
+    env.put_blocks(blocks);
+    cid
+}
+
+/// 12. A format version from the future is refused by name.
+pub fn scenario_unknown_version(env: &Env) {
+    let body: BTreeMap<&str, &str> = BTreeMap::from([("refs", "from the future")]);
+    let bytes = serde_ipld_dagcbor::to_vec(&("NIPNIP", 99u64, "index", body)).unwrap();
+    let block = Block::new(DAG_CBOR, bytes);
+    let cid = block.cid;
+    env.put_blocks(vec![block]);
+
+    let clone = env.git(&env.work, &["clone", &url_of(&cid), "future"]);
+    let err = clone.one_clean_error();
+    assert!(err.contains("version 99") && err.contains(&cid.to_string()), "{clone}");
+    assert_no_clone(env, "future");
+    let ls = env.git(&env.work, &["ls-remote", &url_of(&cid)]);
+    assert!(ls.one_clean_error().contains("version 99"), "{ls}");
+
+    // A version-99 object deep in a good index: refused as well.
+    let src = env.synth("src", Synth { commits: 40, seed: 9, ..Synth::default() });
+    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
+    env.push(&src, &["--all", "nip"]);
+    let url = env.remote_url(&src, "nip");
+    let head = env.rev_parse(&src, "HEAD");
+    let body: BTreeMap<&str, bool> = BTreeMap::from([("future", true)]);
+    let obj = Block::new(DAG_CBOR, serde_ipld_dagcbor::to_vec(&("NIPNIP", 99u64, "object", body)).unwrap());
+    let obj_cid = obj.cid;
+    env.put_blocks(vec![obj]);
+    let bad = env.rewrite_index(&url_cid(&url), &[(hash(&head), obj_cid)]);
+    let clone = env.git(&env.work, &["clone", &url_of(&bad), "future-object"]);
+    let err = clone.one_clean_error();
+    assert!(err.contains("version 99"), "{clone}");
+    assert_no_clone(env, "future-object");
+}
+
+/// 13. Bad addresses and damaged indexes fail with one clear line.
+pub fn scenario_bad_input(env: &Env) {
+    let run = env.git(&env.work, &["clone", "nip::/ipfs/notacid", "x"]);
+    assert!(run.one_clean_error().contains("notacid"), "{run}");
+    assert_no_clone(env, "x");
+
+    let run = env.git(&env.work, &["ls-remote", "nip::bogus"]);
+    assert!(run.one_clean_error().contains("bogus"), "{run}");
+
+    let run = env.git(&env.work, &["ls-remote", "nip::/ipns/k51qzi5uqu5dlvj2baxnqndepeb86cbk3ng7n3i46uzyxzyqj2xjonzllnv0v8"]);
+    assert!(run.one_clean_error().contains("IPNS"), "{run}");
+
+    let unknown = Block::new(DAG_CBOR, b"\x84fNIPNIP\x01eindex\xa0 never stored".to_vec()).cid;
+    let run = env.git(&env.work, &["clone", &url_of(&unknown), "unknown"]);
+    assert!(run.one_clean_error().contains(&unknown.to_string()), "{run}");
+    assert_no_clone(env, "unknown");
+
+    // A truncated index, stored under its own (valid) CID.
+    let src = env.init("src");
+    env.commit_file(&src, "a.txt", b"a\n", "one");
+    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
+    env.push(&src, &["nip", "main"]);
+    let good = url_cid(&env.remote_url(&src, "nip"));
+    let bytes = env.block(&good);
+    let cut = Block::new(DAG_CBOR, bytes[..bytes.len() / 2].to_vec());
+    let cut_cid = cut.cid;
+    env.put_blocks(vec![cut]);
+    let run = env.git(&env.work, &["clone", &url_of(&cut_cid), "cut"]);
+    let err = run.one_clean_error();
+    assert!(err.contains(&cut_cid.to_string()) && (err.contains("damaged") || err.contains("truncated")), "{run}");
+    assert_no_clone(env, "cut");
+
+    // Not a nip block at all (a file's raw block).
+    let blob = env.rev_parse(&src, "HEAD:a.txt");
+    let (_, obj) = env.object(&good, &blob).unwrap();
+    let run = env.git(&env.work, &["ls-remote", &url_of(&obj.data)]);
+    assert!(run.one_clean_error().contains("not a nip block"), "{run}");
+
+    // The real index truncated in place: its CID no longer matches.
+    if let Some(path) = env.block_path(&good) {
+        std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+        let run = env.git(&env.work, &["clone", &url_of(&good), "cut-in-place"]);
+        let err = run.one_clean_error();
+        assert!(err.contains(&good.to_string()) && err.contains("corrupt"), "{run}");
+        assert_no_clone(env, "cut-in-place");
+    }
+}
+
+/// 14. A push of several refs makes exactly one new index.
+pub fn scenario_one_index_per_push(env: &Env) {
+    let src = env.synth("src", Synth { commits: 60, seed: 2, ..Synth::default() });
+    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
+    env.push(&src, &["--all", "nip"]);
+    let u1 = env.remote_url(&src, "nip");
+    assert!(env.ls_remote(&u1).contains_key("refs/heads/feature/2"), "seed 2 has feature/2");
+    assert_eq!(env.index(&url_cid(&u1)).prev, None);
+
+    let file = nested_text_file(env, &src);
+    env.append_commit(&src, &file, "several refs at once");
+    env.git_ok(&src, &["branch", "topic", "main~1"]);
+    env.git_ok(&src, &["tag", "-a", "v1", "-m", "v1", "main"]);
+    let before = env.block_files();
+    let push = env.push(&src, &["nip", "main", "topic", "v1", ":refs/heads/feature/2"]);
+    assert_eq!(push.moves(), 1, "one push, one new address:\n{push}");
+    assert_eq!(push.stderr.lines().filter(|l| l.starts_with("nip: stored")).count(), 1, "{push}");
+    let u2 = env.remote_url(&src, "nip");
+    assert_ne!(u2, u1);
+    let idx = env.index(&url_cid(&u2));
+    assert_eq!(idx.prev, Some(url_cid(&u1)), "prev of the new index is the previous address");
+    assert_eq!(idx.head.as_deref(), Some("refs/heads/main"));
+    let listed: BTreeMap<String, String> = idx.refs.iter().map(|(n, h)| (n.clone(), h.to_string())).collect();
+    assert_eq!(listed, pushed_refs(env, &src).into_iter().filter(|(n, _)| n != "refs/heads/feature/2").collect());
+
+    if let Some(added) = new_blocks(env, &before) {
+        let mut indexes = BTreeSet::new();
+        for name in added.keys() {
+            let cid = cid::Cid::try_from(name.as_str()).unwrap();
+            if cid.codec() == DAG_CBOR && format::check_header(&cid, &env.block(&cid), KIND_INDEX).is_ok() {
+                indexes.insert(cid);
+            }
+        }
+        assert_eq!(indexes, BTreeSet::from([url_cid(&u2)]), "new index blocks");
+    }
+    let decoded: NipIndex = env.index(&url_cid(&u2));
+    assert_eq!(decoded.counts.tag, 1);
+}
+
+/// 15. Pushing to a bare URL prints the new address and changes no config.
+pub fn scenario_push_to_bare_url(env: &Env) {
+    let src = env.synth("src", Synth { commits: 40, seed: 10, ..Synth::default() });
+    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
+    env.push(&src, &["--all", "nip"]);
+    let u1 = env.remote_url(&src, "nip");
+    let config = std::fs::read_to_string(src.join(".git/config")).unwrap();
+    env.git_ok(&src, &["branch", "side", "main~2"]);
+
+    let push = env.push(&src, &[&u1, "side"]);
+    let lines = push.nip_lines();
+    let at = lines
+        .iter()
+        .position(|l| *l == "nip: pushed to a new address (no remote to update):")
+        .unwrap_or_else(|| panic!("no new-address line:\n{push}"));
+    let new = lines.get(at + 1).and_then(|l| l.strip_prefix("nip:   ")).unwrap_or_else(|| panic!("{push}"));
+    assert!(new.starts_with("nip::/ipfs/") && new != u1, "{push}");
+    assert_eq!(std::fs::read_to_string(src.join(".git/config")).unwrap(), config, "a bare-URL push changed the config");
+    let listed = env.ls_remote(new);
+    assert_eq!(listed.get("refs/heads/side"), Some(&env.rev_parse(&src, "side")));
+    assert_eq!(listed.get("refs/heads/main"), Some(&env.rev_parse(&src, "main")));
+    assert_eq!(env.index(&url_cid(new)).prev, Some(url_cid(&u1)));
+}
