@@ -1,8 +1,10 @@
 //! `nipctl`: administration of nip repositories.
 //!
+//! `nipctl pin [--rm] <address>` pins a repository on the Kubo node.
 //! `nipctl inspect <address>` shows what a repository address holds: the
 //! format version, HEAD, every ref, and the object counts by type.
-//! `--object <git-hash>` decodes one NIPObject; `--json` prints JSON.
+//! `--object <git-hash>` decodes one NIPObject; `--block <cid>` prints any
+//! block of the repository; `--json` prints JSON.
 
 use clap::{Parser, Subcommand};
 use nip::address::Address;
@@ -28,9 +30,20 @@ enum Command {
         /// Decode the NIPObject of this git object instead.
         #[arg(long, value_name = "GIT-HASH")]
         object: Option<String>,
+        /// Print any block of the repository (a CID) as DAG-JSON instead.
+        #[arg(long, value_name = "CID", conflicts_with = "object")]
+        block: Option<String>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Pin a repository recursively on the IPFS node (or unpin it).
+    Pin {
+        /// nip::/ipfs/<cid>
+        address: String,
+        /// Remove the pin instead.
+        #[arg(long)]
+        rm: bool,
     },
 }
 
@@ -38,7 +51,11 @@ fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::new().filter_or("NIP_LOG", "warn")).init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Inspect { address, object, json } => inspect(&address, object.as_deref(), json),
+        Command::Inspect { address, object, block, json } => match block {
+            Some(cid) => inspect_block(&address, &cid),
+            None => inspect(&address, object.as_deref(), json),
+        },
+        Command::Pin { address, rm } => pin(&address, rm),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -138,6 +155,66 @@ fn inspect_object(remote: &Remote<'_>, oid: &str, as_json: bool) -> Result<(), n
         for child in object.children() {
             println!("  -> {child}");
         }
+    }
+    Ok(())
+}
+
+/// Prints a block in the shape of DAG-JSON: links as `{"/": cid}`, byte
+/// strings as `{"/": {"bytes": <hex>}}` (hex, not DAG-JSON's base64, since
+/// every byte string nip writes is a git hash); raw and dag-pb blocks as
+/// their size.
+fn inspect_block(address: &str, cid: &str) -> Result<(), nip::Error> {
+    let _ = Address::parse(address)?;
+    let cid = cid::Cid::try_from(cid.trim_start_matches("/ipfs/")).map_err(|e| nip::Error::Other(format!("{cid:?} is not a CID: {e}")))?;
+    let store = nip::store::open_here()?;
+    let bytes = nip::store::Verified::new(store.as_ref()).get(&cid)?;
+    if cid.codec() != nip::block::DAG_CBOR {
+        println!("{}", json!({"cid": cid.to_string(), "codec": format!("0x{:x}", cid.codec()), "size": bytes.len()}));
+        return Ok(());
+    }
+    let ipld: ipld_core::ipld::Ipld = serde_ipld_dagcbor::from_slice(&bytes)
+        .map_err(|e| nip::Error::Other(format!("block {cid} is not valid DAG-CBOR: {e}")))?;
+    println!("{}", serde_json::to_string_pretty(&dag_json(&ipld)).unwrap_or_default());
+    Ok(())
+}
+
+fn dag_json(v: &ipld_core::ipld::Ipld) -> serde_json::Value {
+    use ipld_core::ipld::Ipld;
+    match v {
+        Ipld::Null => serde_json::Value::Null,
+        Ipld::Bool(b) => json!(b),
+        Ipld::Integer(i) => json!(*i as i64),
+        Ipld::Float(f) => json!(f),
+        Ipld::String(s) => json!(s),
+        Ipld::Bytes(b) => json!({"/": {"bytes": hex(b)}}),
+        Ipld::List(l) => serde_json::Value::Array(l.iter().map(dag_json).collect()),
+        Ipld::Map(m) => serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), dag_json(v))).collect()),
+        Ipld::Link(c) => json!({"/": c.to_string()}),
+    }
+}
+
+/// Bytes shown as hex: every byte string nip writes is a git hash.
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn pin(address: &str, rm: bool) -> Result<(), nip::Error> {
+    let address = Address::parse(address)?;
+    let cid = address.cid().ok_or_else(|| nip::Error::Other("nip::new-ipfs is not a repository yet: push to it first".into()))?;
+    let config = nip::store::git_config();
+    let api = nip::kubo::find(config.as_ref()).map_err(|e| nip::Error::Other(e.to_string()))?;
+    let client = nip::kubo::Client::new(api).map_err(|e| nip::Error::Other(e.to_string()))?;
+    let fail = |e: nip::kubo::KuboError| nip::Error::Other(e.to_string());
+    client.version().map_err(|e| nip::Error::Other(format!("{e}; pinning needs a running IPFS node")))?;
+    if rm {
+        client.pin_rm(&cid).map_err(fail)?;
+        println!("unpinned nip::{address} on the IPFS node at {}; `ipfs repo gc` may now remove its blocks", client.endpoint());
+    } else {
+        // Check it is a nip repository before pinning what could be anything.
+        let store = nip::store::kubo::KuboStore::new(client.clone());
+        Remote::open(&store, address.clone())?;
+        client.pin_add(&cid).map_err(fail)?;
+        println!("pinned nip::{address} recursively on the IPFS node at {}: every block of it stays there", client.endpoint());
     }
     Ok(())
 }

@@ -1,0 +1,165 @@
+//! Throwaway Kubo daemons for tests.
+//!
+//! Each [`Kubo`] has its own `IPFS_PATH` in a temporary directory, is
+//! initialised with `ipfs init --profile test` (API, gateway and swarm on
+//! 127.0.0.1 with port 0, so the OS picks free ports; no bootstrap peers;
+//! no MDNS), has telemetry off, and is killed when dropped, also when a test
+//! fails. Nothing here talks to anything but loopback.
+//!
+//! The binary is `$NIP_TEST_IPFS`, else `ipfs` on `PATH`, else the cache of
+//! `scripts/install-kubo.sh`. Without one, in CI (`CI=true`) every Kubo test
+//! fails; elsewhere it prints a loud SKIPPED line and returns early.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+
+/// The Kubo binary, if there is one.
+pub fn binary() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("NIP_TEST_IPFS").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    if let Ok(out) = Command::new("ipfs").arg("version").output() {
+        if out.status.success() {
+            return Some(PathBuf::from("ipfs"));
+        }
+    }
+    let home = std::env::var_os("HOME")?;
+    let cached = Path::new(&home).join(".cache/nip/kubo/v0.39.0/ipfs");
+    cached.exists().then_some(cached)
+}
+
+/// The binary, or `None` after saying loudly why the test is skipped.
+/// In CI a missing Kubo fails the test instead.
+pub fn binary_or_skip(test: &str) -> Option<PathBuf> {
+    match binary() {
+        Some(b) => Some(b),
+        None if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("Kubo is not installed and CI=true: run scripts/install-kubo.sh or set NIP_TEST_IPFS")
+        }
+        None => {
+            eprintln!("\n*** SKIPPED {test}: no Kubo binary (set NIP_TEST_IPFS or run scripts/install-kubo.sh) ***\n");
+            None
+        }
+    }
+}
+
+/// A running throwaway Kubo daemon.
+pub struct Kubo {
+    bin: PathBuf,
+    dir: TempDir,
+    child: Option<Child>,
+    /// The API multiaddr, e.g. `/ip4/127.0.0.1/tcp/40123`.
+    pub api: String,
+}
+
+impl Kubo {
+    /// Initialises and starts a daemon.
+    pub fn start(bin: &Path) -> Kubo {
+        let dir = tempfile::Builder::new().prefix("nip-kubo-").tempdir().expect("temp dir");
+        let mut k = Kubo { bin: bin.to_path_buf(), dir, child: None, api: String::new() };
+        k.ipfs_ok(&["init", "--profile", "test"]);
+        k.ipfs_ok(&["config", "--json", "Plugins.Plugins.telemetry.Config.Mode", "\"off\""]);
+        // Keep blocks until a test asks for gc.
+        k.ipfs_ok(&["config", "--json", "Datastore.GCPeriod", "\"0\""]);
+        k.run_daemon();
+        k
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn command(&self) -> Command {
+        let mut c = Command::new(&self.bin);
+        c.env("IPFS_PATH", self.dir.path()).env("IPFS_TELEMETRY", "off").env_remove("IPFS_API");
+        c
+    }
+
+    /// Runs the `ipfs` CLI against this node's repository.
+    pub fn ipfs(&self, args: &[&str]) -> Output {
+        self.command().args(args).stdin(Stdio::null()).output().expect("run ipfs")
+    }
+
+    /// Runs the CLI and returns stdout, panicking with its stderr on failure.
+    pub fn ipfs_ok(&self, args: &[&str]) -> String {
+        let out = self.ipfs(args);
+        assert!(out.status.success(), "ipfs {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn run_daemon(&mut self) {
+        let api_file = self.dir.path().join("api");
+        let _ = std::fs::remove_file(&api_file);
+        let log = std::fs::File::create(self.dir.path().join("daemon.log")).expect("daemon log");
+        let child = self
+            .command()
+            .args(["daemon", "--enable-gc=false"])
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log"))
+            .stderr(log)
+            .spawn()
+            .expect("start ipfs daemon");
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
+                panic!("ipfs daemon exited with {status}: {}", self.log());
+            }
+            if let Ok(api) = std::fs::read_to_string(&api_file) {
+                if self.ipfs(&["id", "-f", "<id>"]).status.success() {
+                    self.api = api.trim().to_string();
+                    return;
+                }
+            }
+            assert!(Instant::now() < deadline, "ipfs daemon did not start within 60s: {}", self.log());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("daemon.log")).unwrap_or_default()
+    }
+
+    /// Kills the daemon (as a crash would).
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Starts the daemon again on the same repository (new ports).
+    pub fn restart(&mut self) {
+        self.kill();
+        self.run_daemon();
+    }
+
+    /// A swarm address others can dial: `/ip4/127.0.0.1/tcp/<port>/p2p/<id>`.
+    pub fn swarm_addr(&self) -> String {
+        let out = self.ipfs_ok(&["id", "-f", "<addrs>"]);
+        out.lines()
+            .find(|a| a.starts_with("/ip4/127.0.0.1/tcp/"))
+            .unwrap_or_else(|| panic!("no loopback TCP address in {out:?}"))
+            .trim()
+            .to_string()
+    }
+
+    /// Connects this node to `other`.
+    pub fn connect(&self, other: &Kubo) {
+        let addr = other.swarm_addr();
+        self.ipfs_ok(&["swarm", "connect", &addr]);
+    }
+
+    /// How many blocks the node's blockstore holds.
+    pub fn block_count(&self) -> usize {
+        self.ipfs_ok(&["refs", "local"]).lines().count()
+    }
+}
+
+impl Drop for Kubo {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
