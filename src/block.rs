@@ -21,6 +21,8 @@ pub const DAG_PB: u64 = 0x70;
 pub const DAG_CBOR: u64 = 0x71;
 /// Multihash code of sha2-256.
 pub const SHA2_256: u64 = 0x12;
+/// Multihash code of the identity "hash" (the data itself).
+pub const IDENTITY: u64 = 0x00;
 
 /// Largest block nip ever writes; the IPFS network refuses bigger ones.
 pub const MAX_BLOCK: usize = 1 << 20;
@@ -59,6 +61,13 @@ pub enum VerifyError {
 /// Checks that `data` is what `cid` names.
 pub fn verify(cid: &Cid, data: &[u8]) -> Result<(), VerifyError> {
     let mh = cid.hash();
+    if mh.code() == IDENTITY {
+        return if mh.digest() == data {
+            Ok(())
+        } else {
+            Err(VerifyError::Mismatch { cid: *cid, actual: cid_of(cid.codec(), data).to_string() })
+        };
+    }
     if mh.code() != SHA2_256 {
         return Err(VerifyError::UnsupportedHash { cid: *cid, code: mh.code() });
     }
@@ -68,6 +77,20 @@ pub fn verify(cid: &Cid, data: &[u8]) -> Result<(), VerifyError> {
         return Err(VerifyError::Mismatch { cid: *cid, actual: actual.to_string() });
     }
     Ok(())
+}
+
+/// The CID of empty content: a raw CID with an identity multihash
+/// (`bafkqaaa`). Nothing needs storing or fetching for it: Kubo's bitswap
+/// does not transfer a zero-length block, so a DAG that linked the sha2-256
+/// empty block could not be fetched or pinned from another node.
+pub fn empty_cid() -> Cid {
+    let mh = Multihash::<64>::wrap(IDENTITY, &[]).expect("empty digest fits");
+    Cid::new_v1(RAW, mh)
+}
+
+/// The content of a CID that carries it inline (identity multihash).
+pub fn inline_data(cid: &Cid) -> Option<Vec<u8>> {
+    (cid.hash().code() == IDENTITY).then(|| cid.hash().digest().to_vec())
 }
 
 /// A CID as nip prints it: CIDv1 in base32 (CIDv0 input is shown as given).
@@ -86,6 +109,15 @@ mod tests {
             cid_of(RAW, b"hello\n").to_string(),
             "bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am"
         );
+    }
+
+    #[test]
+    fn empty_content_is_inline() {
+        assert_eq!(empty_cid().to_string(), "bafkqaaa");
+        assert_eq!(inline_data(&empty_cid()), Some(vec![]));
+        assert!(verify(&empty_cid(), b"").is_ok());
+        assert!(verify(&empty_cid(), b"x").is_err());
+        assert_eq!(inline_data(&cid_of(RAW, b"")), None);
     }
 
     #[test]

@@ -12,6 +12,7 @@
 
 use crate::address::Address;
 use crate::fetch;
+use crate::format::{Hash, Links, NipObject};
 use crate::push::{self, PushCommand, PushOptions};
 use crate::remote::Remote;
 use crate::store::BlockStore;
@@ -63,7 +64,7 @@ impl<'s> Helper<'s> {
                     let answer = self.option(rest);
                     writeln!(out, "{answer}")?;
                 }
-                ("list", _) => self.list(out)?,
+                ("list", arg) => self.list(out, arg == "for-push")?,
                 ("fetch", first) => {
                     let lines = batch(input, first)?;
                     self.fetch(&lines)?;
@@ -94,12 +95,20 @@ impl<'s> Helper<'s> {
         Remote::open(self.store, self.address.clone())
     }
 
-    fn list(&self, out: &mut dyn Write) -> Result<(), Error> {
+    /// Every ref. For a fetch also the peeled tags (`<oid> refs/tags/X^{}`,
+    /// so git follows annotated tags) and `@<ref> HEAD`; a push needs
+    /// neither, and `git push --mirror` would try to delete them.
+    fn list(&self, out: &mut dyn Write, for_push: bool) -> Result<(), Error> {
         let remote = self.open_remote()?;
+        let peeled = if for_push { Default::default() } else { peel_tags(&remote)? };
         for (name, oid) in remote.refs() {
             writeln!(out, "{oid} {name}")?;
+            if let Some(target) = peeled.get(name) {
+                // Lets git follow annotated tags on fetch, as with a server.
+                writeln!(out, "{target} {name}^{{}}")?;
+            }
         }
-        if let Some(head) = remote.head() {
+        if let (Some(head), false) = (remote.head(), for_push) {
             if remote.refs().iter().any(|(n, _)| n == head) {
                 writeln!(out, "@{head} HEAD")?;
             }
@@ -174,6 +183,32 @@ impl<'s> Helper<'s> {
             }
         }
     }
+}
+
+/// The final non-tag target of every tag ref that points to a tag object,
+/// resolved with one object-map lookup and one block request per level.
+fn peel_tags(remote: &Remote<'_>) -> Result<std::collections::HashMap<String, Hash>, Error> {
+    let mut peeled = std::collections::HashMap::new();
+    let Some(map) = remote.objects() else { return Ok(peeled) };
+    let mut pending: Vec<(String, Hash)> = remote.refs().iter().filter(|(n, _)| n.starts_with("refs/tags/")).cloned().collect();
+    for _ in 0..8 {
+        if pending.is_empty() {
+            break;
+        }
+        let hashes: Vec<Hash> = pending.iter().map(|(_, h)| *h).collect();
+        let cids = map.lookup_many(&hashes)?;
+        let found: Vec<_> = pending.iter().zip(cids).filter_map(|(p, c)| c.map(|c| (p.clone(), c))).collect();
+        let blocks = remote.blocks.get_many(&found.iter().map(|(_, c)| *c).collect::<Vec<_>>())?;
+        let mut next = Vec::new();
+        for (((name, _), cid), bytes) in found.into_iter().zip(blocks) {
+            if let Links::Tag { target } = NipObject::from_block(&cid, &bytes)?.links {
+                peeled.insert(name.clone(), target);
+                next.push((name, target));
+            }
+        }
+        pending = next;
+    }
+    Ok(peeled)
 }
 
 /// Reads the rest of a batch (lines up to a blank line), the first given.

@@ -4,7 +4,8 @@
 //! header) exactly as `ipfs add --cid-version=1 --raw-leaves` stores a file
 //! with Kubo's defaults: 256 KiB chunks as raw blocks, and above them a
 //! balanced tree of dag-pb UnixFS `File` nodes with at most 174 links each.
-//! A file of one chunk or less is the raw block itself. So the CID of any
+//! A file of one chunk or less is the raw block itself; empty content is
+//! the inline CID `bafkqaaa` (see [`FileBuilder::finish`]). So the CID of any
 //! file in a repository is the CID `ipfs add` gives for it, gateways serve
 //! it as a file, and equal files share blocks across repositories.
 //!
@@ -55,14 +56,13 @@ impl FileBuilder {
         block
     }
 
-    /// Finishes the file: the blocks still to store (the internal nodes,
-    /// bottom-up; for an empty file, its one empty raw block) and the root.
-    pub fn finish(mut self) -> (Vec<Block>, Cid) {
+    /// Finishes the file: the internal nodes still to store (bottom-up) and
+    /// the root. Empty content is the inline CID [`crate::block::empty_cid`]
+    /// and needs no block (the one place nip differs from `ipfs add`, whose
+    /// empty raw block Kubo's bitswap cannot transfer).
+    pub fn finish(self) -> (Vec<Block>, Cid) {
         if self.leaves.is_empty() {
-            // `ipfs add --raw-leaves` of an empty file is the empty raw block.
-            let empty = self.chunk(Vec::new());
-            let cid = empty.cid;
-            return (vec![empty], cid);
+            return (Vec::new(), crate::block::empty_cid());
         }
         let mut nodes = Vec::new();
         let mut level = self.leaves;
@@ -82,7 +82,8 @@ impl FileBuilder {
     }
 }
 
-/// Encodes a whole in-memory buffer; returns every block (leaves first) and the root.
+/// Encodes a whole in-memory buffer; returns every block to store (leaves
+/// first) and the root.
 pub fn encode(data: &[u8]) -> (Vec<Block>, Cid) {
     let mut builder = FileBuilder::new();
     let mut blocks: Vec<Block> = data.chunks(CHUNK).map(|c| builder.chunk(c.to_vec())).collect();
@@ -274,7 +275,8 @@ mod tests {
     #[test]
     fn cids_match_kubo() {
         let cases = [
-            (0, "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"),
+            // Except empty content: inline, where Kubo gives bafkreihdwdcef…
+            (0, "bafkqaaa"),
             (CHUNK, "bafkreibruh455iawsviqslif5c7uurdcfdemh22mtnytyzvnzn75kpejxy"),
             (CHUNK + 1, "bafybeiexg2oqkfnj56l7fcmawswqbijt5shq4b5rg6a546uwpkqqzwjioi"),
             (3 << 20, "bafybeidci4gr2nydwtknrbh5u4piscvvpwbwzy6cog5ihoupkl4bsbbcni"),

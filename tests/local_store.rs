@@ -34,4 +34,15 @@ local! {
     bad_input => scenario_bad_input,
     one_index_per_push => scenario_one_index_per_push,
     push_to_bare_url => scenario_push_to_bare_url,
+    many_objects => scenario_many_objects,
+    file_modes => scenario_file_modes,
+    fetch_follows_annotated_tags => scenario_fetch_follows_annotated_tags,
+}
+
+// Known limitations, kept as reproductions: `cargo test --test local_store -- --ignored`.
+
+#[test]
+#[ignore = "a tree of more than ~41,900 entries makes a NIPObject block over the 1 MiB limit"]
+fn huge_tree() {
+    scenario_huge_tree(&Env::local());
 }

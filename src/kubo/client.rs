@@ -1,7 +1,7 @@
 //! A client for Kubo's RPC API (`/api/v0`), on reqwest and tokio.
 //!
 //! It covers what nip needs: `version`, `block/get` (many in flight at
-//! once), `block/stat`, `dag/import` (a CAR streamed up from a file),
+//! once), `block/stat`, `block/put` (many blocks in one request), `dag/import` (a CAR streamed up from a file),
 //! `dag/export` (streamed down), `pin/add`, `pin/update`, `pin/ls`, `pin/rm`;
 //! `name/*` and `key/*` fit the same [`Client::call`]. Kubo answers errors as
 //! JSON `{"Message": …}`; that message is what the user sees.
@@ -148,12 +148,13 @@ impl Client {
     }
 
     /// Fetches blocks, [`GET_WINDOW`] requests in flight, in the order asked.
-    pub fn block_get_many(&self, cids: &[Cid]) -> Result<Vec<Vec<u8>>, KuboError> {
+    /// An error names the block that failed.
+    pub fn block_get_many(&self, cids: &[Cid]) -> Result<Vec<Vec<u8>>, (Cid, KuboError)> {
         runtime().block_on(async {
             futures_util::stream::iter(cids.iter())
                 .map(|cid| async move {
-                    let resp = self.call("block/get", &[("arg", cid.to_string())], None, Some(self.timeout)).await?;
-                    self.bytes("block/get", resp).await
+                    let resp = self.call("block/get", &[("arg", cid.to_string())], None, Some(self.timeout)).await.map_err(|e| (*cid, e))?;
+                    self.bytes("block/get", resp).await.map_err(|e| (*cid, e))
                 })
                 .buffered(GET_WINDOW)
                 .try_collect()
@@ -208,6 +209,39 @@ impl Client {
                 }
             }
             Ok(stats)
+        })
+    }
+
+    /// Stores blocks with `block/put`, one request per codec, all the blocks
+    /// of that codec as parts of one multipart body. Kubo stores them as they
+    /// are (unlike `dag/import`, which decodes them).
+    pub fn block_put_many(&self, blocks: &[crate::block::Block]) -> Result<(), KuboError> {
+        let mut codecs: Vec<u64> = blocks.iter().map(|b| b.cid.codec()).collect();
+        codecs.sort();
+        codecs.dedup();
+        runtime().block_on(async {
+            for codec in codecs {
+                let name = match codec {
+                    crate::block::RAW => "raw",
+                    crate::block::DAG_PB => "dag-pb",
+                    crate::block::DAG_CBOR => "dag-cbor",
+                    other => {
+                        return Err(KuboError::Api {
+                            endpoint: self.endpoint(),
+                            call: "block/put".into(),
+                            message: format!("nip does not write codec 0x{other:x}"),
+                        })
+                    }
+                };
+                let mut form = Form::new();
+                for b in blocks.iter().filter(|b| b.cid.codec() == codec) {
+                    form = form.part("file", Part::bytes(b.data.clone()).file_name("block"));
+                }
+                let args = [("cid-codec", name.to_string()), ("mhtype", "sha2-256".to_string()), ("allow-big-block", "false".into())];
+                let resp = self.call("block/put", &args, Some(form), None).await?;
+                self.bytes("block/put", resp).await?;
+            }
+            Ok(())
         })
     }
 

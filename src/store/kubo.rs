@@ -8,6 +8,11 @@
 //! request, then pins the new index: `pin/update` from the index it replaces
 //! when that one is pinned here, `pin/add` otherwise. So `ipfs repo gc`
 //! right after a push loses nothing.
+//!
+//! Large blocks (file chunks of [`CHECK_FROM`] bytes or more) are first
+//! checked with `block/stat`, in batches, and left out of the upload when the
+//! node already has them: a one-byte change to a 100 MB file sends one chunk,
+//! not four hundred.
 
 use super::{BlockStore, BlockWriter, StoreError, WriteStats};
 use crate::block::{Block, MAX_BLOCK};
@@ -15,6 +20,11 @@ use crate::car;
 use crate::kubo::{Client, KuboError};
 use cid::Cid;
 use std::io::{BufWriter, Seek, Write};
+
+/// Blocks this large are sent only if the node lacks them.
+pub const CHECK_FROM: usize = 64 * 1024;
+/// How many large blocks are checked at once.
+const CHECK_BATCH: usize = 32;
 
 pub struct KuboStore {
     client: Client,
@@ -40,11 +50,8 @@ impl BlockStore for KuboStore {
     }
 
     fn get_many(&self, cids: &[Cid]) -> Result<Vec<Vec<u8>>, StoreError> {
-        self.client.block_get_many(cids).map_err(|e| match e {
-            e if e.is_not_found() => StoreError::Missing {
-                cid: first_cid(&e, cids),
-                store: format!("{} (nor on any peer it reached: {e})", self.describe()),
-            },
+        self.client.block_get_many(cids).map_err(|(cid, e)| match e {
+            e if e.is_not_found() => StoreError::Missing { cid, store: format!("{} (nor on any peer it reached: {e})", self.describe()) },
             e => self.err(e),
         })
     }
@@ -59,21 +66,53 @@ impl BlockStore for KuboStore {
             path: std::env::temp_dir(),
             source,
         })?;
-        Ok(Box::new(KuboWriter { store: self, out: BufWriter::with_capacity(1 << 20, file), len: 0, blocks: 0 }))
+        Ok(Box::new(KuboWriter {
+            store: self,
+            out: BufWriter::with_capacity(1 << 20, file),
+            len: 0,
+            stats: WriteStats::default(),
+            large: Vec::new(),
+        }))
     }
-}
-
-/// The CID named in a Kubo error, if any, else the first asked for.
-fn first_cid(e: &KuboError, cids: &[Cid]) -> Cid {
-    let msg = e.to_string();
-    cids.iter().find(|c| msg.contains(&c.to_string())).or(cids.first()).copied().unwrap_or_default()
 }
 
 struct KuboWriter<'a> {
     store: &'a KuboStore,
     out: BufWriter<std::fs::File>,
     len: u64,
-    blocks: u64,
+    stats: WriteStats,
+    /// Large blocks waiting for a check of what the node has.
+    large: Vec<Block>,
+}
+
+impl KuboWriter<'_> {
+    fn write(&mut self, block: &Block) -> Result<(), StoreError> {
+        self.len += car::write_block(&mut self.out, block).map_err(|source| StoreError::Io {
+            what: "cannot write the upload file in",
+            path: std::env::temp_dir(),
+            source,
+        })?;
+        self.stats.blocks_new += 1;
+        self.stats.bytes_new += block.data.len() as u64;
+        Ok(())
+    }
+
+    fn flush_large(&mut self) -> Result<(), StoreError> {
+        if self.large.is_empty() {
+            return Ok(());
+        }
+        let large = std::mem::take(&mut self.large);
+        let cids: Vec<Cid> = large.iter().map(|b| b.cid).collect();
+        let has = self.store.has_many(&cids)?;
+        for (block, has) in large.iter().zip(has) {
+            if has {
+                self.stats.blocks_existing += 1;
+            } else {
+                self.write(block)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 impl BlockWriter for KuboWriter<'_> {
@@ -81,16 +120,18 @@ impl BlockWriter for KuboWriter<'_> {
         if block.data.len() > MAX_BLOCK {
             return Err(StoreError::TooLarge { cid: block.cid, size: block.data.len() });
         }
-        self.len += car::write_block(&mut self.out, &block).map_err(|source| StoreError::Io {
-            what: "cannot write the upload file in",
-            path: std::env::temp_dir(),
-            source,
-        })?;
-        self.blocks += 1;
+        if block.data.len() < CHECK_FROM {
+            return self.write(&block);
+        }
+        self.large.push(block);
+        if self.large.len() >= CHECK_BATCH {
+            self.flush_large()?;
+        }
         Ok(())
     }
 
-    fn finish(self: Box<Self>, root: &Cid, replaces: Option<&Cid>) -> Result<WriteStats, StoreError> {
+    fn finish(mut self: Box<Self>, root: &Cid, replaces: Option<&Cid>) -> Result<WriteStats, StoreError> {
+        self.flush_large()?;
         let io = |source| StoreError::Io { what: "cannot read back the upload file in", path: std::env::temp_dir(), source };
         let mut file = self.out.into_inner().map_err(|e| io(e.into_error()))?;
         file.flush().map_err(io)?;
@@ -99,7 +140,7 @@ impl BlockWriter for KuboWriter<'_> {
         let len = header.len() as u64 + self.len;
         let client = &self.store.client;
         let (blocks, bytes) = client.dag_import(header, file, len).map_err(|e| self.store.err(e))?;
-        log::info!("dag/import: {blocks} blocks, {bytes} bytes (sent {} blocks)", self.blocks);
+        log::info!("dag/import: {blocks} blocks, {bytes} bytes; {} large blocks were there already", self.stats.blocks_existing);
         let pinned_prev = match replaces {
             Some(prev) => client.pin_is_recursive(prev).map_err(|e| self.store.err(e))?,
             None => false,
@@ -109,6 +150,6 @@ impl BlockWriter for KuboWriter<'_> {
             _ => client.pin_add(root),
         }
         .map_err(|e| StoreError::Node(format!("the blocks were imported but pinning {root} failed: {e}")))?;
-        Ok(WriteStats { blocks_new: self.blocks, blocks_existing: 0, bytes_new: bytes })
+        Ok(self.stats)
     }
 }

@@ -163,3 +163,26 @@ impl Drop for Kubo {
         self.kill();
     }
 }
+
+/// Where Kubo's default flatfs datastore keeps a block: the key is the
+/// multihash in unpadded upper-case base32, sharded by its next-to-last two
+/// characters (`$IPFS_PATH/blocks/<xy>/<KEY>.data`).
+pub fn flatfs_path(ipfs_path: &Path, cid: &cid::Cid) -> PathBuf {
+    const A: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let bytes = cid.hash().to_bytes();
+    let mut key = String::new();
+    let (mut acc, mut bits) = (0u32, 0);
+    for b in bytes {
+        acc = (acc << 8) | u32::from(b);
+        bits += 8;
+        while bits >= 5 {
+            key.push(A[((acc >> (bits - 5)) & 31) as usize] as char);
+            bits -= 5;
+        }
+    }
+    if bits > 0 {
+        key.push(A[((acc << (5 - bits)) & 31) as usize] as char);
+    }
+    let shard = &key[key.len() - 3..key.len() - 1];
+    ipfs_path.join("blocks").join(shard).join(format!("{key}.data"))
+}

@@ -4,29 +4,35 @@
 //! config, a work area for repositories, and a block store backend. Every
 //! git command a test runs goes through [`Env::git`], which puts the
 //! directory of the freshly built `git-remote-nip` first on `PATH`, clears
-//! every `GIT_*` and `NIP_*` variable of the machine, and adds
-//! [`Env::vars`], the variables that choose the backend (`NIP_HOME` for the
-//! embedded store; a Kubo backend would set `NIP_STORE=kubo` and
-//! `NIP_IPFS_API=...`).
+//! every `GIT_*`, `NIP_*`, `IPFS_*` and `XDG_*` variable of the machine, and
+//! adds [`Env::vars`], the variables that choose the backend:
+//! [`Env::local`] sets `NIP_STORE=local` and `NIP_HOME`; [`Env::kubo`] sets
+//! `NIP_STORE=kubo` and `NIP_IPFS_API`.
 //!
 //! The scenarios in [`scenarios`] take an `&Env` and work with any backend.
 //! What only one backend can do (count block files, corrupt a block on disk)
 //! is behind methods that return `Option`.
+//!
+//! Set `NIP_E2E_SHOW=1` (with `--nocapture`) to print the full output of
+//! every expected failure.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::result_large_err)]
 
+pub mod kubo;
+pub mod proxy;
 pub mod scenarios;
 
 use cid::Cid;
 use nip::block::Block;
 use nip::format::{Hash, NipIndex, NipObject};
-use nip::objmap::{self, ObjectMap};
+use nip::objmap::ObjectMap;
 use nip::store::{BlockStore, Verified};
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
+use std::sync::Arc;
 use tempfile::TempDir;
 
 /// Where the helper keeps its blocks in this environment.
@@ -35,15 +41,16 @@ pub enum Backend {
     /// The embedded store (`NIP_STORE=local`): one file per block under
     /// `<home>/blocks`.
     Local { home: PathBuf },
-    // A Kubo backend goes here: `Kubo { api: String }`, with `vars`
-    // `NIP_STORE=kubo`, `NIP_IPFS_API=<api>`; `store()` opens the library's
-    // Kubo store (`nip::store::kubo::KuboStore`); `block_files()` and
-    // `block_path()` return `None`.
+    /// A Kubo node (`NIP_STORE=kubo`, `NIP_IPFS_API=<api>`): no block files
+    /// to count or corrupt, so [`Env::block_files`] and [`Env::block_path`]
+    /// say `None`.
+    Kubo { api: String, ipfs_path: Option<PathBuf> },
 }
 
 /// One isolated test world.
 pub struct Env {
-    _tmp: TempDir,
+    /// Shared by [`Env::with_api`] copies; removed when the last goes.
+    _tmp: Arc<TempDir>,
     /// Parent of every repository a scenario makes.
     pub work: PathBuf,
     /// `$HOME` for every command (holds the only git config read).
@@ -93,10 +100,7 @@ impl Run {
     }
 
     pub fn assert_no_panic(&self) {
-        assert!(
-            !self.stderr.contains("panicked") && !self.stderr.contains("RUST_BACKTRACE"),
-            "the helper panicked:\n{self}"
-        );
+        assert!(!self.stderr.contains("panicked") && !self.stderr.contains("RUST_BACKTRACE"), "the helper panicked:\n{self}");
     }
 
     /// The `nip: stored N new objects in ... (B new blocks, Y bytes)` line.
@@ -172,11 +176,47 @@ impl Env {
         let tmp = tempfile::Builder::new().prefix("nip-e2e-").tempdir().expect("create temp dir");
         let store = tmp.path().join("nip-home");
         std::fs::create_dir_all(&store).unwrap();
-        let vars = vec![
-            ("NIP_STORE".to_string(), "local".to_string()),
-            ("NIP_HOME".to_string(), store.display().to_string()),
-        ];
+        let vars = vec![("NIP_STORE".to_string(), "local".to_string()), ("NIP_HOME".to_string(), store.display().to_string())];
         Env::new(tmp, Backend::Local { home: store }, vars)
+    }
+
+    /// An environment using the Kubo node whose RPC API is `api` (a
+    /// multiaddr or `http://host:port`). `NIP_HOME` points into the temporary
+    /// directory too, so nothing can land in the machine's own store.
+    pub fn kubo(api: &str) -> Env {
+        let tmp = tempfile::Builder::new().prefix("nip-e2e-").tempdir().expect("create temp dir");
+        let home = tmp.path().join("nip-home");
+        let vars = vec![
+            ("NIP_STORE".to_string(), "kubo".to_string()),
+            ("NIP_IPFS_API".to_string(), api.to_string()),
+            ("NIP_HOME".to_string(), home.display().to_string()),
+            // A block no connected node has is an error after this long.
+            ("NIP_IPFS_TIMEOUT".to_string(), "15".to_string()),
+        ];
+        Env::new(tmp, Backend::Kubo { api: api.to_string(), ipfs_path: None }, vars)
+    }
+
+    /// [`Env::kubo`] for a test daemon whose block files the test may touch.
+    pub fn kubo_node(node: &kubo::Kubo) -> Env {
+        let mut env = Env::kubo(&node.api);
+        env.backend = Backend::Kubo { api: node.api.clone(), ipfs_path: Some(node.path().to_path_buf()) };
+        env
+    }
+
+    /// The same directories and repositories, talking to the node at `api`
+    /// (say, after a restart moved its port).
+    pub fn with_api(&self, api: &str) -> Env {
+        let Backend::Kubo { .. } = &self.backend else { panic!("with_api needs a Kubo environment") };
+        let mut vars: Vec<(String, String)> = self.vars.iter().filter(|(k, _)| k != "NIP_IPFS_API").cloned().collect();
+        vars.push(("NIP_IPFS_API".to_string(), api.to_string()));
+        Env {
+            _tmp: self._tmp.clone(),
+            work: self.work.clone(),
+            home: self.home.clone(),
+            vars,
+            backend: Backend::Kubo { api: api.to_string(), ipfs_path: None },
+            path: self.path.clone(),
+        }
     }
 
     /// An environment for any backend: `vars` go to every git command.
@@ -201,7 +241,7 @@ impl Env {
             dirs.extend(std::env::split_paths(&p));
         }
         let path = std::env::join_paths(dirs).expect("PATH");
-        Env { _tmp: tmp, work, home, vars, backend, path }
+        Env { _tmp: Arc::new(tmp), work, home, vars, backend, path }
     }
 
     /// `work/<name>`.
@@ -238,12 +278,7 @@ impl Env {
 
     /// Runs `git args` in `dir`, whatever its outcome.
     pub fn git(&self, dir: &Path, args: &[&str]) -> Run {
-        let out = self
-            .command("git")
-            .args(args)
-            .current_dir(dir)
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run git: {e}"));
+        let out = self.command("git").args(args).current_dir(dir).output().unwrap_or_else(|e| panic!("cannot run git: {e}"));
         Run {
             what: format!("(in {}) git {}", dir.display(), args.join(" ")),
             status: out.status,
@@ -263,6 +298,33 @@ impl Env {
     /// Runs git and returns its trimmed stdout, asserting success.
     pub fn out(&self, dir: &Path, args: &[&str]) -> String {
         self.git_ok(dir, args).stdout.trim_end().to_string()
+    }
+
+    /// Runs git with `input` on stdin; asserts success, returns trimmed stdout.
+    pub fn git_input(&self, dir: &Path, args: &[&str], input: &[u8]) -> String {
+        use std::io::Write;
+        let mut child = self
+            .command("git")
+            .args(args)
+            .current_dir(dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot run git: {e}"));
+        let mut stdin = child.stdin.take().unwrap();
+        let input = input.to_vec();
+        let writer = std::thread::spawn(move || stdin.write_all(&input));
+        let out = child.wait_with_output().unwrap();
+        writer.join().unwrap().expect("write git's stdin");
+        let run = Run {
+            what: format!("(in {}) git {} <input>", dir.display(), args.join(" ")),
+            status: out.status,
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        };
+        assert!(run.success(), "git failed:\n{run}");
+        run.stdout.trim_end().to_string()
     }
 
     /// Runs git and asserts it failed.
@@ -306,6 +368,7 @@ impl Env {
     pub fn store(&self) -> Box<dyn BlockStore> {
         match &self.backend {
             Backend::Local { home } => Box::new(nip::store::local::LocalStore::open(home).expect("open the embedded store")),
+            Backend::Kubo { api, .. } => Box::new(nip::store::kubo::KuboStore::new(kubo_client(api))),
         }
     }
 
@@ -327,6 +390,7 @@ impl Env {
                 }
                 Some(out)
             }
+            Backend::Kubo { .. } => None,
         }
     }
 
@@ -334,11 +398,18 @@ impl Env {
     pub fn block_path(&self, cid: &Cid) -> Option<PathBuf> {
         match &self.backend {
             Backend::Local { home } => Some(nip::store::local::LocalStore::open(home).unwrap().path_of(cid)),
+            Backend::Kubo { ipfs_path, .. } => ipfs_path.as_ref().map(|p| kubo::flatfs_path(p, cid)),
         }
     }
 
     /// Writes blocks into the store in one session.
     pub fn put_blocks(&self, blocks: Vec<Block>) {
+        if let Backend::Kubo { api, .. } = &self.backend {
+            // block/put stores bytes as they are; dag/import would refuse the
+            // broken blocks some scenarios need.
+            kubo_client(api).block_put_many(&blocks).expect("block/put");
+            return;
+        }
         let store = self.store();
         let mut w = store.writer().expect("open a write session");
         let root = blocks.last().map(|b| b.cid).expect("at least one block");
@@ -385,11 +456,8 @@ impl Env {
             let e = entries.iter_mut().find(|e| e.0 == *h).unwrap_or_else(|| panic!("{h} is not in the index"));
             e.1 = *c;
         }
-        let empty = objmap::empty().unwrap();
-        let empty_cid = empty.cid;
         let mut w = store.writer().unwrap();
-        w.put(empty).unwrap();
-        let root = ObjectMap::new(&v, empty_cid).insert(entries, &mut |b| w.put(b)).expect("build object map");
+        let root = ObjectMap::empty(&v).insert(entries, &mut |b| w.put(b)).expect("build object map");
         let new = NipIndex { objects: root, ..idx };
         let block = new.to_block().unwrap();
         let cid = block.cid;
@@ -397,6 +465,22 @@ impl Env {
         w.finish(&cid, None).unwrap();
         cid
     }
+}
+
+/// A client for the test node at `api`.
+pub fn kubo_client(api: &str) -> nip::kubo::Client {
+    let endpoint = nip::kubo::discover::parse_endpoint(api).unwrap_or_else(|| panic!("{api:?} is not an API address"));
+    let api = nip::kubo::Api { endpoint, source: "the test harness".to_string(), auth: None };
+    nip::kubo::Client::new(api).expect("Kubo client")
+}
+
+/// The `nipctl` binary built beside the helper (`cargo test --workspace`
+/// builds it before any test runs).
+pub fn nipctl() -> PathBuf {
+    let helper = PathBuf::from(env!("CARGO_BIN_EXE_git-remote-nip"));
+    let path = helper.with_file_name("nipctl");
+    assert!(path.is_file(), "{} is missing: run the tests with `cargo test --workspace`", path.display());
+    path
 }
 
 /// A git hash from hex.
@@ -432,10 +516,11 @@ impl Env {
             .collect()
     }
 
-    /// `git ls-remote <url>`: name → oid, without the `HEAD` line.
+    /// `git ls-remote <url>`: name → oid, without `HEAD` and peeled tags
+    /// (`refs/tags/<t>^{}`).
     pub fn ls_remote(&self, url: &str) -> BTreeMap<String, String> {
         let mut refs = self.ls_remote_all(url);
-        refs.remove("HEAD");
+        refs.retain(|name, _| name != "HEAD" && !name.ends_with("^{}"));
         refs
     }
 
@@ -473,9 +558,8 @@ impl Env {
     /// The pack files of a repository.
     pub fn packs(&self, repo: &Path) -> Vec<String> {
         let dir = repo.join(".git/objects/pack");
-        let mut v: Vec<String> = std::fs::read_dir(dir)
-            .map(|d| d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect())
-            .unwrap_or_default();
+        let mut v: Vec<String> =
+            std::fs::read_dir(dir).map(|d| d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect()).unwrap_or_default();
         v.sort();
         v
     }

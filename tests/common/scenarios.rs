@@ -6,6 +6,7 @@
 use super::{hash, prng_bytes, url_cid, url_of, Env, Synth};
 use nip::block::{Block, DAG_CBOR};
 use nip::format::{self, NipIndex, NipObject, KIND_INDEX, MODE_GITLINK};
+use nip::unixfs::CHUNK;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -86,7 +87,7 @@ fn snapshot(env: &Env, repo: &Path) -> (BTreeMap<String, String>, Vec<String>, B
 
 // ---------------------------------------------------------------------------
 
-/// 1. `push --all`, `push --tags`, clone: same refs, same tree, fsck clean.
+/// Scenario 1: `push --all`, `push --tags`, clone: same refs, same tree, fsck clean.
 pub fn scenario_push_all_tags_then_clone(env: &Env) {
     let src = env.synth("src", Synth { commits: 120, ..Synth::default() });
     env.git_ok(&src, &["tag", "-a", "v0.1.0", "-m", "Release v0.1.0", "main~4"]);
@@ -133,7 +134,7 @@ pub fn scenario_push_all_tags_then_clone(env: &Env) {
     assert_eq!(env.remote_url(&copy, "origin"), u2);
 }
 
-/// 2. A second push stores only what is new.
+/// Scenario 2: A second push stores only what is new.
 pub fn scenario_second_push_stores_only_new_objects(env: &Env) {
     let src = env.synth("src", Synth { commits: 80, seed: 11, ..Synth::default() });
     env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
@@ -183,7 +184,7 @@ pub fn scenario_second_push_stores_only_new_objects(env: &Env) {
     assert_eq!(env.block_files(), before);
 }
 
-/// 3. A fetch after a second push gets exactly the new objects.
+/// Scenario 3: A fetch after a second push gets exactly the new objects.
 pub fn scenario_fetch_gets_only_new_objects(env: &Env) {
     let src = env.synth("src", Synth { commits: 60, seed: 2, ..Synth::default() });
     env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
@@ -224,7 +225,7 @@ pub fn scenario_fetch_gets_only_new_objects(env: &Env) {
     assert_eq!(env.packs(&copy), packs, "an empty fetch wrote a pack");
 }
 
-/// 4. Force push rewrites; a non-fast-forward without -f is refused while
+/// Scenario 4: Force push rewrites; a non-fast-forward without -f is refused while
 /// another ref of the same push goes through.
 pub fn scenario_force_push(env: &Env) {
     let src = env.synth("src", Synth { commits: 60, seed: 3, ..Synth::default() });
@@ -232,6 +233,7 @@ pub fn scenario_force_push(env: &Env) {
     env.push(&src, &["--all", "nip"]);
     let u1 = env.remote_url(&src, "nip");
     let old_main = env.rev_parse(&src, "main");
+    env.git_ok(&env.work, &["clone", "-q", &u1, "before"]);
 
     env.git_ok(&src, &["reset", "-q", "--hard", "HEAD~2"]);
     let file = nested_text_file(env, &src);
@@ -268,9 +270,18 @@ pub fn scenario_force_push(env: &Env) {
     env.git_fails(&fresh, &["merge-base", "--is-ancestor", &old_main, "HEAD"]);
     assert_eq!(env.rev_parse(&fresh, "HEAD~1"), env.rev_parse(&src, "main~1"));
     env.fsck(&fresh);
+
+    // A clone made before the rewrite fetches it as a forced update.
+    let before = env.dir("before");
+    env.git_ok(&before, &["remote", "set-url", "origin", &u3]);
+    let fetch = env.git_ok(&before, &["fetch", "origin"]);
+    assert!(fetch.stderr.contains("(forced update)"), "{fetch}");
+    assert_eq!(env.rev_parse(&before, "refs/remotes/origin/main"), rewritten);
+    assert_eq!(env.rev_parse(&before, "refs/remotes/origin/extra"), extra);
+    env.fsck(&before);
 }
 
-/// 5. Deleting a remote ref.
+/// Scenario 5: Deleting a remote ref.
 pub fn scenario_delete_ref(env: &Env) {
     let src = env.synth("src", Synth { commits: 60, seed: 1, ..Synth::default() });
     env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
@@ -278,6 +289,7 @@ pub fn scenario_delete_ref(env: &Env) {
     let u1 = env.remote_url(&src, "nip");
     let before = env.ls_remote(&u1);
     assert!(before.contains_key("refs/heads/feature/1"), "seed 1 has feature/1: {before:?}");
+    env.git_ok(&env.work, &["clone", "-q", &u1, "old-clone"]);
 
     let del = env.push(&src, &["nip", ":refs/heads/feature/1"]);
     assert!(del.stderr.contains("[deleted]"), "{del}");
@@ -295,6 +307,14 @@ pub fn scenario_delete_ref(env: &Env) {
     assert!(!env.refs(&copy).contains_key("refs/remotes/origin/feature/1"));
     env.fsck(&copy);
 
+    // An older clone prunes it on fetch.
+    let old = env.dir("old-clone");
+    assert!(env.refs(&old).contains_key("refs/remotes/origin/feature/1"));
+    env.git_ok(&old, &["remote", "set-url", "origin", &u2]);
+    let fetch = env.git_ok(&old, &["fetch", "--prune", "origin"]);
+    assert!(fetch.stderr.contains("[deleted]"), "{fetch}");
+    assert!(!env.refs(&old).contains_key("refs/remotes/origin/feature/1"));
+
     // Deleting what is not there is refused by git and moves nothing.
     let none = env.git(&src, &["push", "nip", ":refs/heads/no-such-branch"]);
     none.assert_no_panic();
@@ -302,7 +322,7 @@ pub fn scenario_delete_ref(env: &Env) {
     assert_eq!(env.remote_url(&src, "nip"), u2);
 }
 
-/// 6. Annotated and lightweight tags keep their object ids.
+/// Scenario 6: Annotated and lightweight tags keep their object ids.
 pub fn scenario_tags(env: &Env) {
     let src = env.synth("src", Synth { commits: 40, seed: 4, ..Synth::default() });
     env.git_ok(&src, &["tag", "-a", "v0.1.0", "-m", "Release v0.1.0", "main~3"]);
@@ -310,17 +330,38 @@ pub fn scenario_tags(env: &Env) {
     env.git_ok(&src, &["tag", "-a", "v0.1.0-nested", "-m", "A tag of a tag", "v0.1.0"]);
     env.git_ok(&src, &["tag", "-a", "tree-tag", "-m", "A tag of a tree", "main^{tree}"]);
     env.git_ok(&src, &["tag", "blob-tag", "main:empty"]);
+    // Tags whose targets no branch has: a commit on a deleted branch, a
+    // loose blob, a new tree holding a new blob.
+    env.git_ok(&src, &["checkout", "-q", "-b", "gone"]);
+    let orphan = env.commit_file(&src, "only-in-tag.txt", b"reachable from a tag only\n", "tagged, then branch deleted");
+    env.git_ok(&src, &["tag", "-a", "v-orphan", "-m", "orphan commit", "gone"]);
+    env.git_ok(&src, &["checkout", "-q", "main"]);
+    env.git_ok(&src, &["branch", "-q", "-D", "gone"]);
+    let loose = env.git_input(&src, &["hash-object", "-w", "--stdin"], b"a loose blob\n");
+    env.git_ok(&src, &["tag", "loose-blob", &loose]);
+    let inner = env.git_input(&src, &["hash-object", "-w", "--stdin"], b"in a new tree\n");
+    let new_tree = env.git_input(&src, &["mktree"], format!("100644 blob {inner}\tinner.txt\n").as_bytes());
+    env.git_ok(&src, &["tag", "-a", "new-tree", "-m", "a new tree", &new_tree]);
     env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
     env.push(&src, &["--all", "nip"]);
     let tags = env.push(&src, &["--tags", "nip"]);
-    // Three tag objects are new; their targets were pushed with the branches.
-    assert_eq!(tags.stored().map(|s| s.objects), Some(3), "{tags}");
+    // New: 5 tag objects; the orphan commit, its root tree and its blob;
+    // the loose blob; the new tree and its blob.
+    assert_eq!(tags.stored().map(|s| s.objects), Some(5 + 3 + 1 + 2), "{tags}");
     let url = env.remote_url(&src, "nip");
 
     env.git_ok(&env.work, &["clone", "-q", &url, "copy"]);
     let copy = env.dir("copy");
-    let expected_types =
-        [("v0.1.0", "tag"), ("snap", "commit"), ("v0.1.0-nested", "tag"), ("tree-tag", "tag"), ("blob-tag", "blob")];
+    let expected_types = [
+        ("v0.1.0", "tag"),
+        ("snap", "commit"),
+        ("v0.1.0-nested", "tag"),
+        ("tree-tag", "tag"),
+        ("blob-tag", "blob"),
+        ("v-orphan", "tag"),
+        ("loose-blob", "blob"),
+        ("new-tree", "tag"),
+    ];
     for (tag, kind) in expected_types {
         let r = format!("refs/tags/{tag}");
         let oid = env.rev_parse(&src, &r);
@@ -334,6 +375,9 @@ pub fn scenario_tags(env: &Env) {
     assert_eq!(env.rev_parse(&copy, "v0.1.0-nested^{commit}"), env.rev_parse(&src, "main~3"));
     assert_eq!(env.rev_parse(&copy, "snap"), env.rev_parse(&src, "main~7"));
     assert_eq!(env.out(&copy, &["cat-file", "-t", "snap"]), "commit");
+    assert_eq!(env.rev_parse(&copy, "v-orphan^{commit}"), orphan);
+    assert_eq!(env.out(&copy, &["cat-file", "-p", "v-orphan:only-in-tag.txt"]), "reachable from a tag only");
+    assert_eq!(env.out(&copy, &["cat-file", "-p", "new-tree^{tree}:inner.txt"]), "in a new tree");
     assert_eq!(clone_refs(env, &copy), expected_clone_refs(&pushed_refs(env, &src)));
     env.fsck(&copy);
 
@@ -346,12 +390,21 @@ pub fn scenario_tags(env: &Env) {
     assert_eq!(env.remote_url(&src, "nip"), url);
 }
 
-/// 7. Large blobs round-trip byte for byte; no block exceeds 1 MiB.
+/// Scenario 7: Large blobs round-trip byte for byte; no block exceeds 1 MiB.
 pub fn scenario_large_blobs(env: &Env) {
     let src = env.synth("src", Synth { commits: 40, seed: 5, ..Synth::default() });
     let three = prng_bytes(3, 3 << 20);
     let mut five = prng_bytes(5, 5 << 20);
+    // Sizes around the 256 KiB chunk and the 1 MiB block boundaries.
+    let edges: Vec<(String, Vec<u8>)> = [CHUNK - 1, CHUNK, CHUNK + 1, 1 << 20, (1 << 20) + 1]
+        .iter()
+        .map(|&n| (format!("assets/edge-{n}.bin"), prng_bytes(n as u64, n)))
+        .collect();
     std::fs::create_dir_all(src.join("assets")).unwrap();
+    for (name, data) in &edges {
+        std::fs::write(src.join(name), data).unwrap();
+        env.git_ok(&src, &["add", name]);
+    }
     std::fs::write(src.join("assets/big3.bin"), &three).unwrap();
     env.commit_file(&src, "assets/big5.bin", &five, "add large blobs");
     env.git_ok(&src, &["add", "assets/big3.bin"]);
@@ -362,14 +415,16 @@ pub fn scenario_large_blobs(env: &Env) {
 
     env.git_ok(&env.work, &["clone", "-q", &url, "copy"]);
     let copy = env.dir("copy");
-    for (name, data) in [("assets/big3.bin", &three), ("assets/big5.bin", &five)] {
+    let large = [("assets/big3.bin", &three), ("assets/big5.bin", &five)];
+    for (name, data) in edges.iter().map(|(n, d)| (n.as_str(), d)).chain(large) {
         let got = std::fs::read(copy.join(name)).unwrap();
         assert!(got.len() == data.len() && got == *data, "{name}: {} bytes back for {}, or different bytes", got.len(), data.len());
         let oid = env.rev_parse(&src, &format!("HEAD:{name}"));
         assert_eq!(env.rev_parse(&copy, &format!("HEAD:{name}")), oid);
         let (_, obj) = env.object(&url_cid(&url), &oid).expect("large blob in the index");
         assert_eq!(obj.size, data.len() as u64);
-        assert_eq!(obj.data.codec(), nip::block::DAG_PB, "a file over one chunk has a dag-pb root");
+        let codec = if data.len() > CHUNK { nip::block::DAG_PB } else { nip::block::RAW };
+        assert_eq!(obj.data.codec(), codec, "{name}: a file over one chunk has a dag-pb root, else it is one raw block");
     }
     env.fsck(&copy);
     if let Some(files) = env.block_files() {
@@ -390,7 +445,7 @@ pub fn scenario_large_blobs(env: &Env) {
     assert!(std::fs::read(copy.join("assets/big5.bin")).unwrap() == five, "changed 5 MiB blob differs after fetch");
 }
 
-/// 8. Empty repositories.
+/// Scenario 8: Empty repositories.
 pub fn scenario_empty_repository(env: &Env) {
     let empty = env.init("empty");
     env.git_ok(&empty, &["remote", "add", "nip", "nip::new-ipfs"]);
@@ -436,7 +491,7 @@ pub fn scenario_empty_repository(env: &Env) {
     assert_eq!(env.ls_remote(&u3).get("refs/heads/main"), Some(&env.rev_parse(&copy, "main")));
 }
 
-/// 9. Gitlinks are kept as entries and never followed.
+/// Scenario 9: Gitlinks are kept as entries and never followed.
 pub fn scenario_gitlinks(env: &Env) {
     const SUB: &str = "1234567890abcdef1234567890abcdef12345678";
     const NESTED: &str = "fedcba0987654321fedcba0987654321fedcba09";
@@ -493,7 +548,7 @@ fn corrupt(env: &Env, cid: &cid::Cid) {
     std::fs::write(&path, bytes).unwrap();
 }
 
-/// 10. A corrupted block is detected and nothing is written.
+/// Scenario 10: A corrupted block is detected and nothing is written.
 pub fn scenario_corrupted_block(env: &Env) {
     let src = env.synth("src", Synth { commits: 50, seed: 7, ..Synth::default() });
     env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
@@ -526,9 +581,30 @@ pub fn scenario_corrupted_block(env: &Env) {
     let err = clone.one_clean_error();
     assert!(err.contains(&old.data.to_string()) && err.contains("corrupt"), "{path}: {clone}");
     assert_no_clone(env, "bad-clone");
+
+    // Push to a remote whose object map is damaged: refused, address kept.
+    let map_root = env.index(&url_cid(&u2)).objects;
+    corrupt(env, &map_root);
+    env.append_commit(&src, "fresh.txt", "more");
+    let before = env.block_files();
+    let push = env.git(&src, &["push", "nip", "main"]);
+    let err = push.one_clean_error();
+    assert!(err.contains(&map_root.to_string()) && err.contains("corrupt"), "{push}");
+    assert!(err.contains("unchanged"), "{push}");
+    assert_eq!(env.remote_url(&src, "nip"), u2, "a failed push moved the remote");
+    if let Some(added) = new_blocks(env, &before) {
+        let indexes = added.keys().filter(|k| is_index(env, k)).count();
+        assert_eq!(indexes, 0, "a failed push wrote an index");
+    }
 }
 
-/// 11. An object whose content does not hash to its oid is refused.
+/// Whether the block named `cid` (text) is a nip index.
+fn is_index(env: &Env, cid: &str) -> bool {
+    let cid = cid::Cid::try_from(cid).unwrap();
+    cid.codec() == DAG_CBOR && format::check_header(&cid, &env.block(&cid), KIND_INDEX).is_ok()
+}
+
+/// Scenario 11: An object whose content does not hash to its oid is refused.
 pub fn scenario_wrong_sha1_object(env: &Env) {
     let src = env.synth("src", Synth { commits: 50, seed: 8, ..Synth::default() });
     env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
@@ -568,6 +644,18 @@ pub fn scenario_wrong_sha1_object(env: &Env) {
     assert!(err.contains(&commit) && err.contains("corrupt"), "{clone}");
     assert_no_clone(env, "bad-commit");
 
+    // A NIPObject that announces fewer bytes than its data holds.
+    let (_, real) = env.object(&u2, &blob).unwrap();
+    let short = NipObject { size: real.size - 3, ..real };
+    let short_block = short.to_block().unwrap();
+    let short_cid = short_block.cid;
+    env.put_blocks(vec![short_block]);
+    let bad = env.rewrite_index(&u2, &[(hash(&blob), short_cid)]);
+    let clone = env.git(&env.work, &["clone", &url_of(&bad), "bad-size"]);
+    let err = clone.one_clean_error();
+    assert!(err.contains(&blob), "{clone}");
+    assert_no_clone(env, "bad-size");
+
     // An index that maps an oid to another object's NIPObject.
     let (_, other_blob) = some_blob(env, &src, "HEAD~1");
     let (other_cid, _) = env.object(&u2, &other_blob).expect("blob in the index");
@@ -592,7 +680,7 @@ fn forge_object(env: &Env, index: &cid::Cid, oid: &str, data: Vec<u8>) -> cid::C
     cid
 }
 
-/// 12. A format version from the future is refused by name.
+/// Scenario 12: A format version from the future is refused by name.
 pub fn scenario_unknown_version(env: &Env) {
     let body: BTreeMap<&str, &str> = BTreeMap::from([("refs", "from the future")]);
     let bytes = serde_ipld_dagcbor::to_vec(&("NIPNIP", 99u64, "index", body)).unwrap();
@@ -624,7 +712,7 @@ pub fn scenario_unknown_version(env: &Env) {
     assert_no_clone(env, "future-object");
 }
 
-/// 13. Bad addresses and damaged indexes fail with one clear line.
+/// Scenario 13: Bad addresses and damaged indexes fail with one clear line.
 pub fn scenario_bad_input(env: &Env) {
     let run = env.git(&env.work, &["clone", "nip::/ipfs/notacid", "x"]);
     assert!(run.one_clean_error().contains("notacid"), "{run}");
@@ -672,7 +760,7 @@ pub fn scenario_bad_input(env: &Env) {
     }
 }
 
-/// 14. A push of several refs makes exactly one new index.
+/// Scenario 14: A push of several refs makes exactly one new index.
 pub fn scenario_one_index_per_push(env: &Env) {
     let src = env.synth("src", Synth { commits: 60, seed: 2, ..Synth::default() });
     env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
@@ -698,20 +786,15 @@ pub fn scenario_one_index_per_push(env: &Env) {
     assert_eq!(listed, pushed_refs(env, &src).into_iter().filter(|(n, _)| n != "refs/heads/feature/2").collect());
 
     if let Some(added) = new_blocks(env, &before) {
-        let mut indexes = BTreeSet::new();
-        for name in added.keys() {
-            let cid = cid::Cid::try_from(name.as_str()).unwrap();
-            if cid.codec() == DAG_CBOR && format::check_header(&cid, &env.block(&cid), KIND_INDEX).is_ok() {
-                indexes.insert(cid);
-            }
-        }
+        let indexes: BTreeSet<cid::Cid> =
+            added.keys().filter(|k| is_index(env, k)).map(|k| cid::Cid::try_from(k.as_str()).unwrap()).collect();
         assert_eq!(indexes, BTreeSet::from([url_cid(&u2)]), "new index blocks");
     }
     let decoded: NipIndex = env.index(&url_cid(&u2));
     assert_eq!(decoded.counts.tag, 1);
 }
 
-/// 15. Pushing to a bare URL prints the new address and changes no config.
+/// Scenario 15: Pushing to a bare URL prints the new address and changes no config.
 pub fn scenario_push_to_bare_url(env: &Env) {
     let src = env.synth("src", Synth { commits: 40, seed: 10, ..Synth::default() });
     env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
@@ -733,4 +816,118 @@ pub fn scenario_push_to_bare_url(env: &Env) {
     assert_eq!(listed.get("refs/heads/side"), Some(&env.rev_parse(&src, "side")));
     assert_eq!(listed.get("refs/heads/main"), Some(&env.rev_parse(&src, "main")));
     assert_eq!(env.index(&url_cid(new)).prev, Some(url_cid(&u1)));
+}
+
+/// Scenario 16: Past one object-map leaf (more than 4096 objects): the map is a
+/// node over leaves, a push rewrites only the shards it touches, clone and
+/// fetch find every object.
+pub fn scenario_many_objects(env: &Env) {
+    let src = env.synth("src", Synth { commits: 900, files: 30, seed: 12, large: 0 });
+    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
+    let first = env.push(&src, &["--all", "nip"]);
+    let all = env.count_rev_list_objects(&src, &["--branches"]);
+    assert!(all > nip::objmap::LEAF_MAX, "only {all} objects");
+    assert_eq!(first.stored().map(|s| s.objects as usize), Some(all), "{first}");
+    let u1 = env.remote_url(&src, "nip");
+    let idx = env.index(&url_cid(&u1));
+    assert!(
+        format::check_header(&idx.objects, &env.block(&idx.objects), format::KIND_NODE).is_ok(),
+        "{all} objects and the map root is not a node"
+    );
+    assert_eq!(idx.counts.total() as usize, all);
+    let tags = env.push(&src, &["--tags", "nip"]);
+    let annotated = env.out(&src, &["for-each-ref", "--format=%(objecttype)", "refs/tags"]).lines().filter(|t| *t == "tag").count();
+    assert!(annotated > 0);
+    assert_eq!(tags.stored().map(|s| s.objects as usize), Some(annotated), "{tags}");
+    let u1 = env.remote_url(&src, "nip");
+
+    env.git_ok(&env.work, &["clone", "-q", &u1, "copy"]);
+    let copy = env.dir("copy");
+    assert_eq!(clone_refs(env, &copy), expected_clone_refs(&pushed_refs(env, &src)));
+    env.fsck(&copy);
+
+    let old = env.rev_parse(&src, "HEAD");
+    let file = nested_text_file(env, &src);
+    let new = env.append_commit(&src, &file, "one line in a big repository");
+    let expected = env.count_rev_list_objects(&src, &[&format!("{old}..{new}")]);
+    let second = env.push(&src, &["nip", "main"]);
+    let stored = second.stored().expect("stored line");
+    assert_eq!(stored.objects as usize, expected, "{second}");
+    // Data + NIPObject per object, the root node, at most one leaf per
+    // object, the index.
+    assert!(stored.blocks as usize <= 3 * expected + 2, "{stored:?} for {expected} objects");
+    let u2 = env.remote_url(&src, "nip");
+    env.git_ok(&copy, &["remote", "set-url", "origin", &u2]);
+    let in_pack = env.count_objects(&copy)["in-pack"];
+    env.git_ok(&copy, &["fetch", "-q", "origin"]);
+    assert_eq!(env.count_objects(&copy)["in-pack"], in_pack + expected as u64);
+    assert_eq!(env.rev_parse(&copy, "refs/remotes/origin/main"), new);
+    env.fsck(&copy);
+}
+
+/// Scenario 17: `git fetch` follows new annotated tags that point into the fetched
+/// history, as it does with any git server (lightweight tags are followed
+/// because their oid is a fetched commit; annotated ones need the remote to
+/// list their peeled value, `refs/tags/<t>^{}`).
+pub fn scenario_fetch_follows_annotated_tags(env: &Env) {
+    let src = env.synth("src", Synth { commits: 40, seed: 13, ..Synth::default() });
+    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
+    env.push(&src, &["--all", "nip"]);
+    env.git_ok(&env.work, &["clone", "-q", &env.remote_url(&src, "nip"), "copy"]);
+    let copy = env.dir("copy");
+
+    env.append_commit(&src, "empty", "released");
+    env.git_ok(&src, &["tag", "light"]);
+    env.git_ok(&src, &["tag", "-a", "v1.0", "-m", "Release 1.0"]);
+    env.push(&src, &["nip", "main", "light", "v1.0"]);
+    env.git_ok(&copy, &["remote", "set-url", "origin", &env.remote_url(&src, "nip")]);
+    let fetch = env.git_ok(&copy, &["fetch", "origin"]);
+    let tags = env.out(&copy, &["tag", "-l"]);
+    assert!(tags.lines().any(|t| t == "light"), "lightweight tag not followed:\n{fetch}");
+    assert!(tags.lines().any(|t| t == "v1.0"), "annotated tag not followed (tags: {tags:?}):\n{fetch}");
+}
+
+/// Scenario 18: A tree with 50,000 entries (a very large flat directory) pushes and
+/// clones.
+pub fn scenario_huge_tree(env: &Env) {
+    let src = env.init("src");
+    let blob = env.git_input(&src, &["hash-object", "-w", "--stdin"], b"same content\n");
+    let listing: String = (0..50_000).map(|i| format!("100644 blob {blob}\tf{i:06}\n")).collect();
+    let tree = env.git_input(&src, &["mktree"], listing.as_bytes());
+    let commit = env.out(&src, &["commit-tree", &tree, "-m", "a very large directory"]);
+    env.git_ok(&src, &["update-ref", "refs/heads/main", &commit]);
+    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
+    env.push(&src, &["nip", "main"]);
+    env.git_ok(&env.work, &["clone", "-q", "--no-checkout", &env.remote_url(&src, "nip"), "copy"]);
+    assert_eq!(env.rev_parse(&env.dir("copy"), "refs/remotes/origin/main^{tree}"), tree);
+}
+
+/// Scenario 19: Executable files, symlinks and deep paths keep their modes.
+pub fn scenario_file_modes(env: &Env) {
+    let src = env.synth("src", Synth { commits: 40, seed: 14, ..Synth::default() });
+    std::fs::create_dir_all(src.join("bin/deep/er/still")).unwrap();
+    std::fs::write(src.join("bin/run.sh"), "#!/bin/sh\necho run\n").unwrap();
+    std::fs::write(src.join("bin/deep/er/still/leaf.txt"), "leaf\n").unwrap();
+    env.git_ok(&src, &["add", "bin"]);
+    env.git_ok(&src, &["update-index", "--chmod=+x", "bin/run.sh"]);
+    let target = env.git_input(&src, &["hash-object", "-w", "--stdin"], b"bin/run.sh");
+    env.git_ok(&src, &["update-index", "--add", "--cacheinfo", &format!("120000,{target},link-to-run")]);
+    env.git_ok(&src, &["commit", "-q", "-m", "modes"]);
+    env.git_ok(&src, &["checkout", "-q", "--", "."]);
+    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
+    env.push(&src, &["--all", "nip"]);
+    env.git_ok(&env.work, &["clone", "-q", &env.remote_url(&src, "nip"), "copy"]);
+    let copy = env.dir("copy");
+    assert_eq!(env.out(&copy, &["ls-tree", "-r", "HEAD"]), env.out(&src, &["ls-tree", "-r", "HEAD"]));
+    let listing = env.out(&copy, &["ls-files", "-s", "bin/run.sh", "link-to-run"]);
+    assert!(listing.contains("100755 ") && listing.contains("120000 "), "{listing}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(copy.join("bin/run.sh")).unwrap().permissions().mode();
+        assert!(mode & 0o111 != 0, "bin/run.sh is not executable in the clone: {mode:o}");
+        let link = std::fs::read_link(copy.join("link-to-run")).expect("link-to-run is a symlink");
+        assert_eq!(link, Path::new("bin/run.sh"));
+    }
+    env.fsck(&copy);
 }

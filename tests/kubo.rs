@@ -1,0 +1,221 @@
+//! End-to-end tests on real Kubo nodes: every scenario of the embedded store
+//! run against a throwaway daemon, and what only a node can show: CIDs equal
+//! to `ipfs add`, pins that survive `ipfs repo gc`, `dag export`, a clone
+//! from a second node that never saw the push (bitswap), a node dying in the
+//! middle of a push, and what happens with no node at all.
+//!
+//! Without Kubo these tests fail in CI (`CI=true`) and say SKIPPED loudly
+//! elsewhere; see `tests/common/kubo.rs`.
+
+mod common;
+
+use common::kubo::{binary_or_skip, Kubo};
+use common::proxy::CutProxy;
+use common::scenarios::*;
+use common::{url_cid, Env, Synth};
+use std::sync::{Arc, Mutex};
+
+/// A started node, or `None` (test skipped, outside CI).
+fn node(test: &str) -> Option<Kubo> {
+    binary_or_skip(test).map(|b| Kubo::start(&b))
+}
+
+macro_rules! on_kubo {
+    ($($name:ident => $scenario:ident,)*) => {
+        $(
+            #[test]
+            fn $name() {
+                let Some(kubo) = node(stringify!($name)) else { return };
+                $scenario(&Env::kubo_node(&kubo));
+            }
+        )*
+    };
+}
+
+on_kubo! {
+    kubo_push_all_tags_then_clone => scenario_push_all_tags_then_clone,
+    kubo_second_push_stores_only_new_objects => scenario_second_push_stores_only_new_objects,
+    kubo_fetch_gets_only_new_objects => scenario_fetch_gets_only_new_objects,
+    kubo_force_push => scenario_force_push,
+    kubo_delete_ref => scenario_delete_ref,
+    kubo_tags => scenario_tags,
+    kubo_large_blobs => scenario_large_blobs,
+    kubo_empty_repository => scenario_empty_repository,
+    kubo_gitlinks => scenario_gitlinks,
+    kubo_corrupted_block => scenario_corrupted_block,
+    kubo_wrong_sha1_object => scenario_wrong_sha1_object,
+    kubo_unknown_version => scenario_unknown_version,
+    kubo_bad_input => scenario_bad_input,
+    kubo_one_index_per_push => scenario_one_index_per_push,
+    kubo_push_to_bare_url => scenario_push_to_bare_url,
+    kubo_file_modes => scenario_file_modes,
+}
+
+/// Pushes a small synthetic repository; returns (repo, address).
+fn pushed(env: &Env, name: &str, commits: u32) -> (std::path::PathBuf, String) {
+    let repo = env.synth(name, Synth { commits, ..Synth::default() });
+    env.git_ok(&repo, &["remote", "add", "nip", "nip::new-ipfs"]);
+    env.git_ok(&repo, &["push", "--all", "nip"]);
+    env.git_ok(&repo, &["push", "--tags", "nip"]);
+    let url = env.remote_url(&repo, "nip");
+    (repo, url)
+}
+
+#[test]
+fn blob_cids_equal_ipfs_add() {
+    let Some(kubo) = node("blob_cids_equal_ipfs_add") else { return };
+    let env = Env::kubo(&kubo.api);
+    let repo = env.init("cids");
+    let small = common::prng_bytes(7, 10_000);
+    let big = common::prng_bytes(8, 3 << 20);
+    std::fs::write(repo.join("small.bin"), &small).unwrap();
+    std::fs::write(repo.join("big.bin"), &big).unwrap();
+    env.git_ok(&repo, &["add", "."]);
+    env.git_ok(&repo, &["commit", "-q", "-m", "two files"]);
+    env.git_ok(&repo, &["remote", "add", "nip", "nip::new-ipfs"]);
+    env.git_ok(&repo, &["push", "nip", "main"]);
+    let index = url_cid(&env.remote_url(&repo, "nip"));
+    for file in ["small.bin", "big.bin"] {
+        let oid = env.rev_parse(&repo, &format!("HEAD:{file}"));
+        let (_, object) = env.object(&index, &oid).expect("blob is in the index");
+        let added = kubo.ipfs_ok(&["add", "-Q", "-n", "--cid-version=1", "--raw-leaves", repo.join(file).to_str().unwrap()]);
+        assert_eq!(object.data.to_string(), added.trim(), "{file}: nip's data CID differs from `ipfs add`");
+    }
+}
+
+#[test]
+fn gc_after_push_keeps_everything_and_dag_export_has_it_all() {
+    let Some(kubo) = node("gc_after_push") else { return };
+    let env = Env::kubo(&kubo.api);
+    let (repo, url) = pushed(&env, "src", 60);
+    // A second push: the pin must move to the new index and keep the old objects.
+    env.append_commit(&repo, "docs/notes.txt", "one more line");
+    env.git_ok(&repo, &["push", "nip", "main"]);
+    let url2 = env.remote_url(&repo, "nip");
+    assert_ne!(url, url2);
+    let cid = url_cid(&url2).to_string();
+    let pins = kubo.ipfs_ok(&["pin", "ls", "--type=recursive", "-q"]);
+    assert!(pins.lines().any(|p| p == cid), "the new index {cid} is not pinned: {pins}");
+    assert!(!pins.lines().any(|p| p == url_cid(&url).to_string()), "pin/update should have moved the pin");
+
+    kubo.ipfs_ok(&["repo", "gc", "--quiet"]);
+    let clone = env.dir("clone");
+    env.git_ok(&env.work, &["clone", "-q", &url2, clone.to_str().unwrap()]);
+    env.fsck(&clone);
+    assert_eq!(env.rev_parse(&clone, "origin/main"), env.rev_parse(&repo, "main"));
+
+    // dag export of the address holds every block: a node that imports only
+    // that CAR, offline, can serve a full clone.
+    let car = kubo.path().join("repo.car");
+    let out = kubo.ipfs(&["dag", "export", &cid]);
+    assert!(out.status.success(), "dag export failed: {}", String::from_utf8_lossy(&out.stderr));
+    std::fs::write(&car, &out.stdout).unwrap();
+    let Some(other) = node("gc_after_push (second node)") else { return };
+    other.ipfs_ok(&["dag", "import", "--pin-roots=true", car.to_str().unwrap()]);
+    let env_b = Env::kubo(&other.api);
+    let clone_b = env_b.dir("clone-b");
+    env_b.git_ok(&env_b.work, &["clone", "-q", &url2, clone_b.to_str().unwrap()]);
+    env_b.fsck(&clone_b);
+    assert_eq!(env_b.refs(&clone_b), env.refs(&clone));
+}
+
+#[test]
+fn two_nodes_clone_and_fetch_over_bitswap() {
+    let Some(a) = node("two_nodes") else { return };
+    let Some(b) = node("two_nodes (node B)") else { return };
+    let env_a = Env::kubo(&a.api);
+    let env_b = Env::kubo(&b.api);
+    let (repo, url) = pushed(&env_a, "src", 80);
+    // A new node holds only the empty directory `ipfs init` adds.
+    let before = b.block_count();
+    assert!(before <= 1, "node B must start empty, has {before} blocks");
+    b.connect(&a);
+
+    let clone = env_b.dir("clone");
+    env_b.git_ok(&env_b.work, &["clone", "-q", &url, clone.to_str().unwrap()]);
+    env_b.fsck(&clone);
+    assert_eq!(env_b.rev_parse(&clone, "HEAD"), env_a.rev_parse(&repo, "main"));
+    assert!(b.block_count() > before + 100, "node B fetched the blocks itself");
+
+    let new = env_a.append_commit(&repo, "docs/notes.txt", "pushed through A");
+    env_a.git_ok(&repo, &["push", "nip", "main"]);
+    let url2 = env_a.remote_url(&repo, "nip");
+    env_b.git_ok(&clone, &["remote", "set-url", "origin", &url2]);
+    env_b.git_ok(&clone, &["fetch", "-q", "origin"]);
+    assert_eq!(env_b.rev_parse(&clone, "origin/main"), new);
+    env_b.fsck(&clone);
+}
+
+#[test]
+fn node_killed_in_the_middle_of_a_push() {
+    let Some(kubo) = node("node_killed") else { return };
+    let target = kubo.api.trim_start_matches("/ip4/").replace("/tcp/", ":");
+    let kubo = Arc::new(Mutex::new(kubo));
+    let k = kubo.clone();
+    let proxy = CutProxy::start(target, "POST /api/v0/dag/import", Box::new(move || k.lock().unwrap().kill()));
+    let env = Env::kubo(&proxy.api);
+    let repo = env.synth("src", Synth { commits: 40, ..Synth::default() });
+    env.git_ok(&repo, &["remote", "add", "nip", "nip::new-ipfs"]);
+    let run = env.git(&repo, &["push", "--all", "nip"]);
+    assert!(proxy.triggered.load(std::sync::atomic::Ordering::SeqCst), "the push never reached dag/import:\n{run}");
+    let err = run.one_clean_error();
+    assert!(err.contains("remote address is unchanged"), "{err}");
+    assert_eq!(env.remote_url(&repo, "nip"), "nip::new-ipfs");
+
+    kubo.lock().unwrap().restart();
+    let api = kubo.lock().unwrap().api.clone();
+    let env2 = env.with_api(&api);
+    env2.git_ok(&repo, &["push", "--all", "nip"]);
+    let url = env2.remote_url(&repo, "nip");
+    assert!(url.starts_with("nip::/ipfs/"), "{url}");
+    let clone = env2.dir("clone");
+    env2.git_ok(&env2.work, &["clone", "-q", &url, clone.to_str().unwrap()]);
+    env2.fsck(&clone);
+}
+
+#[test]
+fn no_node() {
+    // Nothing listens on this port: bind one and close it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let api = format!("/ip4/127.0.0.1/tcp/{port}");
+    let env = Env::kubo(&api);
+    let repo = env.synth("src", Synth { commits: 10, ..Synth::default() });
+    env.git_ok(&repo, &["remote", "add", "nip", "nip::new-ipfs"]);
+    // nip.store=kubo: a clear error naming the address tried.
+    let err = env.git(&repo, &["push", "--all", "nip"]).one_clean_error();
+    assert!(err.contains(&format!("127.0.0.1:{port}")) && err.contains("no IPFS node"), "{err}");
+    assert_eq!(env.remote_url(&repo, "nip"), "nip::new-ipfs");
+
+    // The default choice (git config wins over NIP_STORE): the embedded
+    // store, and it says so.
+    env.git_ok(&repo, &["config", "nip.store", "auto"]);
+    let run = env.git_ok(&repo, &["push", "--all", "nip"]);
+    let said = run.nip_lines().join("\n");
+    assert!(said.contains("no IPFS node") && said.contains("embedded store"), "{said}");
+    assert!(env.remote_url(&repo, "nip").starts_with("nip::/ipfs/"));
+}
+
+#[test]
+fn nipctl_pins_and_unpins() {
+    let Some(a) = node("nipctl_pins") else { return };
+    let Some(b) = node("nipctl_pins (node B)") else { return };
+    let env_a = Env::kubo(&a.api);
+    let (_, url) = pushed(&env_a, "src", 20);
+    b.connect(&a);
+    let env_b = Env::kubo(&b.api);
+    let cid = url_cid(&url).to_string();
+    let out = env_b.command(common::nipctl()).args(["pin", &url]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("pinned"));
+    assert!(b.ipfs_ok(&["pin", "ls", "--type=recursive", "-q"]).lines().any(|p| p == cid));
+    // Everything is on B now: it survives gc with A gone.
+    drop(a);
+    b.ipfs_ok(&["repo", "gc", "--quiet"]);
+    let clone = env_b.dir("clone");
+    env_b.git_ok(&env_b.work, &["clone", "-q", &url, clone.to_str().unwrap()]);
+    env_b.fsck(&clone);
+
+    let out = env_b.command(common::nipctl()).args(["pin", "--rm", &url]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!b.ipfs_ok(&["pin", "ls", "--type=recursive", "-q"]).lines().any(|p| p == cid));
+}
