@@ -8,8 +8,8 @@
 //!    reads only the new objects. Gitlinks are never followed.
 //! 2. **Transfer.** Each object's UnixFS data is fetched (small objects in
 //!    batches, large ones chunk by chunk), every block is checked against its
-//!    CID, and the object's SHA-1 is recomputed over `type size\0data` while
-//!    it streams into the pack. Any mismatch aborts before the pack is
+//!    CID, and the object's SHA-1 is recomputed over `type size\0data`, on one
+//!    thread, while another compresses the bytes into the pack. Any mismatch aborts before the pack is
 //!    committed: the repository is unchanged and git updates no ref.
 
 use crate::format::{Hash, NipObject, ObjectType};
@@ -98,34 +98,76 @@ fn plan(repo: &Repository, remote: &Remote<'_>, wants: &[Oid]) -> Result<Vec<Pla
     Ok(plan)
 }
 
+/// What the verifying thread hands the pack-writing one.
+enum Piece {
+    Start(ObjectType, u64),
+    Data(Vec<u8>),
+}
+
+/// Pieces in flight between the two threads (bounds memory: chunks are at
+/// most 256 KiB).
+const PIPELINE: usize = 256;
+
+/// Fetches, verifies and packs `plan` on two threads: a spawned one fetches
+/// blocks and recomputes every SHA-1; this one compresses into the pack. The
+/// pack is committed only after the verifying thread has finished without
+/// error, so nothing unverified ever reaches the repository.
 fn transfer(repo: &Repository, remote: &Remote<'_>, plan: &[Planned], show: bool) -> Result<FetchOutcome, Error> {
-    let mut outcome = FetchOutcome::default();
     if plan.is_empty() {
-        return Ok(outcome);
+        return Ok(FetchOutcome::default());
     }
     let odb = repo.odb()?;
     let count = u32::try_from(plan.len()).map_err(|_| Error::Other("too many objects for one pack".into()))?;
     let mut pack = PackWriter::new(&odb, count)?;
+    let blocks = &remote.blocks;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Piece>(PIPELINE);
+    std::thread::scope(|scope| {
+        let verifier = scope.spawn(move || verify_all(blocks, plan, show, tx));
+        let write = || -> std::io::Result<()> {
+            for piece in rx {
+                match piece {
+                    Piece::Start(kind, size) => pack.begin(kind, size)?,
+                    Piece::Data(d) => pack.write(&d)?,
+                }
+            }
+            Ok(())
+        };
+        let written = write();
+        let outcome = verifier.join().map_err(|_| Error::Other("the verifying thread panicked".into()))??;
+        written?;
+        pack.commit()?;
+        Ok(outcome)
+    })
+}
+
+/// Fetches every planned object's data, checks it, and sends it on.
+fn verify_all(
+    blocks: &crate::store::Verified<'_>,
+    plan: &[Planned],
+    show: bool,
+    tx: std::sync::mpsc::SyncSender<Piece>,
+) -> Result<FetchOutcome, Error> {
+    let mut outcome = FetchOutcome::default();
     let mut progress = Progress::new("Receiving objects", plan.len() as u64, show);
+    let closed = || Error::Other("the pack writer stopped".into());
     for batch in plan.chunks(DATA_BATCH) {
         let roots: Vec<Cid> = batch.iter().map(|p| p.data).collect();
-        let blocks = remote.blocks.get_many(&roots)?;
-        for (p, root_bytes) in batch.iter().zip(blocks) {
+        let datas = blocks.get_many(&roots)?;
+        for (p, root_bytes) in batch.iter().zip(datas) {
             let mut sha = Sha1::new();
             sha.update(format!("{} {}\0", p.kind.name(), p.size).as_bytes());
             let mut len = 0u64;
-            let mut obj = pack.object(p.kind, p.size)?;
+            tx.send(Piece::Start(p.kind, p.size)).map_err(|_| closed())?;
             let mut sink = |chunk: &[u8]| -> std::io::Result<()> {
                 len += chunk.len() as u64;
                 if len > p.size {
                     return Err(std::io::Error::other(format!("object {} has more than its {} bytes", p.oid, p.size)));
                 }
                 sha.update(chunk);
-                obj.write(chunk)
+                tx.send(Piece::Data(chunk.to_vec())).map_err(|_| std::io::Error::other("the pack writer stopped"))
             };
-            unixfs::read(&remote.blocks, &p.data, Some(root_bytes), &mut sink)
+            unixfs::read(blocks, &p.data, Some(root_bytes), &mut sink)
                 .map_err(|e| Error::from(e).context(format!("object {}", p.oid)))?;
-            obj.finish()?;
             if len != p.size {
                 return Err(Error::Object { oid: p.oid.to_string(), why: format!("{len} bytes where {} were announced", p.size) });
             }
@@ -139,6 +181,5 @@ fn transfer(repo: &Repository, remote: &Remote<'_>, plan: &[Planned], show: bool
         }
     }
     progress.finish();
-    pack.commit()?;
     Ok(outcome)
 }

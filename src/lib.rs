@@ -13,6 +13,7 @@
 //! | [`kubo`] | the Kubo RPC client and how the node is found |
 //! | [`car`] | CARv1 archives, for `dag/import` and `dag/export` |
 //! | [`remote`] | a repository at an address, its index loaded |
+//! | [`links`] | the git hashes a raw git object points to |
 //! | [`push`] | what a `git push` does: walk, encode, write a new index |
 //! | [`fetch`] | what a `git fetch` does: walk, verify, write one pack |
 //! | [`pack`] | a git pack stream written into the repository |
@@ -26,6 +27,7 @@ pub mod fetch;
 pub mod format;
 pub mod helper;
 pub mod kubo;
+pub mod links;
 pub mod objmap;
 pub mod pack;
 pub mod progress;
@@ -48,6 +50,8 @@ pub enum Error {
     Map(#[from] objmap::MapError),
     #[error(transparent)]
     Unixfs(#[from] unixfs::UnixfsError),
+    #[error(transparent)]
+    Links(#[from] links::LinksError),
     #[error("git: {}", .0.message())]
     Git(#[from] git2::Error),
     #[error("{0}")]

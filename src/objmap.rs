@@ -273,9 +273,23 @@ mod tests {
         Hash(sha1::Sha1::digest(i.to_be_bytes()).into())
     }
 
-    fn put_into(store: &LocalStore) -> impl FnMut(Block) -> Result<(), StoreError> + '_ {
+    /// Inserts in one write session of `store`, finished; returns the root.
+    fn insert(store: &LocalStore, root: Option<Cid>, entries: Vec<(Hash, Cid)>) -> (Cid, usize) {
+        let v = Verified::new(store);
+        let map = match root {
+            Some(r) => ObjectMap::new(&v, r),
+            None => ObjectMap::empty(&v),
+        };
         let mut w = store.writer().unwrap();
-        move |b| w.put(b)
+        let mut written = 0;
+        let root = map
+            .insert(entries, &mut |b| {
+                written += 1;
+                w.put(b)
+            })
+            .unwrap();
+        w.finish(&root, None).unwrap();
+        (root, written)
     }
 
     #[test]
@@ -283,23 +297,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = LocalStore::open(dir.path()).unwrap();
         let v = Verified::new(&store);
-        let e = empty().unwrap();
-        put_into(&store)(e.clone()).unwrap();
         let n = LEAF_MAX as u32 * 3;
         let entries: Vec<_> = (0..n).map(|i| (h(i), cid_of(RAW, &i.to_be_bytes()))).collect();
 
         // All at once, or in two pushes: same root.
-        let once = ObjectMap::new(&v, e.cid).insert(entries.clone(), &mut put_into(&store)).unwrap();
-        let first = ObjectMap::new(&v, e.cid).insert(entries[..100].to_vec(), &mut put_into(&store)).unwrap();
-        let mut written = 0;
-        let mut w = store.writer().unwrap();
-        let second = ObjectMap::new(&v, first)
-            .insert(entries[100..].to_vec(), &mut |b| {
-                written += 1;
-                w.put(b)
-            })
-            .unwrap();
+        let (once, _) = insert(&store, None, entries.clone());
+        let (first, _) = insert(&store, None, entries[..100].to_vec());
+        let (second, _) = insert(&store, Some(first), entries[100..].to_vec());
         assert_eq!(once, second);
+        assert_eq!(insert(&store, None, vec![]).0, empty().unwrap().cid);
 
         let map = ObjectMap::new(&v, once);
         let mut probe: Vec<Hash> = entries.iter().map(|e| e.0).collect();
@@ -309,12 +315,7 @@ mod tests {
         assert_eq!(found[n as usize], None);
 
         // Adding one object rewrites one leaf and the root node only.
-        let mut touched = 0;
-        ObjectMap::new(&v, once).insert(vec![(h(n + 1), cid_of(RAW, b"new"))], &mut |_| {
-            touched += 1;
-            Ok(())
-        })
-        .unwrap();
+        let (_, touched) = insert(&store, Some(once), vec![(h(n + 1), cid_of(RAW, b"new"))]);
         assert_eq!(touched, 2);
 
         let mut all = 0;

@@ -35,6 +35,8 @@ pub struct PackWriter<'r> {
     out: Hashing<'r>,
     expected: u32,
     written: u32,
+    /// The object being compressed, if one is open.
+    z: Option<ZlibEncoder<Vec<u8>>>,
 }
 
 impl<'r> PackWriter<'r> {
@@ -47,12 +49,13 @@ impl<'r> PackWriter<'r> {
         header.extend_from_slice(&2u32.to_be_bytes());
         header.extend_from_slice(&count.to_be_bytes());
         out.write_all(&header).map_err(|e| git2::Error::from_str(&e.to_string()))?;
-        Ok(PackWriter { out, expected: count, written: 0 })
+        Ok(PackWriter { out, expected: count, written: 0, z: None })
     }
 
-    /// Starts the next object; write its `size` bytes to the returned writer
-    /// and call [`ObjectWriter::finish`].
-    pub fn object(&mut self, kind: ObjectType, size: u64) -> io::Result<ObjectWriter<'_, 'r>> {
+    /// Starts the next object, of `size` bytes: [`PackWriter::write`] them,
+    /// then [`PackWriter::end`].
+    pub fn begin(&mut self, kind: ObjectType, size: u64) -> io::Result<()> {
+        self.end()?;
         let mut header = Vec::with_capacity(10);
         let mut b = (kind.pack_code() << 4) | (size & 0x0f) as u8;
         let mut rest = size >> 4;
@@ -64,11 +67,34 @@ impl<'r> PackWriter<'r> {
         header.push(b);
         self.out.write_all(&header)?;
         self.written += 1;
-        Ok(ObjectWriter { z: ZlibEncoder::new(&mut self.out, Compression::fast()) })
+        self.z = Some(ZlibEncoder::new(Vec::with_capacity(64 * 1024), Compression::fast()));
+        Ok(())
+    }
+
+    /// Adds bytes to the current object, passing on what is compressed.
+    pub fn write(&mut self, data: &[u8]) -> io::Result<()> {
+        let z = self.z.as_mut().ok_or_else(|| io::Error::other("pack: data outside an object"))?;
+        z.write_all(data)?;
+        let buf = z.get_mut();
+        if buf.len() >= 64 * 1024 {
+            self.out.write_all(buf)?;
+            buf.clear();
+        }
+        Ok(())
+    }
+
+    /// Ends the current object, if one is open.
+    pub fn end(&mut self) -> io::Result<()> {
+        if let Some(z) = self.z.take() {
+            let rest = z.finish()?;
+            self.out.write_all(&rest)?;
+        }
+        Ok(())
     }
 
     /// Ends the pack and makes its objects part of the repository.
     pub fn commit(mut self) -> Result<(), git2::Error> {
+        self.end().map_err(|e| git2::Error::from_str(&e.to_string()))?;
         if self.written != self.expected {
             return Err(git2::Error::from_str(&format!(
                 "pack announced {} objects but {} were written",
@@ -79,20 +105,5 @@ impl<'r> PackWriter<'r> {
         self.out.inner.write_all(&trailer).map_err(|e| git2::Error::from_str(&e.to_string()))?;
         self.out.inner.commit()?;
         Ok(())
-    }
-}
-
-/// The compressed body of one object in the pack.
-pub struct ObjectWriter<'a, 'r> {
-    z: ZlibEncoder<&'a mut Hashing<'r>>,
-}
-
-impl ObjectWriter<'_, '_> {
-    pub fn write(&mut self, data: &[u8]) -> io::Result<()> {
-        self.z.write_all(data)
-    }
-
-    pub fn finish(self) -> io::Result<()> {
-        self.z.finish().map(|_| ())
     }
 }

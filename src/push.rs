@@ -15,7 +15,7 @@
 //!    session of the store. The address changes only after the session has
 //!    finished, so a failed push leaves the remote as it was.
 
-use crate::format::{Counts, Hash, Links, NipIndex, NipObject, ObjectType};
+use crate::format::{Counts, Hash, NipIndex, NipObject, ObjectType};
 use crate::objmap::ObjectMap;
 use crate::progress::Progress;
 use crate::remote::Remote;
@@ -93,7 +93,7 @@ pub fn push(
         return Ok(outcome);
     }
 
-    let mut writer = remote.blocks.store().writer()?;
+    let writer = remote.blocks.store().writer()?;
     let map = match &remote.index {
         Some((_, index)) => ObjectMap::new(&remote.blocks, index.objects),
         None => ObjectMap::empty(&remote.blocks),
@@ -101,17 +101,8 @@ pub fn push(
     let remote_has = RemoteHas { map: &map, hidden: &before };
     let todo = missing_objects(repo, &remote_has, &tips)?;
 
-    let mut progress = Progress::new("Writing objects", todo.len() as u64, opts.progress);
-    let mut entries = Vec::with_capacity(todo.len());
-    for (oid, kind) in &todo {
-        let (object, size) = store_object(repo, *oid, *kind, writer.as_mut())?;
-        let block = object.to_block()?;
-        entries.push((object.oid, block.cid));
-        writer.put(block)?;
-        outcome.objects.add(*kind);
-        progress.inc(size);
-    }
-    progress.finish();
+    let (entries, written, mut writer) = store_objects(repo, &todo, writer, opts.progress)?;
+    outcome.objects = written;
 
     let new_root = map.insert(entries, &mut |b| writer.put(b))?;
     let mut counts = remote.index.as_ref().map(|(_, i)| i.counts).unwrap_or_default();
@@ -295,11 +286,57 @@ fn walk_tree(
     Ok(())
 }
 
-/// Stores one object's data blocks; returns its NIPObject and size.
-fn store_object(repo: &Repository, oid: Oid, kind: ObjectType, writer: &mut dyn BlockWriter) -> Result<(NipObject, u64), Error> {
+/// Objects read but not yet stored, at most (bounds memory).
+const PIPELINE: usize = 64;
+
+/// Stores every object of `todo` through `writer` in two stages on two
+/// threads: this one reads objects from the repository, the other cuts
+/// them into blocks, hashes them and writes them. Returns the object-map
+/// entries, the counts, and the writer for the rest of the push.
+fn store_objects<'w>(
+    repo: &Repository,
+    todo: &[(Oid, ObjectType)],
+    mut writer: Box<dyn BlockWriter + 'w>,
+    show: bool,
+) -> Result<(Vec<(Hash, Cid)>, Counts, Box<dyn BlockWriter + 'w>), Error> {
+    // Our own repository: git does not re-hash objects it reads, nor do we.
+    let _ = git2::opts::strict_hash_verification(false);
     let odb = repo.odb()?;
-    let obj = odb.read(oid).map_err(|e| Error::from(e).context(format!("reading object {oid}")))?;
-    let data = obj.data();
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(Oid, ObjectType, Vec<u8>)>(PIPELINE);
+    std::thread::scope(|scope| {
+        let worker = scope.spawn(move || -> Result<_, Error> {
+            let mut progress = Progress::new("Writing objects", todo.len() as u64, show);
+            let mut entries = Vec::with_capacity(todo.len());
+            let mut counts = Counts::default();
+            for (oid, kind, data) in rx {
+                let object = encode_object(oid, kind, data, writer.as_mut())?;
+                let size = object.size;
+                let block = object.to_block()?;
+                entries.push((object.oid, block.cid));
+                writer.put(block)?;
+                counts.add(kind);
+                progress.inc(size);
+            }
+            progress.finish();
+            Ok((entries, counts, writer))
+        });
+        for (oid, kind) in todo {
+            let obj = odb.read(*oid).map_err(|e| Error::from(e).context(format!("reading object {oid}")))?;
+            if tx.send((*oid, *kind, obj.data().to_vec())).is_err() {
+                break; // the worker stopped on an error; it reports it below
+            }
+        }
+        drop(tx);
+        worker.join().map_err(|_| Error::Other("the block writer thread panicked".into()))?
+    })
+}
+
+/// Cuts one object into its data blocks (written through `writer`) and
+/// returns its NIPObject.
+fn encode_object(oid: Oid, kind: ObjectType, data: Vec<u8>, writer: &mut dyn BlockWriter) -> Result<NipObject, Error> {
+    let hash = Hash::from(oid);
+    let links = crate::links::parse(hash, kind, &data)?;
+    let size = data.len() as u64;
     let mut builder = FileBuilder::new();
     for chunk in data.chunks(CHUNK) {
         writer.put(builder.chunk(chunk.to_vec()))?;
@@ -308,20 +345,7 @@ fn store_object(repo: &Repository, oid: Oid, kind: ObjectType, writer: &mut dyn 
     for block in rest {
         writer.put(block)?;
     }
-    let links = match kind {
-        ObjectType::Commit => {
-            let c = repo.find_commit(oid)?;
-            Links::Commit { tree: c.tree_id().into(), parents: c.parent_ids().map(Hash::from).collect() }
-        }
-        ObjectType::Tree => {
-            let t = repo.find_tree(oid)?;
-            Links::Tree { entries: t.iter().map(|e| (e.filemode() as u32, Hash::from(e.id()))).collect() }
-        }
-        ObjectType::Blob => Links::Blob,
-        ObjectType::Tag => Links::Tag { target: repo.find_tag(oid)?.target_id().into() },
-    };
-    let size = data.len() as u64;
-    Ok((NipObject { oid: oid.into(), size, data: root, links }, size))
+    Ok(NipObject { oid: hash, size, data: root, links })
 }
 
 #[cfg(test)]

@@ -35,8 +35,15 @@ fn run() -> Result<(), nip::Error> {
             )))
         }
     };
-    let address = Address::parse(url.strip_prefix(&format!("{scheme}::")).unwrap_or(&url))?;
-    let store = nip::store::open_here()?;
+    let startup = |e: nip::Error| {
+        // git writes `capabilities` as soon as it starts us; read it, so that
+        // git meets our error and not a closed pipe (SIGPIPE).
+        let mut line = String::new();
+        let _ = std::io::stdin().read_line(&mut line);
+        e
+    };
+    let address = Address::parse(url.strip_prefix(&format!("{scheme}::")).unwrap_or(&url)).map_err(|e| startup(e.into()))?;
+    let store = nip::store::open_here().map_err(startup)?;
     let mut helper = Helper { remote_name, address, scheme, store: store.as_ref(), options: Options::default() };
     let stdin = std::io::stdin();
     let mut input = stdin.lock();

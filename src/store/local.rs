@@ -1,23 +1,35 @@
-//! The embedded block store: blocks as files under `$NIP_HOME/blocks`.
+//! The embedded block store: blocks in pack files under `$NIP_HOME/packs`.
 //!
-//! The default when no IPFS node is configured, in the way SQLite stands
-//! beside Postgres. A block lives at `blocks/<2 chars>/<cid>`, where the two
-//! characters are the end of the CID's base32 text (spread evenly, like
-//! Kubo's flatfs `next-to-last/2`). Each write goes to a temporary file in
-//! `tmp/` and is renamed into place, so a reader never sees half a block
-//! and two pushes writing the same block at once both succeed.
-//! Reads are checked against the CID by [`super::Verified`].
+//! The default when no IPFS node answers, in the way SQLite stands beside
+//! Postgres. Each write session (one push) that stores anything adds one
+//! pair of files:
+//!
+//! - `packs/<name>.pack`: a CARv1 stream (header without roots, then for each
+//!   block `varint(len) cid data`), so any CAR reader can read it;
+//! - `packs/<name>.idx`: `NIPIDX1\n`, a little-endian u64 count, then one
+//!   44-byte entry per block sorted by key: the 32-byte sha2-256 digest of
+//!   the block, the u64 offset of its data in the pack, its u32 length.
+//!
+//! Both are written under `tmp/` and renamed into place, the pack first, so a
+//! pack is visible only once complete, a crash leaves at most stray files in
+//! `tmp/`, and two pushes at once write two packs (a block both store is
+//! kept twice, harmlessly). One file pair per push instead of one file per
+//! block keeps pushes fast and the store about the size of the data.
+//! Blocks are read with positioned reads, and checked against their CID by
+//! [`super::Verified`].
 
 use super::{BlockStore, BlockWriter, StoreError, WriteStats};
-use crate::block::{Block, MAX_BLOCK};
+use crate::block::{self, Block, MAX_BLOCK};
+use crate::car;
 use cid::Cid;
-use std::io::Write;
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{BufWriter, Read, Write};
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
-/// The embedded store rooted at a directory.
-pub struct LocalStore {
-    root: PathBuf,
-}
+const IDX_MAGIC: &[u8; 8] = b"NIPIDX1\n";
+const ENTRY: usize = 44;
 
 /// The default directory: `$NIP_HOME`, else `$XDG_DATA_HOME/nip`, else
 /// `~/.local/share/nip`.
@@ -28,54 +40,138 @@ pub fn default_home() -> Option<PathBuf> {
         .or_else(|| env("HOME").map(|h| h.join(".local/share/nip")))
 }
 
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    key: [u8; 32],
+    offset: u64,
+    len: u32,
+}
+
+struct Pack {
+    path: PathBuf,
+    file: File,
+    entries: Vec<Entry>,
+}
+
+impl Pack {
+    fn find(&self, key: &[u8; 32]) -> Option<Entry> {
+        self.entries.binary_search_by(|e| e.key.cmp(key)).ok().map(|i| self.entries[i])
+    }
+}
+
+/// Where a block's bytes are: a pack file, an offset and a length.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    pub pack: PathBuf,
+    pub offset: u64,
+    pub len: u64,
+}
+
+/// The embedded store rooted at a directory.
+pub struct LocalStore {
+    root: PathBuf,
+    /// Grows when a write session of this store finishes.
+    packs: std::sync::RwLock<Vec<std::sync::Arc<Pack>>>,
+}
+
+fn io_err(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> StoreError {
+    let path = path.to_path_buf();
+    move |source| StoreError::Io { what, path, source }
+}
+
+/// The key of a block: its sha2-256 digest.
+fn key_of(cid: &Cid) -> Option<[u8; 32]> {
+    (cid.hash().code() == block::SHA2_256).then(|| cid.hash().digest().try_into().ok()).flatten()
+}
+
+fn read_idx(path: &Path) -> Result<Vec<Entry>, StoreError> {
+    let mut bytes = Vec::new();
+    File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)).map_err(io_err("cannot read the pack index", path))?;
+    let damaged = || StoreError::Io {
+        what: "damaged pack index (remove it and its .pack, then push again)",
+        path: path.to_path_buf(),
+        source: std::io::Error::from(std::io::ErrorKind::InvalidData),
+    };
+    if bytes.len() < 16 || &bytes[..8] != IDX_MAGIC {
+        return Err(damaged());
+    }
+    let count = u64::from_le_bytes(bytes[8..16].try_into().map_err(|_| damaged())?) as usize;
+    let body = &bytes[16..];
+    if body.len() != count.checked_mul(ENTRY).ok_or_else(damaged)? {
+        return Err(damaged());
+    }
+    let entries: Vec<Entry> = body
+        .chunks_exact(ENTRY)
+        .map(|e| Entry {
+            key: e[..32].try_into().unwrap_or([0; 32]),
+            offset: u64::from_le_bytes(e[32..40].try_into().unwrap_or([0; 8])),
+            len: u32::from_le_bytes(e[40..44].try_into().unwrap_or([0; 4])),
+        })
+        .collect();
+    if entries.windows(2).any(|w| w[0].key >= w[1].key) {
+        return Err(damaged());
+    }
+    Ok(entries)
+}
+
 impl LocalStore {
-    /// Opens (creating if needed) the store at `root`.
+    /// Opens (creating if needed) the store at `root` and reads its indexes.
     pub fn open(root: impl Into<PathBuf>) -> Result<LocalStore, StoreError> {
         let root = root.into();
-        for dir in [root.join("blocks"), root.join("tmp")] {
-            std::fs::create_dir_all(&dir).map_err(|source| StoreError::Io {
-                what: "cannot create the embedded store directory",
-                path: dir.clone(),
-                source,
-            })?;
+        for dir in [root.join("packs"), root.join("tmp")] {
+            std::fs::create_dir_all(&dir).map_err(io_err("cannot create the embedded store directory", &dir))?;
         }
-        Ok(LocalStore { root })
+        let packs_dir = root.join("packs");
+        let mut idxs: Vec<PathBuf> = std::fs::read_dir(&packs_dir)
+            .map_err(io_err("cannot list", &packs_dir))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "idx"))
+            .collect();
+        idxs.sort();
+        let mut packs = Vec::with_capacity(idxs.len());
+        for idx in idxs {
+            let path = idx.with_extension("pack");
+            let file = File::open(&path).map_err(io_err("cannot open pack", &path))?;
+            packs.push(std::sync::Arc::new(Pack { entries: read_idx(&idx)?, path, file }));
+        }
+        Ok(LocalStore { root, packs: std::sync::RwLock::new(packs) })
     }
 
     pub fn root(&self) -> &Path {
         &self.root
     }
 
-    /// The file a block lives in.
-    pub fn path_of(&self, cid: &Cid) -> PathBuf {
-        let name = cid.to_string();
-        let shard = &name[name.len().saturating_sub(3)..name.len().saturating_sub(1)];
-        self.root.join("blocks").join(shard).join(name)
+    fn packs(&self) -> Vec<std::sync::Arc<Pack>> {
+        self.packs.read().map(|p| p.clone()).unwrap_or_default()
     }
 
-    fn has(&self, cid: &Cid) -> bool {
-        self.path_of(cid).is_file()
+    fn find(&self, cid: &Cid) -> Option<(std::sync::Arc<Pack>, Entry)> {
+        let key = key_of(cid)?;
+        let packs = self.packs.read().ok()?;
+        packs.iter().find_map(|p| p.find(&key).map(|e| (p.clone(), e)))
     }
 
-    fn put(&self, block: &Block) -> Result<bool, StoreError> {
-        if block.data.len() > MAX_BLOCK {
-            return Err(StoreError::TooLarge { cid: block.cid, size: block.data.len() });
+    /// Where a block's bytes are, if the store has it.
+    pub fn locate(&self, cid: &Cid) -> Option<Location> {
+        self.find(cid).map(|(p, e)| Location { pack: p.path.clone(), offset: e.offset, len: u64::from(e.len) })
+    }
+
+    /// Every block: (CID, length), read from the packs' frames.
+    pub fn list(&self) -> Result<Vec<(Cid, u64)>, StoreError> {
+        let mut out = Vec::new();
+        for pack in &self.packs() {
+            let file = File::open(&pack.path).map_err(io_err("cannot open pack", &pack.path))?;
+            let mut reader = car::Reader::new(std::io::BufReader::new(file)).map_err(io_err("cannot read pack", &pack.path))?;
+            while let Some(b) = reader.next_block().map_err(io_err("cannot read pack", &pack.path))? {
+                out.push((b.cid, b.data.len() as u64));
+            }
         }
-        let path = self.path_of(&block.cid);
-        if path.is_file() {
-            return Ok(false);
-        }
-        let io = |what, path: &Path| {
-            let path = path.to_path_buf();
-            move |source| StoreError::Io { what, path, source }
-        };
-        let dir = path.parent().unwrap_or(&self.root);
-        std::fs::create_dir_all(dir).map_err(io("cannot create", dir))?;
-        let tmpdir = self.root.join("tmp");
-        let mut tmp = tempfile::NamedTempFile::new_in(&tmpdir).map_err(io("cannot create a file in", &tmpdir))?;
-        tmp.write_all(&block.data).map_err(io("cannot write", tmp.path()))?;
-        tmp.persist(&path).map_err(|e| StoreError::Io { what: "cannot store block at", path: path.clone(), source: e.error })?;
-        Ok(true)
+        Ok(out)
+    }
+
+    /// Number of packs (one per push that stored something).
+    pub fn pack_count(&self) -> usize {
+        self.packs().len()
     }
 }
 
@@ -87,41 +183,107 @@ impl BlockStore for LocalStore {
     fn get_many(&self, cids: &[Cid]) -> Result<Vec<Vec<u8>>, StoreError> {
         cids.iter()
             .map(|cid| {
-                let path = self.path_of(cid);
-                std::fs::read(&path).map_err(|source| match source.kind() {
-                    std::io::ErrorKind::NotFound => StoreError::Missing { cid: *cid, store: self.describe() },
-                    _ => StoreError::Io { what: "cannot read block", path, source },
-                })
+                let (pack, e) = self.find(cid).ok_or_else(|| StoreError::Missing { cid: *cid, store: self.describe() })?;
+                let mut buf = vec![0; e.len as usize];
+                pack.file.read_exact_at(&mut buf, e.offset).map_err(io_err("cannot read block from", &pack.path))?;
+                Ok(buf)
             })
             .collect()
     }
 
     fn has_many(&self, cids: &[Cid]) -> Result<Vec<bool>, StoreError> {
-        Ok(cids.iter().map(|c| self.has(c)).collect())
+        Ok(cids.iter().map(|c| block::inline_data(c).is_some() || self.find(c).is_some()).collect())
     }
 
     fn writer(&self) -> Result<Box<dyn BlockWriter + '_>, StoreError> {
-        Ok(Box::new(LocalWriter { store: self, stats: WriteStats::default() }))
+        Ok(Box::new(LocalWriter { store: self, out: None, pos: 0, entries: Vec::new(), seen: HashSet::new(), stats: WriteStats::default() }))
     }
 }
 
 struct LocalWriter<'a> {
     store: &'a LocalStore,
+    /// The pack being written under tmp/, once there is a new block.
+    out: Option<(tempfile::NamedTempFile, BufWriter<File>)>,
+    pos: u64,
+    entries: Vec<Entry>,
+    seen: HashSet<[u8; 32]>,
     stats: WriteStats,
+}
+
+impl LocalWriter<'_> {
+    fn tmp(&self) -> PathBuf {
+        self.store.root.join("tmp")
+    }
 }
 
 impl BlockWriter for LocalWriter<'_> {
     fn put(&mut self, block: Block) -> Result<(), StoreError> {
-        if self.store.put(&block)? {
-            self.stats.blocks_new += 1;
-            self.stats.bytes_new += block.data.len() as u64;
-        } else {
-            self.stats.blocks_existing += 1;
+        if block.data.len() > MAX_BLOCK {
+            return Err(StoreError::TooLarge { cid: block.cid, size: block.data.len() });
         }
+        if block::inline_data(&block.cid).is_some() {
+            return Ok(());
+        }
+        let Some(key) = key_of(&block.cid) else {
+            return Err(StoreError::Io {
+                what: "the embedded store keeps only sha2-256 blocks; cannot store",
+                path: PathBuf::from(block.cid.to_string()),
+                source: std::io::Error::from(std::io::ErrorKind::InvalidInput),
+            });
+        };
+        if self.store.find(&block.cid).is_some() || !self.seen.insert(key) {
+            self.stats.blocks_existing += 1;
+            return Ok(());
+        }
+        if self.out.is_none() {
+            let tmp = self.tmp();
+            let file = tempfile::Builder::new().suffix(".pack").tempfile_in(&tmp).map_err(io_err("cannot create a file in", &tmp))?;
+            let mut w = BufWriter::with_capacity(1 << 20, file.reopen().map_err(io_err("cannot open", file.path()))?);
+            let header = car::header(&[]);
+            w.write_all(&header).map_err(io_err("cannot write", file.path()))?;
+            self.pos = header.len() as u64;
+            self.out = Some((file, w));
+        }
+        let Some((file, w)) = self.out.as_mut() else { return Ok(()) };
+        let frame = car::write_block(w, &block).map_err(io_err("cannot write", file.path()))?;
+        let len = block.data.len() as u64;
+        self.entries.push(Entry { key, offset: self.pos + frame - len, len: len as u32 });
+        self.pos += frame;
+        self.stats.blocks_new += 1;
+        self.stats.bytes_new += len;
         Ok(())
     }
 
-    fn finish(self: Box<Self>, _root: &Cid, _replaces: Option<&Cid>) -> Result<WriteStats, StoreError> {
+    fn finish(mut self: Box<Self>, root: &Cid, _replaces: Option<&Cid>) -> Result<WriteStats, StoreError> {
+        let Some((file, mut w)) = self.out.take() else { return Ok(self.stats) };
+        w.flush().map_err(io_err("cannot write", file.path()))?;
+        w.get_ref().sync_all().map_err(io_err("cannot sync", file.path()))?;
+        self.entries.sort_by(|a, b| a.key.cmp(&b.key));
+        let mut idx = Vec::with_capacity(16 + self.entries.len() * ENTRY);
+        idx.extend_from_slice(IDX_MAGIC);
+        idx.extend_from_slice(&(self.entries.len() as u64).to_le_bytes());
+        for e in &self.entries {
+            idx.extend_from_slice(&e.key);
+            idx.extend_from_slice(&e.offset.to_le_bytes());
+            idx.extend_from_slice(&e.len.to_le_bytes());
+        }
+        let tmp = self.tmp();
+        let mut idx_file = tempfile::Builder::new().suffix(".idx").tempfile_in(&tmp).map_err(io_err("cannot create a file in", &tmp))?;
+        idx_file.write_all(&idx).map_err(io_err("cannot write", idx_file.path()))?;
+        idx_file.as_file().sync_all().map_err(io_err("cannot sync", idx_file.path()))?;
+        // Unique per session: the new index, the time and the process.
+        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+        let name = format!("{nanos:024}-{}-{root}", std::process::id());
+        let dir = self.store.root.join("packs");
+        let pack_path = dir.join(format!("{name}.pack"));
+        file.persist(&pack_path).map_err(|e| StoreError::Io { what: "cannot store pack at", path: pack_path.clone(), source: e.error })?;
+        let idx_path = dir.join(format!("{name}.idx"));
+        idx_file.persist(&idx_path).map_err(|e| StoreError::Io { what: "cannot store pack index at", path: idx_path.clone(), source: e.error })?;
+        let file = File::open(&pack_path).map_err(io_err("cannot open pack", &pack_path))?;
+        let pack = Pack { path: pack_path, file, entries: std::mem::take(&mut self.entries) };
+        if let Ok(mut packs) = self.store.packs.write() {
+            packs.push(std::sync::Arc::new(pack));
+        }
         Ok(self.stats)
     }
 }
@@ -135,19 +297,48 @@ mod tests {
     #[test]
     fn put_get_and_detect_corruption() {
         let dir = tempfile::tempdir().unwrap();
-        let store = LocalStore::open(dir.path()).unwrap();
         let b = Block::new(RAW, b"hello".to_vec());
+        {
+            let store = LocalStore::open(dir.path()).unwrap();
+            let mut w = store.writer().unwrap();
+            w.put(b.clone()).unwrap();
+            w.put(b.clone()).unwrap();
+            w.put(Block { cid: crate::block::empty_cid(), data: vec![] }).unwrap();
+            let stats = w.finish(&b.cid, None).unwrap();
+            assert_eq!((stats.blocks_new, stats.blocks_existing), (1, 1));
+        }
+        let store = LocalStore::open(dir.path()).unwrap();
+        assert_eq!(store.pack_count(), 1);
+        // A second session with nothing new writes no pack.
         let mut w = store.writer().unwrap();
         w.put(b.clone()).unwrap();
-        w.put(b.clone()).unwrap();
-        let stats = w.finish(&b.cid, None).unwrap();
-        assert_eq!((stats.blocks_new, stats.blocks_existing), (1, 1));
+        assert_eq!(w.finish(&b.cid, None).unwrap().blocks_new, 0);
+        assert_eq!(LocalStore::open(dir.path()).unwrap().pack_count(), 1);
+
         let v = Verified::new(&store);
         assert_eq!(v.get(&b.cid).unwrap(), b"hello");
-        std::fs::write(store.path_of(&b.cid), b"hellO").unwrap();
+        assert_eq!(store.list().unwrap(), vec![(b.cid, 5)]);
+        let loc = store.locate(&b.cid).unwrap();
+        let f = std::fs::OpenOptions::new().write(true).open(&loc.pack).unwrap();
+        f.write_all_at(b"hellO", loc.offset).unwrap();
         let err = v.get(&b.cid).unwrap_err().to_string();
         assert!(err.contains("corrupt") && err.contains(&b.cid.to_string()), "{err}");
         let other = Block::new(RAW, b"other".to_vec());
         assert!(matches!(v.get(&other.cid), Err(StoreError::Missing { .. })));
+    }
+
+    #[test]
+    fn damaged_index_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = LocalStore::open(dir.path()).unwrap();
+        let b = Block::new(RAW, b"x".to_vec());
+        let mut w = store.writer().unwrap();
+        w.put(b.clone()).unwrap();
+        w.finish(&b.cid, None).unwrap();
+        let idx = std::fs::read_dir(dir.path().join("packs")).unwrap().map(|e| e.unwrap().path()).find(|p| p.extension().unwrap() == "idx").unwrap();
+        let bytes = std::fs::read(&idx).unwrap();
+        std::fs::write(&idx, &bytes[..bytes.len() - 1]).unwrap();
+        let err = LocalStore::open(dir.path()).err().expect("a damaged index is refused").to_string();
+        assert!(err.contains("damaged pack index"), "{err}");
     }
 }

@@ -61,7 +61,7 @@ pub trait BlockStore: Send + Sync {
 
 /// A streaming write: blocks go in one by one, and become durable (and, on
 /// a node, pinned under `root`) when the session finishes.
-pub trait BlockWriter {
+pub trait BlockWriter: Send {
     fn put(&mut self, block: Block) -> Result<(), StoreError>;
     /// Makes everything put durable and keeps `root` (the new index), which
     /// takes the place of `replaces` (the index it links as previous).

@@ -42,7 +42,7 @@ pub enum Backend {
     /// `<home>/blocks`.
     Local { home: PathBuf },
     /// A Kubo node (`NIP_STORE=kubo`, `NIP_IPFS_API=<api>`): no block files
-    /// to count or corrupt, so [`Env::block_files`] and [`Env::block_path`]
+    /// to count or corrupt, so [`Env::block_files`] and [`Env::tamper`]
     /// say `None`.
     Kubo { api: String, ipfs_path: Option<PathBuf> },
 }
@@ -372,33 +372,41 @@ impl Env {
         }
     }
 
-    /// Every block file (CID text → size), where the backend has files.
+    /// Every stored block (CID text → size), where the backend can list them.
     pub fn block_files(&self) -> Option<BTreeMap<String, u64>> {
         match &self.backend {
             Backend::Local { home } => {
-                let mut out = BTreeMap::new();
-                let blocks = home.join("blocks");
-                if !blocks.exists() {
-                    return Some(out);
-                }
-                for shard in std::fs::read_dir(&blocks).unwrap() {
-                    let shard = shard.unwrap().path();
-                    for f in std::fs::read_dir(&shard).unwrap() {
-                        let f = f.unwrap();
-                        out.insert(f.file_name().to_string_lossy().into_owned(), f.metadata().unwrap().len());
-                    }
-                }
-                Some(out)
+                let store = nip::store::local::LocalStore::open(home).expect("open the embedded store");
+                Some(store.list().expect("list blocks").into_iter().map(|(c, n)| (c.to_string(), n)).collect())
             }
             Backend::Kubo { .. } => None,
         }
     }
 
-    /// The file a block lives in, where the backend has files.
-    pub fn block_path(&self, cid: &Cid) -> Option<PathBuf> {
+    /// Replaces the stored bytes of a block with `f(old)`, where the backend
+    /// lets a test reach them; false if it does not. In a pack the new bytes
+    /// take the old ones' place: cut or padded with zeros to the same length.
+    pub fn tamper(&self, cid: &Cid, f: &dyn Fn(&[u8]) -> Vec<u8>) -> bool {
         match &self.backend {
-            Backend::Local { home } => Some(nip::store::local::LocalStore::open(home).unwrap().path_of(cid)),
-            Backend::Kubo { ipfs_path, .. } => ipfs_path.as_ref().map(|p| kubo::flatfs_path(p, cid)),
+            Backend::Local { home } => {
+                use std::os::unix::fs::FileExt;
+                let store = nip::store::local::LocalStore::open(home).expect("open the embedded store");
+                let loc = store.locate(cid).unwrap_or_else(|| panic!("{cid} is not in the embedded store"));
+                let file = std::fs::OpenOptions::new().read(true).write(true).open(&loc.pack).unwrap();
+                let mut old = vec![0; loc.len as usize];
+                file.read_exact_at(&mut old, loc.offset).unwrap();
+                let mut new = f(&old);
+                new.resize(old.len(), 0);
+                file.write_all_at(&new, loc.offset).unwrap();
+                true
+            }
+            Backend::Kubo { ipfs_path: Some(p), .. } => {
+                let path = kubo::flatfs_path(p, cid);
+                let old = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                std::fs::write(&path, f(&old)).unwrap();
+                true
+            }
+            Backend::Kubo { ipfs_path: None, .. } => false,
         }
     }
 

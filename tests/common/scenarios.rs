@@ -1,6 +1,6 @@
 //! The end-to-end scenarios. Each takes an [`Env`] and works against any
 //! backend; the few checks only a backend with block files can make are
-//! skipped where [`Env::block_files`] or [`Env::block_path`] say `None`
+//! skipped where [`Env::block_files`] says `None` or [`Env::tamper`] `false`
 //! (scenarios that cannot run at all without them say so and panic).
 
 use super::{hash, prng_bytes, url_cid, url_of, Env, Synth};
@@ -539,13 +539,13 @@ pub fn scenario_gitlinks(env: &Env) {
     env.fsck(&copy);
 }
 
-/// Overwrites a block file with other bytes of the same length.
+/// Overwrites a stored block with other bytes of the same length.
 fn corrupt(env: &Env, cid: &cid::Cid) {
-    let path = env.block_path(cid).expect("this scenario needs a backend whose block files can be changed");
-    let mut bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    assert!(!bytes.is_empty());
-    bytes.iter_mut().for_each(|b| *b ^= 0x5a);
-    std::fs::write(&path, bytes).unwrap();
+    let changed = env.tamper(cid, &|old| {
+        assert!(!old.is_empty());
+        old.iter().map(|b| b ^ 0x5a).collect()
+    });
+    assert!(changed, "this scenario needs a backend whose stored blocks can be changed");
 }
 
 /// Scenario 10: A corrupted block is detected and nothing is written.
@@ -751,8 +751,7 @@ pub fn scenario_bad_input(env: &Env) {
     assert!(run.one_clean_error().contains("not a nip block"), "{run}");
 
     // The real index truncated in place: its CID no longer matches.
-    if let Some(path) = env.block_path(&good) {
-        std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
+    if env.tamper(&good, &|old| old[..old.len() / 2].to_vec()) {
         let run = env.git(&env.work, &["clone", &url_of(&good), "cut-in-place"]);
         let err = run.one_clean_error();
         assert!(err.contains(&good.to_string()) && err.contains("corrupt"), "{run}");
