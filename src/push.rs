@@ -20,6 +20,7 @@ use crate::objmap::ObjectMap;
 use crate::progress::Progress;
 use crate::remote::Remote;
 use crate::store::{BlockWriter, WriteStats};
+use crate::block::Block;
 use crate::unixfs::{FileBuilder, CHUNK};
 use crate::Error;
 use cid::Cid;
@@ -286,8 +287,21 @@ fn walk_tree(
     Ok(())
 }
 
-/// Objects read but not yet stored, at most (bounds memory).
+/// Jobs in flight between the reading and the writing thread (bounds memory).
 const PIPELINE: usize = 64;
+/// Objects at least this large are cut into blocks on the reading thread,
+/// so they are never copied whole.
+const LARGE: usize = 4 << 20;
+
+/// Work for the writing thread.
+enum Job {
+    /// A small object: cut it into blocks and store it.
+    Encode(Oid, ObjectType, Vec<u8>),
+    /// A block of a large object, already cut.
+    Block(Block),
+    /// The NIPObject of a large object whose blocks came before.
+    Object(NipObject),
+}
 
 /// Stores every object of `todo` through `writer` in two stages on two
 /// threads: this one reads objects from the repository, the other cuts
@@ -300,35 +314,92 @@ fn store_objects<'w>(
     show: bool,
 ) -> Result<(Vec<(Hash, Cid)>, Counts, Box<dyn BlockWriter + 'w>), Error> {
     // Our own repository: git does not re-hash objects it reads, nor do we.
-    let _ = git2::opts::strict_hash_verification(false);
+    git2::opts::strict_hash_verification(false);
     let odb = repo.odb()?;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<(Oid, ObjectType, Vec<u8>)>(PIPELINE);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Job>(PIPELINE);
     std::thread::scope(|scope| {
         let worker = scope.spawn(move || -> Result<_, Error> {
             let mut progress = Progress::new("Writing objects", todo.len() as u64, show);
             let mut entries = Vec::with_capacity(todo.len());
             let mut counts = Counts::default();
-            for (oid, kind, data) in rx {
-                let object = encode_object(oid, kind, data, writer.as_mut())?;
-                let size = object.size;
+            for job in rx {
+                let object = match job {
+                    Job::Block(b) => {
+                        writer.put(b)?;
+                        continue;
+                    }
+                    Job::Encode(oid, kind, data) => encode_object(oid, kind, data, writer.as_mut())?,
+                    Job::Object(object) => object,
+                };
                 let block = object.to_block()?;
                 entries.push((object.oid, block.cid));
                 writer.put(block)?;
-                counts.add(kind);
-                progress.inc(size);
+                counts.add(object.kind());
+                progress.inc(object.size);
             }
             progress.finish();
             Ok((entries, counts, writer))
         });
-        for (oid, kind) in todo {
-            let obj = odb.read(*oid).map_err(|e| Error::from(e).context(format!("reading object {oid}")))?;
-            if tx.send((*oid, *kind, obj.data().to_vec())).is_err() {
-                break; // the worker stopped on an error; it reports it below
+        let read = || -> Result<(), Error> {
+            for (oid, kind) in todo {
+                let context = |e: git2::Error| Error::from(e).context(format!("reading object {oid}"));
+                let (size, _) = odb.read_header(*oid).map_err(context)?;
+                let sent = if size >= LARGE && *kind == ObjectType::Blob {
+                    match odb.reader(*oid) {
+                        // Loose objects stream: never whole in memory.
+                        Ok((reader, _, _)) => send_large(*oid, *kind, size as u64, reader, &tx)?,
+                        Err(_) => {
+                            let obj = odb.read(*oid).map_err(context)?;
+                            send_large(*oid, *kind, size as u64, obj.data(), &tx)?
+                        }
+                    }
+                } else {
+                    let obj = odb.read(*oid).map_err(context)?;
+                    tx.send(Job::Encode(*oid, *kind, obj.data().to_vec())).is_ok()
+                };
+                if !sent {
+                    break; // the worker stopped on an error; it reports it
+                }
             }
-        }
+            Ok(())
+        };
+        let read = read();
         drop(tx);
-        worker.join().map_err(|_| Error::Other("the block writer thread panicked".into()))?
+        let stored = worker.join().map_err(|_| Error::Other("the block writer thread panicked".into()))??;
+        read?;
+        Ok(stored)
     })
+}
+
+/// Cuts a large blob into blocks here, as it is read, and sends them one
+/// by one.
+fn send_large(oid: Oid, kind: ObjectType, size: u64, mut data: impl std::io::Read, tx: &std::sync::mpsc::SyncSender<Job>) -> Result<bool, Error> {
+    use std::io::Read;
+    let hash = Hash::from(oid);
+    let mut builder = FileBuilder::new();
+    let mut read = 0u64;
+    loop {
+        let mut chunk = Vec::with_capacity(CHUNK);
+        (&mut data).take(CHUNK as u64).read_to_end(&mut chunk).map_err(|e| Error::from(e).context(format!("reading object {oid}")))?;
+        if chunk.is_empty() {
+            break;
+        }
+        read += chunk.len() as u64;
+        if tx.send(Job::Block(builder.chunk(chunk))).is_err() {
+            return Ok(false);
+        }
+    }
+    if read != size {
+        return Err(Error::Object { oid: oid.to_string(), why: format!("read {read} bytes of {size}") });
+    }
+    let (rest, root) = builder.finish();
+    for block in rest {
+        if tx.send(Job::Block(block)).is_err() {
+            return Ok(false);
+        }
+    }
+    let links = crate::links::parse(hash, kind, &[])?;
+    Ok(tx.send(Job::Object(NipObject { oid: hash, size, data: root, links })).is_ok())
 }
 
 /// Cuts one object into its data blocks (written through `writer`) and

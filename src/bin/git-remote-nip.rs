@@ -17,7 +17,19 @@ fn main() {
     }
 }
 
+/// Bounds libgit2's memory: its object cache (256 MB by default) and the
+/// pack windows it keeps mapped.
+fn bound_libgit2_memory() {
+    // SAFETY: called once at start, before any other libgit2 use or thread.
+    unsafe {
+        let _ = git2::opts::set_cache_max_size(16 << 20);
+        let _ = git2::opts::set_mwindow_size(16 << 20);
+        let _ = git2::opts::set_mwindow_mapped_limit(64 << 20);
+    }
+}
+
 fn run() -> Result<(), nip::Error> {
+    bound_libgit2_memory();
     let args: Vec<String> = std::env::args().collect();
     let scheme = args
         .first()
