@@ -60,6 +60,8 @@ pub enum Error {
     ObjectHash { oid: String, actual: String },
     #[error("object {oid} is damaged: {why}; nothing was written")]
     Object { oid: String, why: String },
+    #[error("object {oid} cannot be stored: {why}")]
+    Unstorable { oid: String, why: String },
     #[error("object {oid} is not in the index; the repository is incomplete")]
     MissingObject { oid: String },
     #[error("{0}")]

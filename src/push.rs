@@ -332,6 +332,21 @@ fn store_objects<'w>(
                     Job::Object(object) => object,
                 };
                 let block = object.to_block()?;
+                if block.data.len() > crate::block::MAX_BLOCK {
+                    let n = match &object.links {
+                        crate::format::Links::Tree { entries } => entries.len(),
+                        _ => 0,
+                    };
+                    return Err(Error::Unstorable {
+                        oid: object.oid.to_string(),
+                        why: format!(
+                            "this {} has {n} entries, and its NIPObject would be {} bytes, over the 1 MiB block limit; \
+                             nip format 1 holds trees of up to about 38,000 entries (split the directory)",
+                            object.kind().name(),
+                            block.data.len()
+                        ),
+                    });
+                }
                 entries.push((object.oid, block.cid));
                 writer.put(block)?;
                 counts.add(object.kind());

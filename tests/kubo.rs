@@ -49,6 +49,8 @@ on_kubo! {
     kubo_one_index_per_push => scenario_one_index_per_push,
     kubo_push_to_bare_url => scenario_push_to_bare_url,
     kubo_file_modes => scenario_file_modes,
+    kubo_fetch_follows_annotated_tags => scenario_fetch_follows_annotated_tags,
+    kubo_many_objects => scenario_many_objects,
 }
 
 /// Pushes a small synthetic repository; returns (repo, address).

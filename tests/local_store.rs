@@ -37,6 +37,7 @@ local! {
     many_objects => scenario_many_objects,
     file_modes => scenario_file_modes,
     fetch_follows_annotated_tags => scenario_fetch_follows_annotated_tags,
+    huge_tree_refused => scenario_huge_tree_refused,
 }
 
 // Known limitations, kept as reproductions: `cargo test --test local_store -- --ignored`.

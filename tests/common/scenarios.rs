@@ -930,3 +930,21 @@ pub fn scenario_file_modes(env: &Env) {
     }
     env.fsck(&copy);
 }
+
+/// Format 1's limit on tree size: a push of a tree whose NIPObject would
+/// exceed 1 MiB fails with one clear line naming the tree, and changes
+/// nothing (the limit itself is `scenario_huge_tree`, ignored until lifted).
+pub fn scenario_huge_tree_refused(env: &Env) {
+    let src = env.init("src");
+    let blob = env.git_input(&src, &["hash-object", "-w", "--stdin"], b"same content\n");
+    let listing: String = (0..50_000).map(|i| format!("100644 blob {blob}\tf{i:06}\n")).collect();
+    let tree = env.git_input(&src, &["mktree"], listing.as_bytes());
+    let commit = env.out(&src, &["commit-tree", &tree, "-m", "a very large directory"]);
+    env.git_ok(&src, &["update-ref", "refs/heads/main", &commit]);
+    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
+    let before = env.block_files();
+    let err = env.git(&src, &["push", "nip", "main"]).one_clean_error();
+    assert!(err.contains(&tree) && err.contains("50000 entries") && err.contains("remote address is unchanged"), "{err}");
+    assert_eq!(env.remote_url(&src, "nip"), "nip::new-ipfs");
+    assert_eq!(env.block_files(), before, "a refused push stored blocks");
+}
