@@ -21,7 +21,8 @@ bench/results-<date>.md). Progress goes to stderr.
 How things are measured:
   * time: wall clock around the git (or ipfs) command, helper start-up included;
   * peak memory: a `git-remote-nip` wrapper first on PATH runs the real helper
-    under `/usr/bin/time -f %M` (max RSS in KiB), one line per helper process;
+    under `/usr/bin/time -f "%M %e %U %S"` (max RSS in KiB, wall, user and
+    system seconds), one line per helper process;
   * blocks: the helper's own `nip: stored N new objects ... (B new blocks, Y bytes)`;
   * requests: Kubo's Prometheus counter `http_server_request_duration_seconds_count`
     for the API port, read before and after the operation (nip is the only
@@ -197,7 +198,7 @@ class Results:
         self.d = {}  # (repo, op) -> dict
 
     def get(self, repo, op):
-        return self.d.setdefault((repo, op), {"nip": [], "base": [], "rss": [], "blocks": [], "req": [], "err": []})
+        return self.d.setdefault((repo, op), {"nip": [], "base": [], "rss": [], "hwall": [], "hcpu": [], "blocks": [], "req": [], "err": []})
 
     def add(self, repo, op, key, value):
         if value is not None:
@@ -214,13 +215,21 @@ R = Results()
 FACTS = {}  # repo -> dict of size facts
 
 
-def read_rss(path):
-    """Max RSS in MiB over every helper process that wrote to path."""
+def helper_stats(repo, op, path):
+    """Records, from the wrapper's lines (`%M %e %U %S` per helper process):
+    the max RSS in MiB, and the helper's wall and CPU seconds summed."""
+    rows = []
     try:
-        vals = [int(l) for l in Path(path).read_text().split() if l.isdigit()]
+        for line in Path(path).read_text().splitlines():
+            f = line.split()
+            if len(f) == 4 and f[0].isdigit():
+                rows.append((int(f[0]), float(f[1]), float(f[2]) + float(f[3])))
     except FileNotFoundError:
-        return None
-    return max(vals) / 1024 if vals else None
+        pass
+    if rows:
+        R.add(repo, op, "rss", max(r[0] for r in rows) / 1024)
+        R.add(repo, op, "hwall", sum(r[1] for r in rows))
+        R.add(repo, op, "hcpu", sum(r[2] for r in rows))
 
 
 STORED = re.compile(r"nip: stored (\d+) new objects in .*? \((\d+) new blocks, (\d+) bytes\)")
@@ -266,6 +275,15 @@ def car_cids(path):
                 cids.append("b" + base64.b32encode(raw).decode().lower().rstrip("="))
             f.seek(start + l)
     return cids
+
+
+def store_cids(home):
+    """The CIDs the embedded store holds, for either layout nip has used:
+    one file per block named by its CID under blocks/, or CARv1 packs under packs/."""
+    found = {n for _, _, fs in os.walk(home / "blocks") for n in fs}
+    for pack in sorted((home / "packs").glob("*.pack")) if (home / "packs").is_dir() else []:
+        found.update(car_cids(pack))
+    return found
 
 
 def uvarint_bytes(x):
@@ -330,6 +348,7 @@ class Ctx:
 def timed_nip(c, repo, op, cmd, cwd, extra_env, rss_file, kubo=None):
     """One timed nip command (git invoking the helper); records time parts."""
     env = dict(c.env, NIP_BENCH_RSS=str(rss_file), **extra_env)
+    os.sync()  # earlier steps' dirty pages are not this step's cost
     req0 = kubo.requests() if kubo else None
     dt, _, err = run(cmd, cwd=cwd, env=env)
     req = kubo.requests() - req0 if kubo else None
@@ -337,9 +356,10 @@ def timed_nip(c, repo, op, cmd, cwd, extra_env, rss_file, kubo=None):
 
 
 def one_run(c, repo, src, run_no, full=True):
-    d = Path(tempfile.mkdtemp(prefix=f"{repo}-{run_no}-", dir=c.tmp))
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", repo).strip("-")
+    d = Path(tempfile.mkdtemp(prefix=f"{slug}-{run_no}-", dir=c.tmp))
     env = c.env
-    name = f"{repo}-{run_no}.git"
+    name = f"{slug}-{run_no}.git"
     served = c.served / name
     ok = {}
 
@@ -363,6 +383,7 @@ def one_run(c, repo, src, run_no, full=True):
     # 1. baseline: git push --mirror to a fresh bare repository (served by git daemon)
     def g_push():
         run(["git", "init", "-q", "--bare", str(served)], env=env)
+        os.sync()
         dt, _, _ = git(srcG, "push", "-q", "--mirror", f"file://{served}", env=env)
         R.add(repo, "push_local", "base", dt)
         log(f"  git push --mirror file://          {dt:7.2f} s")
@@ -378,10 +399,10 @@ def one_run(c, repo, src, run_no, full=True):
         t2, err2, _ = timed_nip(c, repo, "push_local", ["git", "push", "--tags", "nip"], srcE, envE, rss)
         blocks, nbytes = stored(err1 + err2)
         R.add(repo, "push_local", "nip", t1 + t2)
-        R.add(repo, "push_local", "rss", read_rss(rss))
+        helper_stats(repo, "push_local", rss)
         R.add(repo, "push_local", "blocks", blocks)
         c.addr_local = git(srcE, "config", "remote.nip.url", env=env)[1].strip()
-        FACTS.setdefault(repo, {}).update(local_bytes=du(home / "blocks"), local_blocks=blocks, local_reported_bytes=nbytes)
+        FACTS.setdefault(repo, {}).update(local_bytes=du(home), local_blocks=blocks, local_reported_bytes=nbytes)
         log(f"  nip push, embedded store            {t1 + t2:7.2f} s  ({blocks} blocks)")
     attempt("push_local", e_push)
 
@@ -399,7 +420,7 @@ def one_run(c, repo, src, run_no, full=True):
         t2, err2, q2 = timed_nip(c, repo, "push_kubo", ["git", "push", "--tags", "nip"], srcK, envK, rss, kubo)
         blocks, _ = stored(err1 + err2)
         R.add(repo, "push_kubo", "nip", t1 + t2)
-        R.add(repo, "push_kubo", "rss", read_rss(rss))
+        helper_stats(repo, "push_kubo", rss)
         R.add(repo, "push_kubo", "blocks", blocks)
         R.add(repo, "push_kubo", "req", q1 + q2)
         c.addr_kubo = git(srcK, "config", "remote.nip.url", env=env)[1].strip()
@@ -411,8 +432,10 @@ def one_run(c, repo, src, run_no, full=True):
         facts = dict(kubo_growth=(size1 - size0) if size0 is not None and size1 is not None else None,
                      car_bytes=car.stat().st_size, car_blocks=len(cids), kubo_blocks=blocks)
         if ok.get("push_local"):  # the CAR against what the same pushes wrote to the embedded store
-            local = {n for _, _, fs in os.walk(home / "blocks") for n in fs}
-            facts.update(car_not_local=len(cids - local), local_not_car=len(local - cids))
+            local = store_cids(home)
+            if local:
+                facts.update(car_not_local=len(cids - local), local_not_car=len(local - cids),
+                             diff_sample=sorted(cids - local)[:3] + sorted(local - cids)[:3])
         FACTS.setdefault(repo, {}).update(facts)
         log(f"  nip push, Kubo                      {t1 + t2:7.2f} s  ({blocks} blocks, {q1 + q2} requests)")
     if full:
@@ -422,6 +445,7 @@ def one_run(c, repo, src, run_no, full=True):
     cloneG = d / "clone-git"
 
     def g_clone():
+        os.sync()
         dt, _, _ = run(["git", "clone", "-q", f"git://127.0.0.1:{c.git_port}/{name}", str(cloneG)], env=env)
         for op in ("clone_local", "clone_kubo") if full else ("clone_local",):
             R.add(repo, op, "base", dt)
@@ -437,7 +461,7 @@ def one_run(c, repo, src, run_no, full=True):
         rss = d / "rss-clone-kubo"
         dt, _, q = timed_nip(c, repo, "clone_kubo", ["git", "clone", c.addr_kubo, str(cloneK)], None, envK, rss, kubo)
         R.add(repo, "clone_kubo", "nip", dt)
-        R.add(repo, "clone_kubo", "rss", read_rss(rss))
+        helper_stats(repo, "clone_kubo", rss)
         R.add(repo, "clone_kubo", "req", q)
         check_clone(srcK, cloneK, env)
         log(f"  nip clone, Kubo                     {dt:7.2f} s  ({q} requests)")
@@ -451,7 +475,7 @@ def one_run(c, repo, src, run_no, full=True):
         rss = d / "rss-clone-local"
         dt, _, _ = timed_nip(c, repo, "clone_local", ["git", "clone", c.addr_local, str(cloneE)], None, envE, rss)
         R.add(repo, "clone_local", "nip", dt)
-        R.add(repo, "clone_local", "rss", read_rss(rss))
+        helper_stats(repo, "clone_local", rss)
         check_clone(srcE, cloneE, env)
         log(f"  nip clone, embedded store           {dt:7.2f} s")
     if ok.get("push_local"):
@@ -461,6 +485,7 @@ def one_run(c, repo, src, run_no, full=True):
         # 7. baseline: push one new commit
         def g_push1():
             new_commit(srcG, d, env)
+            os.sync()
             dt, _, _ = git(srcG, "push", "-q", f"file://{served}", "main", env=env)
             for op in ("push1_local", "push1_kubo"):
                 R.add(repo, op, "base", dt)
@@ -474,7 +499,7 @@ def one_run(c, repo, src, run_no, full=True):
             rss = d / "rss-push1-local"
             dt, err, _ = timed_nip(c, repo, "push1_local", ["git", "push", "nip", "main"], srcE, envE, rss)
             R.add(repo, "push1_local", "nip", dt)
-            R.add(repo, "push1_local", "rss", read_rss(rss))
+            helper_stats(repo, "push1_local", rss)
             R.add(repo, "push1_local", "blocks", stored(err)[0])
             c.addr_local2 = git(srcE, "config", "remote.nip.url", env=env)[1].strip()
             log(f"  nip push one commit, embedded       {dt:7.2f} s  ({stored(err)[0]} blocks)")
@@ -487,7 +512,7 @@ def one_run(c, repo, src, run_no, full=True):
             rss = d / "rss-push1-kubo"
             dt, err, q = timed_nip(c, repo, "push1_kubo", ["git", "push", "nip", "main"], srcK, envK, rss, kubo)
             R.add(repo, "push1_kubo", "nip", dt)
-            R.add(repo, "push1_kubo", "rss", read_rss(rss))
+            helper_stats(repo, "push1_kubo", rss)
             R.add(repo, "push1_kubo", "blocks", stored(err)[0])
             R.add(repo, "push1_kubo", "req", q)
             c.addr_kubo2 = git(srcK, "config", "remote.nip.url", env=env)[1].strip()
@@ -497,6 +522,7 @@ def one_run(c, repo, src, run_no, full=True):
 
         # 9. baseline: fetch one new commit over git://
         def g_fetch1():
+            os.sync()
             dt, _, _ = git(cloneG, "fetch", "-q", "origin", env=env)
             for op in ("fetch1_local", "fetch1_kubo"):
                 R.add(repo, op, "base", dt)
@@ -510,7 +536,7 @@ def one_run(c, repo, src, run_no, full=True):
             rss = d / f"rss-{op}"
             dt, _, q = timed_nip(c, repo, op, ["git", "fetch", "origin"], clone, extra, rss, kb)
             R.add(repo, op, "nip", dt)
-            R.add(repo, op, "rss", read_rss(rss))
+            helper_stats(repo, op, rss)
             R.add(repo, op, "req", q)
             want = git(src, "rev-parse", "main", env=env)[1].strip()
             got = git(clone, "rev-parse", "refs/remotes/origin/main", env=env)[1].strip()
@@ -530,6 +556,7 @@ def one_run(c, repo, src, run_no, full=True):
     def k_import():
         k2 = Kubo(c.ipfs, d, env)
         try:
+            os.sync()
             q0 = k2.requests()
             dt, _, _ = k2.cli("dag", "import", str(car))
             q = k2.requests() - q0
@@ -627,6 +654,7 @@ def report(c, repos, cmdline, started, wall):
     add(f"- command: `{cmdline}` (in `{ROOT}`), {c.runs} runs per repository, medians; total wall time {wall / 60:.1f} min")
     add(f"- machine: {c.machine}")
     add(f"- software: {c.software}")
+    add(f"- load average (1 min) at start {c.load0:.2f}, at end {os.getloadavg()[0]:.2f} (other work on the machine skews times)")
     add("- nip's time is the whole `git` command (helper start-up included); the baseline runs right beside it in every run")
     add("")
     add("| operation (vs baseline) | repository | nip median s | baseline median s | ratio | target | met? | peak MB | blocks | requests |")
@@ -661,6 +689,8 @@ def report(c, repos, cmdline, started, wall):
                     tgt += f" and ≤ 1.5× 1k ({1.5 * r1k:.2f} s)"
                     met = None if n is None else (n <= target and n <= 1.5 * r1k)
             mtxt = "–" if met is None else ("yes" if met else "**no**")
+            if not e["nip"] and not e["err"]:
+                mtxt = "not run (an earlier step failed)"
             if e["err"]:
                 mtxt = f"**FAILED** ({len(e['err'])})" if not e["nip"] else mtxt + f", **FAILED** in {c.runs - len(e['nip'])} run(s)"
                 for err in e["err"]:
@@ -680,7 +710,7 @@ def report(c, repos, cmdline, started, wall):
     add("")
     add("## Bytes stored")
     add("")
-    add("| repository | `.git` (du -sb) | embedded store blocks | × .git | Kubo repo growth | × .git | CAR from `dag export` | CAR blocks | blocks nip reported, embedded / Kubo | CAR vs embedded store |")
+    add("| repository | `.git` (du -sb) | embedded store (`$NIP_HOME`) | × .git | Kubo repo growth | × .git | CAR from `dag export` | CAR blocks | blocks nip reported, embedded / Kubo | CAR vs embedded store |")
     add("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for label, _ in repos:
         f = FACTS.get(label, {})
@@ -703,14 +733,29 @@ def report(c, repos, cmdline, started, wall):
         add("")
         lines.extend(notes)
         add("")
+    add("Embedded store: every file under `$NIP_HOME` after the first push (`--all` + `--tags`). Kubo repo growth: "
+        "`RepoSize` of `ipfs repo stat -s` after those pushes minus before, on a fresh node. CAR vs embedded store: "
+        "whether the CAR that `ipfs dag export` gives for the pushed address holds the same CIDs as the embedded "
+        "store after the same pushes (read from its block files or CAR packs), i.e. whether both back ends hold the same blocks.")
+    for label, _ in repos:
+        sample = FACTS.get(label, {}).get("diff_sample")
+        if sample:
+            add(f"{label}, CIDs in one and not the other (first few): " + ", ".join(f"`{x}`" for x in sample))
+    add("")
     add("## Every run (seconds, nip / baseline)")
+    add("")
+    add("Helper wall and CPU: seconds the `git-remote-nip` processes ran and used (user + system), from "
+        "`/usr/bin/time`; the rest of nip's time is git itself (e.g. `index-pack`), and for Kubo, "
+        "helper wall minus helper CPU is mostly waiting on the node.")
     add("")
     for label, _ in repos:
         for key, opname, *_ in OPS:
             if (label, key) in R.d:
                 e = R.get(label, key)
                 add(f"- {label}, {opname}: nip {', '.join(fmt(v) for v in e['nip']) or '–'}; "
-                    f"baseline {', '.join(fmt(v) for v in e['base']) or '–'}")
+                    f"baseline {', '.join(fmt(v) for v in e['base']) or '–'}"
+                    + (f"; helper wall {', '.join(fmt(v) for v in e['hwall'])}, helper CPU {', '.join(fmt(v) for v in e['hcpu'])}"
+                       if e["hwall"] else ""))
     add("")
     return "\n".join(lines)
 
@@ -752,6 +797,7 @@ def main():
 
     def on_signal(signum, _frame):
         raise KeyboardInterrupt(f"signal {signum}")
+    signal.signal(signal.SIGINT, on_signal)  # also when started in the background with SIGINT ignored
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGHUP, on_signal)
 
@@ -786,7 +832,7 @@ def main():
         wrap.mkdir()
         (wrap / "git-remote-nip").write_text(
             "#!/bin/sh\n"
-            f'exec {TIME_BIN} -a -o "${{NIP_BENCH_RSS:-/dev/null}}" -f %M {shlex.quote(str(helper))} "$@"\n')
+            f'exec {TIME_BIN} -a -o "${{NIP_BENCH_RSS:-/dev/null}}" -f "%M %e %U %S" {shlex.quote(str(helper))} "$@"\n')
         (wrap / "git-remote-nip").chmod(0o755)
         gitconfig = c.tmp / "gitconfig"
         gitconfig.write_text("[user]\n\tname = Bench\n\temail = bench@example.org\n[init]\n\tdefaultBranch = main\n"
@@ -803,6 +849,7 @@ def main():
         rev = run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], env=env)[1].strip()
         dirty = run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"], env=env)[1].strip()
         c.machine = machine()
+        c.load0 = os.getloadavg()[0]
         c.software = (f"nip {rev}{' + uncommitted changes' if dirty else ''} (release build), {kv.strip()}, "
                       f"{gv.strip()}, Python {platform.python_version()}")
 

@@ -72,6 +72,7 @@ impl BlockStore for KuboStore {
             len: 0,
             stats: WriteStats::default(),
             large: Vec::new(),
+            seen: std::collections::HashSet::new(),
         }))
     }
 }
@@ -83,6 +84,8 @@ struct KuboWriter<'a> {
     stats: WriteStats,
     /// Large blocks waiting for a check of what the node has.
     large: Vec<Block>,
+    /// Blocks already put in this session (a chunk two files share, say).
+    seen: std::collections::HashSet<Cid>,
 }
 
 impl KuboWriter<'_> {
@@ -119,6 +122,10 @@ impl BlockWriter for KuboWriter<'_> {
     fn put(&mut self, block: Block) -> Result<(), StoreError> {
         if block.data.len() > MAX_BLOCK {
             return Err(StoreError::TooLarge { cid: block.cid, size: block.data.len() });
+        }
+        if crate::block::inline_data(&block.cid).is_some() || !self.seen.insert(block.cid) {
+            self.stats.blocks_existing += 1;
+            return Ok(());
         }
         if block.data.len() < CHECK_FROM {
             return self.write(&block);
