@@ -166,9 +166,11 @@ impl<'s> Helper<'s> {
         let old_url = format!("{}::{}", self.scheme, self.address);
         let new_url = format!("{}::{new}", self.scheme);
         let key = format!("remote.{}.url", self.remote_name);
+        // Rewrite the URL only if it still names the address we pushed to.
         let configured = repo.config().ok().and_then(|c| c.get_string(&key).ok());
+        let names_ours = |url: &str| url.split_once("::").and_then(|(_, a)| Address::parse(a).ok()).as_ref() == Some(&self.address);
         match configured {
-            Some(url) if url == old_url || Address::parse(url.split_once("::").map_or("", |x| x.1)).ok() == Some(self.address.clone()) => {
+            Some(url) if names_ours(&url) => {
                 let set = repo.config().and_then(|mut c| c.set_str(&key, &new_url));
                 eprintln!("nip: remote '{}' moved to a new address", self.remote_name);
                 eprintln!("nip:   previous: {old_url}");
