@@ -98,7 +98,7 @@ fn gc_after_push_keeps_everything_and_dag_export_has_it_all() {
     let cid = url_cid(&url2).to_string();
     let pins = kubo.ipfs_ok(&["pin", "ls", "--type=recursive", "-q"]);
     assert!(pins.lines().any(|p| p == cid), "the new index {cid} is not pinned: {pins}");
-    assert!(!pins.lines().any(|p| p == url_cid(&url).to_string()), "pin/update should have moved the pin");
+    assert!(!pins.lines().any(|p| p == url_cid(&url).to_string()), "the previous index kept a redundant pin");
 
     kubo.ipfs_ok(&["repo", "gc", "--quiet"]);
     let clone = env.dir("clone");

@@ -5,9 +5,9 @@
 //! connected to (bitswap), so a clone works from any node that can reach one
 //! holding the repository. A write session appends every block to a CAR file
 //! on disk and, in [`BlockWriter::finish`], streams it to `dag/import` in one
-//! request, then pins the new index: `pin/update` from the index it replaces
-//! when that one is pinned here, `pin/add` otherwise. So `ipfs repo gc`
-//! right after a push loses nothing.
+//! request, then pins the new index recursively (`pin/add`) and drops the
+//! pin of the index it replaces, now redundant since the new one links it.
+//! So `ipfs repo gc` right after a push loses nothing.
 //!
 //! Large blocks (file chunks of [`CHECK_FROM`] bytes or more) are first
 //! checked with `block/stat`, in batches, and left out of the upload when the
@@ -148,15 +148,19 @@ impl BlockWriter for KuboWriter<'_> {
         let client = &self.store.client;
         let (blocks, bytes) = client.dag_import(header, file, len).map_err(|e| self.store.err(e))?;
         log::info!("dag/import: {blocks} blocks, {bytes} bytes; {} large blocks were there already", self.stats.blocks_existing);
-        let pinned_prev = match replaces {
-            Some(prev) => client.pin_is_recursive(prev).map_err(|e| self.store.err(e))?,
-            None => false,
-        };
-        match (replaces, pinned_prev) {
-            (Some(prev), true) => client.pin_update(prev, root),
-            _ => client.pin_add(root),
+        client
+            .pin_add(root)
+            .map_err(|e| StoreError::Node(format!("the blocks were imported but pinning {root} failed: {e}")))?;
+        // The new index links the one it replaces, so that one's own pin is
+        // now redundant. (Kubo's pin/update would do both, but it walks the
+        // whole old DAG first: 3 to 4 times slower than pin/add here.)
+        if let Some(prev) = replaces {
+            if client.pin_is_recursive(prev).unwrap_or(false) {
+                if let Err(e) = client.pin_rm(prev) {
+                    log::warn!("could not remove the now redundant pin of {prev}: {e}");
+                }
+            }
         }
-        .map_err(|e| StoreError::Node(format!("the blocks were imported but pinning {root} failed: {e}")))?;
         Ok(self.stats)
     }
 }
