@@ -12,7 +12,7 @@
 //!    thread, while another compresses the bytes into the pack. Any mismatch aborts before the pack is
 //!    committed: the repository is unchanged and git updates no ref.
 
-use crate::format::{Hash, NipObject, ObjectType};
+use crate::format::{Hash, Links, NipObject, ObjectType};
 use crate::pack::PackWriter;
 use crate::progress::Progress;
 use crate::remote::Remote;
@@ -41,6 +41,9 @@ struct Planned {
     kind: ObjectType,
     size: u64,
     data: Cid,
+    /// What the NIPObject claims the object points to; checked against the
+    /// content, since the walk followed these claims.
+    links: Links,
 }
 
 /// Fetches everything reachable from `wants` that `repo` lacks.
@@ -90,7 +93,7 @@ fn plan(repo: &Repository, remote: &Remote<'_>, wants: &[Oid]) -> Result<Vec<Pla
                         next.push(child);
                     }
                 }
-                plan.push(Planned { oid: *oid, kind: object.kind(), size: object.size, data: object.data });
+                plan.push(Planned { oid: *oid, kind: object.kind(), size: object.size, data: object.data, links: object.links });
             }
         }
         queue = std::mem::take(&mut next);
@@ -133,8 +136,10 @@ fn transfer(repo: &Repository, remote: &Remote<'_>, plan: &[Planned], show: bool
             Ok(())
         };
         let written = write();
-        let outcome = verifier.join().map_err(|_| Error::Other("the verifying thread panicked".into()))??;
+        let verified = verifier.join().map_err(|_| Error::Other("the verifying thread panicked".into()))?;
+        // A failed write stops the verifier too: report the write's cause.
         written?;
+        let outcome = verified?;
         pack.commit()?;
         Ok(outcome)
     })
@@ -157,6 +162,9 @@ fn verify_all(
             let mut sha = Sha1::new();
             sha.update(format!("{} {}\0", p.kind.name(), p.size).as_bytes());
             let mut len = 0u64;
+            // Commits, trees and tags are small: keep them to check their links.
+            let mut content = Vec::new();
+            let keep = p.kind != ObjectType::Blob;
             tx.send(Piece::Start(p.kind, p.size)).map_err(|_| closed())?;
             let mut sink = |chunk: &[u8]| -> std::io::Result<()> {
                 len += chunk.len() as u64;
@@ -164,9 +172,12 @@ fn verify_all(
                     return Err(std::io::Error::other(format!("object {} has more than its {} bytes", p.oid, p.size)));
                 }
                 sha.update(chunk);
+                if keep {
+                    content.extend_from_slice(chunk);
+                }
                 tx.send(Piece::Data(chunk.to_vec())).map_err(|_| std::io::Error::other("the pack writer stopped"))
             };
-            unixfs::read(blocks, &p.data, Some(root_bytes), &mut sink)
+            unixfs::read(blocks, &p.data, Some(root_bytes), p.size, &mut sink)
                 .map_err(|e| Error::from(e).context(format!("object {}", p.oid)))?;
             if len != p.size {
                 return Err(Error::Object { oid: p.oid.to_string(), why: format!("{len} bytes where {} were announced", p.size) });
@@ -174,6 +185,12 @@ fn verify_all(
             let actual = Hash(sha.finalize().into());
             if actual != p.oid {
                 return Err(Error::ObjectHash { oid: p.oid.to_string(), actual: actual.to_string() });
+            }
+            if keep && crate::links::parse(p.oid, p.kind, &content)? != p.links {
+                return Err(Error::Object {
+                    oid: p.oid.to_string(),
+                    why: "its NIPObject lists other links than its content has".into(),
+                });
             }
             outcome.objects += 1;
             outcome.bytes += p.size;

@@ -291,7 +291,7 @@ fn walk_tree(
 const PIPELINE: usize = 64;
 /// Objects at least this large are cut into blocks on the reading thread,
 /// so they are never copied whole.
-const LARGE: usize = 4 << 20;
+const LARGE: usize = 1 << 20;
 
 /// Work for the writing thread.
 enum Job {

@@ -222,37 +222,55 @@ pub fn decode_node(cid: &Cid, bytes: &[u8]) -> Result<Node, UnixfsError> {
     Ok(node)
 }
 
-/// Streams the file rooted at `root` into `sink`, verifying every block.
-/// `root_bytes` may carry the root block if the caller already fetched it.
+/// Deepest tree a file can need: 174^8 chunks of 256 KiB is far beyond
+/// any git object.
+const MAX_DEPTH: usize = 8;
+
+/// Streams the file rooted at `root`, of `size` bytes, into `sink`,
+/// verifying every block. `root_bytes` may carry the root block if the
+/// caller already fetched it. A hostile tree cannot make this loop or
+/// recurse without end: depth is bounded, and so is the number of nodes
+/// (a file of `size` bytes has at most `2 × chunks + depth` of them).
 pub fn read(
     blocks: &Verified<'_>,
     root: &Cid,
     root_bytes: Option<Vec<u8>>,
+    size: u64,
     sink: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
 ) -> Result<(), UnixfsError> {
     let bytes = match root_bytes {
         Some(b) => b,
         None => blocks.get(root)?,
     };
-    read_block(blocks, root, bytes, sink)
+    let mut budget = 2 * size.div_ceil(CHUNK as u64) + MAX_DEPTH as u64 + 1;
+    read_block(blocks, root, bytes, 0, &mut budget, sink)
 }
 
 fn read_block(
     blocks: &Verified<'_>,
     cid: &Cid,
     bytes: Vec<u8>,
+    depth: usize,
+    budget: &mut u64,
     sink: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
 ) -> Result<(), UnixfsError> {
+    if depth > MAX_DEPTH {
+        return Err(UnixfsError::Malformed { cid: *cid, why: "file tree deeper than any real file" });
+    }
+    *budget = budget.checked_sub(1).ok_or(UnixfsError::Malformed { cid: *cid, why: "file tree has more nodes than its size allows" })?;
     match cid.codec() {
         RAW => Ok(sink(&bytes)?),
         DAG_PB => {
             let node = decode_node(cid, &bytes)?;
             drop(bytes);
             sink(&node.data)?;
+            if (node.links.len() as u64) > *budget {
+                return Err(UnixfsError::Malformed { cid: *cid, why: "file tree has more nodes than its size allows" });
+            }
             for window in node.links.chunks(READ_WINDOW) {
                 let children = blocks.get_many(window)?;
                 for (child, data) in window.iter().zip(children) {
-                    read_block(blocks, child, data, sink)?;
+                    read_block(blocks, child, data, depth + 1, budget, sink)?;
                 }
             }
             Ok(())
@@ -297,6 +315,42 @@ mod tests {
         let node = decode_node(&root, &top.data).unwrap();
         assert_eq!(node.links.len(), 3);
         assert_eq!(node.links[0], blocks[0].cid);
+    }
+
+    #[test]
+    fn hostile_trees_end_with_an_error() {
+        use crate::store::{local::LocalStore, BlockStore};
+        let dir = tempfile::tempdir().unwrap();
+        let store = LocalStore::open(dir.path()).unwrap();
+        // A diamond of empty nodes, each linking the one below 174 times.
+        let mut blocks = Vec::new();
+        let mut below = Block::new(DAG_PB, encode_file_node(&[]));
+        blocks.push(below.clone());
+        for _ in 0..8 {
+            let child = Child { cid: below.cid, tsize: 0, filesize: 0 };
+            below = Block::new(DAG_PB, encode_file_node(&vec![child; MAX_LINKS]));
+            blocks.push(below.clone());
+        }
+        // A chain 100 deep.
+        let mut chain = Block::new(RAW, b"x".to_vec());
+        blocks.push(chain.clone());
+        for _ in 0..100 {
+            chain = Block::new(DAG_PB, encode_file_node(&[Child { cid: chain.cid, tsize: 1, filesize: 1 }]));
+            blocks.push(chain.clone());
+        }
+        let mut w = store.writer().unwrap();
+        for b in blocks {
+            w.put(b).unwrap();
+        }
+        w.finish(&below.cid, None).unwrap();
+        let v = Verified::new(&store);
+        let mut n = 0u64;
+        let mut sink = |b: &[u8]| {
+            n += b.len() as u64;
+            Ok(())
+        };
+        assert!(read(&v, &below.cid, None, 1 << 20, &mut sink).is_err());
+        assert!(read(&v, &chain.cid, None, 1, &mut sink).is_err());
     }
 
     #[test]

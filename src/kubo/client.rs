@@ -64,6 +64,9 @@ pub struct Client {
     http: reqwest::Client,
     /// How long a block may take to arrive (it may come from another node).
     timeout: Duration,
+    /// How long a recursive pin may take (it walks the whole repository and
+    /// may fetch what the node lacks).
+    pin_timeout: Duration,
 }
 
 impl Client {
@@ -81,8 +84,10 @@ impl Client {
             source_desc: api.source.clone(),
             why: e.to_string(),
         })?;
-        let secs = std::env::var("NIP_IPFS_TIMEOUT").ok().and_then(|v| v.parse().ok()).unwrap_or(120);
-        Ok(Client { api, base, http, timeout: Duration::from_secs(secs) })
+        let secs = |k: &str, default: u64| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
+        let timeout = Duration::from_secs(secs("NIP_IPFS_TIMEOUT", 120));
+        let pin_timeout = Duration::from_secs(secs("NIP_IPFS_PIN_TIMEOUT", 600));
+        Ok(Client { api, base, http, timeout, pin_timeout })
     }
 
     pub fn api(&self) -> &Api {
@@ -137,10 +142,11 @@ impl Client {
         resp.bytes().await.map(|b| b.to_vec()).map_err(|e| self.transport_error(call, e, None))
     }
 
-    /// The node's version, e.g. `0.39.0`. Answers quickly or fails.
+    /// The node's version, e.g. `0.39.0`. Answers within 10 s or fails (a
+    /// node that accepts connections but never answers is no node).
     pub fn version(&self) -> Result<String, KuboError> {
         runtime().block_on(async {
-            let resp = self.call("version", &[], None, None).await?;
+            let resp = self.call("version", &[], None, Some(Duration::from_secs(10))).await?;
             let body = self.bytes("version", resp).await?;
             let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
             Ok(v.get("Version").and_then(|v| v.as_str()).unwrap_or("unknown").to_string())
@@ -266,9 +272,15 @@ impl Client {
         Ok(serde_json::from_slice(&body).unwrap_or_default())
     }
 
-    /// Pins `cid` recursively.
+    /// Pins `cid` recursively, within `NIP_IPFS_PIN_TIMEOUT` seconds (600).
     pub fn pin_add(&self, cid: &Cid) -> Result<(), KuboError> {
-        runtime().block_on(self.simple("pin/add", &[("arg", cid.to_string()), ("recursive", "true".into())])).map(|_| ())
+        runtime()
+            .block_on(async {
+                let args = [("arg", cid.to_string()), ("recursive", "true".into())];
+                let resp = self.call("pin/add", &args, None, Some(self.pin_timeout)).await?;
+                self.bytes("pin/add", resp).await
+            })
+            .map(|_| ())
     }
 
     /// Moves a recursive pin from `from` to `to`, walking only the difference.

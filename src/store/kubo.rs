@@ -148,9 +148,17 @@ impl BlockWriter for KuboWriter<'_> {
         let client = &self.store.client;
         let (blocks, bytes) = client.dag_import(header, file, len).map_err(|e| self.store.err(e))?;
         log::info!("dag/import: {blocks} blocks, {bytes} bytes; {} large blocks were there already", self.stats.blocks_existing);
-        client
-            .pin_add(root)
-            .map_err(|e| StoreError::Node(format!("the blocks were imported but pinning {root} failed: {e}")))?;
+        client.pin_add(root).map_err(|e| {
+            let hint = match replaces {
+                Some(prev) if e.is_not_found() => format!(
+                    "; part of the earlier history (under nip::/ipfs/{prev}) is probably not on this node and no \
+                     connected peer provided it: run `nipctl pin nip::/ipfs/{prev}` while a node holding it is \
+                     online, then push again"
+                ),
+                _ => String::new(),
+            };
+            StoreError::Node(format!("the blocks were imported but pinning {root} failed: {e}{hint}"))
+        })?;
         // The new index links the one it replaces, so that one's own pin is
         // now redundant. (Kubo's pin/update would do both, but it walks the
         // whole old DAG first: 3 to 4 times slower than pin/add here.)

@@ -664,6 +664,23 @@ pub fn scenario_wrong_sha1_object(env: &Env) {
     let err = clone.one_clean_error();
     assert!(err.contains(&blob), "{clone}");
     assert_no_clone(env, "bad-map");
+
+    // A commit NIPObject whose bytes are right but which hides its parent:
+    // the walk follows the NIPObject, so its links are checked against the
+    // content, and the fetch fails before anything is written.
+    let (_, real) = env.object(&u2, &commit).unwrap();
+    let nip::format::Links::Commit { tree, .. } = real.links else { panic!("{commit} is a commit") };
+    let orphan = NipObject { links: nip::format::Links::Commit { tree, parents: vec![] }, ..real };
+    let orphan_block = orphan.to_block().unwrap();
+    let orphan_cid = orphan_block.cid;
+    env.put_blocks(vec![orphan_block]);
+    let bad = env.rewrite_index(&u2, &[(hash(&commit), orphan_cid)]);
+    let before = snapshot(env, &copy);
+    env.git_ok(&copy, &["remote", "set-url", "origin", &url_of(&bad)]);
+    let fetch = env.git(&copy, &["fetch", "origin"]);
+    let err = fetch.one_clean_error();
+    assert!(err.contains(&commit) && err.contains("other links"), "{fetch}");
+    assert_eq!(snapshot(env, &copy), before, "a fetch with a lying NIPObject changed the repository");
 }
 
 /// Stores a NIPObject like the one for `oid` at `index` but with `data` as
