@@ -16,4 +16,7 @@ if [ -z "${NIP_TEST_IPFS:-}" ]; then
     echo "test: WARNING: Kubo could not be installed; the Kubo tests will fail" >&2
   fi
 fi
+# The binaries first: the end-to-end tests run nipctl, which cargo builds
+# for nipctl's own tests but not for nip's.
+cargo build --workspace --locked 2>&1
 cargo test --workspace --locked 2>&1
