@@ -93,11 +93,6 @@ pub fn inline_data(cid: &Cid) -> Option<Vec<u8>> {
     (cid.hash().code() == IDENTITY).then(|| cid.hash().digest().to_vec())
 }
 
-/// A CID as nip prints it: CIDv1 in base32 (CIDv0 input is shown as given).
-pub fn display(cid: &Cid) -> String {
-    cid.to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
