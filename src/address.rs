@@ -48,9 +48,7 @@ impl Address {
         if cid.is_empty() || cid.contains('/') {
             return Err(AddressError::Unknown { input: input.to_string() });
         }
-        Cid::try_from(cid)
-            .map(Address::Ipfs)
-            .map_err(|e| AddressError::BadCid { input: cid.to_string(), why: e.to_string() })
+        Cid::try_from(cid).map(Address::Ipfs).map_err(|e| AddressError::BadCid { input: cid.to_string(), why: e.to_string() })
     }
 
     pub fn cid(&self) -> Option<Cid> {

@@ -100,10 +100,7 @@ mod tests {
     #[test]
     fn raw_cid_matches_kubo() {
         // `printf 'hello\n' | ipfs add -n --cid-version=1 --raw-leaves`
-        assert_eq!(
-            cid_of(RAW, b"hello\n").to_string(),
-            "bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am"
-        );
+        assert_eq!(cid_of(RAW, b"hello\n").to_string(), "bafkreicysg23kiwv34eg2d7qweipxwosdo2py4ldv42nbauguluen5v6am");
     }
 
     #[test]

@@ -95,7 +95,8 @@ impl<R: Read> Reader<R> {
         let mut buf = vec![0; len as usize];
         self.inner.read_exact(&mut buf)?;
         let mut cur = io::Cursor::new(&buf[..]);
-        let cid = Cid::read_bytes(&mut cur).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("CAR block CID: {e}")))?;
+        let cid =
+            Cid::read_bytes(&mut cur).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("CAR block CID: {e}")))?;
         let data = buf[cur.position() as usize..].to_vec();
         Ok(Some(Block { cid, data }))
     }
@@ -118,6 +119,11 @@ mod tests {
         assert_eq!(r.next_block().unwrap(), Some(a));
         assert_eq!(r.next_block().unwrap(), Some(b));
         assert_eq!(r.next_block().unwrap(), None);
-        assert!(Reader::new(&car[..car.len() - 1]).and_then(|mut r| { r.next_block()?; r.next_block() }).is_err());
+        assert!(Reader::new(&car[..car.len() - 1])
+            .and_then(|mut r| {
+                r.next_block()?;
+                r.next_block()
+            })
+            .is_err());
     }
 }

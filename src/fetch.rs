@@ -180,7 +180,10 @@ fn verify_all(
             unixfs::read(blocks, &p.data, Some(root_bytes), p.size, &mut sink)
                 .map_err(|e| Error::from(e).context(format!("object {}", p.oid)))?;
             if len != p.size {
-                return Err(Error::Object { oid: p.oid.to_string(), why: format!("{len} bytes where {} were announced", p.size) });
+                return Err(Error::Object {
+                    oid: p.oid.to_string(),
+                    why: format!("{len} bytes where {} were announced", p.size),
+                });
             }
             let actual = Hash(sha.finalize().into());
             if actual != p.oid {

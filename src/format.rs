@@ -144,8 +144,11 @@ pub fn check_header(cid: &Cid, bytes: &[u8], expected: &'static str) -> Result<(
 /// Decodes a block of `kind` after checking its header.
 pub fn decode<T: for<'de> Deserialize<'de>>(cid: &Cid, bytes: &[u8], kind: &'static str) -> Result<T, FormatError> {
     check_header(cid, bytes, kind)?;
-    let In(_, _, _, body) = serde_ipld_dagcbor::from_slice::<In<T>>(bytes)
-        .map_err(|e| FormatError::Malformed { cid: *cid, kind, why: e.to_string() })?;
+    let In(_, _, _, body) = serde_ipld_dagcbor::from_slice::<In<T>>(bytes).map_err(|e| FormatError::Malformed {
+        cid: *cid,
+        kind,
+        why: e.to_string(),
+    })?;
     Ok(body)
 }
 
@@ -207,11 +210,18 @@ pub const MODE_TREE: u32 = 0o040000;
 /// What a git object points to, by git hash.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Links {
-    Commit { tree: Hash, parents: Vec<Hash> },
+    Commit {
+        tree: Hash,
+        parents: Vec<Hash>,
+    },
     /// Every entry in tree order: `(mode, oid)`; gitlinks included.
-    Tree { entries: Vec<(u32, Hash)> },
+    Tree {
+        entries: Vec<(u32, Hash)>,
+    },
     Blob,
-    Tag { target: Hash },
+    Tag {
+        target: Hash,
+    },
 }
 
 /// A NIPObject: one git object.

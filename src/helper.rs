@@ -121,7 +121,9 @@ impl<'s> Helper<'s> {
         let mut wants = Vec::new();
         for l in lines {
             let sha = l.split(' ').next().unwrap_or_default();
-            wants.push(Oid::from_str(sha).map_err(|_| Error::Other(format!("git asked to fetch {sha:?}, which is not an object id")))?);
+            wants.push(
+                Oid::from_str(sha).map_err(|_| Error::Other(format!("git asked to fetch {sha:?}, which is not an object id")))?,
+            );
         }
         let repo = Repository::open_from_env()?;
         let remote = self.open_remote()?;
@@ -168,7 +170,8 @@ impl<'s> Helper<'s> {
         let key = format!("remote.{}.url", self.remote_name);
         // Rewrite the URL only if it still names the address we pushed to.
         let configured = repo.config().ok().and_then(|c| c.get_string(&key).ok());
-        let names_ours = |url: &str| url.split_once("::").and_then(|(_, a)| Address::parse(a).ok()).as_ref() == Some(&self.address);
+        let names_ours =
+            |url: &str| url.split_once("::").and_then(|(_, a)| Address::parse(a).ok()).as_ref() == Some(&self.address);
         match configured {
             Some(url) if names_ours(&url) => {
                 let set = repo.config().and_then(|mut c| c.set_str(&key, &new_url));
@@ -176,7 +179,11 @@ impl<'s> Helper<'s> {
                 eprintln!("nip:   previous: {old_url}");
                 eprintln!("nip:   new:      {new_url}");
                 if let Err(e) = set {
-                    eprintln!("nip: could not update {key} ({}); set it yourself: git remote set-url {} {new_url}", e.message(), self.remote_name);
+                    eprintln!(
+                        "nip: could not update {key} ({}); set it yourself: git remote set-url {} {new_url}",
+                        e.message(),
+                        self.remote_name
+                    );
                 }
             }
             _ => {

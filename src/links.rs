@@ -41,7 +41,8 @@ pub fn parse(oid: Hash, kind: ObjectType, data: &[u8]) -> Result<Links, LinksErr
                     .and_then(|m| u32::from_str_radix(m, 8).ok())
                     .ok_or(bad("tree entry with a bad mode"))?;
                 let nul = rest[sp..].iter().position(|&b| b == 0).ok_or(bad("tree entry without a name end"))? + sp;
-                let hash: [u8; 20] = rest.get(nul + 1..nul + 21).and_then(|h| h.try_into().ok()).ok_or(bad("truncated tree entry"))?;
+                let hash: [u8; 20] =
+                    rest.get(nul + 1..nul + 21).and_then(|h| h.try_into().ok()).ok_or(bad("truncated tree entry"))?;
                 entries.push((mode, Hash(hash)));
                 rest = &rest[nul + 21..];
             }
@@ -79,10 +80,7 @@ mod tests {
         let h = Hash([0xab; 20]);
         let hex = "ab".repeat(20);
         let commit = format!("tree {hex}\nparent {hex}\nparent {hex}\nauthor A <a> 1 +0000\n\nparent {hex}\n");
-        assert_eq!(
-            parse(h, ObjectType::Commit, commit.as_bytes()).unwrap(),
-            Links::Commit { tree: h, parents: vec![h, h] }
-        );
+        assert_eq!(parse(h, ObjectType::Commit, commit.as_bytes()).unwrap(), Links::Commit { tree: h, parents: vec![h, h] });
         let mut tree = b"100644 a.txt\0".to_vec();
         tree.extend_from_slice(&[0xab; 20]);
         tree.extend_from_slice(b"160000 sub\0");

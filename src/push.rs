@@ -15,12 +15,12 @@
 //!    session of the store. The address changes only after the session has
 //!    finished, so a failed push leaves the remote as it was.
 
+use crate::block::Block;
 use crate::format::{Counts, Hash, NipIndex, NipObject, ObjectType};
 use crate::objmap::ObjectMap;
 use crate::progress::Progress;
 use crate::remote::Remote;
 use crate::store::{BlockWriter, WriteStats};
-use crate::block::Block;
 use crate::unixfs::{FileBuilder, CHUNK};
 use crate::Error;
 use cid::Cid;
@@ -41,9 +41,7 @@ impl PushCommand {
             Some(s) => (true, s),
             None => (false, spec),
         };
-        let (src, dst) = spec
-            .split_once(':')
-            .ok_or_else(|| Error::Other(format!("push refspec {spec:?} has no ':<dst>'")))?;
+        let (src, dst) = spec.split_once(':').ok_or_else(|| Error::Other(format!("push refspec {spec:?} has no ':<dst>'")))?;
         if dst.is_empty() {
             return Err(Error::Other(format!("push refspec {spec:?} has an empty destination")));
         }
@@ -72,12 +70,7 @@ pub struct PushOutcome {
 }
 
 /// Runs a push of `commands` from `repo` to `remote`, writing through `writer`.
-pub fn push(
-    repo: &Repository,
-    remote: &Remote<'_>,
-    commands: &[PushCommand],
-    opts: PushOptions,
-) -> Result<PushOutcome, Error> {
+pub fn push(repo: &Repository, remote: &Remote<'_>, commands: &[PushCommand], opts: PushOptions) -> Result<PushOutcome, Error> {
     let mut refs: BTreeMap<String, Hash> = remote.refs().iter().cloned().collect();
     let before = refs.clone();
     let mut outcome = PushOutcome::default();
@@ -132,10 +125,7 @@ fn decide(repo: &Repository, refs: &mut BTreeMap<String, Hash>, cmd: &PushComman
         refs.remove(&cmd.dst);
         return Ok(());
     };
-    let new = repo
-        .revparse_single(src)
-        .map_err(|e| format!("cannot resolve {src}: {}", e.message()))?
-        .id();
+    let new = repo.revparse_single(src).map_err(|e| format!("cannot resolve {src}: {}", e.message()))?.id();
     let old = refs.get(&cmd.dst).map(|h| h.oid());
     if old == Some(new) {
         return Ok(());
@@ -388,14 +378,23 @@ fn store_objects<'w>(
 
 /// Cuts a large blob into blocks here, as it is read, and sends them one
 /// by one.
-fn send_large(oid: Oid, kind: ObjectType, size: u64, mut data: impl std::io::Read, tx: &std::sync::mpsc::SyncSender<Job>) -> Result<bool, Error> {
+fn send_large(
+    oid: Oid,
+    kind: ObjectType,
+    size: u64,
+    mut data: impl std::io::Read,
+    tx: &std::sync::mpsc::SyncSender<Job>,
+) -> Result<bool, Error> {
     use std::io::Read;
     let hash = Hash::from(oid);
     let mut builder = FileBuilder::new();
     let mut read = 0u64;
     loop {
         let mut chunk = Vec::with_capacity(CHUNK);
-        (&mut data).take(CHUNK as u64).read_to_end(&mut chunk).map_err(|e| Error::from(e).context(format!("reading object {oid}")))?;
+        (&mut data)
+            .take(CHUNK as u64)
+            .read_to_end(&mut chunk)
+            .map_err(|e| Error::from(e).context(format!("reading object {oid}")))?;
         if chunk.is_empty() {
             break;
         }

@@ -257,7 +257,9 @@ fn read_block(
     if depth > MAX_DEPTH {
         return Err(UnixfsError::Malformed { cid: *cid, why: "file tree deeper than any real file" });
     }
-    *budget = budget.checked_sub(1).ok_or(UnixfsError::Malformed { cid: *cid, why: "file tree has more nodes than its size allows" })?;
+    *budget = budget
+        .checked_sub(1)
+        .ok_or(UnixfsError::Malformed { cid: *cid, why: "file tree has more nodes than its size allows" })?;
     match cid.codec() {
         RAW => Ok(sink(&bytes)?),
         DAG_PB => {

@@ -134,7 +134,9 @@ fn inspect_object(remote: &Remote<'_>, oid: &str, as_json: bool) -> Result<(), n
         Links::Commit { tree, parents } => {
             json!({"tree": tree.to_string(), "parents": parents.iter().map(|p| p.to_string()).collect::<Vec<_>>()})
         }
-        Links::Tree { entries } => json!({"entries": entries.iter().map(|(m, h)| json!([format!("{m:o}"), h.to_string()])).collect::<Vec<_>>()}),
+        Links::Tree { entries } => {
+            json!({"entries": entries.iter().map(|(m, h)| json!([format!("{m:o}"), h.to_string()])).collect::<Vec<_>>()})
+        }
         Links::Blob => json!({}),
         Links::Tag { target } => json!({"target": target.to_string()}),
     };
@@ -165,7 +167,8 @@ fn inspect_object(remote: &Remote<'_>, oid: &str, as_json: bool) -> Result<(), n
 /// their size.
 fn inspect_block(address: &str, cid: &str) -> Result<(), nip::Error> {
     let _ = Address::parse(address)?;
-    let cid = cid::Cid::try_from(cid.trim_start_matches("/ipfs/")).map_err(|e| nip::Error::Other(format!("{cid:?} is not a CID: {e}")))?;
+    let cid = cid::Cid::try_from(cid.trim_start_matches("/ipfs/"))
+        .map_err(|e| nip::Error::Other(format!("{cid:?} is not a CID: {e}")))?;
     let store = nip::store::open_here()?;
     let bytes = nip::store::Verified::new(store.as_ref()).get(&cid)?;
     if cid.codec() != nip::block::DAG_CBOR {

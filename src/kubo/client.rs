@@ -25,7 +25,9 @@ pub enum KuboError {
     Unreachable { endpoint: String, source_desc: String, why: String },
     #[error("the IPFS node at {endpoint} failed {call}: {message}")]
     Api { endpoint: String, call: String, message: String },
-    #[error("{call} on the IPFS node at {endpoint} did not finish within {secs}s; set NIP_IPFS_TIMEOUT (seconds) to wait longer")]
+    #[error(
+        "{call} on the IPFS node at {endpoint} did not finish within {secs}s; set NIP_IPFS_TIMEOUT (seconds) to wait longer"
+    )]
     Timeout { endpoint: String, call: String, secs: u64 },
     #[error("cannot read the CAR to upload {path}: {source}")]
     File { path: String, source: std::io::Error },
@@ -100,7 +102,13 @@ impl Client {
 
     /// POSTs `/api/v0/<call>` with query `args` and an optional multipart
     /// body; a non-2xx answer becomes [`KuboError::Api`] with Kubo's message.
-    pub async fn call(&self, call: &str, args: &[(&str, String)], body: Option<Form>, timeout: Option<Duration>) -> Result<reqwest::Response, KuboError> {
+    pub async fn call(
+        &self,
+        call: &str,
+        args: &[(&str, String)],
+        body: Option<Form>,
+        timeout: Option<Duration>,
+    ) -> Result<reqwest::Response, KuboError> {
         let mut req = self.http.post(format!("{}/{call}", self.base)).query(args);
         if let Some(auth) = &self.api.auth {
             req = req.header(reqwest::header::AUTHORIZATION, auth);
@@ -127,7 +135,11 @@ impl Client {
 
     fn transport_error(&self, call: &str, e: reqwest::Error, timeout: Option<Duration>) -> KuboError {
         if e.is_timeout() {
-            return KuboError::Timeout { endpoint: self.endpoint(), call: call.to_string(), secs: timeout.unwrap_or_default().as_secs() };
+            return KuboError::Timeout {
+                endpoint: self.endpoint(),
+                call: call.to_string(),
+                secs: timeout.unwrap_or_default().as_secs(),
+            };
         }
         let mut why = e.to_string();
         let mut src = std::error::Error::source(&e);
@@ -159,7 +171,10 @@ impl Client {
         runtime().block_on(async {
             futures_util::stream::iter(cids.iter())
                 .map(|cid| async move {
-                    let resp = self.call("block/get", &[("arg", cid.to_string())], None, Some(self.timeout)).await.map_err(|e| (*cid, e))?;
+                    let resp = self
+                        .call("block/get", &[("arg", cid.to_string())], None, Some(self.timeout))
+                        .await
+                        .map_err(|e| (*cid, e))?;
                     self.bytes("block/get", resp).await.map_err(|e| (*cid, e))
                 })
                 .buffered(GET_WINDOW)
@@ -195,9 +210,10 @@ impl Client {
             let rest = tokio_util::io::ReaderStream::with_capacity(tokio::fs::File::from_std(file), 1 << 20);
             let total = len;
             let body = reqwest::Body::wrap_stream(head.chain(rest));
-            let part = Part::stream_with_length(body, total).file_name("nip.car").mime_str("application/vnd.ipld.car").map_err(|e| {
-                KuboError::Api { endpoint: self.endpoint(), call: "dag/import".into(), message: e.to_string() }
-            })?;
+            let part = Part::stream_with_length(body, total)
+                .file_name("nip.car")
+                .mime_str("application/vnd.ipld.car")
+                .map_err(|e| KuboError::Api { endpoint: self.endpoint(), call: "dag/import".into(), message: e.to_string() })?;
             let args = [("pin-roots", "false".to_string()), ("stats", "true".to_string())];
             let resp = self.call("dag/import", &args, Some(Form::new().part("file", part)), None).await?;
             let body = self.bytes("dag/import", resp).await?;
@@ -243,7 +259,8 @@ impl Client {
                 for b in blocks.iter().filter(|b| b.cid.codec() == codec) {
                     form = form.part("file", Part::bytes(b.data.clone()).file_name("block"));
                 }
-                let args = [("cid-codec", name.to_string()), ("mhtype", "sha2-256".to_string()), ("allow-big-block", "false".into())];
+                let args =
+                    [("cid-codec", name.to_string()), ("mhtype", "sha2-256".to_string()), ("allow-big-block", "false".into())];
                 let resp = self.call("block/put", &args, Some(form), None).await?;
                 self.bytes("block/put", resp).await?;
             }
@@ -285,7 +302,9 @@ impl Client {
 
     /// Moves a recursive pin from `from` to `to`, walking only the difference.
     pub fn pin_update(&self, from: &Cid, to: &Cid) -> Result<(), KuboError> {
-        runtime().block_on(self.simple("pin/update", &[("arg", from.to_string()), ("arg", to.to_string()), ("unpin", "true".into())])).map(|_| ())
+        runtime()
+            .block_on(self.simple("pin/update", &[("arg", from.to_string()), ("arg", to.to_string()), ("unpin", "true".into())]))
+            .map(|_| ())
     }
 
     /// Whether `cid` is pinned recursively on the node.

@@ -124,7 +124,8 @@ pub fn find(config: Option<&git2::Config>) -> Result<Api, DiscoverError> {
     } else {
         ("/ip4/127.0.0.1/tcp/5001".to_string(), "the default address".to_string())
     };
-    let endpoint = parse_endpoint(&input).ok_or_else(|| DiscoverError::BadAddress { input: input.trim().to_string(), from: source.clone() })?;
+    let endpoint = parse_endpoint(&input)
+        .ok_or_else(|| DiscoverError::BadAddress { input: input.trim().to_string(), from: source.clone() })?;
     let auth = match (git("nip.apiAuth"), env("NIP_IPFS_API_AUTH")) {
         (Some(v), _) => Some(auth_header(&v, "git config nip.apiAuth")?),
         (None, Some(v)) => Some(auth_header(&v, "NIP_IPFS_API_AUTH")?),

@@ -51,7 +51,9 @@ impl BlockStore for KuboStore {
 
     fn get_many(&self, cids: &[Cid]) -> Result<Vec<Vec<u8>>, StoreError> {
         self.client.block_get_many(cids).map_err(|(cid, e)| match e {
-            e if e.is_not_found() => StoreError::Missing { cid, store: format!("{} (nor on any peer it reached: {e})", self.describe()) },
+            e if e.is_not_found() => {
+                StoreError::Missing { cid, store: format!("{} (nor on any peer it reached: {e})", self.describe()) }
+            }
             e => self.err(e),
         })
     }

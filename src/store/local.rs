@@ -132,9 +132,8 @@ impl LocalStore {
         let mut packs = Vec::with_capacity(idxs.len());
         for idx in idxs {
             let path = idx.with_extension("pack");
-            let loaded = std::fs::metadata(&path)
-                .map_err(io_err("cannot read pack", &path))
-                .and_then(|m| read_idx(&idx, m.len()));
+            let loaded =
+                std::fs::metadata(&path).map_err(io_err("cannot read pack", &path)).and_then(|m| read_idx(&idx, m.len()));
             match loaded {
                 Ok(entries) => packs.push(std::sync::Arc::new(Pack { entries, path })),
                 // One damaged pack must not make every repository unreadable:
@@ -211,7 +210,14 @@ impl BlockStore for LocalStore {
     }
 
     fn writer(&self) -> Result<Box<dyn BlockWriter + '_>, StoreError> {
-        Ok(Box::new(LocalWriter { store: self, out: None, pos: 0, entries: Vec::new(), seen: HashSet::new(), stats: WriteStats::default() }))
+        Ok(Box::new(LocalWriter {
+            store: self,
+            out: None,
+            pos: 0,
+            entries: Vec::new(),
+            seen: HashSet::new(),
+            stats: WriteStats::default(),
+        }))
     }
 }
 
@@ -252,7 +258,8 @@ impl BlockWriter for LocalWriter<'_> {
         }
         if self.out.is_none() {
             let tmp = self.tmp();
-            let file = tempfile::Builder::new().suffix(".pack").tempfile_in(&tmp).map_err(io_err("cannot create a file in", &tmp))?;
+            let file =
+                tempfile::Builder::new().suffix(".pack").tempfile_in(&tmp).map_err(io_err("cannot create a file in", &tmp))?;
             let mut w = BufWriter::with_capacity(1 << 20, file.reopen().map_err(io_err("cannot open", file.path()))?);
             let header = car::header(&[]);
             w.write_all(&header).map_err(io_err("cannot write", file.path()))?;
@@ -283,7 +290,8 @@ impl BlockWriter for LocalWriter<'_> {
             idx.extend_from_slice(&e.len.to_le_bytes());
         }
         let tmp = self.tmp();
-        let mut idx_file = tempfile::Builder::new().suffix(".idx").tempfile_in(&tmp).map_err(io_err("cannot create a file in", &tmp))?;
+        let mut idx_file =
+            tempfile::Builder::new().suffix(".idx").tempfile_in(&tmp).map_err(io_err("cannot create a file in", &tmp))?;
         idx_file.write_all(&idx).map_err(io_err("cannot write", idx_file.path()))?;
         idx_file.as_file().sync_all().map_err(io_err("cannot sync", idx_file.path()))?;
         // Unique per session: the new index, the time and the process.
@@ -291,9 +299,17 @@ impl BlockWriter for LocalWriter<'_> {
         let name = format!("{nanos:024}-{}-{root}", std::process::id());
         let dir = self.store.root.join("packs");
         let pack_path = dir.join(format!("{name}.pack"));
-        file.persist(&pack_path).map_err(|e| StoreError::Io { what: "cannot store pack at", path: pack_path.clone(), source: e.error })?;
+        file.persist(&pack_path).map_err(|e| StoreError::Io {
+            what: "cannot store pack at",
+            path: pack_path.clone(),
+            source: e.error,
+        })?;
         let idx_path = dir.join(format!("{name}.idx"));
-        idx_file.persist(&idx_path).map_err(|e| StoreError::Io { what: "cannot store pack index at", path: idx_path.clone(), source: e.error })?;
+        idx_file.persist(&idx_path).map_err(|e| StoreError::Io {
+            what: "cannot store pack index at",
+            path: idx_path.clone(),
+            source: e.error,
+        })?;
         // The renames must survive a crash before the new address is used.
         File::open(&dir).and_then(|d| d.sync_all()).map_err(io_err("cannot sync", &dir))?;
         let pack = Pack { path: pack_path, entries: std::mem::take(&mut self.entries) };
@@ -351,7 +367,11 @@ mod tests {
         let mut w = store.writer().unwrap();
         w.put(b.clone()).unwrap();
         w.finish(&b.cid, None).unwrap();
-        let idx = std::fs::read_dir(dir.path().join("packs")).unwrap().map(|e| e.unwrap().path()).find(|p| p.extension().unwrap() == "idx").unwrap();
+        let idx = std::fs::read_dir(dir.path().join("packs"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.extension().unwrap() == "idx")
+            .unwrap();
         let bytes = std::fs::read(&idx).unwrap();
         std::fs::write(&idx, &bytes[..bytes.len() - 1]).unwrap();
         // The damaged pack is skipped, not fatal; its block is then missing.

@@ -161,7 +161,9 @@ pub fn open(config: Option<&git2::Config>) -> Result<Box<dyn BlockStore>, crate:
             log::info!("using Kubo {v} at {} (from {})", api.endpoint, api.source);
             Ok(Box::new(kubo::KuboStore::new(client)))
         }
-        Err(e) if choice == Choice::Kubo => Err(crate::Error::Other(format!("{e}; nip.store=kubo needs a running node (start `ipfs daemon`, or set nip.api)"))),
+        Err(e) if choice == Choice::Kubo => {
+            Err(crate::Error::Other(format!("{e}; nip.store=kubo needs a running node (start `ipfs daemon`, or set nip.api)")))
+        }
         Err(_) => {
             let store = open_local()?;
             eprintln!(

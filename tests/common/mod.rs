@@ -254,7 +254,12 @@ impl Env {
         let mut cmd = Command::new(program);
         for (k, _) in std::env::vars_os() {
             let k = k.to_string_lossy().to_string();
-            if k.starts_with("GIT_") || k.starts_with("NIP_") || k.starts_with("IPFS_") || k.starts_with("XDG_") || k == "RUST_LOG" {
+            if k.starts_with("GIT_")
+                || k.starts_with("NIP_")
+                || k.starts_with("IPFS_")
+                || k.starts_with("XDG_")
+                || k == "RUST_LOG"
+            {
                 cmd.env_remove(&k);
             }
         }
@@ -566,8 +571,9 @@ impl Env {
     /// The pack files of a repository.
     pub fn packs(&self, repo: &Path) -> Vec<String> {
         let dir = repo.join(".git/objects/pack");
-        let mut v: Vec<String> =
-            std::fs::read_dir(dir).map(|d| d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect()).unwrap_or_default();
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .map(|d| d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect())
+            .unwrap_or_default();
         v.sort();
         v
     }

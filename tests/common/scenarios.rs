@@ -30,7 +30,9 @@ fn expected_clone_refs(src: &BTreeMap<String, String>) -> BTreeMap<String, Strin
 fn clone_refs(env: &Env, repo: &Path) -> BTreeMap<String, String> {
     env.refs(repo)
         .into_iter()
-        .filter(|(n, _)| (n.starts_with("refs/remotes/origin/") && n != "refs/remotes/origin/HEAD") || n.starts_with("refs/tags/"))
+        .filter(|(n, _)| {
+            (n.starts_with("refs/remotes/origin/") && n != "refs/remotes/origin/HEAD") || n.starts_with("refs/tags/")
+        })
         .collect()
 }
 
@@ -418,7 +420,12 @@ pub fn scenario_large_blobs(env: &Env) {
     let large = [("assets/big3.bin", &three), ("assets/big5.bin", &five)];
     for (name, data) in edges.iter().map(|(n, d)| (n.as_str(), d)).chain(large) {
         let got = std::fs::read(copy.join(name)).unwrap();
-        assert!(got.len() == data.len() && got == *data, "{name}: {} bytes back for {}, or different bytes", got.len(), data.len());
+        assert!(
+            got.len() == data.len() && got == *data,
+            "{name}: {} bytes back for {}, or different bytes",
+            got.len(),
+            data.len()
+        );
         let oid = env.rev_parse(&src, &format!("HEAD:{name}"));
         assert_eq!(env.rev_parse(&copy, &format!("HEAD:{name}")), oid);
         let (_, obj) = env.object(&url_cid(&url), &oid).expect("large blob in the index");
@@ -852,7 +859,8 @@ pub fn scenario_many_objects(env: &Env) {
     );
     assert_eq!(idx.counts.total() as usize, all);
     let tags = env.push(&src, &["--tags", "nip"]);
-    let annotated = env.out(&src, &["for-each-ref", "--format=%(objecttype)", "refs/tags"]).lines().filter(|t| *t == "tag").count();
+    let annotated =
+        env.out(&src, &["for-each-ref", "--format=%(objecttype)", "refs/tags"]).lines().filter(|t| *t == "tag").count();
     assert!(annotated > 0);
     assert_eq!(tags.stored().map(|s| s.objects as usize), Some(annotated), "{tags}");
     let u1 = env.remote_url(&src, "nip");
