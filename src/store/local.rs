@@ -24,7 +24,7 @@ use crate::car;
 use cid::Cid;
 use std::collections::HashSet;
 use std::fs::File;
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
@@ -49,14 +49,40 @@ struct Entry {
 
 /// A pack and its index. The pack file is opened only while blocks are
 /// read from it, so a store of thousands of packs needs few open files.
+/// The index is kept as the bytes of its file and searched in place, so
+/// opening a store costs one read per pack and no parsing.
 struct Pack {
     path: PathBuf,
-    entries: Vec<Entry>,
+    /// The whole `.idx` file, checked by [`read_idx`].
+    idx: Vec<u8>,
+}
+
+fn entry_at(idx: &[u8], i: usize) -> Entry {
+    let e = &idx[16 + i * ENTRY..16 + (i + 1) * ENTRY];
+    Entry {
+        key: e[..32].try_into().unwrap_or([0; 32]),
+        offset: u64::from_le_bytes(e[32..40].try_into().unwrap_or([0; 8])),
+        len: u32::from_le_bytes(e[40..44].try_into().unwrap_or([0; 4])),
+    }
 }
 
 impl Pack {
+    fn count(&self) -> usize {
+        (self.idx.len() - 16) / ENTRY
+    }
+
     fn find(&self, key: &[u8; 32]) -> Option<Entry> {
-        self.entries.binary_search_by(|e| e.key.cmp(key)).ok().map(|i| self.entries[i])
+        let (mut lo, mut hi) = (0, self.count());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            let k = &self.idx[16 + mid * ENTRY..16 + mid * ENTRY + 32];
+            match k.cmp(&key[..]) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(entry_at(&self.idx, mid)),
+            }
+        }
+        None
     }
 }
 
@@ -85,9 +111,9 @@ fn key_of(cid: &Cid) -> Option<[u8; 32]> {
     (cid.hash().code() == block::SHA2_256).then(|| cid.hash().digest().try_into().ok()).flatten()
 }
 
-fn read_idx(path: &Path, pack_len: u64) -> Result<Vec<Entry>, StoreError> {
-    let mut bytes = Vec::new();
-    File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)).map_err(io_err("cannot read the pack index", path))?;
+/// Reads and checks an index: magic, count, sorted keys, entries inside the pack.
+fn read_idx(path: &Path, pack_len: u64) -> Result<Vec<u8>, StoreError> {
+    let bytes = std::fs::read(path).map_err(io_err("cannot read the pack index", path))?;
     let damaged = || StoreError::Io {
         what: "damaged pack index",
         path: path.to_path_buf(),
@@ -97,22 +123,18 @@ fn read_idx(path: &Path, pack_len: u64) -> Result<Vec<Entry>, StoreError> {
         return Err(damaged());
     }
     let count = u64::from_le_bytes(bytes[8..16].try_into().map_err(|_| damaged())?) as usize;
-    let body = &bytes[16..];
-    if body.len() != count.checked_mul(ENTRY).ok_or_else(damaged)? {
+    if bytes.len() - 16 != count.checked_mul(ENTRY).ok_or_else(damaged)? {
         return Err(damaged());
     }
-    let entries: Vec<Entry> = body
-        .chunks_exact(ENTRY)
-        .map(|e| Entry {
-            key: e[..32].try_into().unwrap_or([0; 32]),
-            offset: u64::from_le_bytes(e[32..40].try_into().unwrap_or([0; 8])),
-            len: u32::from_le_bytes(e[40..44].try_into().unwrap_or([0; 4])),
-        })
-        .collect();
-    if entries.windows(2).any(|w| w[0].key >= w[1].key) || entries.iter().any(|e| e.offset + u64::from(e.len) > pack_len) {
-        return Err(damaged());
+    let mut prev: Option<[u8; 32]> = None;
+    for i in 0..count {
+        let e = entry_at(&bytes, i);
+        if prev.is_some_and(|p| p >= e.key) || e.offset.saturating_add(u64::from(e.len)) > pack_len {
+            return Err(damaged());
+        }
+        prev = Some(e.key);
     }
-    Ok(entries)
+    Ok(bytes)
 }
 
 impl LocalStore {
@@ -135,7 +157,7 @@ impl LocalStore {
             let loaded =
                 std::fs::metadata(&path).map_err(io_err("cannot read pack", &path)).and_then(|m| read_idx(&idx, m.len()));
             match loaded {
-                Ok(entries) => packs.push(std::sync::Arc::new(Pack { entries, path })),
+                Ok(idx) => packs.push(std::sync::Arc::new(Pack { idx, path })),
                 // One damaged pack must not make every repository unreadable:
                 // its blocks are missing (and named) if something needs them.
                 Err(e) => eprintln!("nip: warning: skipping a pack of the embedded store: {e}"),
@@ -312,7 +334,7 @@ impl BlockWriter for LocalWriter<'_> {
         })?;
         // The renames must survive a crash before the new address is used.
         File::open(&dir).and_then(|d| d.sync_all()).map_err(io_err("cannot sync", &dir))?;
-        let pack = Pack { path: pack_path, entries: std::mem::take(&mut self.entries) };
+        let pack = Pack { path: pack_path, idx };
         if let Ok(mut packs) = self.store.packs.write() {
             packs.push(std::sync::Arc::new(pack));
         }
