@@ -55,9 +55,7 @@ on_kubo! {
 
 /// Pushes a small synthetic repository; returns (repo, address).
 fn pushed(env: &Env, name: &str, commits: u32) -> (std::path::PathBuf, String) {
-    let repo = env.synth(name, Synth { commits, ..Synth::default() });
-    env.git_ok(&repo, &["remote", "add", "nip", "nip::new-ipfs"]);
-    env.git_ok(&repo, &["push", "--all", "nip"]);
+    let repo = env.synth_pushed(name, Synth { commits, ..Synth::default() });
     env.git_ok(&repo, &["push", "--tags", "nip"]);
     let url = env.remote_url(&repo, "nip");
     (repo, url)

@@ -92,10 +92,6 @@ impl Client {
         Ok(Client { api, base, http, timeout, pin_timeout })
     }
 
-    pub fn api(&self) -> &Api {
-        &self.api
-    }
-
     pub fn endpoint(&self) -> String {
         self.api.endpoint.to_string()
     }

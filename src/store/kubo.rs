@@ -35,10 +35,6 @@ impl KuboStore {
         KuboStore { client }
     }
 
-    pub fn client(&self) -> &Client {
-        &self.client
-    }
-
     fn err(&self, e: KuboError) -> StoreError {
         StoreError::Node(e.to_string())
     }

@@ -166,10 +166,6 @@ impl LocalStore {
         Ok(LocalStore { root, packs: std::sync::RwLock::new(packs) })
     }
 
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
     fn packs(&self) -> Vec<std::sync::Arc<Pack>> {
         self.packs.read().map(|p| p.clone()).unwrap_or_default()
     }

@@ -611,6 +611,15 @@ impl Env {
         a.extend_from_slice(args);
         self.git_ok(repo, &a)
     }
+
+    /// A synthetic repository with a remote `nip` (`nip::new-ipfs`) that
+    /// `git push --all` has filled; its URL is now the pushed address.
+    pub fn synth_pushed(&self, name: &str, opts: Synth) -> PathBuf {
+        let repo = self.synth(name, opts);
+        self.git_ok(&repo, &["remote", "add", "nip", "nip::new-ipfs"]);
+        self.push(&repo, &["--all", "nip"]);
+        repo
+    }
 }
 
 /// Deterministic non-trivial bytes (xorshift64*).

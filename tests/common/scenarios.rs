@@ -188,9 +188,7 @@ pub fn scenario_second_push_stores_only_new_objects(env: &Env) {
 
 /// Scenario 3: A fetch after a second push gets exactly the new objects.
 pub fn scenario_fetch_gets_only_new_objects(env: &Env) {
-    let src = env.synth("src", Synth { commits: 60, seed: 2, ..Synth::default() });
-    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
-    env.push(&src, &["--all", "nip"]);
+    let src = env.synth_pushed("src", Synth { commits: 60, seed: 2, ..Synth::default() });
     let u1 = env.remote_url(&src, "nip");
     env.git_ok(&env.work, &["clone", "-q", &u1, "copy"]);
     let copy = env.dir("copy");
@@ -230,9 +228,7 @@ pub fn scenario_fetch_gets_only_new_objects(env: &Env) {
 /// Scenario 4: Force push rewrites; a non-fast-forward without -f is refused while
 /// another ref of the same push goes through.
 pub fn scenario_force_push(env: &Env) {
-    let src = env.synth("src", Synth { commits: 60, seed: 3, ..Synth::default() });
-    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
-    env.push(&src, &["--all", "nip"]);
+    let src = env.synth_pushed("src", Synth { commits: 60, seed: 3, ..Synth::default() });
     let u1 = env.remote_url(&src, "nip");
     let old_main = env.rev_parse(&src, "main");
     env.git_ok(&env.work, &["clone", "-q", &u1, "before"]);
@@ -285,9 +281,7 @@ pub fn scenario_force_push(env: &Env) {
 
 /// Scenario 5: Deleting a remote ref.
 pub fn scenario_delete_ref(env: &Env) {
-    let src = env.synth("src", Synth { commits: 60, seed: 1, ..Synth::default() });
-    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
-    env.push(&src, &["--all", "nip"]);
+    let src = env.synth_pushed("src", Synth { commits: 60, seed: 1, ..Synth::default() });
     let u1 = env.remote_url(&src, "nip");
     let before = env.ls_remote(&u1);
     assert!(before.contains_key("refs/heads/feature/1"), "seed 1 has feature/1: {before:?}");
@@ -557,9 +551,7 @@ fn corrupt(env: &Env, cid: &cid::Cid) {
 
 /// Scenario 10: A corrupted block is detected and nothing is written.
 pub fn scenario_corrupted_block(env: &Env) {
-    let src = env.synth("src", Synth { commits: 50, seed: 7, ..Synth::default() });
-    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
-    env.push(&src, &["--all", "nip"]);
+    let src = env.synth_pushed("src", Synth { commits: 50, seed: 7, ..Synth::default() });
     let u1 = env.remote_url(&src, "nip");
     env.git_ok(&env.work, &["clone", "-q", &u1, "copy"]);
     let copy = env.dir("copy");
@@ -613,9 +605,7 @@ fn is_index(env: &Env, cid: &str) -> bool {
 
 /// Scenario 11: An object whose content does not hash to its oid is refused.
 pub fn scenario_wrong_sha1_object(env: &Env) {
-    let src = env.synth("src", Synth { commits: 50, seed: 8, ..Synth::default() });
-    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
-    env.push(&src, &["--all", "nip"]);
+    let src = env.synth_pushed("src", Synth { commits: 50, seed: 8, ..Synth::default() });
     let u1 = env.remote_url(&src, "nip");
     env.git_ok(&env.work, &["clone", "-q", &u1, "copy"]);
     let copy = env.dir("copy");
@@ -720,9 +710,7 @@ pub fn scenario_unknown_version(env: &Env) {
     assert!(ls.one_clean_error().contains("version 99"), "{ls}");
 
     // A version-99 object deep in a good index: refused as well.
-    let src = env.synth("src", Synth { commits: 40, seed: 9, ..Synth::default() });
-    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
-    env.push(&src, &["--all", "nip"]);
+    let src = env.synth_pushed("src", Synth { commits: 40, seed: 9, ..Synth::default() });
     let url = env.remote_url(&src, "nip");
     let head = env.rev_parse(&src, "HEAD");
     let body: BTreeMap<&str, bool> = BTreeMap::from([("future", true)]);
@@ -785,9 +773,7 @@ pub fn scenario_bad_input(env: &Env) {
 
 /// Scenario 14: A push of several refs makes exactly one new index.
 pub fn scenario_one_index_per_push(env: &Env) {
-    let src = env.synth("src", Synth { commits: 60, seed: 2, ..Synth::default() });
-    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
-    env.push(&src, &["--all", "nip"]);
+    let src = env.synth_pushed("src", Synth { commits: 60, seed: 2, ..Synth::default() });
     let u1 = env.remote_url(&src, "nip");
     assert!(env.ls_remote(&u1).contains_key("refs/heads/feature/2"), "seed 2 has feature/2");
     assert_eq!(env.index(&url_cid(&u1)).prev, None);
@@ -819,9 +805,7 @@ pub fn scenario_one_index_per_push(env: &Env) {
 
 /// Scenario 15: Pushing to a bare URL prints the new address and changes no config.
 pub fn scenario_push_to_bare_url(env: &Env) {
-    let src = env.synth("src", Synth { commits: 40, seed: 10, ..Synth::default() });
-    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
-    env.push(&src, &["--all", "nip"]);
+    let src = env.synth_pushed("src", Synth { commits: 40, seed: 10, ..Synth::default() });
     let u1 = env.remote_url(&src, "nip");
     let config = std::fs::read_to_string(src.join(".git/config")).unwrap();
     env.git_ok(&src, &["branch", "side", "main~2"]);
@@ -894,9 +878,7 @@ pub fn scenario_many_objects(env: &Env) {
 /// because their oid is a fetched commit; annotated ones need the remote to
 /// list their peeled value, `refs/tags/<t>^{}`).
 pub fn scenario_fetch_follows_annotated_tags(env: &Env) {
-    let src = env.synth("src", Synth { commits: 40, seed: 13, ..Synth::default() });
-    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
-    env.push(&src, &["--all", "nip"]);
+    let src = env.synth_pushed("src", Synth { commits: 40, seed: 13, ..Synth::default() });
     env.git_ok(&env.work, &["clone", "-q", &env.remote_url(&src, "nip"), "copy"]);
     let copy = env.dir("copy");
 
@@ -911,9 +893,9 @@ pub fn scenario_fetch_follows_annotated_tags(env: &Env) {
     assert!(tags.lines().any(|t| t == "v1.0"), "annotated tag not followed (tags: {tags:?}):\n{fetch}");
 }
 
-/// Scenario 18: A tree with 50,000 entries (a very large flat directory) pushes and
-/// clones.
-pub fn scenario_huge_tree(env: &Env) {
+/// A repository whose `main` holds one directory of 50,000 files, with a
+/// remote `nip` not pushed yet; returns it and the tree's id.
+fn huge_tree_repo(env: &Env) -> (std::path::PathBuf, String) {
     let src = env.init("src");
     let blob = env.git_input(&src, &["hash-object", "-w", "--stdin"], b"same content\n");
     let listing: String = (0..50_000).map(|i| format!("100644 blob {blob}\tf{i:06}\n")).collect();
@@ -921,6 +903,13 @@ pub fn scenario_huge_tree(env: &Env) {
     let commit = env.out(&src, &["commit-tree", &tree, "-m", "a very large directory"]);
     env.git_ok(&src, &["update-ref", "refs/heads/main", &commit]);
     env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
+    (src, tree)
+}
+
+/// Scenario 18: A tree with 50,000 entries (a very large flat directory) pushes and
+/// clones.
+pub fn scenario_huge_tree(env: &Env) {
+    let (src, tree) = huge_tree_repo(env);
     env.push(&src, &["nip", "main"]);
     env.git_ok(&env.work, &["clone", "-q", "--no-checkout", &env.remote_url(&src, "nip"), "copy"]);
     assert_eq!(env.rev_parse(&env.dir("copy"), "refs/remotes/origin/main^{tree}"), tree);
@@ -960,13 +949,7 @@ pub fn scenario_file_modes(env: &Env) {
 /// exceed 1 MiB fails with one clear line naming the tree, and changes
 /// nothing (the limit itself is `scenario_huge_tree`, ignored until lifted).
 pub fn scenario_huge_tree_refused(env: &Env) {
-    let src = env.init("src");
-    let blob = env.git_input(&src, &["hash-object", "-w", "--stdin"], b"same content\n");
-    let listing: String = (0..50_000).map(|i| format!("100644 blob {blob}\tf{i:06}\n")).collect();
-    let tree = env.git_input(&src, &["mktree"], listing.as_bytes());
-    let commit = env.out(&src, &["commit-tree", &tree, "-m", "a very large directory"]);
-    env.git_ok(&src, &["update-ref", "refs/heads/main", &commit]);
-    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
+    let (src, tree) = huge_tree_repo(env);
     let before = env.block_files();
     let err = env.git(&src, &["push", "nip", "main"]).one_clean_error();
     assert!(err.contains(&tree) && err.contains("50000 entries") && err.contains("remote address is unchanged"), "{err}");
