@@ -9,16 +9,53 @@
 //!
 //! stdout is git's channel: only protocol lines go there. Messages go to
 //! stderr, prefixed `nip:`.
+//!
+//! An IPNS address is resolved once per invocation ([`Resolved`]); `list`
+//! and the `fetch` or `push` after it see the same index. A push to a name
+//! then publishes through [`crate::ipns::publish`], which refuses if the
+//! name moved in between.
 
 use crate::address::Address;
 use crate::fetch;
-use crate::format::{Hash, Links, NipObject};
-use crate::push::{self, PushCommand, PushOptions};
+use crate::format::{Hash, Links, NipIndex, NipObject};
+use crate::ipns::{self, cache::Cache, Current, IpnsError, Name, Target};
+use crate::kubo::Client;
+use crate::push::{self, PushCommand, PushOptions, PushOutcome};
 use crate::remote::Remote;
 use crate::store::BlockStore;
 use crate::Error;
+use cid::Cid;
 use git2::{Oid, Repository};
+use std::cell::RefCell;
 use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+/// What the address stands for in this invocation.
+#[derive(Clone, Debug)]
+pub enum Resolved {
+    /// `new-ipfs` (`None`) or `/ipfs/<cid>`.
+    Fixed(Option<Cid>),
+    /// `new-ipns`.
+    NewName,
+    /// A key name (given, or reached through DNSLink) and where it points.
+    Name { key: String, current: Option<Current> },
+    /// A DNSLink straight to an index: readable, not pushable.
+    Link { domain: String, index: Cid },
+    /// The name did not resolve in time; the index last seen here stands in
+    /// for a read.
+    Cached { index: Cid },
+}
+
+impl Resolved {
+    pub fn index(&self) -> Option<Cid> {
+        match self {
+            Resolved::Fixed(c) => *c,
+            Resolved::NewName => None,
+            Resolved::Name { current, .. } => current.map(|c| c.index),
+            Resolved::Link { index, .. } | Resolved::Cached { index } => Some(*index),
+        }
+    }
+}
 
 /// What git told us with `option`.
 #[derive(Debug, Clone, Copy)]
@@ -44,6 +81,8 @@ pub struct Helper<'s> {
     pub scheme: String,
     pub store: &'s dyn BlockStore,
     pub options: Options,
+    /// The address resolved, once.
+    pub resolved: RefCell<Option<Resolved>>,
 }
 
 impl<'s> Helper<'s> {
@@ -91,15 +130,89 @@ impl<'s> Helper<'s> {
         "ok"
     }
 
-    fn open_remote(&self) -> Result<Remote<'s>, Error> {
-        Remote::open(self.store, self.address.clone())
+    fn node(&self) -> Result<&'s Client, Error> {
+        self.store.node().ok_or_else(|| Error::Other(format!("nip::{} needs an IPFS node", self.address)))
+    }
+
+    /// The repository's `.git`, where the cache of names lives.
+    fn git_dir() -> Option<PathBuf> {
+        Repository::open_from_env().ok().map(|r| r.path().to_path_buf())
+    }
+
+    fn cache(&self) -> Option<Cache> {
+        match &self.address {
+            Address::Ipns(name) => Helper::git_dir().map(|d| Cache::new(&d, &name.to_string())),
+            _ => None,
+        }
+    }
+
+    /// Resolves the address, once per invocation. A read (`for_push`
+    /// false) of a name that does not resolve in time falls back to the
+    /// index last seen in this repository, with a warning.
+    pub fn resolve(&self, for_push: bool) -> Result<Resolved, Error> {
+        if let Some(r) = self.resolved.borrow().as_ref() {
+            if !(for_push && matches!(r, Resolved::Cached { .. })) {
+                return Ok(r.clone());
+            }
+        }
+        let r = self.resolve_now(for_push)?;
+        *self.resolved.borrow_mut() = Some(r.clone());
+        Ok(r)
+    }
+
+    fn resolve_now(&self, for_push: bool) -> Result<Resolved, Error> {
+        let name = match &self.address {
+            Address::New => return Ok(Resolved::Fixed(None)),
+            Address::Ipfs(c) => return Ok(Resolved::Fixed(Some(*c))),
+            Address::NewName => return Ok(Resolved::NewName),
+            Address::Ipns(name) => name,
+        };
+        let client = self.node()?;
+        let cache = self.cache();
+        let found = (|| -> Result<Resolved, IpnsError> {
+            match ipns::target(client, name)? {
+                Target::Index(index) => Ok(Resolved::Link { domain: name.to_string(), index }),
+                Target::Key(key) => {
+                    let holds = ipns::held_key(client, &key)?.is_some();
+                    let current = ipns::current(client, &key, holds)?;
+                    if current.is_none() && !for_push {
+                        return Err(IpnsError::NotFound { name: key });
+                    }
+                    Ok(Resolved::Name { key, current })
+                }
+            }
+        })();
+        match found {
+            Ok(r) => {
+                if let (Some(cache), Resolved::Name { current: Some(c), .. }) = (&cache, &r) {
+                    cache.saw(c.index, c.sequence);
+                }
+                Ok(r)
+            }
+            Err(e) if e.is_unresolvable() && !for_push => match cache.and_then(|c| c.load().index) {
+                Some((index, sequence)) => {
+                    eprintln!("nip: warning: {e}");
+                    eprintln!(
+                        "nip: warning: using the index last seen here for /ipns/{name}: /ipfs/{index} (sequence {sequence}); it may be out of date"
+                    );
+                    Ok(Resolved::Cached { index })
+                }
+                None => Err(e.into()),
+            },
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn open_remote(&self, for_push: bool) -> Result<Remote<'s>, Error> {
+        let index = self.resolve(for_push)?.index();
+        Remote::open_index(self.store, self.address.clone(), index)
     }
 
     /// Every ref. For a fetch also the peeled tags (`<oid> refs/tags/X^{}`,
     /// so git follows annotated tags) and `@<ref> HEAD`; a push needs
     /// neither, and `git push --mirror` would try to delete them.
     fn list(&self, out: &mut dyn Write, for_push: bool) -> Result<(), Error> {
-        let remote = self.open_remote()?;
+        let remote = self.open_remote(for_push)?;
         let peeled = if for_push { Default::default() } else { peel_tags(&remote)? };
         for (name, oid) in remote.refs() {
             writeln!(out, "{oid} {name}")?;
@@ -126,7 +239,7 @@ impl<'s> Helper<'s> {
             );
         }
         let repo = Repository::open_from_env()?;
-        let remote = self.open_remote()?;
+        let remote = self.open_remote(false)?;
         let outcome = fetch::fetch(&repo, &remote, &wants, self.options.progress)?;
         log::info!("fetched {} objects ({} bytes) from {}", outcome.objects, outcome.bytes, remote.url());
         Ok(())
@@ -135,23 +248,20 @@ impl<'s> Helper<'s> {
     fn push(&self, lines: &[String], out: &mut dyn Write) -> Result<(), Error> {
         let commands = lines.iter().map(|l| PushCommand::parse(l)).collect::<Result<Vec<_>, _>>()?;
         let repo = Repository::open_from_env()?;
-        let remote = self.open_remote()?;
         let opts = PushOptions { dry_run: self.options.dry_run, progress: self.options.progress };
-        let outcome = push::push(&repo, &remote, &commands, opts)
-            .map_err(|e| e.context(format!("push to {} failed; the remote address is unchanged", remote.url())))?;
-        if let Some(cid) = outcome.new_index {
-            let new = Address::Ipfs(cid);
-            self.announce(&repo, &new);
-            if self.options.verbosity > 0 {
-                eprintln!(
-                    "nip: stored {} new objects in {} ({} new blocks, {} bytes)",
-                    outcome.objects.total(),
-                    self.store.describe(),
-                    outcome.stats.blocks_new,
-                    outcome.stats.bytes_new
-                );
+        let outcome = if self.address.is_name() {
+            self.push_to_name(&repo, &commands, opts)?
+        } else {
+            let remote = self.open_remote(true)?;
+            let outcome = push::push(&repo, &remote, &commands, opts)
+                .map_err(|e| e.context(format!("push to {} failed; the remote address is unchanged", remote.url())))?;
+            if let Some(cid) = outcome.new_index {
+                self.announce(&repo, &Address::Ipfs(cid));
+                self.release_replaced(&remote);
+                self.report_stored(&outcome);
             }
-        }
+            outcome
+        };
         for (dst, status) in &outcome.statuses {
             match status {
                 Ok(()) => writeln!(out, "ok {dst}")?,
@@ -160,6 +270,125 @@ impl<'s> Helper<'s> {
         }
         writeln!(out)?;
         Ok(())
+    }
+
+    /// A push to `new-ipns` or `/ipns/<name>`: check the key before
+    /// anything is uploaded, push against the name's current index, then
+    /// publish if the name has not moved meanwhile.
+    fn push_to_name(&self, repo: &Repository, commands: &[PushCommand], opts: PushOptions) -> Result<PushOutcome, Error> {
+        let client = self.node()?;
+        let resolved = self.resolve(true)?;
+        let (key, base) = match &resolved {
+            Resolved::NewName => (None, None),
+            Resolved::Name { key, current } => {
+                let held = ipns::held_key(client, key)?.ok_or_else(|| IpnsError::NoKey { name: key.clone() })?;
+                (Some(held), *current)
+            }
+            Resolved::Link { domain, index } => {
+                return Err(IpnsError::FixedLink { domain: domain.clone(), target: format!("/ipfs/{index}") }.into())
+            }
+            Resolved::Fixed(_) | Resolved::Cached { .. } => {
+                return Err(Error::Other(format!("nip::{} did not resolve to a name", self.address)))
+            }
+        };
+        let cache = self.cache();
+        if let (Some(cache), Some(base)) = (&cache, base) {
+            self.check_fork(cache, base);
+        }
+        let remote = Remote::open_index(self.store, self.address.clone(), base.map(|c| c.index))?;
+        let mut outcome = push::push(repo, &remote, commands, opts)
+            .map_err(|e| e.context(format!("push to {} failed; the name was not changed", remote.url())))?;
+        let Some(new) = outcome.new_index else { return Ok(outcome) };
+        let key = match key {
+            Some(k) => k,
+            None => {
+                let dir = repo.workdir().unwrap_or_else(|| repo.path());
+                let repo_name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("repo").trim_end_matches(".git");
+                ipns::create_key(client, repo_name)?
+            }
+        };
+        match ipns::publish(client, &key, base, &new) {
+            Ok(sequence) => {
+                let name = Name::parse(&key.id).map_err(IpnsError::from)?;
+                let published = Address::Ipns(name.clone());
+                let cache = cache.or_else(|| Helper::git_dir().map(|d| Cache::new(&d, &name.to_string())));
+                if let Some(cache) = cache {
+                    cache.published(new, sequence);
+                }
+                if self.address == Address::NewName {
+                    eprintln!("nip: made key '{}' for this repository: its IPNS name is /ipns/{}", key.name, key.id);
+                    self.announce(repo, &published);
+                }
+                eprintln!("nip: published nip::/ipfs/{new} as nip::{} (sequence {sequence})", self.address_after(&published));
+                self.release_replaced(&remote);
+                self.report_stored(&outcome);
+                Ok(outcome)
+            }
+            Err(e @ IpnsError::Moved { .. }) => {
+                if let Err(r) = self.store.release(&new) {
+                    log::warn!("could not drop the pin of the unpublished index {new}: {r}");
+                }
+                eprintln!("nip: {e}");
+                for (_, status) in outcome.statuses.iter_mut().filter(|(_, s)| s.is_ok()) {
+                    *status = Err("the remote moved; fetch first".to_string());
+                }
+                outcome.new_index = None;
+                Ok(outcome)
+            }
+            Err(e) => {
+                let _ = self.store.release(&new);
+                Err(Error::from(e).context(format!("push to {} failed; nothing was published", remote.url())))
+            }
+        }
+    }
+
+    /// The address a push leaves the remote at, for messages.
+    fn address_after(&self, published: &Address) -> Address {
+        match self.address {
+            Address::NewName => published.clone(),
+            _ => self.address.clone(),
+        }
+    }
+
+    /// Warns if the name no longer leads back to the index this repository
+    /// published last: another push replaced it at the same moment.
+    fn check_fork(&self, cache: &Cache, now: Current) {
+        let Some((mine, sequence)) = cache.load().published else { return };
+        match descends(self.store, now.index, mine) {
+            Ok(true) => {}
+            Ok(false) => {
+                eprintln!(
+                    "nip: warning: nip::{} no longer leads back to nip::/ipfs/{mine}, which this repository published                      (sequence {sequence}): another push replaced it at the same time",
+                    self.address
+                );
+                eprintln!(
+                    "nip: warning: nothing is lost: {mine} stays pinned on the node that pushed it; see it with                      `nipctl inspect nip::/ipfs/{mine}`, fetch it with `git fetch nip::/ipfs/{mine}`, and push what is missing"
+                );
+            }
+            Err(e) => log::warn!("could not check whether nip::{} still leads back to {mine}: {e}", self.address),
+        }
+    }
+
+    /// Drops the store's hold on the index a push replaced (the new index
+    /// links it, so nothing becomes unreachable).
+    fn release_replaced(&self, remote: &Remote<'_>) {
+        if let Some((prev, _)) = &remote.index {
+            if let Err(e) = self.store.release(prev) {
+                log::warn!("could not remove the now redundant pin of {prev}: {e}");
+            }
+        }
+    }
+
+    fn report_stored(&self, outcome: &PushOutcome) {
+        if self.options.verbosity > 0 {
+            eprintln!(
+                "nip: stored {} new objects in {} ({} new blocks, {} bytes)",
+                outcome.objects.total(),
+                self.store.describe(),
+                outcome.stats.blocks_new,
+                outcome.stats.bytes_new
+            );
+        }
     }
 
     /// Prints the old and new address and points the named remote at the
@@ -192,6 +421,24 @@ impl<'s> Helper<'s> {
             }
         }
     }
+}
+
+/// How far back [`descends`] looks.
+const MAX_HISTORY: usize = 1000;
+
+/// Whether `ancestor` is `index` or one of its previous indexes (within
+/// [`MAX_HISTORY`] pushes).
+pub fn descends(store: &dyn BlockStore, index: Cid, ancestor: Cid) -> Result<bool, Error> {
+    let blocks = crate::store::Verified::new(store);
+    let mut at = Some(index);
+    for _ in 0..MAX_HISTORY {
+        let Some(cid) = at else { return Ok(false) };
+        if cid == ancestor {
+            return Ok(true);
+        }
+        at = NipIndex::from_block(&cid, &blocks.get(&cid)?)?.prev;
+    }
+    Ok(false)
 }
 
 /// The final non-tag target of every tag ref that points to a tag object,

@@ -4,7 +4,8 @@
 //!
 //! | module | what it is |
 //! |--------|------------|
-//! | [`address`] | `nip::` addresses: `new-ipfs`, `/ipfs/<cid>`, `ipfs://<cid>` |
+//! | [`address`] | `nip::` addresses: `new-ipfs`, `/ipfs/<cid>`, `new-ipns`, `/ipns/<name>` |
+//! | [`ipns`] | IPNS names and DNSLink: resolve, publish safely, per-repository keys |
 //! | [`block`] | blocks, CIDs and the one place blocks are verified |
 //! | [`format`] | the nip format: NIPObject, NIPIndex, magic and version |
 //! | [`objmap`] | the sharded map from git hash to NIPObject |
@@ -26,6 +27,7 @@ pub mod car;
 pub mod fetch;
 pub mod format;
 pub mod helper;
+pub mod ipns;
 pub mod kubo;
 pub mod links;
 pub mod objmap;
@@ -52,6 +54,8 @@ pub enum Error {
     Unixfs(#[from] unixfs::UnixfsError),
     #[error(transparent)]
     Links(#[from] links::LinksError),
+    #[error(transparent)]
+    Ipns(#[from] ipns::IpnsError),
     #[error("git: {}", .0.message())]
     Git(#[from] git2::Error),
     #[error("{0}")]

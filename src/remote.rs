@@ -11,22 +11,35 @@ use cid::Cid;
 pub struct Remote<'a> {
     pub blocks: Verified<'a>,
     pub address: Address,
-    /// The index and its CID; `None` for `new-ipfs`.
+    /// The index and its CID; `None` for `new-ipfs`, `new-ipns` and a name
+    /// that points nowhere yet.
     pub index: Option<(Cid, NipIndex)>,
 }
 
 impl<'a> Remote<'a> {
     /// Reads the index at `address` (one block).
     pub fn open(store: &'a dyn BlockStore, address: Address) -> Result<Remote<'a>, Error> {
+        let index = address.cid();
+        Remote::open_index(store, address, index)
+    }
+
+    /// Reads `index` as the state of `address` (a name resolved to it).
+    pub fn open_index(store: &'a dyn BlockStore, address: Address, index: Option<Cid>) -> Result<Remote<'a>, Error> {
         let blocks = Verified::new(store);
-        let index = match address.cid() {
+        let index = match index {
             None => None,
             Some(cid) => {
                 let read = || -> Result<NipIndex, Error> {
                     let bytes = blocks.get(&cid)?;
                     Ok(NipIndex::from_block(&cid, &bytes)?)
                 };
-                let index = read().map_err(|e| e.context(format!("cannot read the repository at nip::{address}")))?;
+                let index = read().map_err(|e| {
+                    let at = match &address {
+                        Address::Ipfs(_) => format!("nip::{address}"),
+                        other => format!("nip::{other} (index /ipfs/{cid})"),
+                    };
+                    e.context(format!("cannot read the repository at {at}"))
+                })?;
                 Some((cid, index))
             }
         };

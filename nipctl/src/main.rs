@@ -5,12 +5,16 @@
 //! format version, HEAD, every ref, and the object counts by type.
 //! `--object <git-hash>` decodes one NIPObject; `--block <cid>` prints any
 //! block of the repository; `--json` prints JSON.
+//! `nipctl log <address>` lists the indexes a repository went through.
+//! `nipctl key list|export|import` moves a repository's IPNS key between
+//! nodes. Every command takes `/ipfs/` and `/ipns/` addresses alike.
 
 use clap::{Parser, Subcommand};
 use nip::address::Address;
 use nip::format::{self, Links, NipObject};
 use nip::objmap::ObjectMap;
 use nip::remote::Remote;
+use nip::store::BlockStore;
 use serde_json::json;
 use std::process::ExitCode;
 
@@ -39,11 +43,45 @@ enum Command {
     },
     /// Pin a repository recursively on the IPFS node (or unpin it).
     Pin {
-        /// nip::/ipfs/<cid>
+        /// nip::/ipfs/<cid> or nip::/ipns/<name> (pins where it points now)
         address: String,
         /// Remove the pin instead.
         #[arg(long)]
         rm: bool,
+    },
+    /// List the indexes a repository went through, newest first.
+    Log {
+        /// nip::/ipfs/<cid> or nip::/ipns/<name>
+        address: String,
+        /// Show at most this many.
+        #[arg(short = 'n', long, default_value_t = 20)]
+        max: usize,
+    },
+    /// The node's IPNS keys: one per repository published under a name.
+    Key {
+        #[command(subcommand)]
+        command: KeyCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// List the node's keys and their names (k51…).
+    List,
+    /// Write a key to a file (mode 0600), to import it on another node.
+    Export {
+        /// The key's name in the keystore, its k51… name, or nip::/ipns/<k51…>
+        key: String,
+        /// Where to write it (default: <key name>.key). Never overwritten.
+        #[arg(short, long)]
+        output: Option<std::path::PathBuf>,
+    },
+    /// Import a key written by `nipctl key export` (or `ipfs key export`).
+    Import {
+        file: std::path::PathBuf,
+        /// Its name in the keystore (default: the file name without .key).
+        #[arg(long)]
+        name: Option<String>,
     },
 }
 
@@ -56,6 +94,12 @@ fn main() -> ExitCode {
             None => inspect(&address, object.as_deref(), json),
         },
         Command::Pin { address, rm } => pin(&address, rm),
+        Command::Log { address, max } => log(&address, max),
+        Command::Key { command } => match command {
+            KeyCommand::List => key_list(),
+            KeyCommand::Export { key, output } => key_export(&key, output),
+            KeyCommand::Import { file, name } => key_import(&file, name),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -66,14 +110,28 @@ fn main() -> ExitCode {
     }
 }
 
-fn inspect(address: &str, object: Option<&str>, as_json: bool) -> Result<(), nip::Error> {
+/// The store for `address` and the index it stands for now (a name is
+/// resolved; its record's sequence number comes along).
+fn open(address: &str) -> Result<(Box<dyn BlockStore>, Address, cid::Cid, Option<u64>), nip::Error> {
     let address = Address::parse(address)?;
-    if address.cid().is_none() {
-        return Err(nip::Error::Other("nip::new-ipfs is not a repository yet: push to it first".into()));
-    }
-    let store = nip::store::open_here()?;
-    let remote = Remote::open(store.as_ref(), address)?;
-    let Some((cid, index)) = &remote.index else { unreachable!("address has a CID") };
+    let store = nip::store::open_here(address.is_name())?;
+    let (index, sequence) = match &address {
+        Address::Ipfs(c) => (*c, None),
+        Address::Ipns(name) => {
+            let client = store.node().ok_or_else(|| nip::Error::Other("IPNS names need an IPFS node".into()))?;
+            nip::ipns::resolve(client, name)?
+        }
+        Address::New | Address::NewName => {
+            return Err(nip::Error::Other(format!("nip::{address} is not a repository yet: push to it first")))
+        }
+    };
+    Ok((store, address, index, sequence))
+}
+
+fn inspect(address: &str, object: Option<&str>, as_json: bool) -> Result<(), nip::Error> {
+    let (store, address, index, sequence) = open(address)?;
+    let remote = Remote::open_index(store.as_ref(), address.clone(), Some(index))?;
+    let Some((cid, index)) = &remote.index else { unreachable!("opened with an index") };
     if let Some(oid) = object {
         return inspect_object(&remote, oid, as_json);
     }
@@ -83,6 +141,7 @@ fn inspect(address: &str, object: Option<&str>, as_json: bool) -> Result<(), nip
         let out = json!({
             "address": remote.url(),
             "index": cid.to_string(),
+            "sequence": sequence,
             "format": format::VERSION,
             "head": index.head,
             "prev": index.prev.map(|c| c.to_string()),
@@ -100,6 +159,10 @@ fn inspect(address: &str, object: Option<&str>, as_json: bool) -> Result<(), nip
         return Ok(());
     }
     println!("address:  {}", remote.url());
+    if address.is_name() {
+        let seq = sequence.map(|s| format!(" (sequence {s})")).unwrap_or_default();
+        println!("index:    nip::/ipfs/{cid}{seq}");
+    }
     println!("format:   nip version {}", format::VERSION);
     println!("HEAD:     {}", index.head.as_deref().unwrap_or("(none)"));
     match index.prev {
@@ -166,10 +229,10 @@ fn inspect_object(remote: &Remote<'_>, oid: &str, as_json: bool) -> Result<(), n
 /// every byte string nip writes is a git hash); raw and dag-pb blocks as
 /// their size.
 fn inspect_block(address: &str, cid: &str) -> Result<(), nip::Error> {
-    let _ = Address::parse(address)?;
+    let address = Address::parse(address)?;
     let cid = cid::Cid::try_from(cid.trim_start_matches("/ipfs/"))
         .map_err(|e| nip::Error::Other(format!("{cid:?} is not a CID: {e}")))?;
-    let store = nip::store::open_here()?;
+    let store = nip::store::open_here(address.is_name())?;
     let bytes = nip::store::Verified::new(store.as_ref()).get(&cid)?;
     if cid.codec() != nip::block::DAG_CBOR {
         println!("{}", json!({"cid": cid.to_string(), "codec": format!("0x{:x}", cid.codec()), "size": bytes.len()}));
@@ -201,23 +264,135 @@ fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-fn pin(address: &str, rm: bool) -> Result<(), nip::Error> {
-    let address = Address::parse(address)?;
-    let cid = address.cid().ok_or_else(|| nip::Error::Other("nip::new-ipfs is not a repository yet: push to it first".into()))?;
+/// The Kubo node, or an error saying that this command needs one.
+fn node(why: &str) -> Result<nip::kubo::Client, nip::Error> {
     let config = nip::store::git_config();
     let api = nip::kubo::find(config.as_ref()).map_err(|e| nip::Error::Other(e.to_string()))?;
     let client = nip::kubo::Client::new(api).map_err(|e| nip::Error::Other(e.to_string()))?;
-    let fail = |e: nip::kubo::KuboError| nip::Error::Other(e.to_string());
-    client.version().map_err(|e| nip::Error::Other(format!("{e}; pinning needs a running IPFS node")))?;
+    client.version().map_err(|e| nip::Error::Other(format!("{e}; {why} needs a running IPFS node")))?;
+    Ok(client)
+}
+
+fn kubo_err(e: nip::kubo::KuboError) -> nip::Error {
+    nip::Error::Other(e.to_string())
+}
+
+fn pin(address: &str, rm: bool) -> Result<(), nip::Error> {
+    let client = node("pinning")?;
+    let parsed = Address::parse(address)?;
+    let cid = match &parsed {
+        Address::Ipfs(c) => *c,
+        Address::Ipns(name) => nip::ipns::resolve(&client, name)?.0,
+        _ => return Err(nip::Error::Other(format!("nip::{parsed} is not a repository yet: push to it first"))),
+    };
+    let shown = if parsed.is_name() { format!("nip::{parsed} (nip::/ipfs/{cid})") } else { format!("nip::{parsed}") };
     if rm {
-        client.pin_rm(&cid).map_err(fail)?;
-        println!("unpinned nip::{address} on the IPFS node at {}; `ipfs repo gc` may now remove its blocks", client.endpoint());
+        client.pin_rm(&cid).map_err(kubo_err)?;
+        println!("unpinned {shown} on the IPFS node at {}; `ipfs repo gc` may now remove its blocks", client.endpoint());
     } else {
         // Check it is a nip repository before pinning what could be anything.
         let store = nip::store::kubo::KuboStore::new(client.clone());
-        Remote::open(&store, address.clone())?;
-        client.pin_add(&cid).map_err(fail)?;
-        println!("pinned nip::{address} recursively on the IPFS node at {}: every block of it stays there", client.endpoint());
+        Remote::open_index(&store, parsed.clone(), Some(cid))?;
+        client.pin_add(&cid).map_err(kubo_err)?;
+        println!("pinned {shown} recursively on the IPFS node at {}: every block of it stays there", client.endpoint());
     }
+    Ok(())
+}
+
+fn log(address: &str, max: usize) -> Result<(), nip::Error> {
+    let (store, _, index, _) = open(address)?;
+    let blocks = nip::store::Verified::new(store.as_ref());
+    let pinned = |c: &cid::Cid| store.node().map(|n| n.pin_is_recursive(c).unwrap_or(false));
+    let mut at = Some(index);
+    for _ in 0..max {
+        let Some(cid) = at else { break };
+        let i = nip::format::NipIndex::from_block(&cid, &blocks.get(&cid)?)?;
+        let head = i.head.as_deref().and_then(|h| i.refs.iter().find(|(n, _)| n == h));
+        let head = head.map(|(n, h)| format!("{n} {h}")).unwrap_or_else(|| "(no HEAD)".into());
+        let pin = match pinned(&cid) {
+            Some(true) => ", pinned here",
+            _ => "",
+        };
+        println!("nip::/ipfs/{cid}  {} refs, {} objects{pin}  {head}", i.refs.len(), i.counts.total());
+        at = i.prev;
+    }
+    if let Some(cid) = at {
+        println!("(older: nipctl log nip::/ipfs/{cid})");
+    }
+    Ok(())
+}
+
+fn key_list() -> Result<(), nip::Error> {
+    let client = node("listing keys")?;
+    for k in client.key_list().map_err(kubo_err)? {
+        let note = if k.name == "self" { "  (the node's identity; nip never publishes with it)" } else { "" };
+        println!("{:<24} nip::/ipns/{}{note}", k.name, k.id);
+    }
+    Ok(())
+}
+
+/// The keystore entry `key` names: its keystore name, its k51… name, or a
+/// nip::/ipns/ address of it.
+fn find_key(client: &nip::kubo::Client, key: &str) -> Result<nip::kubo::names::Key, nip::Error> {
+    let id = match Address::parse(key) {
+        Ok(Address::Ipns(name)) => name.key(),
+        _ => nip::ipns::Name::parse(key).ok().and_then(|n| n.key()),
+    };
+    let keys = client.key_list().map_err(kubo_err)?;
+    keys.into_iter().find(|k| k.name == key || Some(&k.id) == id.as_ref()).ok_or_else(|| {
+        nip::Error::Other(format!("the IPFS node at {} has no key {key:?}; `nipctl key list` shows its keys", client.endpoint()))
+    })
+}
+
+fn key_export(key: &str, output: Option<std::path::PathBuf>) -> Result<(), nip::Error> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let client = node("key export")?;
+    let key = find_key(&client, key)?;
+    if key.name == "self" {
+        return Err(nip::Error::Other("'self' is the node's identity, not a repository key; nip does not export it".into()));
+    }
+    let output = output.unwrap_or_else(|| format!("{}.key", key.name).into());
+    // Kubo exports keys only from its command line, reading the keystore in
+    // its repository; the node's RPC API does not serve them.
+    let ipfs = std::env::var("NIP_IPFS_BIN").unwrap_or_else(|_| "ipfs".into());
+    let tmp = tempfile::Builder::new().prefix("nipctl-key-").tempdir()?; // 0700
+    let tmp_key = tmp.path().join("key");
+    let out = std::process::Command::new(&ipfs)
+        .args(["key", "export", &key.name, "-o"])
+        .arg(&tmp_key)
+        .env_remove("IPFS_API")
+        .output()
+        .map_err(|e| nip::Error::Other(format!("cannot run {ipfs} (set NIP_IPFS_BIN to the Kubo binary): {e}")))?;
+    if !out.status.success() {
+        return Err(nip::Error::Other(format!(
+            "`{ipfs} key export {}` failed: {}; run nipctl on the node's machine, with IPFS_PATH set to its repository",
+            key.name,
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    let bytes = std::fs::read(&tmp_key)?;
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&output).map_err(|e| {
+        nip::Error::Other(format!("cannot create {}: {e} (nipctl never overwrites a key file)", output.display()))
+    })?;
+    file.write_all(&bytes)?;
+    file.sync_all()?;
+    println!("wrote key '{}' of nip::/ipns/{} to {} (mode 0600)", key.name, key.id, output.display());
+    println!(
+        "anyone holding this file can push to that name: keep it secret; on another node: nipctl key import {}",
+        output.display()
+    );
+    Ok(())
+}
+
+fn key_import(file: &std::path::Path, name: Option<String>) -> Result<(), nip::Error> {
+    let client = node("key import")?;
+    let bytes = std::fs::read(file).map_err(|e| nip::Error::Other(format!("cannot read {}: {e}", file.display())))?;
+    let name = match name {
+        Some(n) => n,
+        None => file.file_stem().and_then(|s| s.to_str()).unwrap_or("nip-imported").to_string(),
+    };
+    let key = client.key_import(&name, bytes).map_err(kubo_err)?;
+    println!("imported key '{}': this node can now push to nip::/ipns/{}", key.name, key.id);
     Ok(())
 }

@@ -55,8 +55,9 @@ fn run() -> Result<(), nip::Error> {
         e
     };
     let address = Address::parse(url.strip_prefix(&format!("{scheme}::")).unwrap_or(&url)).map_err(|e| startup(e.into()))?;
-    let store = nip::store::open_here().map_err(startup)?;
-    let mut helper = Helper { remote_name, address, scheme, store: store.as_ref(), options: Options::default() };
+    let store = nip::store::open_here(address.is_name()).map_err(startup)?;
+    let mut helper =
+        Helper { remote_name, address, scheme, store: store.as_ref(), options: Options::default(), resolved: Default::default() };
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
     let stdout = std::io::stdout();

@@ -3,7 +3,7 @@
 //! It covers what nip needs: `version`, `block/get` (many in flight at
 //! once), `block/stat`, `block/put` (many blocks in one request), `dag/import` (a CAR streamed up from a file),
 //! `dag/export` (streamed down), `pin/add`, `pin/update`, `pin/ls`, `pin/rm`;
-//! `name/*` and `key/*` fit the same [`Client::call`]. Kubo answers errors as
+//! `key/*`, `name/*` and `routing/get` are in [`super::names`]. Kubo answers errors as
 //! JSON `{"Message": …}`; that message is what the user sees.
 //!
 //! The process has one tokio runtime ([`runtime`]); the methods here block on
@@ -69,6 +69,8 @@ pub struct Client {
     /// How long a recursive pin may take (it walks the whole repository and
     /// may fetch what the node lacks).
     pin_timeout: Duration,
+    /// How long resolving an IPNS name or a DNSLink may take.
+    ipns_timeout: Duration,
 }
 
 impl Client {
@@ -89,7 +91,18 @@ impl Client {
         let secs = |k: &str, default: u64| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
         let timeout = Duration::from_secs(secs("NIP_IPFS_TIMEOUT", 120));
         let pin_timeout = Duration::from_secs(secs("NIP_IPFS_PIN_TIMEOUT", 600));
-        Ok(Client { api, base, http, timeout, pin_timeout })
+        let ipns_timeout = Duration::from_secs(secs("NIP_IPNS_TIMEOUT", 30).max(1));
+        Ok(Client { api, base, http, timeout, pin_timeout, ipns_timeout })
+    }
+
+    /// How long a name resolution may take (`NIP_IPNS_TIMEOUT`, 30 s).
+    pub fn ipns_timeout(&self) -> Duration {
+        self.ipns_timeout
+    }
+
+    /// How long a block or a publish may take (`NIP_IPFS_TIMEOUT`, 120 s).
+    pub fn timeout(&self) -> Duration {
+        self.timeout
     }
 
     pub fn endpoint(&self) -> String {
@@ -146,7 +159,7 @@ impl Client {
         KuboError::Unreachable { endpoint: self.endpoint(), source_desc: self.api.source.clone(), why }
     }
 
-    async fn bytes(&self, call: &str, resp: reqwest::Response) -> Result<Vec<u8>, KuboError> {
+    pub(super) async fn bytes(&self, call: &str, resp: reqwest::Response) -> Result<Vec<u8>, KuboError> {
         resp.bytes().await.map(|b| b.to_vec()).map_err(|e| self.transport_error(call, e, None))
     }
 
@@ -279,7 +292,7 @@ impl Client {
         })
     }
 
-    async fn simple(&self, call: &str, args: &[(&str, String)]) -> Result<serde_json::Value, KuboError> {
+    pub(super) async fn simple(&self, call: &str, args: &[(&str, String)]) -> Result<serde_json::Value, KuboError> {
         let resp = self.call(call, args, None, None).await?;
         let body = self.bytes(call, resp).await?;
         Ok(serde_json::from_slice(&body).unwrap_or_default())

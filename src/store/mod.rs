@@ -57,14 +57,25 @@ pub trait BlockStore: Send + Sync {
     fn has_many(&self, cids: &[Cid]) -> Result<Vec<bool>, StoreError>;
     /// Opens a write session.
     fn writer(&self) -> Result<Box<dyn BlockWriter + '_>, StoreError>;
+    /// Lets go of an index this store keeps (a node's recursive pin): one
+    /// that a newer index replaced and links, or one that was written but
+    /// not published. Its blocks stay as long as another pin reaches them.
+    fn release(&self, _index: &Cid) -> Result<(), StoreError> {
+        Ok(())
+    }
+    /// The IPFS node behind the store, if there is one (names need it).
+    fn node(&self) -> Option<&crate::kubo::Client> {
+        None
+    }
 }
 
 /// A streaming write: blocks go in one by one, and become durable (and, on
 /// a node, pinned under `root`) when the session finishes.
 pub trait BlockWriter: Send {
     fn put(&mut self, block: Block) -> Result<(), StoreError>;
-    /// Makes everything put durable and keeps `root` (the new index), which
-    /// takes the place of `replaces` (the index it links as previous).
+    /// Makes everything put durable and keeps `root` (the new index, which
+    /// links `replaces` as previous; `replaces` is for messages). The caller
+    /// releases `replaces` once the new address is in use.
     fn finish(self: Box<Self>, root: &Cid, replaces: Option<&Cid>) -> Result<WriteStats, StoreError>;
 }
 
@@ -145,12 +156,20 @@ fn open_local() -> Result<Box<dyn BlockStore>, StoreError> {
     Ok(Box::new(local::LocalStore::open(home)?))
 }
 
+/// Why a name needs a node, said when there is none.
+const NAMES_NEED_A_NODE: &str = "IPNS names (nip::new-ipns, nip::/ipns/…) need an IPFS node to resolve and publish them; \
+     the embedded store has no network to publish on. Start one (`ipfs daemon`) or set nip.api, or use nip::new-ipfs";
+
 /// Opens the store a command should use, following `nip.store`: a Kubo node
 /// found by [`crate::kubo::discover`], or the embedded store. With the
 /// default choice a node that does not answer means the embedded store, said
-/// in one line on stderr.
-pub fn open(config: Option<&git2::Config>) -> Result<Box<dyn BlockStore>, crate::Error> {
+/// in one line on stderr, unless `needs_node` (an IPNS address): then it is
+/// an error.
+pub fn open(config: Option<&git2::Config>, needs_node: bool) -> Result<Box<dyn BlockStore>, crate::Error> {
     let choice = choice(config).map_err(crate::Error::Other)?;
+    if choice == Choice::Local && needs_node {
+        return Err(crate::Error::Other(format!("nip.store is local: {NAMES_NEED_A_NODE}")));
+    }
     if choice == Choice::Local {
         return Ok(open_local()?);
     }
@@ -164,6 +183,7 @@ pub fn open(config: Option<&git2::Config>) -> Result<Box<dyn BlockStore>, crate:
         Err(e) if choice == Choice::Kubo => {
             Err(crate::Error::Other(format!("{e}; nip.store=kubo needs a running node (start `ipfs daemon`, or set nip.api)")))
         }
+        Err(e) if needs_node => Err(crate::Error::Other(format!("{e}. {NAMES_NEED_A_NODE}"))),
         Err(_) => {
             let store = open_local()?;
             eprintln!(
@@ -188,6 +208,6 @@ pub fn git_config() -> Option<git2::Config> {
 }
 
 /// [`open`] with [`git_config`].
-pub fn open_here() -> Result<Box<dyn BlockStore>, crate::Error> {
-    open(git_config().as_ref())
+pub fn open_here(needs_node: bool) -> Result<Box<dyn BlockStore>, crate::Error> {
+    open(git_config().as_ref(), needs_node)
 }
