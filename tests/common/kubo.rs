@@ -57,14 +57,33 @@ pub struct Kubo {
 impl Kubo {
     /// Initialises and starts a daemon.
     pub fn start(bin: &Path) -> Kubo {
+        Kubo::start_with(bin, &[])
+    }
+
+    /// [`Kubo::start`] with more config set before the daemon starts:
+    /// (`key`, JSON value) pairs, as `ipfs config --json` takes them.
+    pub fn start_with(bin: &Path, config: &[(&str, &str)]) -> Kubo {
         let dir = tempfile::Builder::new().prefix("nip-kubo-").tempdir().expect("temp dir");
         let mut k = Kubo { bin: bin.to_path_buf(), dir, child: None, api: String::new() };
         k.ipfs_ok(&["init", "--profile", "test"]);
         k.ipfs_ok(&["config", "--json", "Plugins.Plugins.telemetry.Config.Mode", "\"off\""]);
         // Keep blocks until a test asks for gc.
         k.ipfs_ok(&["config", "--json", "Datastore.GCPeriod", "\"0\""]);
+        for (key, value) in config {
+            k.ipfs_ok(&["config", "--json", key, value]);
+        }
         k.run_daemon();
         k
+    }
+
+    /// The Kubo binary this node runs.
+    pub fn bin(&self) -> &Path {
+        &self.bin
+    }
+
+    /// Pins of the node (recursive), as CIDs.
+    pub fn pins(&self) -> Vec<String> {
+        self.ipfs_ok(&["pin", "ls", "--type=recursive", "-q"]).lines().map(str::to_string).collect()
     }
 
     pub fn path(&self) -> &Path {

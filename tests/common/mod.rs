@@ -18,6 +18,7 @@
 
 #![allow(dead_code, clippy::result_large_err)]
 
+pub mod doh;
 pub mod kubo;
 pub mod proxy;
 pub mod scenarios;
