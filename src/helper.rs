@@ -292,8 +292,19 @@ impl<'s> Helper<'s> {
             }
         };
         let cache = self.cache();
-        if let (Some(cache), Some(base)) = (&cache, base) {
-            self.check_fork(cache, base);
+        match (&cache, base) {
+            (Some(cache), Some(base)) => self.check_fork(cache, base),
+            (Some(cache), None) => {
+                if let Some((seen, sequence)) = cache.load().index {
+                    eprintln!(
+                        "nip: warning: nip::{} has no record now, but this repository saw it at nip::/ipfs/{seen} \
+                         (sequence {sequence}): its record may have expired with no node republishing it. This push \
+                         starts the name again from this repository's refs; `git fetch nip::/ipfs/{seen}` gets the old ones",
+                        self.address
+                    );
+                }
+            }
+            _ => {}
         }
         let remote = Remote::open_index(self.store, self.address.clone(), base.map(|c| c.index))?;
         let mut outcome = push::push(repo, &remote, commands, opts)
