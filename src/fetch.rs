@@ -13,7 +13,7 @@
 //!    committed: the repository is unchanged and git updates no ref.
 
 use crate::format::{Hash, Links, NipObject, ObjectType};
-use crate::pack::PackWriter;
+use crate::pack::{EntryEncoder, PackWriter, OUT_CHUNK};
 use crate::progress::Progress;
 use crate::remote::Remote;
 use crate::unixfs;
@@ -101,18 +101,50 @@ fn plan(repo: &Repository, remote: &Remote<'_>, wants: &[Oid]) -> Result<Vec<Pla
     Ok(plan)
 }
 
-/// What the verifying thread hands the pack-writing one.
-enum Piece {
-    Start(ObjectType, u64),
-    Data(Vec<u8>),
+/// What the verifying thread hands the pack-writing one: encoded pack
+/// bytes, and how many entries they complete.
+struct Piece {
+    bytes: Vec<u8>,
+    entries: u32,
 }
 
-/// Pieces in flight between the two threads (bounds memory: chunks are at
-/// most 256 KiB).
-const PIPELINE: usize = 256;
+/// Batches in flight between the two threads.
+const PIPELINE: usize = 8;
+/// A batch goes when it holds this many bytes or [`BATCH_PIECES`] pieces:
+/// one channel message (and one thread wake-up) per batch, not per piece,
+/// and at most about 8 MiB in flight.
+const BATCH_BYTES: usize = 1 << 20;
+const BATCH_PIECES: usize = 512;
+
+/// Pieces for the pack writer, sent in batches.
+struct Batcher {
+    tx: std::sync::mpsc::SyncSender<Vec<Piece>>,
+    pieces: Vec<Piece>,
+    bytes: usize,
+}
+
+impl Batcher {
+    fn push(&mut self, piece: Piece) -> Result<(), ()> {
+        self.bytes += piece.bytes.len();
+        self.pieces.push(piece);
+        if self.bytes >= BATCH_BYTES || self.pieces.len() >= BATCH_PIECES {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), ()> {
+        if self.pieces.is_empty() {
+            return Ok(());
+        }
+        self.bytes = 0;
+        self.tx.send(std::mem::replace(&mut self.pieces, Vec::with_capacity(BATCH_PIECES))).map_err(|_| ())
+    }
+}
 
 /// Fetches, verifies and packs `plan` on two threads: a spawned one fetches
-/// blocks and recomputes every SHA-1; this one compresses into the pack. The
+/// blocks, recomputes every SHA-1 and compresses; this one writes the pack
+/// into libgit2, which indexes it. The
 /// pack is committed only after the verifying thread has finished without
 /// error, so nothing unverified ever reaches the repository.
 fn transfer(repo: &Repository, remote: &Remote<'_>, plan: &[Planned], show: bool) -> Result<FetchOutcome, Error> {
@@ -123,14 +155,18 @@ fn transfer(repo: &Repository, remote: &Remote<'_>, plan: &[Planned], show: bool
     let count = u32::try_from(plan.len()).map_err(|_| Error::Other("too many objects for one pack".into()))?;
     let mut pack = PackWriter::new(&odb, count)?;
     let blocks = &remote.blocks;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Piece>(PIPELINE);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Piece>>(PIPELINE);
     std::thread::scope(|scope| {
-        let verifier = scope.spawn(move || verify_all(blocks, plan, show, tx));
+        let verifier = scope.spawn(move || {
+            let mut out = Batcher { tx, pieces: Vec::with_capacity(BATCH_PIECES), bytes: 0 };
+            let outcome = verify_all(blocks, plan, show, &mut out)?;
+            out.flush().map_err(|_| Error::Other("the pack writer stopped".into()))?;
+            Ok::<_, Error>(outcome)
+        });
         let write = || -> std::io::Result<()> {
-            for piece in rx {
-                match piece {
-                    Piece::Start(kind, size) => pack.begin(kind, size)?,
-                    Piece::Data(d) => pack.write(&d)?,
+            for batch in rx {
+                for piece in batch {
+                    pack.append(&piece.bytes, piece.entries)?;
                 }
             }
             Ok(())
@@ -150,11 +186,12 @@ fn verify_all(
     blocks: &crate::store::Verified<'_>,
     plan: &[Planned],
     show: bool,
-    tx: std::sync::mpsc::SyncSender<Piece>,
+    tx: &mut Batcher,
 ) -> Result<FetchOutcome, Error> {
     let mut outcome = FetchOutcome::default();
     let mut progress = Progress::new("Receiving objects", plan.len() as u64, show);
     let closed = || Error::Other("the pack writer stopped".into());
+    let mut encoder = EntryEncoder::default();
     for batch in plan.chunks(DATA_BATCH) {
         let roots: Vec<Cid> = batch.iter().map(|p| p.data).collect();
         let datas = blocks.get_many(&roots)?;
@@ -165,7 +202,7 @@ fn verify_all(
             // Commits, trees and tags are small: keep them to check their links.
             let mut content = Vec::new();
             let keep = p.kind != ObjectType::Blob;
-            tx.send(Piece::Start(p.kind, p.size)).map_err(|_| closed())?;
+            encoder.begin(p.kind, p.size)?;
             let mut sink = |chunk: &[u8]| -> std::io::Result<()> {
                 len += chunk.len() as u64;
                 if len > p.size {
@@ -175,7 +212,12 @@ fn verify_all(
                 if keep {
                     content.extend_from_slice(chunk);
                 }
-                tx.send(Piece::Data(chunk.to_vec())).map_err(|_| std::io::Error::other("the pack writer stopped"))
+                encoder.write(chunk)?;
+                if encoder.pending() >= OUT_CHUNK {
+                    let bytes = encoder.take();
+                    tx.push(Piece { bytes, entries: 0 }).map_err(|_| std::io::Error::other("the pack writer stopped"))?;
+                }
+                Ok(())
             };
             unixfs::read(blocks, &p.data, Some(root_bytes), p.size, &mut sink)
                 .map_err(|e| Error::from(e).context(format!("object {}", p.oid)))?;
@@ -195,6 +237,8 @@ fn verify_all(
                     why: "its NIPObject lists other links than its content has".into(),
                 });
             }
+            encoder.end()?;
+            tx.push(Piece { bytes: encoder.take(), entries: 1 }).map_err(|_| closed())?;
             outcome.objects += 1;
             outcome.bytes += p.size;
             progress.inc(p.size);

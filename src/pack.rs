@@ -1,16 +1,100 @@
 //! Fetched objects go into the repository as one git pack.
 //!
-//! [`PackWriter`] writes a version-2 pack stream of whole (undeltified)
-//! objects, each zlib-compressed as its bytes arrive, into libgit2's pack
-//! writer, which indexes it into `.git/objects/pack`. Nothing becomes part of
-//! the repository until [`PackWriter::commit`]; dropping the writer before
-//! that (on any error) leaves the repository as it was.
+//! An [`EntryEncoder`] turns an object into its pack entry (type and size
+//! header, then the content zlib-compressed as its bytes arrive); a
+//! [`PackWriter`] writes a version-2 pack stream of such whole (undeltified)
+//! entries into libgit2's pack writer, which indexes it into
+//! `.git/objects/pack`. The two are apart so that compressing can run on
+//! another thread than indexing. Nothing becomes part of the repository
+//! until [`PackWriter::commit`]; dropping the writer before that (on any
+//! error) leaves the repository as it was.
 
 use crate::format::ObjectType;
-use flate2::write::ZlibEncoder;
-use flate2::Compression;
+use flate2::{Compress, Compression, FlushCompress, Status};
 use sha1::{Digest, Sha1};
 use std::io::{self, Write};
+
+/// Compressed bytes are handed on in pieces of about this size.
+pub const OUT_CHUNK: usize = 64 * 1024;
+
+/// Encodes objects as pack entries, one after another, with one compressor
+/// reset between them (making one per object allocated and zeroed its
+/// tables 150,000 times in a clone).
+pub struct EntryEncoder {
+    z: Compress,
+    /// Whether an object is open in `z`.
+    open: bool,
+    /// Encoded bytes not yet taken.
+    buf: Vec<u8>,
+}
+
+impl Default for EntryEncoder {
+    fn default() -> EntryEncoder {
+        EntryEncoder { z: Compress::new(Compression::fast(), true), open: false, buf: Vec::with_capacity(2 * OUT_CHUNK) }
+    }
+}
+
+impl EntryEncoder {
+    /// Starts the entry of an object of `size` bytes (ending any open one):
+    /// [`EntryEncoder::write`] them, then [`EntryEncoder::end`].
+    pub fn begin(&mut self, kind: ObjectType, size: u64) -> io::Result<()> {
+        self.end()?;
+        let mut b = (kind.pack_code() << 4) | (size & 0x0f) as u8;
+        let mut rest = size >> 4;
+        while rest > 0 {
+            self.buf.push(b | 0x80);
+            b = (rest & 0x7f) as u8;
+            rest >>= 7;
+        }
+        self.buf.push(b);
+        self.z.reset();
+        self.open = true;
+        Ok(())
+    }
+
+    /// Adds bytes to the open object.
+    pub fn write(&mut self, data: &[u8]) -> io::Result<()> {
+        if !self.open {
+            return Err(io::Error::other("pack: data outside an object"));
+        }
+        self.compress(data, FlushCompress::None)
+    }
+
+    /// Ends the open object, if any.
+    pub fn end(&mut self) -> io::Result<()> {
+        if self.open {
+            self.open = false;
+            self.compress(&[], FlushCompress::Finish)?;
+        }
+        Ok(())
+    }
+
+    /// Bytes encoded so far and not yet taken.
+    pub fn pending(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Takes the bytes encoded so far.
+    pub fn take(&mut self) -> Vec<u8> {
+        std::mem::replace(&mut self.buf, Vec::with_capacity(2 * OUT_CHUNK))
+    }
+
+    fn compress(&mut self, mut input: &[u8], flush: FlushCompress) -> io::Result<()> {
+        loop {
+            if self.buf.capacity() - self.buf.len() < 1024 {
+                self.buf.reserve(OUT_CHUNK);
+            }
+            let before = self.z.total_in();
+            let status = self.z.compress_vec(input, &mut self.buf, flush).map_err(io::Error::other)?;
+            input = &input[(self.z.total_in() - before) as usize..];
+            match status {
+                Status::StreamEnd => return Ok(()),
+                _ if input.is_empty() && !matches!(flush, FlushCompress::Finish) => return Ok(()),
+                _ => {}
+            }
+        }
+    }
+}
 
 /// Counts and hashes what passes through, for the pack trailer.
 struct Hashing<'r> {
@@ -35,8 +119,6 @@ pub struct PackWriter<'r> {
     out: Hashing<'r>,
     expected: u32,
     written: u32,
-    /// The object being compressed, if one is open.
-    z: Option<ZlibEncoder<Vec<u8>>>,
 }
 
 impl<'r> PackWriter<'r> {
@@ -49,52 +131,19 @@ impl<'r> PackWriter<'r> {
         header.extend_from_slice(&2u32.to_be_bytes());
         header.extend_from_slice(&count.to_be_bytes());
         out.write_all(&header).map_err(|e| git2::Error::from_str(&e.to_string()))?;
-        Ok(PackWriter { out, expected: count, written: 0, z: None })
+        Ok(PackWriter { out, expected: count, written: 0 })
     }
 
-    /// Starts the next object, of `size` bytes: [`PackWriter::write`] them,
-    /// then [`PackWriter::end`].
-    pub fn begin(&mut self, kind: ObjectType, size: u64) -> io::Result<()> {
-        self.end()?;
-        let mut header = Vec::with_capacity(10);
-        let mut b = (kind.pack_code() << 4) | (size & 0x0f) as u8;
-        let mut rest = size >> 4;
-        while rest > 0 {
-            header.push(b | 0x80);
-            b = (rest & 0x7f) as u8;
-            rest >>= 7;
-        }
-        header.push(b);
-        self.out.write_all(&header)?;
-        self.written += 1;
-        self.z = Some(ZlibEncoder::new(Vec::with_capacity(64 * 1024), Compression::fast()));
-        Ok(())
-    }
-
-    /// Adds bytes to the current object, passing on what is compressed.
-    pub fn write(&mut self, data: &[u8]) -> io::Result<()> {
-        let z = self.z.as_mut().ok_or_else(|| io::Error::other("pack: data outside an object"))?;
-        z.write_all(data)?;
-        let buf = z.get_mut();
-        if buf.len() >= 64 * 1024 {
-            self.out.write_all(buf)?;
-            buf.clear();
-        }
-        Ok(())
-    }
-
-    /// Ends the current object, if one is open.
-    pub fn end(&mut self) -> io::Result<()> {
-        if let Some(z) = self.z.take() {
-            let rest = z.finish()?;
-            self.out.write_all(&rest)?;
-        }
+    /// Appends bytes an [`EntryEncoder`] made; `entries` is how many
+    /// entries they complete.
+    pub fn append(&mut self, bytes: &[u8], entries: u32) -> io::Result<()> {
+        self.out.write_all(bytes)?;
+        self.written += entries;
         Ok(())
     }
 
     /// Ends the pack and makes its objects part of the repository.
     pub fn commit(mut self) -> Result<(), git2::Error> {
-        self.end().map_err(|e| git2::Error::from_str(&e.to_string()))?;
         if self.written != self.expected {
             return Err(git2::Error::from_str(&format!(
                 "pack announced {} objects but {} were written",
