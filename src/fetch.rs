@@ -8,9 +8,11 @@
 //!    reads only the new objects. Gitlinks are never followed.
 //! 2. **Transfer.** Each object's UnixFS data is fetched (small objects in
 //!    batches, large ones chunk by chunk), every block is checked against its
-//!    CID, and the object's SHA-1 is recomputed over `type size\0data`, on one
-//!    thread, while another compresses the bytes into the pack. Any mismatch aborts before the pack is
-//!    committed: the repository is unchanged and git updates no ref.
+//!    CID, the object's SHA-1 is recomputed over `type size\0data` and its
+//!    pack entry compressed, on one thread, while another writes the pack and
+//!    its index (from those recomputed ids: nothing hashes objects twice). Any
+//!    mismatch aborts before the pack is committed: the repository is
+//!    unchanged and git updates no ref.
 
 use crate::format::{Hash, Links, NipObject, ObjectType};
 use crate::pack::{EntryEncoder, PackWriter, OUT_CHUNK};
@@ -102,10 +104,10 @@ fn plan(repo: &Repository, remote: &Remote<'_>, wants: &[Oid]) -> Result<Vec<Pla
 }
 
 /// What the verifying thread hands the pack-writing one: encoded pack
-/// bytes, and how many entries they complete.
+/// bytes, and the id of the object whose entry they complete, if they do.
 struct Piece {
     bytes: Vec<u8>,
-    entries: u32,
+    done: Option<Hash>,
 }
 
 /// Batches in flight between the two threads.
@@ -144,16 +146,15 @@ impl Batcher {
 
 /// Fetches, verifies and packs `plan` on two threads: a spawned one fetches
 /// blocks, recomputes every SHA-1 and compresses; this one writes the pack
-/// into libgit2, which indexes it. The
-/// pack is committed only after the verifying thread has finished without
-/// error, so nothing unverified ever reaches the repository.
+/// and its index. The pack is committed only after the verifying thread has
+/// finished without error, so nothing unverified ever reaches the
+/// repository.
 fn transfer(repo: &Repository, remote: &Remote<'_>, plan: &[Planned], show: bool) -> Result<FetchOutcome, Error> {
     if plan.is_empty() {
         return Ok(FetchOutcome::default());
     }
-    let odb = repo.odb()?;
     let count = u32::try_from(plan.len()).map_err(|_| Error::Other("too many objects for one pack".into()))?;
-    let mut pack = PackWriter::new(&odb, count)?;
+    let mut pack = PackWriter::new(repo, count)?;
     let blocks = &remote.blocks;
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Piece>>(PIPELINE);
     std::thread::scope(|scope| {
@@ -166,7 +167,7 @@ fn transfer(repo: &Repository, remote: &Remote<'_>, plan: &[Planned], show: bool
         let write = || -> std::io::Result<()> {
             for batch in rx {
                 for piece in batch {
-                    pack.append(&piece.bytes, piece.entries)?;
+                    pack.append(&piece.bytes, piece.done)?;
                 }
             }
             Ok(())
@@ -215,7 +216,7 @@ fn verify_all(
                 encoder.write(chunk)?;
                 if encoder.pending() >= OUT_CHUNK {
                     let bytes = encoder.take();
-                    tx.push(Piece { bytes, entries: 0 }).map_err(|_| std::io::Error::other("the pack writer stopped"))?;
+                    tx.push(Piece { bytes, done: None }).map_err(|_| std::io::Error::other("the pack writer stopped"))?;
                 }
                 Ok(())
             };
@@ -238,7 +239,7 @@ fn verify_all(
                 });
             }
             encoder.end()?;
-            tx.push(Piece { bytes: encoder.take(), entries: 1 }).map_err(|_| closed())?;
+            tx.push(Piece { bytes: encoder.take(), done: Some(p.oid) }).map_err(|_| closed())?;
             outcome.objects += 1;
             outcome.bytes += p.size;
             progress.inc(p.size);

@@ -2,17 +2,18 @@
 //!
 //! An [`EntryEncoder`] turns an object into its pack entry (type and size
 //! header, then the content zlib-compressed as its bytes arrive); a
-//! [`PackWriter`] writes a version-2 pack stream of such whole (undeltified)
-//! entries into libgit2's pack writer, which indexes it into
-//! `.git/objects/pack`. The two are apart so that compressing can run on
-//! another thread than indexing. Nothing becomes part of the repository
-//! until [`PackWriter::commit`]; dropping the writer before that (on any
-//! error) leaves the repository as it was.
+//! [`PackWriter`] writes a version-2 pack of such whole (undeltified)
+//! entries, and its index, into `.git/objects/pack`. The two are apart so
+//! that compressing runs on another thread than writing. Nothing becomes
+//! part of the repository until [`PackWriter::commit`]; dropping the writer
+//! before that (on any error) removes the temporary file and leaves the
+//! repository as it was.
 
-use crate::format::ObjectType;
+use crate::format::{Hash, ObjectType};
 use flate2::{Compress, Compression, FlushCompress, Status};
 use sha1::{Digest, Sha1};
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
 
 /// Compressed bytes are handed on in pieces of about this size.
 pub const OUT_CHUNK: usize = 64 * 1024;
@@ -96,63 +97,151 @@ impl EntryEncoder {
     }
 }
 
-/// Counts and hashes what passes through, for the pack trailer.
-struct Hashing<'r> {
-    inner: git2::OdbPackwriter<'r>,
+/// A pack being written into a repository's `objects/pack`, with its index.
+///
+/// The pack goes to a temporary file beside its final place; [`commit`]
+/// writes the trailer and a version-2 `.idx` (fan-out, sorted ids, CRC-32s,
+/// offsets), then renames both into place, the pack first: git sees a pack
+/// only once its index exists. The ids come from the caller, which has
+/// already recomputed every object's SHA-1, so nothing here hashes objects
+/// again (libgit2's indexer did, with SHA-1DC, and was the slowest step of
+/// a clone).
+///
+/// [`commit`]: PackWriter::commit
+pub struct PackWriter {
+    dir: PathBuf,
+    file: BufWriter<tempfile::NamedTempFile>,
+    /// SHA-1 of everything written: the pack's trailer and name.
     sha: Sha1,
-}
-
-impl Write for Hashing<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.sha.update(&buf[..n]);
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
-    }
-}
-
-/// A pack being written into a repository's object database.
-pub struct PackWriter<'r> {
-    out: Hashing<'r>,
+    offset: u64,
+    /// Where the open entry starts, and its CRC-32 so far.
+    entry_start: u64,
+    crc: u32,
+    /// (id, CRC-32, offset) of every finished entry.
+    entries: Vec<(Hash, u32, u64)>,
     expected: u32,
-    written: u32,
 }
 
-impl<'r> PackWriter<'r> {
-    /// Starts a pack that will hold exactly `count` objects.
-    pub fn new(odb: &'r git2::Odb<'r>, count: u32) -> Result<PackWriter<'r>, git2::Error> {
-        let inner = odb.packwriter()?;
-        let mut out = Hashing { inner, sha: Sha1::new() };
+/// Packs and their indexes are read-only, as git makes them.
+fn read_only(f: &std::fs::File) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    f.set_permissions(std::fs::Permissions::from_mode(0o444))
+}
+
+fn io_at(path: &Path) -> impl Fn(io::Error) -> io::Error + '_ {
+    move |e| io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+}
+
+impl PackWriter {
+    /// Starts a pack that will hold exactly `count` objects, in the object
+    /// directory of `repo` (`$GIT_OBJECT_DIRECTORY` if git set it).
+    pub fn new(repo: &git2::Repository, count: u32) -> io::Result<PackWriter> {
+        let objects = std::env::var_os("GIT_OBJECT_DIRECTORY").map(PathBuf::from).unwrap_or_else(|| repo.path().join("objects"));
+        let dir = objects.join("pack");
+        std::fs::create_dir_all(&dir).map_err(io_at(&dir))?;
+        let tmp = tempfile::Builder::new().prefix("tmp_pack_nip_").tempfile_in(&dir).map_err(io_at(&dir))?;
+        let mut w = PackWriter {
+            dir,
+            file: BufWriter::with_capacity(1 << 20, tmp),
+            sha: Sha1::new(),
+            offset: 0,
+            entry_start: 12,
+            crc: 0,
+            entries: Vec::with_capacity(count as usize),
+            expected: count,
+        };
         let mut header = Vec::with_capacity(12);
         header.extend_from_slice(b"PACK");
         header.extend_from_slice(&2u32.to_be_bytes());
         header.extend_from_slice(&count.to_be_bytes());
-        out.write_all(&header).map_err(|e| git2::Error::from_str(&e.to_string()))?;
-        Ok(PackWriter { out, expected: count, written: 0 })
+        w.raw(&header)?;
+        Ok(w)
     }
 
-    /// Appends bytes an [`EntryEncoder`] made; `entries` is how many
-    /// entries they complete.
-    pub fn append(&mut self, bytes: &[u8], entries: u32) -> io::Result<()> {
-        self.out.write_all(bytes)?;
-        self.written += entries;
+    fn raw(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.file.write_all(bytes)?;
+        self.sha.update(bytes);
+        self.offset += bytes.len() as u64;
         Ok(())
     }
 
-    /// Ends the pack and makes its objects part of the repository.
-    pub fn commit(mut self) -> Result<(), git2::Error> {
-        if self.written != self.expected {
-            return Err(git2::Error::from_str(&format!(
+    /// Appends bytes an [`EntryEncoder`] made; `done` is the id of the
+    /// object whose entry they complete, if they do.
+    pub fn append(&mut self, bytes: &[u8], done: Option<Hash>) -> io::Result<()> {
+        self.raw(bytes)?;
+        self.crc = zlib_rs::crc32::crc32(self.crc, bytes);
+        if let Some(oid) = done {
+            self.entries.push((oid, self.crc, self.entry_start));
+            self.entry_start = self.offset;
+            self.crc = 0;
+        }
+        Ok(())
+    }
+
+    /// Ends the pack and makes its objects part of the repository; returns
+    /// the pack's path.
+    pub fn commit(mut self) -> io::Result<PathBuf> {
+        if self.entries.len() != self.expected as usize {
+            return Err(io::Error::other(format!(
                 "pack announced {} objects but {} were written",
-                self.expected, self.written
+                self.expected,
+                self.entries.len()
             )));
         }
-        let trailer = self.out.sha.finalize_reset();
-        self.out.inner.write_all(&trailer).map_err(|e| git2::Error::from_str(&e.to_string()))?;
-        self.out.inner.commit()?;
-        Ok(())
+        let trailer: [u8; 20] = self.sha.finalize_reset().into();
+        self.file.write_all(&trailer)?;
+        let tmp = self.file.into_inner().map_err(|e| e.into_error())?;
+        tmp.as_file().sync_all()?;
+        read_only(tmp.as_file())?;
+        let name: String = trailer.iter().map(|b| format!("{b:02x}")).collect();
+        let pack_path = self.dir.join(format!("pack-{name}.pack"));
+        let idx_path = self.dir.join(format!("pack-{name}.idx"));
+        tmp.persist(&pack_path).map_err(|e| io_at(&pack_path)(e.error))?;
+
+        self.entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut idx = Vec::with_capacity(8 + 1024 + self.entries.len() * 28 + 40);
+        idx.extend_from_slice(b"\xfftOc");
+        idx.extend_from_slice(&2u32.to_be_bytes());
+        let mut fanout = [0u32; 256];
+        for (oid, _, _) in &self.entries {
+            fanout[oid.0[0] as usize] += 1;
+        }
+        let mut total = 0u32;
+        for n in fanout {
+            total += n;
+            idx.extend_from_slice(&total.to_be_bytes());
+        }
+        for (oid, _, _) in &self.entries {
+            idx.extend_from_slice(&oid.0);
+        }
+        for (_, crc, _) in &self.entries {
+            idx.extend_from_slice(&crc.to_be_bytes());
+        }
+        let mut large = Vec::new();
+        for (_, _, offset) in &self.entries {
+            let small = match u32::try_from(*offset) {
+                Ok(o) if o < 0x8000_0000 => o,
+                _ => {
+                    large.push(*offset);
+                    0x8000_0000 | (large.len() as u32 - 1)
+                }
+            };
+            idx.extend_from_slice(&small.to_be_bytes());
+        }
+        for offset in large {
+            idx.extend_from_slice(&offset.to_be_bytes());
+        }
+        idx.extend_from_slice(&trailer);
+        let idx_sum: [u8; 20] = Sha1::digest(&idx).into();
+        idx.extend_from_slice(&idx_sum);
+        let mut tmp = tempfile::Builder::new().prefix("tmp_idx_nip_").tempfile_in(&self.dir).map_err(io_at(&self.dir))?;
+        tmp.write_all(&idx)?;
+        tmp.as_file().sync_all()?;
+        read_only(tmp.as_file())?;
+        tmp.persist(&idx_path).map_err(|e| io_at(&idx_path)(e.error))?;
+        if let Ok(d) = std::fs::File::open(&self.dir) {
+            let _ = d.sync_all();
+        }
+        Ok(pack_path)
     }
 }
