@@ -173,7 +173,13 @@ impl<'s> Helper<'s> {
             match ipns::target(client, name)? {
                 Target::Index(index) => Ok(Resolved::Link { domain: name.to_string(), index }),
                 Target::Key(key) => {
-                    let holds = ipns::held_key(client, &key)?.is_some();
+                    // A push needs the key: say so before any network wait.
+                    let holds = if for_push {
+                        ipns::key_to_push(client, &key)?;
+                        true
+                    } else {
+                        ipns::held_key(client, &key)?.is_some()
+                    };
                     let current = ipns::current(client, &key, holds)?;
                     if current.is_none() && !for_push {
                         return Err(IpnsError::NotFound { name: key });
@@ -281,7 +287,10 @@ impl<'s> Helper<'s> {
         let (key, base) = match &resolved {
             Resolved::NewName => (None, None),
             Resolved::Name { key, current } => {
-                let held = ipns::held_key(client, key)?.ok_or_else(|| IpnsError::NoKey { name: key.clone() })?;
+                let held = ipns::key_to_push(client, key)?;
+                if current.is_none() && !commands.iter().all(|c| c.force) {
+                    return Err(IpnsError::NoRecordToPushOn { name: key.clone() }.into());
+                }
                 (Some(held), *current)
             }
             Resolved::Link { domain, index } => {
@@ -310,12 +319,12 @@ impl<'s> Helper<'s> {
         let mut outcome = push::push(repo, &remote, commands, opts)
             .map_err(|e| e.context(format!("push to {} failed; the name was not changed", remote.url())))?;
         let Some(new) = outcome.new_index else { return Ok(outcome) };
-        let key = match key {
-            Some(k) => k,
+        let (key, created) = match key {
+            Some(k) => (k, false),
             None => {
                 let dir = repo.workdir().unwrap_or_else(|| repo.path());
                 let repo_name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("repo").trim_end_matches(".git");
-                ipns::create_key(client, repo_name)?
+                (ipns::create_key(client, repo_name)?, true)
             }
         };
         match ipns::publish(client, &key, base, &new) {
@@ -346,8 +355,17 @@ impl<'s> Helper<'s> {
                 outcome.new_index = None;
                 Ok(outcome)
             }
+            Err(e @ IpnsError::Uncertain { .. }) => {
+                // It may be published: keep the new index pinned.
+                Err(Error::from(e).context(format!("push to {} may not have completed", remote.url())))
+            }
             Err(e) => {
                 let _ = self.store.release(&new);
+                if created {
+                    if let Err(r) = client.key_rm(&key.name) {
+                        log::warn!("could not remove the unused key '{}': {r}", key.name);
+                    }
+                }
                 Err(Error::from(e).context(format!("push to {} failed; nothing was published", remote.url())))
             }
         }
@@ -365,15 +383,24 @@ impl<'s> Helper<'s> {
     /// published last: another push replaced it at the same moment.
     fn check_fork(&self, cache: &Cache, now: Current) {
         let Some((mine, sequence)) = cache.load().published else { return };
-        match descends(self.store, now.index, mine) {
+        // Each publish raises the sequence by one, so `mine` is at most this
+        // many indexes back.
+        let steps = now.sequence.saturating_sub(sequence).saturating_add(1);
+        if steps > MAX_HISTORY as u64 {
+            log::info!("not checking {steps} indexes of nip::{} for {mine}", self.address);
+            return;
+        }
+        match descends(self.store, now.index, mine, steps as usize) {
             Ok(true) => {}
             Ok(false) => {
                 eprintln!(
-                    "nip: warning: nip::{} no longer leads back to nip::/ipfs/{mine}, which this repository published                      (sequence {sequence}): another push replaced it at the same time",
+                    "nip: warning: nip::{} no longer leads back to nip::/ipfs/{mine}, which this repository published \
+                     (sequence {sequence}): another push replaced it at the same time",
                     self.address
                 );
                 eprintln!(
-                    "nip: warning: nothing is lost: {mine} stays pinned on the node that pushed it; see it with                      `nipctl inspect nip::/ipfs/{mine}`, fetch it with `git fetch nip::/ipfs/{mine}`, and push what is missing"
+                    "nip: warning: nothing is lost: {mine} stays pinned on the node that pushed it; see it with \
+                     `nipctl inspect nip::/ipfs/{mine}`, fetch it with `git fetch nip::/ipfs/{mine}`, and push what is missing"
                 );
             }
             Err(e) => log::warn!("could not check whether nip::{} still leads back to {mine}: {e}", self.address),
@@ -437,12 +464,11 @@ impl<'s> Helper<'s> {
 /// How far back [`descends`] looks.
 const MAX_HISTORY: usize = 1000;
 
-/// Whether `ancestor` is `index` or one of its previous indexes (within
-/// [`MAX_HISTORY`] pushes).
-pub fn descends(store: &dyn BlockStore, index: Cid, ancestor: Cid) -> Result<bool, Error> {
+/// Whether `ancestor` is `index` or one of its `steps - 1` previous indexes.
+pub fn descends(store: &dyn BlockStore, index: Cid, ancestor: Cid, steps: usize) -> Result<bool, Error> {
     let blocks = crate::store::Verified::new(store);
     let mut at = Some(index);
-    for _ in 0..MAX_HISTORY {
+    for _ in 0..steps {
         let Some(cid) = at else { return Ok(false) };
         if cid == ancestor {
             return Ok(true);

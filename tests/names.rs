@@ -192,6 +192,39 @@ fn node_without_the_key_is_refused_before_any_upload() {
     assert_eq!(b.block_count(), blocks, "B stored blocks for a push it could not publish");
     assert_eq!(b.pins(), pins);
     assert_eq!(resolve_on(&a, key_of(&url)), index);
+
+    // Nor does nip publish a repository under a node's identity key.
+    let own = b.ipfs_ok(&["key", "list", "-l", "--ipns-base=base36"]);
+    let own = own
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>())
+        .find(|w| w.get(1) == Some(&"self"))
+        .map(|w| w[0].to_string())
+        .unwrap_or_else(|| panic!("no self key in {own}"));
+    env_b.git_ok(&clone, &["remote", "add", "own", &format!("nip::/ipns/{own}")]);
+    let err = env_b.git(&clone, &["push", "own", "main"]).one_clean_error();
+    assert!(err.contains("own identity key (self)") && err.contains("nip::new-ipns"), "{err}");
+    assert_eq!(b.block_count(), blocks);
+}
+
+#[test]
+fn an_imported_key_with_no_record_in_sight_does_not_start_the_name_over() {
+    let Some(bin) = binary_or_skip("imported_key_no_record") else { return };
+    let a = Kubo::start(&bin);
+    let d = Kubo::start(&bin); // never connected to A
+    let (env_a, env_d) = (Env::kubo_node(&a), Env::kubo_node(&d));
+    let (_, url) = pushed_to_new_name(&env_a, "elsewhere", 10);
+    move_key(&env_a, &a, &env_d, &d, &url);
+    let repo = env_d.synth("other", Synth { commits: 5, seed: 7, ..Synth::default() });
+    env_d.git_ok(&repo, &["remote", "add", "origin", &url]);
+    let pins = d.pins();
+    let err = env_d.git(&repo, &["push", "origin", "main"]).one_clean_error();
+    assert!(err.contains("no record anywhere this node looked") && err.contains("ipfs swarm connect"), "{err}");
+    assert_eq!(d.pins(), pins, "nothing was pinned");
+    assert!(d.ipfs(&["name", "resolve", "--offline", &format!("/ipns/{}", key_of(&url))]).stdout.is_empty());
+    // Forcing every ref is how to start the name afresh on purpose.
+    let run = env_d.git_ok(&repo, &["push", "--force", "origin", "main"]);
+    assert!(run.stderr.contains("(sequence 1)"), "{run}");
 }
 
 #[test]
@@ -273,7 +306,7 @@ fn unresolvable_name_fails_in_bounded_time_or_uses_the_cached_index() {
     let fresh = env_slow.dir("fresh");
     let run = env_slow.git(&env_slow.work, &["clone", "-q", &url, fresh.to_str().unwrap()]);
     let err = run.one_clean_error();
-    assert!(err.contains(&format!("cannot resolve /ipns/{} within 2s", key_of(&url))), "{err}");
+    assert!(err.contains(&format!("cannot resolve /ipns/{}: no answer within 2s", key_of(&url))), "{err}");
     assert!(started.elapsed() < Duration::from_secs(30), "took {:?}", started.elapsed());
     assert!(proxy.triggered.load(std::sync::atomic::Ordering::SeqCst));
 
@@ -281,10 +314,12 @@ fn unresolvable_name_fails_in_bounded_time_or_uses_the_cached_index() {
     // and says so.
     let run = env_slow.git_ok(&clone, &["fetch", "origin"]);
     assert!(run.stderr.contains("using the index last seen here"), "{run}");
-    // A push never guesses.
+    // A push never guesses; without the key it is refused before any wait.
     env_slow.append_commit(&clone, "docs/x.txt", "x");
+    let started = Instant::now();
     let err = env_slow.git(&clone, &["push", "origin", "main"]).one_clean_error();
-    assert!(err.contains("cannot resolve"), "{err}");
+    assert!(err.contains("key not found"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
 }
 
 #[test]
@@ -319,4 +354,10 @@ fn dnslink_names_clone_fetch_and_push() {
     env_b.append_commit(&fixed, "docs/y.txt", "y");
     let err = env_b.git(&fixed, &["push", "origin", "main"]).one_clean_error();
     assert!(err.contains("cannot be updated by a push") && err.contains("_dnslink.fixed.nip.test"), "{err}");
+
+    // A domain without DNSLink is a definite answer, not a timeout.
+    let started = Instant::now();
+    let err = env_b.git(&env_b.work, &["ls-remote", "nip::/ipns/none.nip.test"]).one_clean_error();
+    assert!(err.contains("/ipns/none.nip.test has no usable DNSLink"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(20), "took {:?}", started.elapsed());
 }

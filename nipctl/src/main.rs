@@ -86,6 +86,11 @@ enum KeyCommand {
 }
 
 fn main() -> ExitCode {
+    // Die quietly on a closed pipe (`nipctl log … | head`), as Unix tools do.
+    // SAFETY: called first, before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     env_logger::Builder::from_env(env_logger::Env::new().filter_or("NIP_LOG", "warn")).init();
     let cli = Cli::parse();
     let result = match cli.command {
@@ -356,6 +361,27 @@ fn key_export(key: &str, output: Option<std::path::PathBuf>) -> Result<(), nip::
     // Kubo exports keys only from its command line, reading the keystore in
     // its repository; the node's RPC API does not serve them.
     let ipfs = std::env::var("NIP_IPFS_BIN").unwrap_or_else(|_| "ipfs".into());
+    // The keystore the CLI reads must be the node's: check that it holds
+    // this very key under this name.
+    let listed = std::process::Command::new(&ipfs)
+        .args(["key", "list", "-l", "--ipns-base=base36"])
+        .env_remove("IPFS_API")
+        .output()
+        .map_err(|e| nip::Error::Other(format!("cannot run {ipfs} (set NIP_IPFS_BIN to the Kubo binary): {e}")))?;
+    let same = String::from_utf8_lossy(&listed.stdout).lines().any(|l| {
+        let mut w = l.split_whitespace();
+        w.next() == Some(key.id.as_str()) && w.next() == Some(key.name.as_str())
+    });
+    if !same {
+        return Err(nip::Error::Other(format!(
+            "the repository `{ipfs}` reads (IPFS_PATH={}) is not the node at {}: it has no key '{}' for nip::/ipns/{}; \
+             run nipctl on the node's machine, with IPFS_PATH set to its repository",
+            std::env::var("IPFS_PATH").unwrap_or_else(|_| "~/.ipfs".into()),
+            client.endpoint(),
+            key.name,
+            key.id
+        )));
+    }
     let tmp = tempfile::Builder::new().prefix("nipctl-key-").tempdir()?; // 0700
     let tmp_key = tmp.path().join("key");
     let out = std::process::Command::new(&ipfs)
@@ -392,7 +418,12 @@ fn key_import(file: &std::path::Path, name: Option<String>) -> Result<(), nip::E
         Some(n) => n,
         None => file.file_stem().and_then(|s| s.to_str()).unwrap_or("nip-imported").to_string(),
     };
-    let key = client.key_import(&name, bytes).map_err(kubo_err)?;
+    let key = client.key_import(&name, bytes).map_err(|e| {
+        nip::Error::Other(format!(
+            "{e} (nipctl key import takes a key file written by `nipctl key export` or `ipfs key export`, \
+             libp2p-protobuf-cleartext)"
+        ))
+    })?;
     println!("imported key '{}': this node can now push to nip::/ipns/{}", key.name, key.id);
     Ok(())
 }

@@ -49,10 +49,25 @@ pub enum IpnsError {
     Node(#[from] KuboError),
     #[error(transparent)]
     Name(#[from] name::NameError),
-    #[error("cannot resolve /ipns/{name} within {secs}s: {why}")]
-    Unresolvable { name: String, secs: u64, why: String },
-    #[error("/ipns/{name} has no record: it was never published, or its record expired with no node republishing it")]
+    #[error("cannot resolve /ipns/{name}: {why}")]
+    Unresolvable { name: String, why: String },
+    #[error(
+        "/ipns/{name} has no record here: it was never published, its record expired with no node republishing it, \
+         or no peer this node reached has it (connect to one: ipfs swarm connect)"
+    )]
     NotFound { name: String },
+    #[error("/ipns/{domain} has no usable DNSLink: {why}")]
+    NoLink { domain: String, why: String },
+    #[error(
+        "/ipns/{name} has no record anywhere this node looked, so a push would start it over from this repository's \
+         refs: connect to a node that has it (ipfs swarm connect) and push again, or force every ref (git push --force) \
+         to start the name afresh"
+    )]
+    NoRecordToPushOn { name: String },
+    #[error("/ipns/{name} is this node's own identity key (self): nip publishes a repository only under a key of its own; push to nip::new-ipns")]
+    SelfKey { name: String },
+    #[error("publishing /ipns/{name} failed and it may or may not have been published: {why}; nip::/ipns/{name} shows what it points to now")]
+    Uncertain { name: String, why: String },
     #[error("/ipns/{name} points to {value}, which is not a nip repository (/ipfs/<cid>)")]
     NotNip { name: String, value: String },
     #[error("/ipns/{name}: {why}")]
@@ -74,10 +89,25 @@ pub enum IpnsError {
 }
 
 impl IpnsError {
-    /// True when the name could not be resolved in time (a cached index
-    /// may stand in for a read).
+    /// True when the name could not be resolved in time, or the network
+    /// failed (a cached index may stand in for a read); not for a definite
+    /// answer such as a missing DNSLink.
     pub fn is_unresolvable(&self) -> bool {
         matches!(self, IpnsError::Unresolvable { .. })
+    }
+}
+
+/// Why a lookup failed, in words: a timeout says how long it waited and
+/// which setting sets that.
+fn failed(client: &Client, e: &KuboError) -> String {
+    match e {
+        KuboError::Timeout { .. } => {
+            format!("no answer within {}s (NIP_IPNS_TIMEOUT sets how long to wait)", client.ipns_timeout().as_secs())
+        }
+        KuboError::Api { message, .. } if message.contains("deadline exceeded") => {
+            format!("no answer within {}s (NIP_IPNS_TIMEOUT sets how long to wait)", client.ipns_timeout().as_secs())
+        }
+        e => e.to_string(),
     }
 }
 
@@ -101,27 +131,28 @@ const MAX_HOPS: usize = 4;
 
 /// Follows DNSLink (at most [`MAX_HOPS`] domains) to a key or an index.
 pub fn target(client: &Client, name: &Name) -> Result<Target, IpnsError> {
+    let first = name.to_string();
     let mut name = name.clone();
     for _ in 0..MAX_HOPS {
         let domain = match &name {
             Name::Key(_) => return Ok(Target::Key(name.to_string())),
             Name::Domain(d) => d.clone(),
         };
-        let path = client.name_resolve_once(&domain).map_err(|e| match e {
-            KuboError::Timeout { secs, .. } => {
-                IpnsError::Unresolvable { name: domain.clone(), secs, why: "no DNSLink answer".into() }
+        let path = client.name_resolve_once(&domain).map_err(|e| match &e {
+            KuboError::Api { message, .. } if !message.contains("deadline exceeded") => {
+                IpnsError::NoLink { domain: domain.clone(), why: message.clone() }
             }
-            e => IpnsError::Unresolvable { name: domain.clone(), secs: client.ipns_timeout().as_secs(), why: e.to_string() },
+            _ => IpnsError::Unresolvable { name: domain.clone(), why: failed(client, &e) },
         })?;
         if let Some(next) = path.strip_prefix("/ipns/") {
-            name = Name::parse(next)?;
+            name = Name::parse(next).map_err(|e| IpnsError::NoLink { domain: domain.clone(), why: e.to_string() })?;
         } else if let Some(cid) = index_of(&path) {
             return Ok(Target::Index(cid));
         } else {
             return Err(IpnsError::NotNip { name: domain, value: path });
         }
     }
-    Err(IpnsError::LinkLoop { domain: name.to_string(), hops: MAX_HOPS })
+    Err(IpnsError::LinkLoop { domain: first, hops: MAX_HOPS })
 }
 
 fn index_of(value: &str) -> Option<Cid> {
@@ -153,13 +184,7 @@ pub fn current(client: &Client, key: &str, holds: bool) -> Result<Option<Current
             log::info!("the network did not answer for /ipns/{key} ({e}); using this node's own record");
             None
         }
-        Err(e) => {
-            let secs = match &e {
-                KuboError::Timeout { secs, .. } => *secs,
-                _ => client.ipns_timeout().as_secs(),
-            };
-            return Err(IpnsError::Unresolvable { name: key.to_string(), secs, why: e.to_string() });
-        }
+        Err(e) => return Err(IpnsError::Unresolvable { name: key.to_string(), why: failed(client, &e) }),
     };
     let best = match (local, network) {
         (Some(l), Some(n)) => Some(if n.sequence > l.sequence { n } else { l }),
@@ -175,6 +200,16 @@ pub fn current(client: &Client, key: &str, holds: bool) -> Result<Option<Current
 /// The node's key for the key name `key`, if it holds it.
 pub fn held_key(client: &Client, key: &str) -> Result<Option<Key>, IpnsError> {
     Ok(client.key_list()?.into_iter().find(|k| k.id == key))
+}
+
+/// The key a push to `key` publishes with: held by this node, and not its
+/// identity key. Checked before anything is uploaded.
+pub fn key_to_push(client: &Client, key: &str) -> Result<Key, IpnsError> {
+    let held = held_key(client, key)?.ok_or_else(|| IpnsError::NoKey { name: key.to_string() })?;
+    if held.name == "self" {
+        return Err(IpnsError::SelfKey { name: key.to_string() });
+    }
+    Ok(held)
 }
 
 /// Makes a new key for a repository called `repo`: `nip-<repo>`, or
@@ -205,7 +240,19 @@ pub fn publish(client: &Client, key: &Key, base: Option<Current>, new: &Cid) -> 
         return Err(IpnsError::Moved { name: key.id.clone(), base: show(base), now: show(now) });
     }
     let sequence = now.map(|c| c.sequence + 1).unwrap_or(1);
-    client.name_publish(&key.name, &format!("/ipfs/{new}"), sequence, RECORD_TTL)?;
+    if let Err(e) = client.name_publish(&key.name, &format!("/ipfs/{new}"), sequence, RECORD_TTL) {
+        // Kubo keeps the new record before it sends it to the network, so a
+        // publish that failed late (a timeout in the DHT put) may have
+        // happened: the node's own record says.
+        return match client.routing_get_ipns(&key.id, true) {
+            Ok(RecordLookup::Found(b)) if record::decode(&b).ok().and_then(|r| index_of(&r.value)) == Some(*new) => {
+                log::warn!("publishing /ipns/{} reported {e}, but the node holds the new record; it will reach the network when the node republishes", key.id);
+                Ok(sequence)
+            }
+            Ok(RecordLookup::NotFound) | Ok(RecordLookup::Found(_)) if matches!(e, KuboError::Api { .. }) => Err(e.into()),
+            _ => Err(IpnsError::Uncertain { name: key.id.clone(), why: e.to_string() }),
+        };
+    }
     Ok(sequence)
 }
 

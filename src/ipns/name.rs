@@ -32,16 +32,18 @@ impl Name {
         if s.is_empty() || s.contains('/') {
             return Err(invalid());
         }
+        // A public key, or its SHA-256: never shorter than 32 bytes.
+        let key = |mh: &Multihash<64>| (mh.digest().len() >= 32).then(|| Name::Key(Cid::new_v1(LIBP2P_KEY, *mh)));
         if let Ok(cid) = Cid::try_from(s) {
             return match (cid.version(), cid.codec()) {
                 // A CIDv0-shaped string is a legacy (RSA, `Qm…`) peer ID.
-                (cid::Version::V0, _) | (_, LIBP2P_KEY) => Ok(Name::Key(Cid::new_v1(LIBP2P_KEY, *cid.hash()))),
+                (cid::Version::V0, _) | (_, LIBP2P_KEY) => key(cid.hash()).ok_or_else(invalid),
                 (_, codec) => Err(NameError::Content { input: s.to_string(), codec }),
             };
         }
         if let Ok(bytes) = Base::Base58Btc.decode(s) {
             if let Ok(mh) = Multihash::<64>::from_bytes(&bytes) {
-                return Ok(Name::Key(Cid::new_v1(LIBP2P_KEY, mh)));
+                return key(&mh).ok_or_else(invalid);
             }
         }
         let domain = s.to_ascii_lowercase();
@@ -104,7 +106,7 @@ mod tests {
         assert!(Name::parse("git.example.org").unwrap().key().is_none());
         let content = "bafyreigdmqpykrgxyaxtlafqpqhzrb7qy2rh75nldvfd4tucqmuzyqkgsa";
         assert!(matches!(Name::parse(content), Err(NameError::Content { .. })));
-        for bad in ["", "localhost", "a/b", "-x.org", "x..org", "exa mple.org", "k51/x"] {
+        for bad in ["", "localhost", "a/b", "-x.org", "x..org", "exa mple.org", "k51/x", "11"] {
             assert!(Name::parse(bad).is_err(), "{bad}");
         }
     }

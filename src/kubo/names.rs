@@ -55,6 +55,11 @@ impl Client {
         keys_from(&v).pop().ok_or_else(|| self.bad_answer("key/gen", &v.to_string()))
     }
 
+    /// Removes the key called `name` from the keystore.
+    pub fn key_rm(&self, name: &str) -> Result<(), KuboError> {
+        runtime().block_on(self.simple("key/rm", &[("arg", name.to_string())])).map(|_| ())
+    }
+
     /// Imports a private key (libp2p protobuf, as `ipfs key export` writes
     /// it) under `name`.
     pub fn key_import(&self, name: &str, key: Vec<u8>) -> Result<Key, KuboError> {

@@ -168,7 +168,9 @@ const NAMES_NEED_A_NODE: &str = "IPNS names (nip::new-ipns, nip::/ipns/…) need
 pub fn open(config: Option<&git2::Config>, needs_node: bool) -> Result<Box<dyn BlockStore>, crate::Error> {
     let choice = choice(config).map_err(crate::Error::Other)?;
     if choice == Choice::Local && needs_node {
-        return Err(crate::Error::Other(format!("nip.store is local: {NAMES_NEED_A_NODE}")));
+        return Err(crate::Error::Other(format!(
+            "the embedded store is chosen (nip.store or NIP_STORE is local): {NAMES_NEED_A_NODE}"
+        )));
     }
     if choice == Choice::Local {
         return Ok(open_local()?);
