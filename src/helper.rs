@@ -478,12 +478,43 @@ pub fn descends(store: &dyn BlockStore, index: Cid, ancestor: Cid, steps: usize)
     Ok(false)
 }
 
-/// The final non-tag target of every tag ref that points to a tag object,
-/// resolved with one object-map lookup and one block request per level.
+/// How a tag object already in the local repository peels: `None` if that
+/// cannot be told here (an object on the way is missing), `Some(None)` if
+/// it is not a tag, else its final non-tag target.
+fn peel_locally(repo: &Repository, oid: Oid) -> Option<Option<Hash>> {
+    let odb = repo.odb().ok()?;
+    let (mut at, mut last) = (oid, None);
+    for _ in 0..8 {
+        let (_, kind) = odb.read_header(at).ok()?;
+        if kind != git2::ObjectType::Tag {
+            return Some(last);
+        }
+        let target = repo.find_tag(at).ok()?.target_id();
+        last = Some(Hash::from(target));
+        at = target;
+    }
+    Some(last)
+}
+
+/// The final non-tag target of every tag ref that points to a tag object.
+/// Tags already in the local repository (say, from the previous fetch) are
+/// peeled there; the others with one object-map lookup and one block
+/// request per level, so a fetch reads what is new, not every tag again.
 fn peel_tags(remote: &Remote<'_>) -> Result<std::collections::HashMap<String, Hash>, Error> {
     let mut peeled = std::collections::HashMap::new();
     let Some(map) = remote.objects() else { return Ok(peeled) };
     let mut pending: Vec<(String, Hash)> = remote.refs().iter().filter(|(n, _)| n.starts_with("refs/tags/")).cloned().collect();
+    if let Ok(repo) = Repository::open_from_env() {
+        pending.retain(|(name, hash)| match peel_locally(&repo, hash.oid()) {
+            Some(target) => {
+                if let Some(t) = target {
+                    peeled.insert(name.clone(), t);
+                }
+                false
+            }
+            None => true,
+        });
+    }
     for _ in 0..8 {
         if pending.is_empty() {
             break;

@@ -894,6 +894,24 @@ pub fn scenario_fetch_follows_annotated_tags(env: &Env) {
     let tags = env.out(&copy, &["tag", "-l"]);
     assert!(tags.lines().any(|t| t == "light"), "lightweight tag not followed:\n{fetch}");
     assert!(tags.lines().any(|t| t == "v1.0"), "annotated tag not followed (tags: {tags:?}):\n{fetch}");
+
+    // The next fetch peels the tags it already has locally: it does not
+    // read them again. (Damage the remote's copy of the tag: if the fetch
+    // read it, verification would fail. Only on the embedded store: a node
+    // walks every block when it pins the next push.)
+    if !matches!(env.backend, super::Backend::Local { .. }) {
+        return;
+    }
+    let index = url_cid(&env.remote_url(&src, "nip"));
+    let tag = env.rev_parse(&src, "v1.0");
+    let (tag_block, _) = env.object(&index, &tag).expect("the tag is in the index");
+    if env.tamper(&tag_block, &|b| b.iter().map(|x| x ^ 0x5a).collect()) {
+        let new = env.append_commit(&src, "empty", "after the release");
+        env.push(&src, &["nip", "main"]);
+        env.git_ok(&copy, &["remote", "set-url", "origin", &env.remote_url(&src, "nip")]);
+        env.git_ok(&copy, &["fetch", "origin"]);
+        assert_eq!(env.rev_parse(&copy, "origin/main"), new);
+    }
 }
 
 /// A repository whose `main` holds one directory of 50,000 files, with a
