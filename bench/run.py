@@ -750,7 +750,7 @@ def report(c, repos, cmdline, started, wall):
     add("## Every run (seconds, nip / baseline)")
     add("")
     add("Helper wall and CPU: seconds the `git-remote-nip` processes ran and used (user + system), from "
-        "`/usr/bin/time`; the rest of nip's time is git itself (e.g. `index-pack`), and for Kubo, "
+        "`/usr/bin/time`; the rest of nip's time is git itself (checkout, ref updates), and for Kubo, "
         "helper wall minus helper CPU is mostly waiting on the node.")
     add("")
     for label, _ in repos:
