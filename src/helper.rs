@@ -106,7 +106,10 @@ impl<'s> Helper<'s> {
                 ("list", arg) => self.list(out, arg == "for-push")?,
                 ("fetch", first) => {
                     let lines = batch(input, first)?;
-                    self.fetch(&lines)?;
+                    if let Some(keep) = self.fetch(&lines)? {
+                        // git removes it once the refs point at the pack.
+                        writeln!(out, "lock {}", keep.display())?;
+                    }
                     writeln!(out)?;
                 }
                 ("push", first) => {
@@ -236,7 +239,8 @@ impl<'s> Helper<'s> {
         Ok(())
     }
 
-    fn fetch(&self, lines: &[String]) -> Result<(), Error> {
+    /// Fetches; returns the `.keep` file holding the new pack, if any.
+    fn fetch(&self, lines: &[String]) -> Result<Option<PathBuf>, Error> {
         let mut wants = Vec::new();
         for l in lines {
             let sha = l.split(' ').next().unwrap_or_default();
@@ -246,9 +250,10 @@ impl<'s> Helper<'s> {
         }
         let repo = Repository::open_from_env()?;
         let remote = self.open_remote(false)?;
-        let outcome = fetch::fetch(&repo, &remote, &wants, self.options.progress)?;
+        let fetched = fetch::fetch(&repo, &remote, &wants, self.options.progress)?;
+        let outcome = fetched.outcome;
         log::info!("fetched {} objects ({} bytes) from {}", outcome.objects, outcome.bytes, remote.url());
-        Ok(())
+        Ok(fetched.keep)
     }
 
     fn push(&self, lines: &[String], out: &mut dyn Write) -> Result<(), Error> {

@@ -7,7 +7,8 @@
 //! that compressing runs on another thread than writing. Nothing becomes
 //! part of the repository until [`PackWriter::commit`]; dropping the writer
 //! before that (on any error) removes the temporary file and leaves the
-//! repository as it was.
+//! repository as it was. Object ids come from the caller, which recomputed
+//! each with SHA-1DC (collision detection, as git does).
 
 use crate::format::{Hash, ObjectType};
 use flate2::{Compress, Compression, FlushCompress, Status};
@@ -103,9 +104,9 @@ impl EntryEncoder {
 /// writes the trailer and a version-2 `.idx` (fan-out, sorted ids, CRC-32s,
 /// offsets), then renames both into place, the pack first: git sees a pack
 /// only once its index exists. The ids come from the caller, which has
-/// already recomputed every object's SHA-1, so nothing here hashes objects
-/// again (libgit2's indexer did, with SHA-1DC, and was the slowest step of
-/// a clone).
+/// already recomputed every object's SHA-1 with collision detection, so
+/// nothing here hashes objects again (libgit2's indexer did, and was the
+/// slowest step of a clone).
 ///
 /// [`commit`]: PackWriter::commit
 pub struct PackWriter {
@@ -116,7 +117,7 @@ pub struct PackWriter {
     offset: u64,
     /// Where the open entry starts, and its CRC-32 so far.
     entry_start: u64,
-    crc: u32,
+    crc: flate2::Crc,
     /// (id, CRC-32, offset) of every finished entry.
     entries: Vec<(Hash, u32, u64)>,
     expected: u32,
@@ -134,9 +135,11 @@ fn io_at(path: &Path) -> impl Fn(io::Error) -> io::Error + '_ {
 
 impl PackWriter {
     /// Starts a pack that will hold exactly `count` objects, in the object
-    /// directory of `repo` (`$GIT_OBJECT_DIRECTORY` if git set it).
+    /// directory of `repo` (`$GIT_OBJECT_DIRECTORY` if git set it; the
+    /// shared one for a linked worktree).
     pub fn new(repo: &git2::Repository, count: u32) -> io::Result<PackWriter> {
-        let objects = std::env::var_os("GIT_OBJECT_DIRECTORY").map(PathBuf::from).unwrap_or_else(|| repo.path().join("objects"));
+        let objects =
+            std::env::var_os("GIT_OBJECT_DIRECTORY").map(PathBuf::from).unwrap_or_else(|| repo.commondir().join("objects"));
         let dir = objects.join("pack");
         std::fs::create_dir_all(&dir).map_err(io_at(&dir))?;
         let tmp = tempfile::Builder::new().prefix("tmp_pack_nip_").tempfile_in(&dir).map_err(io_at(&dir))?;
@@ -146,7 +149,7 @@ impl PackWriter {
             sha: Sha1::new(),
             offset: 0,
             entry_start: 12,
-            crc: 0,
+            crc: flate2::Crc::new(),
             entries: Vec::with_capacity(count as usize),
             expected: count,
         };
@@ -169,19 +172,26 @@ impl PackWriter {
     /// object whose entry they complete, if they do.
     pub fn append(&mut self, bytes: &[u8], done: Option<Hash>) -> io::Result<()> {
         self.raw(bytes)?;
-        self.crc = zlib_rs::crc32::crc32(self.crc, bytes);
+        self.crc.update(bytes);
         if let Some(oid) = done {
-            self.entries.push((oid, self.crc, self.entry_start));
+            self.entries.push((oid, self.crc.sum(), self.entry_start));
             self.entry_start = self.offset;
-            self.crc = 0;
+            self.crc.reset();
         }
         Ok(())
     }
 
-    /// Ends the pack and makes its objects part of the repository; returns
-    /// the pack's path.
+    /// Ends the pack and makes its objects part of the repository. Returns
+    /// the `.keep` file that protects the pack from a concurrent repack until
+    /// git has pointed refs at its objects (the helper tells git with `lock`,
+    /// and git removes it).
+    ///
+    /// Order: both files are complete and synced under temporary names
+    /// first, then the `.keep` is made, the pack renamed, and the index
+    /// renamed last (git sees a pack once its index exists). If the index
+    /// cannot be put in place, the pack and `.keep` are removed again.
     pub fn commit(mut self) -> io::Result<PathBuf> {
-        if self.entries.len() != self.expected as usize {
+        if self.entries.len() != self.expected as usize || self.entry_start != self.offset {
             return Err(io::Error::other(format!(
                 "pack announced {} objects but {} were written",
                 self.expected,
@@ -190,58 +200,76 @@ impl PackWriter {
         }
         let trailer: [u8; 20] = self.sha.finalize_reset().into();
         self.file.write_all(&trailer)?;
-        let tmp = self.file.into_inner().map_err(|e| e.into_error())?;
-        tmp.as_file().sync_all()?;
-        read_only(tmp.as_file())?;
+        let pack_tmp = self.file.into_inner().map_err(|e| e.into_error())?;
+        pack_tmp.as_file().sync_all()?;
+        read_only(pack_tmp.as_file())?;
         let name: String = trailer.iter().map(|b| format!("{b:02x}")).collect();
         let pack_path = self.dir.join(format!("pack-{name}.pack"));
         let idx_path = self.dir.join(format!("pack-{name}.idx"));
-        tmp.persist(&pack_path).map_err(|e| io_at(&pack_path)(e.error))?;
+        let keep_path = self.dir.join(format!("pack-{name}.keep"));
 
         self.entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut idx = Vec::with_capacity(8 + 1024 + self.entries.len() * 28 + 40);
-        idx.extend_from_slice(b"\xfftOc");
-        idx.extend_from_slice(&2u32.to_be_bytes());
-        let mut fanout = [0u32; 256];
-        for (oid, _, _) in &self.entries {
-            fanout[oid.0[0] as usize] += 1;
+        let idx = index_bytes(&self.entries, &trailer);
+        let mut idx_tmp = tempfile::Builder::new().prefix("tmp_idx_nip_").tempfile_in(&self.dir).map_err(io_at(&self.dir))?;
+        idx_tmp.write_all(&idx)?;
+        idx_tmp.as_file().sync_all()?;
+        read_only(idx_tmp.as_file())?;
+
+        std::fs::write(&keep_path, b"nip fetch\n").map_err(io_at(&keep_path))?;
+        if let Err(e) = pack_tmp.persist(&pack_path) {
+            let _ = std::fs::remove_file(&keep_path);
+            return Err(io_at(&pack_path)(e.error));
         }
-        let mut total = 0u32;
-        for n in fanout {
-            total += n;
-            idx.extend_from_slice(&total.to_be_bytes());
+        if let Err(e) = idx_tmp.persist(&idx_path) {
+            let _ = std::fs::remove_file(&pack_path);
+            let _ = std::fs::remove_file(&keep_path);
+            return Err(io_at(&idx_path)(e.error));
         }
-        for (oid, _, _) in &self.entries {
-            idx.extend_from_slice(&oid.0);
-        }
-        for (_, crc, _) in &self.entries {
-            idx.extend_from_slice(&crc.to_be_bytes());
-        }
-        let mut large = Vec::new();
-        for (_, _, offset) in &self.entries {
-            let small = match u32::try_from(*offset) {
-                Ok(o) if o < 0x8000_0000 => o,
-                _ => {
-                    large.push(*offset);
-                    0x8000_0000 | (large.len() as u32 - 1)
-                }
-            };
-            idx.extend_from_slice(&small.to_be_bytes());
-        }
-        for offset in large {
-            idx.extend_from_slice(&offset.to_be_bytes());
-        }
-        idx.extend_from_slice(&trailer);
-        let idx_sum: [u8; 20] = Sha1::digest(&idx).into();
-        idx.extend_from_slice(&idx_sum);
-        let mut tmp = tempfile::Builder::new().prefix("tmp_idx_nip_").tempfile_in(&self.dir).map_err(io_at(&self.dir))?;
-        tmp.write_all(&idx)?;
-        tmp.as_file().sync_all()?;
-        read_only(tmp.as_file())?;
-        tmp.persist(&idx_path).map_err(|e| io_at(&idx_path)(e.error))?;
         if let Ok(d) = std::fs::File::open(&self.dir) {
             let _ = d.sync_all();
         }
-        Ok(pack_path)
+        Ok(keep_path)
     }
+}
+
+/// A version-2 pack index: fan-out, sorted ids, CRC-32s, 31-bit offsets
+/// (with the high bit pointing into a table of 64-bit ones past 2 GiB), the
+/// pack's checksum and its own.
+fn index_bytes(entries: &[(Hash, u32, u64)], pack_sum: &[u8; 20]) -> Vec<u8> {
+    let mut idx = Vec::with_capacity(8 + 1024 + entries.len() * 28 + 40);
+    idx.extend_from_slice(b"\xfftOc");
+    idx.extend_from_slice(&2u32.to_be_bytes());
+    let mut fanout = [0u32; 256];
+    for (oid, _, _) in entries {
+        fanout[oid.0[0] as usize] += 1;
+    }
+    let mut total = 0u32;
+    for n in fanout {
+        total += n;
+        idx.extend_from_slice(&total.to_be_bytes());
+    }
+    for (oid, _, _) in entries {
+        idx.extend_from_slice(&oid.0);
+    }
+    for (_, crc, _) in entries {
+        idx.extend_from_slice(&crc.to_be_bytes());
+    }
+    let mut large = Vec::new();
+    for (_, _, offset) in entries {
+        let small = match u32::try_from(*offset) {
+            Ok(o) if o < 0x8000_0000 => o,
+            _ => {
+                large.push(*offset);
+                0x8000_0000 | (large.len() as u32 - 1)
+            }
+        };
+        idx.extend_from_slice(&small.to_be_bytes());
+    }
+    for offset in large {
+        idx.extend_from_slice(&offset.to_be_bytes());
+    }
+    idx.extend_from_slice(pack_sum);
+    let sum: [u8; 20] = Sha1::digest(&idx).into();
+    idx.extend_from_slice(&sum);
+    idx
 }

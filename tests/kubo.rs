@@ -50,6 +50,7 @@ on_kubo! {
     kubo_push_to_bare_url => scenario_push_to_bare_url,
     kubo_file_modes => scenario_file_modes,
     kubo_fetch_follows_annotated_tags => scenario_fetch_follows_annotated_tags,
+    kubo_fetch_from_a_worktree => scenario_fetch_from_a_worktree,
     kubo_many_objects => scenario_many_objects,
 }
 

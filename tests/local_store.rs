@@ -37,6 +37,7 @@ local! {
     many_objects => scenario_many_objects,
     file_modes => scenario_file_modes,
     fetch_follows_annotated_tags => scenario_fetch_follows_annotated_tags,
+    fetch_from_a_worktree => scenario_fetch_from_a_worktree,
     huge_tree_refused => scenario_huge_tree_refused,
 }
 

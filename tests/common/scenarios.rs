@@ -134,6 +134,44 @@ pub fn scenario_push_all_tags_then_clone(env: &Env) {
     let f = nested_text_file(env, &src);
     assert_eq!(std::fs::read(copy.join(&f)).unwrap(), std::fs::read(src.join(&f)).unwrap(), "{f}");
     assert_eq!(env.remote_url(&copy, "origin"), u2);
+    assert_pack_files_as_git_writes_them(env, &copy);
+}
+
+/// nip writes fetched packs and their indexes itself: each `.idx` must be
+/// byte for byte what `git index-pack` makes of the pack, and no `.keep`
+/// may be left once git has updated the refs.
+pub fn assert_pack_files_as_git_writes_them(env: &Env, repo: &Path) {
+    let dir = repo.join(".git/objects/pack");
+    let mut packs = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        assert!(!name.ends_with(".keep") && !name.starts_with("tmp_"), "{name} left in {}", dir.display());
+        if name.ends_with(".pack") {
+            packs += 1;
+            let ours = std::fs::read(path.with_extension("idx")).unwrap();
+            let theirs = env.work.join(format!("{name}.git-index-pack.idx"));
+            env.git_ok(repo, &["index-pack", "-o", theirs.to_str().unwrap(), path.to_str().unwrap()]);
+            assert!(ours == std::fs::read(&theirs).unwrap(), "{name}: nip's .idx differs from git index-pack's");
+        }
+    }
+    assert!(packs > 0, "no pack in {}", dir.display());
+}
+
+/// Scenario: a fetch from a linked worktree puts its pack where every
+/// worktree of the repository finds it.
+pub fn scenario_fetch_from_a_worktree(env: &Env) {
+    let src = env.synth_pushed("src", Synth { commits: 20, seed: 21, ..Synth::default() });
+    env.git_ok(&env.work, &["clone", "-q", &env.remote_url(&src, "nip"), "copy"]);
+    let copy = env.dir("copy");
+    let wt = env.dir("copy-wt");
+    env.git_ok(&copy, &["worktree", "add", "-q", "--detach", wt.to_str().unwrap()]);
+    let new = env.append_commit(&src, "docs/notes.txt", "for the worktree");
+    env.push(&src, &["nip", "main"]);
+    env.git_ok(&wt, &["fetch", "-q", &env.remote_url(&src, "nip"), "main:refs/heads/fetched"]);
+    assert_eq!(env.rev_parse(&copy, "fetched"), new);
+    env.fsck(&copy);
+    assert_pack_files_as_git_writes_them(env, &copy);
 }
 
 /// Scenario 2: A second push stores only what is new.
