@@ -192,12 +192,14 @@ fn transfer(repo: &Repository, remote: &Remote<'_>, plan: &[Planned], show: bool
                         Piece::Data(d) => {
                             encoder.write(&d)?;
                             if encoder.pending() >= OUT_CHUNK {
-                                pack.append(&encoder.take(), None)?;
+                                pack.append(encoder.bytes(), None)?;
+                                encoder.clear();
                             }
                         }
                         Piece::Done(oid) => {
                             encoder.end()?;
-                            pack.append(&encoder.take(), Some(oid))?;
+                            pack.append(encoder.bytes(), Some(oid))?;
+                            encoder.clear();
                         }
                     }
                 }

@@ -19,6 +19,7 @@ use crate::address::Address;
 use crate::fetch;
 use crate::format::{Hash, Links, NipIndex, NipObject};
 use crate::ipns::{self, cache::Cache, Current, IpnsError, Name, Target};
+use crate::kubo::names::Key;
 use crate::kubo::Client;
 use crate::push::{self, PushCommand, PushOptions, PushOutcome};
 use crate::remote::Remote;
@@ -37,8 +38,9 @@ pub enum Resolved {
     Fixed(Option<Cid>),
     /// `new-ipns`.
     NewName,
-    /// A key name (given, or reached through DNSLink) and where it points.
-    Name { key: String, current: Option<Current> },
+    /// A key name (given, or reached through DNSLink), where it points, and
+    /// for a push the node's key for it.
+    Name { key: String, held: Option<Key>, current: Option<Current> },
     /// A DNSLink straight to an index: readable, not pushable.
     Link { domain: String, index: Cid },
     /// The name did not resolve in time; the index last seen here stands in
@@ -137,14 +139,16 @@ impl<'s> Helper<'s> {
         self.store.node().ok_or_else(|| Error::Other(format!("nip::{} needs an IPFS node", self.address)))
     }
 
-    /// The repository's `.git`, where the cache of names lives.
-    fn git_dir() -> Option<PathBuf> {
-        Repository::open_from_env().ok().map(|r| r.path().to_path_buf())
+    /// The cache of `name` in `repo`'s common `.git` (shared by its
+    /// worktrees).
+    fn cache_in(repo: &Repository, name: &str) -> Cache {
+        Cache::new(repo.commondir(), name)
     }
 
+    /// The cache of the address's name in the repository git runs us in.
     fn cache(&self) -> Option<Cache> {
         match &self.address {
-            Address::Ipns(name) => Helper::git_dir().map(|d| Cache::new(&d, &name.to_string())),
+            Address::Ipns(name) => Repository::open_from_env().ok().map(|r| Helper::cache_in(&r, &name.to_string())),
             _ => None,
         }
     }
@@ -177,17 +181,12 @@ impl<'s> Helper<'s> {
                 Target::Index(index) => Ok(Resolved::Link { domain: name.to_string(), index }),
                 Target::Key(key) => {
                     // A push needs the key: say so before any network wait.
-                    let holds = if for_push {
-                        ipns::key_to_push(client, &key)?;
-                        true
-                    } else {
-                        ipns::held_key(client, &key)?.is_some()
-                    };
-                    let current = ipns::current(client, &key, holds)?;
+                    let held = if for_push { Some(ipns::key_to_push(client, &key)?) } else { ipns::held_key(client, &key)? };
+                    let current = ipns::current(client, &key, held.is_some())?;
                     if current.is_none() && !for_push {
                         return Err(IpnsError::NotFound { name: key });
                     }
-                    Ok(Resolved::Name { key, current })
+                    Ok(Resolved::Name { key, held: held.filter(|_| for_push), current })
                 }
             }
         })();
@@ -291,8 +290,11 @@ impl<'s> Helper<'s> {
         let resolved = self.resolve(true)?;
         let (key, base) = match &resolved {
             Resolved::NewName => (None, None),
-            Resolved::Name { key, current } => {
-                let held = ipns::key_to_push(client, key)?;
+            Resolved::Name { key, held, current } => {
+                let held = match held {
+                    Some(k) => k.clone(),
+                    None => ipns::key_to_push(client, key)?,
+                };
                 if current.is_none() && !commands.iter().all(|c| c.force) {
                     return Err(IpnsError::NoRecordToPushOn { name: key.clone() }.into());
                 }
@@ -305,7 +307,10 @@ impl<'s> Helper<'s> {
                 return Err(Error::Other(format!("nip::{} did not resolve to a name", self.address)))
             }
         };
-        let cache = self.cache();
+        let cache = match &self.address {
+            Address::Ipns(name) => Some(Helper::cache_in(repo, &name.to_string())),
+            _ => None,
+        };
         match (&cache, base) {
             (Some(cache), Some(base)) => self.check_fork(cache, base),
             (Some(cache), None) => {
@@ -332,14 +337,12 @@ impl<'s> Helper<'s> {
                 (ipns::create_key(client, repo_name)?, true)
             }
         };
-        match ipns::publish(client, &key, base, &new) {
+        let published = if created { ipns::publish_first(client, &key, &new) } else { ipns::publish(client, &key, base, &new) };
+        match published {
             Ok(sequence) => {
                 let name = Name::parse(&key.id).map_err(IpnsError::from)?;
                 let published = Address::Ipns(name.clone());
-                let cache = cache.or_else(|| Helper::git_dir().map(|d| Cache::new(&d, &name.to_string())));
-                if let Some(cache) = cache {
-                    cache.published(new, sequence);
-                }
+                cache.unwrap_or_else(|| Helper::cache_in(repo, &name.to_string())).published(new, sequence);
                 if self.address == Address::NewName {
                     eprintln!("nip: made key '{}' for this repository: its IPNS name is /ipns/{}", key.name, key.id);
                     self.announce(repo, &published);
@@ -365,7 +368,9 @@ impl<'s> Helper<'s> {
                 Err(Error::from(e).context(format!("push to {} may not have completed", remote.url())))
             }
             Err(e) => {
-                let _ = self.store.release(&new);
+                if let Err(r) = self.store.release(&new) {
+                    log::warn!("could not drop the pin of the unpublished index {new}: {r}");
+                }
                 if created {
                     if let Err(r) = client.key_rm(&key.name) {
                         log::warn!("could not remove the unused key '{}': {r}", key.name);
@@ -486,15 +491,17 @@ pub fn descends(store: &dyn BlockStore, index: Cid, ancestor: Cid, steps: usize)
 /// How a tag object already in the local repository peels: `None` if that
 /// cannot be told here (an object on the way is missing), `Some(None)` if
 /// it is not a tag, else its final non-tag target.
-fn peel_locally(repo: &Repository, oid: Oid) -> Option<Option<Hash>> {
-    let odb = repo.odb().ok()?;
+fn peel_locally(odb: &git2::Odb<'_>, oid: Oid) -> Option<Option<Hash>> {
     let (mut at, mut last) = (oid, None);
     for _ in 0..8 {
-        let (_, kind) = odb.read_header(at).ok()?;
-        if kind != git2::ObjectType::Tag {
+        let object = odb.read(at).ok()?;
+        if object.kind() != git2::ObjectType::Tag {
             return Some(last);
         }
-        let target = repo.find_tag(at).ok()?.target_id();
+        // A tag object starts `object <hex id>\n`.
+        let target =
+            object.data().strip_prefix(b"object ").and_then(|r| r.get(..40)).and_then(|h| std::str::from_utf8(h).ok())?;
+        let target = Oid::from_str(target).ok()?;
         last = Some(Hash::from(target));
         at = target;
     }
@@ -509,8 +516,9 @@ fn peel_tags(remote: &Remote<'_>) -> Result<std::collections::HashMap<String, Ha
     let mut peeled = std::collections::HashMap::new();
     let Some(map) = remote.objects() else { return Ok(peeled) };
     let mut pending: Vec<(String, Hash)> = remote.refs().iter().filter(|(n, _)| n.starts_with("refs/tags/")).cloned().collect();
-    if let Ok(repo) = Repository::open_from_env() {
-        pending.retain(|(name, hash)| match peel_locally(&repo, hash.oid()) {
+    let repo = Repository::open_from_env().ok();
+    if let Some(odb) = repo.as_ref().and_then(|r| r.odb().ok()) {
+        pending.retain(|(name, hash)| match peel_locally(&odb, hash.oid()) {
             Some(target) => {
                 if let Some(t) = target {
                     peeled.insert(name.clone(), t);

@@ -76,9 +76,14 @@ impl EntryEncoder {
         self.buf.len()
     }
 
-    /// Takes the bytes encoded so far.
-    pub fn take(&mut self) -> Vec<u8> {
-        std::mem::replace(&mut self.buf, Vec::with_capacity(2 * OUT_CHUNK))
+    /// The bytes encoded so far; [`EntryEncoder::clear`] once they are used.
+    pub fn bytes(&self) -> &[u8] {
+        &self.buf
+    }
+
+    /// Forgets the bytes encoded so far, keeping the buffer.
+    pub fn clear(&mut self) {
+        self.buf.clear();
     }
 
     fn compress(&mut self, mut input: &[u8], flush: FlushCompress) -> io::Result<()> {
@@ -203,7 +208,7 @@ impl PackWriter {
         let pack_tmp = self.file.into_inner().map_err(|e| e.into_error())?;
         pack_tmp.as_file().sync_all()?;
         read_only(pack_tmp.as_file())?;
-        let name: String = trailer.iter().map(|b| format!("{b:02x}")).collect();
+        let name = Hash(trailer).to_string();
         let pack_path = self.dir.join(format!("pack-{name}.pack"));
         let idx_path = self.dir.join(format!("pack-{name}.idx"));
         let keep_path = self.dir.join(format!("pack-{name}.keep"));

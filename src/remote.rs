@@ -17,12 +17,6 @@ pub struct Remote<'a> {
 }
 
 impl<'a> Remote<'a> {
-    /// Reads the index at `address` (one block).
-    pub fn open(store: &'a dyn BlockStore, address: Address) -> Result<Remote<'a>, Error> {
-        let index = address.cid();
-        Remote::open_index(store, address, index)
-    }
-
     /// Reads `index` as the state of `address` (a name resolved to it).
     pub fn open_index(store: &'a dyn BlockStore, address: Address, index: Option<Cid>) -> Result<Remote<'a>, Error> {
         let blocks = Verified::new(store);

@@ -419,10 +419,14 @@ fn key_import(file: &std::path::Path, name: Option<String>) -> Result<(), nip::E
         None => file.file_stem().and_then(|s| s.to_str()).unwrap_or("nip-imported").to_string(),
     };
     let key = client.key_import(&name, bytes).map_err(|e| {
-        nip::Error::Other(format!(
-            "{e} (nipctl key import takes a key file written by `nipctl key export` or `ipfs key export`, \
-             libp2p-protobuf-cleartext)"
-        ))
+        let hint = if e.to_string().contains("already exists") {
+            "; choose another name with --name (nipctl key list shows the names taken)".to_string()
+        } else {
+            "; nipctl key import takes a key file written by `nipctl key export` or `ipfs key export` \
+             (libp2p-protobuf-cleartext)"
+                .to_string()
+        };
+        nip::Error::Other(format!("cannot import {} as '{name}': {e}{hint}", file.display()))
     })?;
     println!("imported key '{}': this node can now push to nip::/ipns/{}", key.name, key.id);
     Ok(())

@@ -66,11 +66,12 @@ impl Cache {
             text.push_str(&format!("published {c}\npublished-sequence {s}\n"));
         }
         let write = || -> std::io::Result<()> {
+            use std::io::Write;
             let dir = self.path.parent().unwrap_or(Path::new("."));
             std::fs::create_dir_all(dir)?;
-            let tmp = dir.join(format!(".tmp-{}", std::process::id()));
-            std::fs::write(&tmp, text.as_bytes())?;
-            std::fs::rename(&tmp, &self.path)
+            let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+            tmp.write_all(text.as_bytes())?;
+            tmp.persist(&self.path).map(|_| ()).map_err(|e| e.error)
         };
         if let Err(e) = write() {
             log::warn!("cannot record the name's state in {}: {e}", self.path.display());

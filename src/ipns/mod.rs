@@ -79,7 +79,7 @@ pub enum IpnsError {
          _dnslink.{domain} at dnslink=/ipns/<key> and push again"
     )]
     FixedLink { domain: String, target: String },
-    #[error("DNSLink of /ipns/{domain} goes through more than {hops} names")]
+    #[error("DNSLink of /ipns/{domain} goes through more than {hops} names: point its _dnslink TXT record straight at dnslink=/ipns/<key>")]
     LinkLoop { domain: String, hops: usize },
     #[error(
         "the remote moved; fetch first: /ipns/{name} now points to {now}, and this push was based on {base}; \
@@ -239,14 +239,28 @@ pub fn publish(client: &Client, key: &Key, base: Option<Current>, new: &Cid) -> 
         };
         return Err(IpnsError::Moved { name: key.id.clone(), base: show(base), now: show(now) });
     }
-    let sequence = now.map(|c| c.sequence + 1).unwrap_or(1);
+    put(client, key, new, now.map(|c| c.sequence + 1).unwrap_or(1))
+}
+
+/// Publishes the first record of a key [`create_key`] just made: nobody
+/// else can have published under it, so there is nothing to check (and
+/// asking the network for a record that cannot exist would wait out the
+/// whole timeout on a large network).
+pub fn publish_first(client: &Client, key: &Key, new: &Cid) -> Result<u64, IpnsError> {
+    put(client, key, new, 1)
+}
+
+fn put(client: &Client, key: &Key, new: &Cid, sequence: u64) -> Result<u64, IpnsError> {
     if let Err(e) = client.name_publish(&key.name, &format!("/ipfs/{new}"), sequence, RECORD_TTL) {
         // Kubo keeps the new record before it sends it to the network, so a
         // publish that failed late (a timeout in the DHT put) may have
         // happened: the node's own record says.
         return match client.routing_get_ipns(&key.id, true) {
             Ok(RecordLookup::Found(b)) if record::decode(&b).ok().and_then(|r| index_of(&r.value)) == Some(*new) => {
-                log::warn!("publishing /ipns/{} reported {e}, but the node holds the new record; it will reach the network when the node republishes", key.id);
+                log::warn!(
+                    "publishing /ipns/{} reported {e}, but the node holds the new record; it will reach the network when the node republishes",
+                    key.id
+                );
                 Ok(sequence)
             }
             Ok(RecordLookup::NotFound) | Ok(RecordLookup::Found(_)) if matches!(e, KuboError::Api { .. }) => Err(e.into()),
