@@ -133,14 +133,14 @@ impl<'a> ObjectMap<'a> {
         entries.dedup_by(|a, b| a.0 == b.0);
         match self.root {
             Some(root) if entries.is_empty() => Ok(root),
-            root => self.insert_at(root, entries, 0, put),
+            root => self.insert_at(root, &entries, 0, put),
         }
     }
 
     fn insert_at(
         &self,
         at: Option<Cid>,
-        new: Vec<(Hash, Cid)>,
+        new: &[(Hash, Cid)],
         depth: usize,
         put: &mut dyn FnMut(Block) -> Result<(), StoreError>,
     ) -> Result<Cid, MapError> {
@@ -149,7 +149,7 @@ impl<'a> ObjectMap<'a> {
             Some(cid) => self.shard(&cid)?,
         };
         match &*shard {
-            Shard::Leaf(old) => build(merge(old, new), depth, put),
+            Shard::Leaf(old) => build(&merge(old, new), depth, put),
             Shard::Node(children) => {
                 let mut children = children.clone();
                 let groups = split(new, depth);
@@ -192,7 +192,7 @@ impl<'a> ObjectMap<'a> {
     }
 }
 
-fn merge(old: &[(Hash, Cid)], new: Vec<(Hash, Cid)>) -> Vec<(Hash, Cid)> {
+fn merge(old: &[(Hash, Cid)], new: &[(Hash, Cid)]) -> Vec<(Hash, Cid)> {
     let mut out = Vec::with_capacity(old.len() + new.len());
     let (mut i, mut j) = (0, 0);
     while i < old.len() || j < new.len() {
@@ -210,23 +210,26 @@ fn merge(old: &[(Hash, Cid)], new: Vec<(Hash, Cid)>) -> Vec<(Hash, Cid)> {
     out
 }
 
-/// Groups sorted entries by their hash byte at `depth`.
-fn split(entries: Vec<(Hash, Cid)>, depth: usize) -> Vec<(u8, Vec<(Hash, Cid)>)> {
-    let mut groups: Vec<(u8, Vec<(Hash, Cid)>)> = Vec::new();
-    for e in entries {
-        let b = e.0 .0[depth.min(19)];
-        match groups.last_mut() {
-            Some((gb, g)) if *gb == b => g.push(e),
-            _ => groups.push((b, vec![e])),
-        }
+/// Groups sorted entries by their hash byte at `depth`, as slices of them
+/// (no copies: a first push of a large repository has hundreds of
+/// thousands of entries).
+fn split(entries: &[(Hash, Cid)], depth: usize) -> Vec<(u8, &[(Hash, Cid)])> {
+    let mut groups = Vec::new();
+    let mut rest = entries;
+    while let Some(first) = rest.first() {
+        let b = first.0 .0[depth.min(19)];
+        let n = rest.iter().take_while(|e| e.0 .0[depth.min(19)] == b).count();
+        let (group, tail) = rest.split_at(n);
+        groups.push((b, group));
+        rest = tail;
     }
     groups
 }
 
 /// Builds the canonical shard for a sorted set at `depth`.
-fn build(entries: Vec<(Hash, Cid)>, depth: usize, put: &mut dyn FnMut(Block) -> Result<(), StoreError>) -> Result<Cid, MapError> {
+fn build(entries: &[(Hash, Cid)], depth: usize, put: &mut dyn FnMut(Block) -> Result<(), StoreError>) -> Result<Cid, MapError> {
     let block = if entries.len() <= LEAF_MAX || depth >= 19 {
-        leaf_block(&entries)?
+        leaf_block(entries)?
     } else {
         let mut children = vec![None; 256];
         for (byte, group) in split(entries, depth) {

@@ -22,9 +22,9 @@ fn main() {
 fn bound_libgit2_memory() {
     // SAFETY: called once at start, before any other libgit2 use or thread.
     unsafe {
-        let _ = git2::opts::set_cache_max_size(16 << 20);
+        let _ = git2::opts::set_cache_max_size(8 << 20);
         let _ = git2::opts::set_mwindow_size(16 << 20);
-        let _ = git2::opts::set_mwindow_mapped_limit(64 << 20);
+        let _ = git2::opts::set_mwindow_mapped_limit(32 << 20);
     }
 }
 
