@@ -100,14 +100,10 @@ impl IpnsError {
 /// Why a lookup failed, in words: a timeout says how long it waited and
 /// which setting sets that.
 fn failed(client: &Client, e: &KuboError) -> String {
-    match e {
-        KuboError::Timeout { .. } => {
-            format!("no answer within {}s (NIP_IPNS_TIMEOUT sets how long to wait)", client.ipns_timeout().as_secs())
-        }
-        KuboError::Api { message, .. } if message.contains("deadline exceeded") => {
-            format!("no answer within {}s (NIP_IPNS_TIMEOUT sets how long to wait)", client.ipns_timeout().as_secs())
-        }
-        e => e.to_string(),
+    if e.is_timeout() {
+        format!("no answer within {}s (NIP_IPNS_TIMEOUT sets how long to wait)", client.ipns_timeout().as_secs())
+    } else {
+        e.to_string()
     }
 }
 
@@ -139,7 +135,7 @@ pub fn target(client: &Client, name: &Name) -> Result<Target, IpnsError> {
             Name::Domain(d) => d.clone(),
         };
         let path = client.name_resolve_once(&domain).map_err(|e| match &e {
-            KuboError::Api { message, .. } if !message.contains("deadline exceeded") => {
+            KuboError::Api { message, .. } if !e.is_timeout() => {
                 IpnsError::NoLink { domain: domain.clone(), why: message.clone() }
             }
             _ => IpnsError::Unresolvable { name: domain.clone(), why: failed(client, &e) },

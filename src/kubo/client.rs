@@ -34,6 +34,15 @@ pub enum KuboError {
 }
 
 impl KuboError {
+    /// True when the wait ran out: ours, or the node's own (`timeout=`).
+    pub fn is_timeout(&self) -> bool {
+        match self {
+            KuboError::Timeout { .. } => true,
+            KuboError::Api { message, .. } => message.contains("deadline exceeded"),
+            _ => false,
+        }
+    }
+
     /// True when the node said it could not find what was asked for.
     pub fn is_not_found(&self) -> bool {
         match self {
@@ -293,7 +302,17 @@ impl Client {
     }
 
     pub(super) async fn simple(&self, call: &str, args: &[(&str, String)]) -> Result<serde_json::Value, KuboError> {
-        let resp = self.call(call, args, None, None).await?;
+        self.simple_with(call, args, None).await
+    }
+
+    /// [`Client::simple`] with a multipart body.
+    pub(super) async fn simple_with(
+        &self,
+        call: &str,
+        args: &[(&str, String)],
+        body: Option<Form>,
+    ) -> Result<serde_json::Value, KuboError> {
+        let resp = self.call(call, args, body, None).await?;
         let body = self.bytes(call, resp).await?;
         Ok(serde_json::from_slice(&body).unwrap_or_default())
     }

@@ -64,12 +64,8 @@ impl Client {
     /// it) under `name`.
     pub fn key_import(&self, name: &str, key: Vec<u8>) -> Result<Key, KuboError> {
         let args = [("arg", name.to_string()), ("format", "libp2p-protobuf-cleartext".into()), ("ipns-base", "base36".into())];
-        let v = runtime().block_on(async {
-            let form = Form::new().part("key", Part::bytes(key).file_name("key"));
-            let resp = self.call("key/import", &args, Some(form), None).await?;
-            let body = self.bytes("key/import", resp).await?;
-            Ok::<_, KuboError>(serde_json::from_slice::<serde_json::Value>(&body).unwrap_or_default())
-        })?;
+        let form = Form::new().part("key", Part::bytes(key).file_name("key"));
+        let v = runtime().block_on(self.simple_with("key/import", &args, Some(form)))?;
         keys_from(&v).pop().ok_or_else(|| self.bad_answer("key/import", &v.to_string()))
     }
 
