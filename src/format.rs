@@ -9,7 +9,7 @@
 //!
 //! | kind           | body |
 //! |----------------|------|
-//! | `index`        | map: `head`, `prev`, `refs`, `counts`, `objects` |
+//! | `index`        | map: `head`, `refs`, `counts`, `objects`, `previous` |
 //! | `object`       | map: `oid`, `data`, `size`, `type`, and per type `tree`+`parents`, `entries` or `target` |
 //! | `objects-leaf` | array of `[oid, link]`, sorted by oid |
 //! | `objects-node` | array of 256 `link` or `null`, by the oid's next byte |
@@ -340,17 +340,23 @@ impl Counts {
 /// A NIPIndex: the refs of a repository and the map of its objects. Its CID
 /// is the repository's address.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NipIndex {
     /// The ref HEAD points to (`refs/heads/main`), if any.
     pub head: Option<String>,
-    /// The index this one replaced.
-    pub prev: Option<Cid>,
     /// Every ref and its object, sorted by name.
     pub refs: Vec<(String, Hash)>,
     /// How many objects of each type `objects` holds.
     pub counts: Counts,
     /// Root of the object map (git hash to NIPObject).
     pub objects: Cid,
+    /// The index this one replaced. Encoded as `previous`, so that in the
+    /// block the `objects` link comes before it: Kubo's `pin/update` pairs
+    /// the changed links of two indexes in order, and this order makes it
+    /// compare the two object maps (a walk of what the push changed) instead
+    /// of walking the whole new map (see `store/kubo.rs`).
+    #[serde(rename = "previous")]
+    pub prev: Option<Cid>,
 }
 
 impl NipIndex {
@@ -474,5 +480,25 @@ mod tests {
         assert_eq!(NipIndex::from_block(&b.cid, &b.data).unwrap(), idx);
         assert_eq!(idx.get_ref("refs/tags/v1"), Some(h(8)));
         assert_eq!(idx.get_ref("refs/tags/v2"), None);
+
+        // The `objects` link is encoded before `previous` (Kubo's pin/update
+        // pairs changed links in order; see the field's doc).
+        let at = |c: Cid| b.data.windows(c.to_bytes().len()).position(|w| w == c.to_bytes().as_slice()).unwrap();
+        assert!(at(idx.objects) < at(idx.prev.unwrap()));
+
+        // The unreleased `prev` key is refused, not read as "no previous".
+        #[derive(Serialize)]
+        struct Old {
+            head: Option<String>,
+            prev: Option<Cid>,
+            refs: Vec<(String, Hash)>,
+            counts: Counts,
+            objects: Cid,
+        }
+        let old =
+            Old { head: idx.head.clone(), prev: idx.prev, refs: idx.refs.clone(), counts: idx.counts, objects: idx.objects };
+        let old = encode(KIND_INDEX, &old).unwrap();
+        let err = NipIndex::from_block(&old.cid, &old.data).unwrap_err().to_string();
+        assert!(err.contains("unknown field `prev`"), "{err}");
     }
 }

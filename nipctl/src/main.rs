@@ -149,7 +149,7 @@ fn inspect(address: &str, object: Option<&str>, as_json: bool) -> Result<(), nip
             "sequence": sequence,
             "format": format::VERSION,
             "head": index.head,
-            "prev": index.prev.map(|c| c.to_string()),
+            "previous": index.prev.map(|c| c.to_string()),
             "refs": refs,
             "objects": {
                 "map": index.objects.to_string(),

@@ -328,10 +328,17 @@ impl Client {
             .map(|_| ())
     }
 
-    /// Moves a recursive pin from `from` to `to`, walking only the difference.
-    pub fn pin_update(&self, from: &Cid, to: &Cid) -> Result<(), KuboError> {
+    /// Pins `to` recursively, walking only where it differs from `from`,
+    /// which must be pinned recursively here; `unpin` also drops the pin of
+    /// `from`. (Kubo pairs the links of the two roots that changed in the
+    /// order they appear, and recurses into each pair.)
+    pub fn pin_update(&self, from: &Cid, to: &Cid, unpin: bool) -> Result<(), KuboError> {
         runtime()
-            .block_on(self.simple("pin/update", &[("arg", from.to_string()), ("arg", to.to_string()), ("unpin", "true".into())]))
+            .block_on(async {
+                let args = [("arg", from.to_string()), ("arg", to.to_string()), ("unpin", unpin.to_string())];
+                let resp = self.call("pin/update", &args, None, Some(self.pin_timeout)).await?;
+                self.bytes("pin/update", resp).await
+            })
             .map(|_| ())
     }
 
