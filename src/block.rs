@@ -49,6 +49,28 @@ pub fn cid_of(codec: u64, data: &[u8]) -> Cid {
     Cid::new_v1(codec, mh)
 }
 
+/// A CIDv1 DAG-CBOR sha2-256 link kept as its 32-byte digest. Every
+/// NIPObject nip writes has such a CID; a push of 373,000 objects keeps one
+/// per object until the object map is built, and an in-memory [`Cid`] takes
+/// about 90 bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CborLink(pub [u8; 32]);
+
+impl CborLink {
+    /// The link of `cid`, if it is CIDv1 DAG-CBOR with a sha2-256 multihash.
+    pub fn of(cid: &Cid) -> Option<CborLink> {
+        let ok = cid.version() == cid::Version::V1 && cid.codec() == DAG_CBOR && cid.hash().code() == SHA2_256;
+        let digest: [u8; 32] = cid.hash().digest().try_into().ok()?;
+        ok.then_some(CborLink(digest))
+    }
+
+    pub fn cid(&self) -> Cid {
+        // A 32-byte digest always fits the 64-byte multihash.
+        let mh = Multihash::<64>::wrap(SHA2_256, &self.0).expect("32-byte digest fits a 64-byte multihash");
+        Cid::new_v1(DAG_CBOR, mh)
+    }
+}
+
 /// Why a block does not match its CID.
 #[derive(Debug, thiserror::Error)]
 pub enum VerifyError {

@@ -13,7 +13,7 @@
 //! Reads are batched level by level: looking up many hashes costs one store
 //! request per trie level, not one per hash.
 
-use crate::block::Block;
+use crate::block::{Block, CborLink};
 use crate::format::{self, FormatError, Hash, KIND_LEAF, KIND_NODE};
 use crate::store::{StoreError, Verified};
 use cid::Cid;
@@ -122,25 +122,28 @@ impl<'a> ObjectMap<'a> {
         Ok(out)
     }
 
-    /// Adds entries, writing the changed shards through `put`; returns the
-    /// new root. Hashes already present keep their entry.
-    pub fn insert(
+    /// Adds entries (NIPObjects by their DAG-CBOR links: 52 bytes each in
+    /// memory, where a `Cid` would take about 90 more), writing the changed
+    /// shards through `put`; returns the new root. Hashes already present
+    /// keep their entry.
+    pub fn insert<E: Entry>(
         &self,
-        mut entries: Vec<(Hash, Cid)>,
+        mut entries: Vec<E>,
         put: &mut dyn FnMut(Block) -> Result<(), StoreError>,
     ) -> Result<Cid, MapError> {
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        entries.dedup_by(|a, b| a.0 == b.0);
+        // In place: a stable sort would take half as much memory again.
+        entries.sort_unstable_by(|a, b| a.hash().cmp(b.hash()));
+        entries.dedup_by(|a, b| a.hash() == b.hash());
         match self.root {
             Some(root) if entries.is_empty() => Ok(root),
             root => self.insert_at(root, &entries, 0, put),
         }
     }
 
-    fn insert_at(
+    fn insert_at<E: Entry>(
         &self,
         at: Option<Cid>,
-        new: &[(Hash, Cid)],
+        new: &[E],
         depth: usize,
         put: &mut dyn FnMut(Block) -> Result<(), StoreError>,
     ) -> Result<Cid, MapError> {
@@ -192,18 +195,42 @@ impl<'a> ObjectMap<'a> {
     }
 }
 
-fn merge(old: &[(Hash, Cid)], new: &[(Hash, Cid)]) -> Vec<(Hash, Cid)> {
+/// An entry of a map being built: a hash and the link it maps to.
+pub trait Entry: Copy {
+    fn hash(&self) -> &Hash;
+    fn link(&self) -> Cid;
+}
+
+impl Entry for (Hash, Cid) {
+    fn hash(&self) -> &Hash {
+        &self.0
+    }
+    fn link(&self) -> Cid {
+        self.1
+    }
+}
+
+impl Entry for (Hash, CborLink) {
+    fn hash(&self) -> &Hash {
+        &self.0
+    }
+    fn link(&self) -> Cid {
+        self.1.cid()
+    }
+}
+
+fn merge<E: Entry>(old: &[(Hash, Cid)], new: &[E]) -> Vec<(Hash, Cid)> {
     let mut out = Vec::with_capacity(old.len() + new.len());
     let (mut i, mut j) = (0, 0);
     while i < old.len() || j < new.len() {
-        if j == new.len() || (i < old.len() && old[i].0 <= new[j].0) {
-            if j < new.len() && old[i].0 == new[j].0 {
+        if j == new.len() || (i < old.len() && old[i].0 <= *new[j].hash()) {
+            if j < new.len() && old[i].0 == *new[j].hash() {
                 j += 1;
             }
             out.push(old[i]);
             i += 1;
         } else {
-            out.push(new[j]);
+            out.push((*new[j].hash(), new[j].link()));
             j += 1;
         }
     }
@@ -213,12 +240,12 @@ fn merge(old: &[(Hash, Cid)], new: &[(Hash, Cid)]) -> Vec<(Hash, Cid)> {
 /// Groups sorted entries by their hash byte at `depth`, as slices of them
 /// (no copies: a first push of a large repository has hundreds of
 /// thousands of entries).
-fn split(entries: &[(Hash, Cid)], depth: usize) -> Vec<(u8, &[(Hash, Cid)])> {
+fn split<E: Entry>(entries: &[E], depth: usize) -> Vec<(u8, &[E])> {
     let mut groups = Vec::new();
     let mut rest = entries;
     while let Some(first) = rest.first() {
-        let b = first.0 .0[depth.min(19)];
-        let n = rest.iter().take_while(|e| e.0 .0[depth.min(19)] == b).count();
+        let b = first.hash().0[depth.min(19)];
+        let n = rest.iter().take_while(|e| e.hash().0[depth.min(19)] == b).count();
         let (group, tail) = rest.split_at(n);
         groups.push((b, group));
         rest = tail;
@@ -227,9 +254,10 @@ fn split(entries: &[(Hash, Cid)], depth: usize) -> Vec<(u8, &[(Hash, Cid)])> {
 }
 
 /// Builds the canonical shard for a sorted set at `depth`.
-fn build(entries: &[(Hash, Cid)], depth: usize, put: &mut dyn FnMut(Block) -> Result<(), StoreError>) -> Result<Cid, MapError> {
+fn build<E: Entry>(entries: &[E], depth: usize, put: &mut dyn FnMut(Block) -> Result<(), StoreError>) -> Result<Cid, MapError> {
     let block = if entries.len() <= LEAF_MAX || depth >= 19 {
-        leaf_block(entries)?
+        let leaf: Vec<(Hash, Cid)> = entries.iter().map(|e| (*e.hash(), e.link())).collect();
+        leaf_block(&leaf)?
     } else {
         let mut children = vec![None; 256];
         for (byte, group) in split(entries, depth) {
@@ -266,7 +294,11 @@ fn decode_shard(cid: &Cid, data: &[u8]) -> Result<Shard, MapError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::block::{cid_of, RAW};
+    use crate::block::{cid_of, DAG_CBOR};
+
+    fn link(data: &[u8]) -> CborLink {
+        CborLink::of(&cid_of(DAG_CBOR, data)).unwrap()
+    }
     use crate::store::local::LocalStore;
     use crate::store::BlockStore;
 
@@ -277,7 +309,7 @@ mod tests {
     }
 
     /// Inserts in one write session of `store`, finished; returns the root.
-    fn insert(store: &LocalStore, root: Option<Cid>, entries: Vec<(Hash, Cid)>) -> (Cid, usize) {
+    fn insert(store: &LocalStore, root: Option<Cid>, entries: Vec<(Hash, CborLink)>) -> (Cid, usize) {
         let v = Verified::new(store);
         let map = match root {
             Some(r) => ObjectMap::new(&v, r),
@@ -301,7 +333,7 @@ mod tests {
         let store = LocalStore::open(dir.path()).unwrap();
         let v = Verified::new(&store);
         let n = LEAF_MAX as u32 * 3;
-        let entries: Vec<_> = (0..n).map(|i| (h(i), cid_of(RAW, &i.to_be_bytes()))).collect();
+        let entries: Vec<_> = (0..n).map(|i| (h(i), link(&i.to_be_bytes()))).collect();
 
         // All at once, or in two pushes: same root.
         let (once, _) = insert(&store, None, entries.clone());
@@ -314,11 +346,11 @@ mod tests {
         let mut probe: Vec<Hash> = entries.iter().map(|e| e.0).collect();
         probe.push(h(n + 1));
         let found = map.lookup_many(&probe).unwrap();
-        assert!(found[..n as usize].iter().zip(&entries).all(|(f, e)| *f == Some(e.1)));
+        assert!(found[..n as usize].iter().zip(&entries).all(|(f, e)| *f == Some(e.1.cid())));
         assert_eq!(found[n as usize], None);
 
         // Adding one object rewrites one leaf and the root node only.
-        let (_, touched) = insert(&store, Some(once), vec![(h(n + 1), cid_of(RAW, b"new"))]);
+        let (_, touched) = insert(&store, Some(once), vec![(h(n + 1), link(b"new"))]);
         assert_eq!(touched, 2);
 
         let mut all = 0;

@@ -6,16 +6,16 @@
 //!    when the remote's commit is unknown here), an existing tag is not moved
 //!    without `+` (`already exists`). A refused ref does not stop the others.
 //! 2. The objects to store are those reachable from the new tips and absent
-//!    from the remote: commits come from a revwalk that hides every remote
-//!    ref known here, and every candidate is looked up in the remote's object
-//!    map (shards are fetched in batches and cached), so a push costs what it
-//!    changes, not the size of the history.
+//!    from the remote: the walk looks every candidate up in the remote's
+//!    object map (shards are fetched in batches and cached) and stops at
+//!    what is there, since the map holds the whole history of each object in
+//!    it; so a push costs what it changes, not the size of the history.
 //! 3. Each object becomes its UnixFS data blocks and a NIPObject; all of them,
 //!    the changed object-map shards and the new index stream into one write
 //!    session of the store. The address changes only after the session has
 //!    finished, so a failed push leaves the remote as it was.
 
-use crate::block::Block;
+use crate::block::{Block, CborLink};
 use crate::format::{Counts, Hash, NipIndex, NipObject, ObjectType};
 use crate::objmap::ObjectMap;
 use crate::progress::Progress;
@@ -92,7 +92,9 @@ pub fn push(repo: &Repository, remote: &Remote<'_>, commands: &[PushCommand], op
         Some((_, index)) => ObjectMap::new(&remote.blocks, index.objects),
         None => ObjectMap::empty(&remote.blocks),
     };
-    let remote_has = RemoteHas { map: &map, hidden: &before };
+    // Our own repository: git does not re-hash objects it reads, nor do we.
+    git2::opts::strict_hash_verification(false);
+    let remote_has = RemoteHas { map: &map };
     let todo = missing_objects(repo, &remote_has, &tips)?;
 
     let (entries, written, mut writer) = store_objects(repo, &todo, writer, opts.progress)?;
@@ -167,8 +169,6 @@ fn choose_head(repo: &Repository, old: Option<&str>, refs: &BTreeMap<String, Has
 /// What the remote already holds.
 struct RemoteHas<'a, 'm> {
     map: &'a ObjectMap<'m>,
-    /// The remote's refs before the push: their history is there.
-    hidden: &'a BTreeMap<String, Hash>,
 }
 
 impl RemoteHas<'_, '_> {
@@ -185,12 +185,19 @@ impl RemoteHas<'_, '_> {
 /// Every object reachable from `tips` that the remote lacks, in an order
 /// where nothing depends on what comes later being stored first (any order
 /// is fine: the index is written last).
+///
+/// The walk stops at objects the remote's map has: a map holds the whole
+/// history of every object in it (each push stores everything reachable
+/// that was missing), so a commit found there needs none of its parents
+/// looked at. Commits go breadth first, one batched map lookup per
+/// generation: a push of one commit reads that commit and its parent, not
+/// the history around the remote's refs (libgit2's revwalk, hiding 309 ref
+/// tips, took 0.5 s at 50,000 commits).
 fn missing_objects(repo: &Repository, remote: &RemoteHas<'_, '_>, tips: &[Oid]) -> Result<Vec<(Oid, ObjectType)>, Error> {
     let odb = repo.odb()?;
     let mut seen: HashSet<Oid> = HashSet::new();
     let mut out = Vec::new();
-    let mut walk = repo.revwalk()?;
-    let mut any_commit = false;
+    let mut commits = Vec::new();
 
     // Peel tags down to what they point at; tags and non-commit tips directly.
     let mut stack: Vec<Oid> = tips.to_vec();
@@ -200,10 +207,7 @@ fn missing_objects(repo: &Repository, remote: &RemoteHas<'_, '_>, tips: &[Oid]) 
         }
         let (_, kind) = odb.read_header(oid).map_err(|e| Error::from(e).context(format!("reading object {oid}")))?;
         match kind {
-            git2::ObjectType::Commit => {
-                walk.push(oid)?;
-                any_commit = true;
-            }
+            git2::ObjectType::Commit => commits.push(oid),
             git2::ObjectType::Tag => {
                 seen.insert(oid);
                 if !remote.has(oid)? {
@@ -220,26 +224,21 @@ fn missing_objects(repo: &Repository, remote: &RemoteHas<'_, '_>, tips: &[Oid]) 
             }
         }
     }
-    if !any_commit {
-        return Ok(out);
-    }
-    for hash in remote.hidden.values() {
-        let oid = hash.oid();
-        if let Ok(commit) = repo.find_object(oid, None).and_then(|o| o.peel_to_commit()) {
-            walk.hide(commit.id())?;
-        }
-    }
-    let commits: Vec<Oid> = walk.collect::<Result<_, _>>()?;
-    for batch in commits.chunks(1024) {
-        let present = remote.has_many(batch)?;
-        for (&oid, present) in batch.iter().zip(present) {
-            if present || !seen.insert(oid) {
-                continue;
+    while !commits.is_empty() {
+        let mut parents = Vec::new();
+        for batch in commits.chunks(1024) {
+            let present = remote.has_many(batch)?;
+            for (&oid, present) in batch.iter().zip(present) {
+                if present || !seen.insert(oid) {
+                    continue;
+                }
+                out.push((oid, ObjectType::Commit));
+                let commit = repo.find_commit(oid).map_err(|e| Error::from(e).context(format!("reading commit {oid}")))?;
+                parents.extend(commit.parent_ids().filter(|p| !seen.contains(p)));
+                walk_tree(repo, remote, commit.tree_id(), &mut seen, &mut out)?;
             }
-            out.push((oid, ObjectType::Commit));
-            let tree = repo.find_commit(oid)?.tree_id();
-            walk_tree(repo, remote, tree, &mut seen, &mut out)?;
         }
+        commits = parents;
     }
     Ok(out)
 }
@@ -302,9 +301,7 @@ fn store_objects<'w>(
     todo: &[(Oid, ObjectType)],
     mut writer: Box<dyn BlockWriter + 'w>,
     show: bool,
-) -> Result<(Vec<(Hash, Cid)>, Counts, Box<dyn BlockWriter + 'w>), Error> {
-    // Our own repository: git does not re-hash objects it reads, nor do we.
-    git2::opts::strict_hash_verification(false);
+) -> Result<(Vec<(Hash, CborLink)>, Counts, Box<dyn BlockWriter + 'w>), Error> {
     let odb = repo.odb()?;
     let (tx, rx) = std::sync::mpsc::sync_channel::<Job>(PIPELINE);
     std::thread::scope(|scope| {
@@ -337,7 +334,10 @@ fn store_objects<'w>(
                         ),
                     });
                 }
-                entries.push((object.oid, block.cid));
+                let link = CborLink::of(&block.cid).ok_or_else(|| {
+                    Error::Other(format!("NIPObject {} of {} is not a DAG-CBOR sha2-256 block", block.cid, object.oid))
+                })?;
+                entries.push((object.oid, link));
                 writer.put(block)?;
                 counts.add(object.kind());
                 progress.inc(object.size);

@@ -31,18 +31,22 @@ pub const CHECK_FROM: usize = 64 * 1024;
 /// How many large blocks are checked at once.
 const CHECK_BATCH: usize = 32;
 
-/// The key of a block in [`KuboWriter::seen`]: its codec and its sha2-256
-/// digest (the SHA-256 of the whole CID for any other hash).
-fn seen_key(cid: &Cid) -> (u64, [u8; 32]) {
-    let mut d = [0u8; 32];
+/// The key of a block in [`KuboWriter::seen`]: the first 128 bits of its
+/// sha2-256 digest (of the SHA-256 of the whole CID for any other hash).
+/// Kubo keeps blocks by multihash, so the codec does not matter. Two
+/// different blocks sharing a key (a 2^-128 chance per pair) would leave
+/// one out of the upload, and the pin that ends the push would then fail
+/// on it: never a silent loss.
+fn seen_key(cid: &Cid) -> [u8; 16] {
+    let mut d = [0u8; 16];
     match cid.hash().digest() {
-        digest if digest.len() == 32 && cid.hash().code() == 0x12 => d.copy_from_slice(digest),
+        digest if digest.len() == 32 && cid.hash().code() == 0x12 => d.copy_from_slice(&digest[..16]),
         _ => {
             use sha2::Digest as _;
-            d.copy_from_slice(&sha2::Sha256::digest(cid.to_bytes()));
+            d.copy_from_slice(&sha2::Sha256::digest(cid.to_bytes())[..16]);
         }
     }
-    (cid.codec(), d)
+    d
 }
 
 pub struct KuboStore {
@@ -116,9 +120,9 @@ struct KuboWriter<'a> {
     /// Large blocks waiting for a check of what the node has.
     large: Vec<Block>,
     /// Blocks already put in this session (a chunk two files share, say),
-    /// by codec and digest: 40 bytes each, not a whole in-memory CID (a first
+    /// by [`seen_key`]: 16 bytes each, not a whole in-memory CID (a first
     /// push of 50,000 commits puts 746,000 blocks).
-    seen: std::collections::HashSet<(u64, [u8; 32])>,
+    seen: std::collections::HashSet<[u8; 16]>,
 }
 
 impl KuboWriter<'_> {
