@@ -95,9 +95,13 @@ pub fn push(repo: &Repository, remote: &Remote<'_>, commands: &[PushCommand], op
     // Our own repository: git does not re-hash objects it reads, nor do we.
     git2::opts::strict_hash_verification(false);
     let remote_has = RemoteHas { map: &map };
+    let started = std::time::Instant::now();
     let todo = missing_objects(repo, &remote_has, &tips)?;
+    log::info!("{} objects to store, found in {:.2}s", todo.len(), started.elapsed().as_secs_f64());
 
+    let started = std::time::Instant::now();
     let (entries, written, mut writer) = store_objects(repo, &todo, writer, opts.progress)?;
+    log::info!("stored in {:.2}s", started.elapsed().as_secs_f64());
     outcome.objects = written;
 
     let new_root = map.insert(entries, &mut |b| writer.put(b))?;
@@ -189,10 +193,9 @@ impl RemoteHas<'_, '_> {
 /// The walk stops at objects the remote's map has: a map holds the whole
 /// history of every object in it (each push stores everything reachable
 /// that was missing), so a commit found there needs none of its parents
-/// looked at. Commits go breadth first, one batched map lookup per
-/// generation: a push of one commit reads that commit and its parent, not
-/// the history around the remote's refs (libgit2's revwalk, hiding 309 ref
-/// tips, took 0.5 s at 50,000 commits).
+/// looked at. So a push of one commit reads that commit and its parent, not
+/// the history around the remote's refs (hiding the remote's 309 ref tips
+/// from libgit2's revwalk instead took 0.5 s at 50,000 commits).
 fn missing_objects(repo: &Repository, remote: &RemoteHas<'_, '_>, tips: &[Oid]) -> Result<Vec<(Oid, ObjectType)>, Error> {
     let odb = repo.odb()?;
     let mut seen: HashSet<Oid> = HashSet::new();
@@ -224,21 +227,37 @@ fn missing_objects(repo: &Repository, remote: &RemoteHas<'_, '_>, tips: &[Oid]) 
             }
         }
     }
-    while !commits.is_empty() {
-        let mut parents = Vec::new();
-        for batch in commits.chunks(1024) {
-            let present = remote.has_many(batch)?;
-            for (&oid, present) in batch.iter().zip(present) {
-                if present || !seen.insert(oid) {
-                    continue;
-                }
-                out.push((oid, ObjectType::Commit));
-                let commit = repo.find_commit(oid).map_err(|e| Error::from(e).context(format!("reading commit {oid}")))?;
-                parents.extend(commit.parent_ids().filter(|p| !seen.contains(p)));
-                walk_tree(repo, remote, commit.tree_id(), &mut seen, &mut out)?;
-            }
+    if commits.is_empty() {
+        return Ok(out);
+    }
+    // libgit2's revwalk gives the commits in the order of the repository's
+    // packs, so the trees read next hit its delta cache (a time-ordered or
+    // breadth-first walk of our own took four times as long at 50,000
+    // commits). It asks `hide` about each commit it meets: one that the
+    // remote has is hidden with its history, so the walk goes no further.
+    let mut failed = None;
+    let mut hide = |oid: Oid| match remote.has(oid) {
+        Ok(has) => has,
+        Err(e) => {
+            failed.get_or_insert(e);
+            true
         }
-        commits = parents;
+    };
+    let mut walk = repo.revwalk()?;
+    for oid in &commits {
+        walk.push(*oid)?;
+    }
+    let walked: Vec<Oid> = walk.with_hide_callback(&mut hide)?.collect::<Result<_, _>>()?;
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    for oid in walked {
+        if !seen.insert(oid) {
+            continue;
+        }
+        out.push((oid, ObjectType::Commit));
+        let tree = repo.find_commit(oid).map_err(|e| Error::from(e).context(format!("reading commit {oid}")))?.tree_id();
+        walk_tree(repo, remote, tree, &mut seen, &mut out)?;
     }
     Ok(out)
 }
