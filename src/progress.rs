@@ -22,6 +22,12 @@ impl Progress {
         Progress { title, total, done: 0, bytes: 0, enabled, start: Instant::now(), last: None }
     }
 
+    /// Sets the total once it is known (0: not known yet; the line then
+    /// shows the count without a percentage, as git does).
+    pub fn set_total(&mut self, total: u64) {
+        self.total = total;
+    }
+
     /// Counts one more item of `bytes` bytes.
     pub fn inc(&mut self, bytes: u64) {
         self.done += 1;
@@ -33,20 +39,13 @@ impl Progress {
     }
 
     fn draw(&self, end: &str) {
-        let pct = if self.total == 0 { 100 } else { self.done * 100 / self.total };
         let secs = self.start.elapsed().as_secs_f64().max(0.001);
+        let count = match self.total {
+            0 => format!("{}", self.done),
+            total => format!("{:3}% ({}/{})", self.done * 100 / total, self.done, total),
+        };
         let mut e = std::io::stderr().lock();
-        let _ = write!(
-            e,
-            "{}: {:3}% ({}/{}), {} | {}/s{}",
-            self.title,
-            pct,
-            self.done,
-            self.total,
-            human(self.bytes as f64),
-            human(self.bytes as f64 / secs),
-            end
-        );
+        let _ = write!(e, "{}: {count}, {} | {}/s{}", self.title, human(self.bytes as f64), human(self.bytes as f64 / secs), end);
         let _ = e.flush();
     }
 

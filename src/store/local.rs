@@ -54,6 +54,17 @@ struct Pack {
     path: PathBuf,
     /// The whole `.idx` file, checked by [`read_idx`].
     idx: Vec<u8>,
+    /// Where the keys starting with each value of their first `bits` bits
+    /// begin (and, last, the count): a lookup searches about eight entries
+    /// close together instead of the whole index, whose 33 MB a clone of
+    /// 50,000 commits otherwise searched with a cache miss per step.
+    fanout: Vec<u32>,
+    bits: u32,
+}
+
+/// The first `bits` (at most 16) bits of a key.
+fn prefix(key: &[u8], bits: u32) -> usize {
+    (usize::from(key[0]) << 8 | usize::from(key[1])) >> (16 - bits)
 }
 
 fn entry_at(idx: &[u8], i: usize) -> Entry {
@@ -66,12 +77,25 @@ fn entry_at(idx: &[u8], i: usize) -> Entry {
 }
 
 impl Pack {
-    fn count(&self) -> usize {
-        (self.idx.len() - 16) / ENTRY
+    fn new(path: PathBuf, idx: Vec<u8>) -> Pack {
+        let count = (idx.len() - 16) / ENTRY;
+        let bits = (count / 8).checked_ilog2().unwrap_or(0).min(16);
+        let mut fanout = Vec::with_capacity((1 << bits) + 1);
+        for i in 0..count {
+            let top = prefix(&idx[16 + i * ENTRY..], bits);
+            while fanout.len() <= top {
+                fanout.push(i as u32);
+            }
+        }
+        while fanout.len() <= 1 << bits {
+            fanout.push(count as u32);
+        }
+        Pack { path, idx, fanout, bits }
     }
 
     fn find(&self, key: &[u8; 32]) -> Option<Entry> {
-        let (mut lo, mut hi) = (0, self.count());
+        let top = prefix(key, self.bits);
+        let (mut lo, mut hi) = (self.fanout[top] as usize, self.fanout[top + 1] as usize);
         while lo < hi {
             let mid = (lo + hi) / 2;
             let k = &self.idx[16 + mid * ENTRY..16 + mid * ENTRY + 32];
@@ -156,7 +180,7 @@ impl LocalStore {
             let loaded =
                 std::fs::metadata(&path).map_err(io_err("cannot read pack", &path)).and_then(|m| read_idx(&idx, m.len()));
             match loaded {
-                Ok(idx) => packs.push(std::sync::Arc::new(Pack { idx, path })),
+                Ok(idx) => packs.push(std::sync::Arc::new(Pack::new(path, idx))),
                 // One damaged pack must not make every repository unreadable:
                 // its blocks are missing (and named) if something needs them.
                 Err(e) => eprintln!("nip: warning: skipping a pack of the embedded store: {e}"),
@@ -353,7 +377,7 @@ impl BlockWriter for LocalWriter<'_> {
         })?;
         // The renames must survive a crash before the new address is used.
         File::open(&dir).and_then(|d| d.sync_all()).map_err(io_err("cannot sync", &dir))?;
-        let pack = Pack { path: pack_path, idx };
+        let pack = Pack::new(pack_path, idx);
         if let Ok(mut packs) = self.store.packs.write() {
             packs.push(std::sync::Arc::new(pack));
         }
@@ -366,6 +390,25 @@ mod tests {
     use super::*;
     use crate::block::RAW;
     use crate::store::Verified;
+
+    #[test]
+    fn finds_every_block_of_a_large_pack() {
+        let dir = tempfile::tempdir().unwrap();
+        let blocks: Vec<Block> = (0..5000u32).map(|i| Block::new(RAW, i.to_be_bytes().to_vec())).collect();
+        {
+            let store = LocalStore::open(dir.path()).unwrap();
+            let mut w = store.writer().unwrap();
+            blocks.iter().for_each(|b| w.put(b.clone()).unwrap());
+            w.finish(&blocks[0].cid, None).unwrap();
+        }
+        let store = LocalStore::open(dir.path()).unwrap();
+        let packs = store.packs();
+        assert_eq!((packs.len(), packs[0].bits), (1, 9));
+        let cids: Vec<Cid> = blocks.iter().map(|b| b.cid).collect();
+        let got = Verified::new(&store).get_many(&cids).unwrap();
+        assert!(got.iter().zip(&blocks).all(|(g, b)| *g == b.data));
+        assert!(store.locate(&Block::new(RAW, b"absent".to_vec()).cid).is_none());
+    }
 
     #[test]
     fn put_get_and_detect_corruption() {
