@@ -6,11 +6,15 @@
 //! holding the repository. A write session appends every block to a CAR file
 //! on disk and, in [`BlockWriter::finish`], streams it to `dag/import` in one
 //! request, then pins the new index recursively: `pin/update` from the index
-//! it replaces when that one is pinned here, which walks only the blocks the
-//! push changed (the new index lists its `objects` link before its
-//! `previous` one, so Kubo compares the two object maps); `pin/add`, which
-//! walks every block, otherwise. Once the new
-//! address is in use, [`BlockStore::release`] drops the pin of the index it
+//! it replaces when that one is pinned here, `pin/add` otherwise. `pin/add`
+//! walks every block of the history (3.3 s for a one-commit push at 10,000
+//! commits, 24 s at 50,000). `pin/update` walks what the pushes changed: the
+//! new index lists its `objects` link before its `previous` one, so Kubo's
+//! diff pairs the old object map with the new one; it also pairs each
+//! earlier index with the one after it, so it walks again, small, what each
+//! earlier push since the first changed (0.08 s after a first push of
+//! 10,000 commits, growing by about 2.5 ms per push). Once the new address
+//! is in use, [`BlockStore::release`] drops the pin of the index it
 //! replaces, now redundant since the new one links it. So `ipfs repo gc`
 //! right after a push loses nothing.
 //!
@@ -186,7 +190,7 @@ impl BlockWriter for KuboWriter<'_> {
         let (blocks, bytes) = client.dag_import(header, file, len).map_err(|e| self.store.err(e))?;
         log::info!("dag/import: {blocks} blocks, {bytes} bytes; {} large blocks were there already", self.stats.blocks_existing);
         // The index this push replaces is pinned here (our last push, or a
-        // clone pinned with nipctl): pin/update walks only what this push
+        // clone pinned with nipctl): pin/update walks what the pushes
         // changed, where pin/add walks every block of the history.
         let pinned = match replaces {
             Some(prev) => client.pin_is_recursive(prev).map_err(|e| self.store.err(e))?,
