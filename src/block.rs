@@ -43,9 +43,13 @@ impl Block {
 
 /// The CIDv1 of `data` under `codec` with a sha2-256 multihash.
 pub fn cid_of(codec: u64, data: &[u8]) -> Cid {
-    let digest = Sha256::digest(data);
+    sha256_cid(codec, &Sha256::digest(data).into())
+}
+
+/// The CIDv1 under `codec` of a sha2-256 `digest`.
+pub fn sha256_cid(codec: u64, digest: &[u8; 32]) -> Cid {
     // A 32-byte digest always fits the 64-byte multihash.
-    let mh = Multihash::<64>::wrap(SHA2_256, &digest).expect("32-byte digest fits a 64-byte multihash");
+    let mh = Multihash::<64>::wrap(SHA2_256, digest).expect("32-byte digest fits a 64-byte multihash");
     Cid::new_v1(codec, mh)
 }
 
@@ -65,9 +69,7 @@ impl CborLink {
     }
 
     pub fn cid(&self) -> Cid {
-        // A 32-byte digest always fits the 64-byte multihash.
-        let mh = Multihash::<64>::wrap(SHA2_256, &self.0).expect("32-byte digest fits a 64-byte multihash");
-        Cid::new_v1(DAG_CBOR, mh)
+        sha256_cid(DAG_CBOR, &self.0)
     }
 }
 

@@ -488,6 +488,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn descends_within_and_beyond_its_budget() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repository::init(dir.path()).unwrap();
+        let sig = git2::Signature::new("t", "t@example.org", &git2::Time::new(0, 0)).unwrap();
+        let tree = repo.find_tree(repo.treebuilder(None).unwrap().write().unwrap()).unwrap();
+        let mut chain = Vec::new();
+        for i in 0..DESCENDS_BUDGET + 100 {
+            let parents: Vec<git2::Commit> = chain.last().map(|&p| repo.find_commit(p).unwrap()).into_iter().collect();
+            let refs: Vec<&git2::Commit> = parents.iter().collect();
+            chain.push(repo.commit(None, &sig, &sig, &format!("c{i}"), &tree, &refs).unwrap());
+        }
+        let side = repo.commit(None, &sig, &sig, "side", &tree, &[&repo.find_commit(chain[10]).unwrap()]).unwrap();
+        let tip = *chain.last().unwrap();
+        assert!(descends(&repo, tip, chain[chain.len() - 2]), "parent, found by the walk");
+        assert!(descends(&repo, tip, chain[0]), "root, past the budget: libgit2 decides");
+        assert!(!descends(&repo, chain[5], tip), "an older commit does not descend from a newer one");
+        assert!(!descends(&repo, side, chain[11]), "a side branch does not descend from the main line past its fork");
+        assert!(descends(&repo, side, chain[3]));
+    }
+
+    #[test]
     fn parse_push_lines() {
         assert_eq!(
             PushCommand::parse("+refs/heads/a:refs/heads/b").unwrap(),
