@@ -56,6 +56,12 @@ impl FileBuilder {
         block
     }
 
+    /// Adds a leaf already stored: `len` bytes in the raw block `cid`.
+    /// (A file of one chunk repeated costs one hash, not one per chunk.)
+    pub fn leaf(&mut self, cid: Cid, len: u64) {
+        self.leaves.push(Child { cid, tsize: len, filesize: len });
+    }
+
     /// Finishes the file: the internal nodes still to store (bottom-up) and
     /// the root. Empty content is the inline CID [`crate::block::empty_cid`]
     /// and needs no block (the one place nip differs from `ipfs add`, whose

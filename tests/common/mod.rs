@@ -18,7 +18,9 @@
 
 #![allow(dead_code, clippy::result_large_err)]
 
+pub mod craft;
 pub mod doh;
+pub mod hostile;
 pub mod kubo;
 pub mod proxy;
 pub mod scenarios;

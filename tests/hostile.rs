@@ -1,0 +1,41 @@
+//! Hostile addresses, end to end: every scenario builds a repository whose
+//! blocks lie (with [`common::craft`]) and hands its address to the real
+//! `git`, once on the embedded store and once on a throwaway Kubo node.
+//! What an address can and cannot do is listed in README.md, section
+//! "Security: what an address can do".
+
+mod common;
+
+use common::kubo::{binary_or_skip, Kubo};
+use common::Env;
+
+/// A started node, or `None` (test skipped, outside CI).
+fn node(test: &str) -> Option<Kubo> {
+    binary_or_skip(test).map(|b| Kubo::start(&b))
+}
+
+macro_rules! on_both {
+    ($($name:ident => $scenario:path,)*) => {
+        mod local {
+            $(
+                #[test]
+                fn $name() {
+                    $scenario(&super::Env::local());
+                }
+            )*
+        }
+        mod kubo {
+            $(
+                #[test]
+                fn $name() {
+                    let Some(kubo) = super::node(stringify!($name)) else { return };
+                    $scenario(&super::Env::kubo_node(&kubo));
+                }
+            )*
+        }
+    };
+}
+
+on_both! {
+    ref_names_cannot_reach_the_protocol => common::hostile::scenario_ref_names_cannot_reach_the_protocol,
+}
