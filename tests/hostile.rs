@@ -37,5 +37,5 @@ macro_rules! on_both {
 }
 
 on_both! {
-    ref_names_cannot_reach_the_protocol => common::hostile::scenario_ref_names_cannot_reach_the_protocol,
+    ref_names_cannot_reach_the_protocol => crate::common::hostile::scenario_ref_names_cannot_reach_the_protocol,
 }
