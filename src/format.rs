@@ -284,11 +284,12 @@ impl NipObject {
     }
 
     /// The git hashes this object needs, in the order a fetch follows them;
-    /// gitlinks are left out (a submodule's commit lives elsewhere).
+    /// gitlinks are left out (a submodule's commit lives elsewhere), and so
+    /// is every entry whose mode git reads as one ([`crate::links::follows`]).
     pub fn children(&self) -> Vec<Hash> {
         match &self.links {
             Links::Commit { tree, parents } => std::iter::once(*tree).chain(parents.iter().copied()).collect(),
-            Links::Tree { entries } => entries.iter().filter(|(m, _)| *m != MODE_GITLINK).map(|(_, h)| *h).collect(),
+            Links::Tree { entries } => entries.iter().filter(|(m, _)| crate::links::follows(*m)).map(|(_, h)| *h).collect(),
             Links::Blob => Vec::new(),
             Links::Tag { target } => vec![*target],
         }
@@ -387,8 +388,17 @@ impl NipIndex {
 
     pub fn from_block(cid: &Cid, bytes: &[u8]) -> Result<NipIndex, FormatError> {
         let index: NipIndex = decode(cid, bytes, KIND_INDEX)?;
+        let bad = |why: String| FormatError::Malformed { cid: *cid, kind: KIND_INDEX, why };
         if index.refs.windows(2).any(|w| w[0].0 >= w[1].0) {
-            return Err(FormatError::Malformed { cid: *cid, kind: KIND_INDEX, why: "refs are not sorted and unique".into() });
+            return Err(bad("refs are not sorted and unique".into()));
+        }
+        // Every name reaches git's protocol and the user's repository: one
+        // git would not accept is refused before any of it is used.
+        for (name, _) in &index.refs {
+            crate::refname::check(name).map_err(|why| bad(format!("ref {} is not a valid git ref name: it {why}", crate::refname::shown(name))))?;
+        }
+        if let Some(head) = &index.head {
+            crate::refname::check(head).map_err(|why| bad(format!("head {} is not a valid git ref name: it {why}", crate::refname::shown(head))))?;
         }
         Ok(index)
     }

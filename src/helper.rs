@@ -21,6 +21,8 @@ use crate::format::{Hash, Links, NipIndex, NipObject};
 use crate::ipns::{self, cache::Cache, Current, IpnsError, Name, Target};
 use crate::kubo::names::Key;
 use crate::kubo::Client;
+use crate::protocol::Writer;
+use crate::refname::RefName;
 use crate::push::{self, PushCommand, PushOptions, PushOutcome};
 use crate::remote::Remote;
 use crate::store::BlockStore;
@@ -90,6 +92,7 @@ pub struct Helper<'s> {
 impl<'s> Helper<'s> {
     /// Runs the protocol until git closes stdin or sends a blank line.
     pub fn run(&mut self, input: &mut dyn BufRead, out: &mut dyn Write) -> Result<(), Error> {
+        let mut out = Writer::new(out);
         let mut line = String::new();
         loop {
             line.clear();
@@ -100,23 +103,23 @@ impl<'s> Helper<'s> {
             log::debug!("git says: {cmd}");
             match cmd.split_once(' ').unwrap_or((cmd, "")) {
                 ("", _) => return Ok(()),
-                ("capabilities", _) => write!(out, "fetch\npush\noption\n\n")?,
+                ("capabilities", _) => out.capabilities(&["fetch", "push", "option"])?,
                 ("option", rest) => {
-                    let answer = self.option(rest);
-                    writeln!(out, "{answer}")?;
+                    let supported = self.option(rest);
+                    out.option(supported)?;
                 }
-                ("list", arg) => self.list(out, arg == "for-push")?,
+                ("list", arg) => self.list(&mut out, arg == "for-push")?,
                 ("fetch", first) => {
                     let lines = batch(input, first)?;
                     if let Some(keep) = self.fetch(&lines)? {
                         // git removes it once the refs point at the pack.
-                        writeln!(out, "lock {}", keep.display())?;
+                        out.lock(&keep)?;
                     }
-                    writeln!(out)?;
+                    out.end()?;
                 }
                 ("push", first) => {
                     let lines = batch(input, first)?;
-                    self.push(&lines, out)?;
+                    self.push(&lines, &mut out)?;
                 }
                 _ => return Err(Error::Other(format!("git sent an unknown command {cmd:?}; is git too new for this nip?"))),
             }
@@ -124,15 +127,16 @@ impl<'s> Helper<'s> {
         }
     }
 
-    fn option(&mut self, rest: &str) -> &'static str {
+    /// Applies an `option` line; whether it is supported.
+    fn option(&mut self, rest: &str) -> bool {
         let (name, value) = rest.split_once(' ').unwrap_or((rest, ""));
         match name {
             "progress" => self.options.progress = value == "true",
             "verbosity" => self.options.verbosity = value.parse().unwrap_or(1),
             "dry-run" => self.options.dry_run = value == "true",
-            _ => return "unsupported",
+            _ => return false,
         }
-        "ok"
+        true
     }
 
     fn node(&self) -> Result<&'s Client, Error> {
@@ -219,22 +223,26 @@ impl<'s> Helper<'s> {
     /// Every ref. For a fetch also the peeled tags (`<oid> refs/tags/X^{}`,
     /// so git follows annotated tags) and `@<ref> HEAD`; a push needs
     /// neither, and `git push --mirror` would try to delete them.
-    fn list(&self, out: &mut dyn Write, for_push: bool) -> Result<(), Error> {
+    fn list(&self, out: &mut Writer<'_>, for_push: bool) -> Result<(), Error> {
         let remote = self.open_remote(for_push)?;
         let peeled = if for_push { Default::default() } else { peel_tags(&remote)? };
+        // The index's names passed git's rules when it was decoded; the
+        // writer takes only checked names all the same.
+        let checked = |name: &str| RefName::new(name).map_err(|e| Error::Other(format!("{}: {e}", remote.url())));
         for (name, oid) in remote.refs() {
-            writeln!(out, "{oid} {name}")?;
+            let name_ = checked(name)?;
+            out.listed(*oid, &name_)?;
             if let Some(target) = peeled.get(name) {
                 // Lets git follow annotated tags on fetch, as with a server.
-                writeln!(out, "{target} {name}^{{}}")?;
+                out.peeled(*target, &name_)?;
             }
         }
         if let (Some(head), false) = (remote.head(), for_push) {
             if remote.refs().iter().any(|(n, _)| n == head) {
-                writeln!(out, "@{head} HEAD")?;
+                out.head(&checked(head)?)?;
             }
         }
-        writeln!(out)?;
+        out.end()?;
         Ok(())
     }
 
@@ -255,7 +263,7 @@ impl<'s> Helper<'s> {
         Ok(fetched.keep)
     }
 
-    fn push(&self, lines: &[String], out: &mut dyn Write) -> Result<(), Error> {
+    fn push(&self, lines: &[String], out: &mut Writer<'_>) -> Result<(), Error> {
         let commands = lines.iter().map(|l| PushCommand::parse(l)).collect::<Result<Vec<_>, _>>()?;
         let repo = Repository::open_from_env()?;
         let opts = PushOptions { dry_run: self.options.dry_run, progress: self.options.progress };
@@ -273,12 +281,13 @@ impl<'s> Helper<'s> {
             outcome
         };
         for (dst, status) in &outcome.statuses {
+            let dst = RefName::new(dst).map_err(|e| Error::Other(format!("git asked to push to {e}")))?;
             match status {
-                Ok(()) => writeln!(out, "ok {dst}")?,
-                Err(why) => writeln!(out, "error {dst} {why}")?,
+                Ok(()) => out.pushed(&dst)?,
+                Err(why) => out.refused(&dst, why)?,
             }
         }
-        writeln!(out)?;
+        out.end()?;
         Ok(())
     }
 

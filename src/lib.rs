@@ -19,6 +19,8 @@
 //! | [`fetch`] | what a `git fetch` does: walk, verify, write one pack |
 //! | [`pack`] | a git pack stream written into the repository |
 //! | [`helper`] | the gitremote-helpers(7) protocol on stdin/stdout |
+//! | [`protocol`] | the typed writer of every line nip sends git |
+//! | [`refname`] | git's ref name rules, checked on every name an address holds |
 //! | [`progress`] | git-style progress lines on stderr |
 
 pub mod address;
@@ -33,7 +35,9 @@ pub mod links;
 pub mod objmap;
 pub mod pack;
 pub mod progress;
+pub mod protocol;
 pub mod push;
+pub mod refname;
 pub mod remote;
 pub mod store;
 pub mod unixfs;
