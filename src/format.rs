@@ -395,10 +395,12 @@ impl NipIndex {
         // Every name reaches git's protocol and the user's repository: one
         // git would not accept is refused before any of it is used.
         for (name, _) in &index.refs {
-            crate::refname::check(name).map_err(|why| bad(format!("ref {} is not a valid git ref name: it {why}", crate::refname::shown(name))))?;
+            crate::refname::check(name)
+                .map_err(|why| bad(format!("ref {} is not a valid git ref name: it {why}", crate::refname::shown(name))))?;
         }
         if let Some(head) = &index.head {
-            crate::refname::check(head).map_err(|why| bad(format!("head {} is not a valid git ref name: it {why}", crate::refname::shown(head))))?;
+            crate::refname::check(head)
+                .map_err(|why| bad(format!("head {} is not a valid git ref name: it {why}", crate::refname::shown(head))))?;
         }
         Ok(index)
     }

@@ -46,7 +46,9 @@ impl PushCommand {
             return Err(Error::Other(format!("push refspec {spec:?} has an empty destination")));
         }
         crate::refname::check(dst).map_err(|why| {
-            Error::Other(format!("cannot push to {dst:?}: it is not a valid git ref name (it {why}); push to a full name such as refs/heads/main"))
+            Error::Other(format!(
+                "cannot push to {dst:?}: it is not a valid git ref name (it {why}); push to a full name such as refs/heads/main"
+            ))
         })?;
         let src = (!src.is_empty()).then(|| src.to_string());
         Ok(PushCommand { src, dst: dst.to_string(), force })

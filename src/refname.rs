@@ -110,7 +110,15 @@ mod tests {
 
     #[test]
     fn accepts_what_git_accepts() {
-        for ok in ["refs/heads/main", "refs/tags/v1.0", "refs/heads/a-b_c/d.e", "refs/heads/ünï", "refs/x", "refs/heads/@x", "refs/a.b/c"] {
+        for ok in [
+            "refs/heads/main",
+            "refs/tags/v1.0",
+            "refs/heads/a-b_c/d.e",
+            "refs/heads/ünï",
+            "refs/x",
+            "refs/heads/@x",
+            "refs/a.b/c",
+        ] {
             assert_eq!(check(ok), Ok(()), "{ok}");
         }
     }

@@ -38,4 +38,5 @@ macro_rules! on_both {
 
 on_both! {
     ref_names_cannot_reach_the_protocol => crate::common::hostile::scenario_ref_names_cannot_reach_the_protocol,
+    objects_are_read_as_git_reads_them => crate::common::hostile::scenario_objects_are_read_as_git_reads_them,
 }

@@ -1,10 +1,169 @@
 //! Hostile-address scenarios for `tests/hostile.rs`: protocol injection
-//! through ref names, commits and tags git reads another way.
+//! through ref names, and commits, tags and trees that a careless parser
+//! reads another way than git.
 
-use super::{url_of, Env, Synth};
+use super::craft::git_hash;
+use super::{hash, url_cid, url_of, Env, Synth};
+use nip::format::{Hash, Links, ObjectType};
+use std::path::{Path, PathBuf};
 
-/// Scenario H1: an index whose ref names would inject lines into git's
-/// helper protocol is refused before a line reaches git.
+const IDENT: &str = "author Mallory <m@example.org> 1700000000 +0000\ncommitter Mallory <m@example.org> 1700000000 +0000\n";
+
+/// A pushed five-commit repository with a file `a.txt`: (repo, address).
+fn pushed(env: &Env) -> (PathBuf, cid::Cid) {
+    let src = env.synth("src", Synth { commits: 5, ..Synth::default() });
+    env.commit_file(&src, "a.txt", b"hello\n", "add a.txt");
+    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
+    env.push(&src, &["--all", "nip"]);
+    let address = url_cid(&env.remote_url(&src, "nip"));
+    (src, address)
+}
+
+/// A file outside every repository that an injected `lock <path>` line
+/// would make git delete.
+fn victim(env: &Env) -> PathBuf {
+    let path = env.work.join("important");
+    std::fs::write(&path, b"do not delete").unwrap();
+    path
+}
+
+fn assert_untouched(victim: &Path) {
+    assert_eq!(std::fs::read(victim).ok().as_deref(), Some(&b"do not delete"[..]), "{} was deleted", victim.display());
+}
+
+/// Scenario H1: an index whose ref names (or head) would inject lines into
+/// git's helper protocol is refused before a line reaches git: on clone,
+/// fetch, ls-remote and push, with one clean error naming the index, and
+/// nothing deleted, no ref moved, no address changed.
 pub fn scenario_ref_names_cannot_reach_the_protocol(env: &Env) {
-    let _ = (url_of, Synth::default(), env);
+    let (src, good) = pushed(env);
+    let main = hash(&env.rev_parse(&src, "main"));
+    let victim = victim(env);
+    env.git_ok(&env.work, &["clone", "-q", &url_of(&good), "copy"]);
+    let copy = env.dir("copy");
+
+    let injected = format!("refs/heads/a\n\nok\nlock {}", victim.display());
+    let hostile: Vec<(String, Option<String>, Vec<(String, Hash)>)> = vec![
+        // The lines git would read as answers to later commands.
+        ("newline".into(), Some("refs/heads/main".into()), vec![(injected.clone(), main), ("refs/heads/main".into(), main)]),
+        // A space splits git's `<oid> <name>` line.
+        ("space".into(), None, vec![("refs/heads/a b".into(), main)]),
+        // Names git itself refuses.
+        ("dotdot".into(), None, vec![("refs/heads/../../config".into(), main)]),
+        ("onelevel".into(), None, vec![("HEAD".into(), main)]),
+        // The head line is written too.
+        ("head".into(), Some(format!("refs/heads/main\n{main} refs/heads/evil")), vec![("refs/heads/main".into(), main)]),
+    ];
+    for (what, head, refs) in hostile {
+        let bad = env.craft_refs(&good, refs, head);
+        let bad_url = url_of(&bad);
+
+        let clone = env.git(&env.work, &["clone", &bad_url, &format!("clone-{what}")]);
+        let err = clone.one_clean_error();
+        assert!(err.contains(&bad.to_string()) && err.contains("not a valid git ref name"), "{what}: {clone}");
+        assert!(!err.contains('\n'), "{what}");
+        assert!(!env.dir(&format!("clone-{what}")).exists(), "{what}: a failed clone left a directory");
+
+        let before = env.refs(&copy);
+        env.git_ok(&copy, &["remote", "set-url", "origin", &bad_url]);
+        let fetch = env.git(&copy, &["fetch", "origin"]);
+        assert!(fetch.one_clean_error().contains("not a valid git ref name"), "{what}: {fetch}");
+        assert_eq!(env.refs(&copy), before, "{what}: a refused fetch moved refs");
+
+        let ls = env.git(&env.work, &["ls-remote", &bad_url]);
+        assert!(ls.one_clean_error().contains("not a valid git ref name"), "{what}: {ls}");
+        assert!(!ls.stdout.contains("evil") && !ls.stdout.contains("refs/heads/a"), "{what}: {ls}");
+
+        // The push path lists the remote's refs too, then answers `ok`/`error`
+        // per ref: a hostile index must not be able to forge those answers.
+        env.git_ok(&src, &["remote", "add", &format!("bad-{what}"), &bad_url]);
+        let push = env.git(&src, &["push", &format!("bad-{what}"), "main"]);
+        assert!(push.one_clean_error().contains("not a valid git ref name"), "{what}: {push}");
+        assert_eq!(env.remote_url(&src, &format!("bad-{what}")), bad_url, "{what}: a refused push moved the remote");
+        assert!(
+            env.git(&src, &["rev-parse", "--verify", "-q", &format!("refs/remotes/bad-{what}/main")]).stdout.trim().is_empty(),
+            "{what}: a refused push made a remote-tracking ref"
+        );
+        assert_untouched(&victim);
+    }
+    // The good address still works after all that.
+    env.git_ok(&copy, &["remote", "set-url", "origin", &url_of(&good)]);
+    env.git_ok(&copy, &["fetch", "origin"]);
+    env.fsck(&copy);
+    assert_untouched(&victim);
+}
+
+/// An index like `good` whose `main` is `commit`, with `extra` objects.
+fn with_main(env: &Env, good: &cid::Cid, commit: Hash, extra: &[(Hash, cid::Cid)]) -> cid::Cid {
+    let mut entries = env.index_entries(good);
+    entries.extend_from_slice(extra);
+    env.craft_index(vec![("refs/heads/main".into(), commit)], Some("refs/heads/main".into()), entries, Some(*good))
+}
+
+/// Scenario H2: commits and tags git would read another way than a
+/// careless parser are refused by name; tree entries are followed exactly
+/// where git follows them.
+pub fn scenario_objects_are_read_as_git_reads_them(env: &Env) {
+    let (src, good) = pushed(env);
+    let t1 = env.rev_parse(&src, "main^{tree}");
+    let t2 = env.rev_parse(&src, "main~1^{tree}");
+    let parent = env.rev_parse(&src, "main~1");
+
+    // Two tree lines: git takes the first. The NIPObject claims the second,
+    // as nip's old parser read it.
+    let two_trees = format!("tree {t1}\ntree {t2}\n{IDENT}\ntwo trees\n");
+    let links = Links::Commit { tree: hash(&t2), parents: vec![] };
+    let (commit, cid) = env.craft_git_object(ObjectType::Commit, two_trees.as_bytes(), Some(links));
+    let bad = with_main(env, &good, commit, &[(commit, cid)]);
+    let clone = env.git(&env.work, &["clone", "-q", &url_of(&bad), "two-trees"]);
+    let err = clone.one_clean_error();
+    assert!(err.contains(&commit.to_string()) && err.contains("tree or parent line after"), "{clone}");
+    assert!(!env.dir("two-trees").exists());
+
+    // A parent line after the author: git sees no parent.
+    let late_parent = format!("tree {t1}\n{}parent {parent}\n\nlate parent\n", IDENT);
+    let links = Links::Commit { tree: hash(&t1), parents: vec![hash(&parent)] };
+    let (commit, cid) = env.craft_git_object(ObjectType::Commit, late_parent.as_bytes(), Some(links));
+    let bad = with_main(env, &good, commit, &[(commit, cid)]);
+    let clone = env.git(&env.work, &["clone", "-q", &url_of(&bad), "late-parent"]);
+    let err = clone.one_clean_error();
+    assert!(err.contains(&commit.to_string()) && err.contains("tree or parent line after"), "{clone}");
+
+    // A tag without the type line git requires.
+    let head = env.rev_parse(&src, "main");
+    let tag = format!("object {head}\ntag v1\ntagger Mallory <m@example.org> 1700000000 +0000\n\nno type\n");
+    let (tag_oid, tag_cid) = env.craft_git_object(ObjectType::Tag, tag.as_bytes(), Some(Links::Tag { target: hash(&head) }));
+    let mut entries = env.index_entries(&good);
+    entries.push((tag_oid, tag_cid));
+    let refs = vec![("refs/heads/main".into(), hash(&head)), ("refs/tags/v1".into(), tag_oid)];
+    let bad = env.craft_index(refs, Some("refs/heads/main".into()), entries, Some(good));
+    let clone = env.git(&env.work, &["clone", "-q", &url_of(&bad), "bad-tag"]);
+    let err = clone.one_clean_error();
+    assert!(err.contains(&tag_oid.to_string()) && err.contains("type line"), "{clone}");
+
+    // A tree entry whose mode git reads as a gitlink (canon_mode: neither
+    // file, link nor directory) names an object that is nowhere: git does
+    // not need it, so the clone works; nip's old walk asked for it.
+    let blob = hash(&env.rev_parse(&src, "main:a.txt"));
+    let nowhere = git_hash(ObjectType::Blob, b"not in this repository");
+    let mut tree = b"100644 a.txt\0".to_vec();
+    tree.extend_from_slice(&blob.0);
+    tree.extend_from_slice(b"170000 odd\0");
+    tree.extend_from_slice(&nowhere.0);
+    let (tree_oid, tree_cid) = env.craft_git_object(ObjectType::Tree, &tree, None);
+    let commit = format!("tree {tree_oid}\nparent {head}\n{IDENT}\nodd mode\n");
+    let (commit, commit_cid) = env.craft_git_object(ObjectType::Commit, commit.as_bytes(), None);
+    let odd = with_main(env, &good, commit, &[(tree_oid, tree_cid), (commit, commit_cid)]);
+    env.git_ok(&env.work, &["clone", "-q", "--bare", &url_of(&odd), "odd.git"]);
+    let odd_clone = env.dir("odd.git");
+    assert_eq!(env.rev_parse(&odd_clone, "main"), commit.to_string());
+    assert_eq!(env.rev_parse(&odd_clone, "main:a.txt"), blob.to_string());
+    let listed = env.out(&odd_clone, &["ls-tree", "main"]);
+    assert!(listed.contains(&format!("160000 commit {nowhere}\todd")), "{listed}");
+    // git's own connectivity check agrees nothing is missing.
+    env.git_ok(&odd_clone, &["fsck", "--connectivity-only", "--no-dangling"]);
+
+    // The good address still clones, and fsck --strict is clean.
+    env.git_ok(&env.work, &["clone", "-q", &url_of(&good), "fine"]);
+    env.fsck(&env.dir("fine"));
 }
