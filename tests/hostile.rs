@@ -39,4 +39,12 @@ macro_rules! on_both {
 on_both! {
     ref_names_cannot_reach_the_protocol => crate::common::hostile::scenario_ref_names_cannot_reach_the_protocol,
     objects_are_read_as_git_reads_them => crate::common::hostile::scenario_objects_are_read_as_git_reads_them,
+    concurrent_pushes_to_one_store => crate::common::hostile_held::scenario_concurrent_pushes_to_one_store,
+}
+
+/// The node's credentials never reach a log (they only matter on a node).
+#[test]
+fn kubo_secrets_stay_out_of_trace_logs() {
+    let Some(kubo) = node("kubo_secrets_stay_out_of_trace_logs") else { return };
+    common::hostile_held::scenario_secrets_stay_out_of_trace_logs(&Env::kubo_node(&kubo));
 }
