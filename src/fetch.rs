@@ -27,7 +27,7 @@ use crate::Error;
 use cid::Cid;
 use git2::{Oid, Repository};
 use sha1_checked::{Digest, Sha1};
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 /// Objects looked up and fetched per request while planning.
 const PLAN_BATCH: usize = 2048;
@@ -172,6 +172,14 @@ fn write_pack(mut pack: PackWriter, rx: std::sync::mpsc::Receiver<Vec<Piece>>) -
     Ok(pack)
 }
 
+/// What the plan knows of an object it met.
+enum Seen {
+    /// Waiting to be read; the type the object pointing to it gave it.
+    Queued(Option<ObjectType>),
+    /// Read: its NIPObject's type (which its SHA-1 covers).
+    Planned(ObjectType),
+}
+
 /// Walks the NIPObjects from `wants`, sending the objects to transfer in
 /// batches as they are found; returns how many it sent.
 fn plan(
@@ -191,11 +199,15 @@ fn plan(
     // Most lookups miss in a clone; without NO_REFRESH libgit2 rescans the
     // pack directory after every miss.
     let local = |oid: Oid| odb.exists_ext(oid, git2::OdbLookupFlags::NO_REFRESH);
-    let mut seen: HashSet<Hash> = HashSet::new();
+    // Every object queued, with the type the object pointing to it says it
+    // has (a tree entry of mode 040000 is a tree...): git refuses a
+    // repository where the two disagree, so the fetch does, before writing.
+    let mut seen: HashMap<Hash, Seen> = HashMap::new();
     let mut queue: Vec<Hash> = Vec::new();
     for w in wants {
         let h = Hash::from(*w);
-        if !local(*w) && seen.insert(h) {
+        if !local(*w) && !seen.contains_key(&h) {
+            seen.insert(h, Seen::Queued(None));
             queue.push(h);
         }
     }
@@ -218,10 +230,41 @@ fn plan(
                         why: format!("the index maps it to NIPObject {cid}, which describes {}", object.oid),
                     });
                 }
-                for child in object.children() {
-                    if !seen.contains(&child) && !local(child.oid()) {
-                        seen.insert(child);
-                        next.push(child);
+                let wrong_type = |oid: &Hash, is: ObjectType, said: ObjectType| Error::Object {
+                    oid: oid.to_string(),
+                    why: format!(
+                        "it is a {}, but an object pointing to it says it is a {}; git would refuse this repository",
+                        is.name(),
+                        said.name()
+                    ),
+                };
+                if let Some(Seen::Queued(Some(said))) = seen.get(oid) {
+                    if *said != object.kind() {
+                        return Err(wrong_type(oid, object.kind(), *said));
+                    }
+                }
+                seen.insert(*oid, Seen::Planned(object.kind()));
+                for (child, said) in object.typed_children() {
+                    match (seen.get_mut(&child), said) {
+                        (None, _) => {
+                            if !local(child.oid()) {
+                                seen.insert(child, Seen::Queued(said));
+                                next.push(child);
+                            }
+                        }
+                        (Some(Seen::Queued(first @ None)), _) => *first = said,
+                        (Some(Seen::Queued(Some(first))), Some(said)) if *first != said => {
+                            return Err(Error::Object {
+                                oid: child.to_string(),
+                                why: format!(
+                                    "one object pointing to it says it is a {}, another a {}; git would refuse this repository",
+                                    first.name(),
+                                    said.name()
+                                ),
+                            })
+                        }
+                        (Some(Seen::Planned(is)), Some(said)) if *is != said => return Err(wrong_type(&child, *is, said)),
+                        _ => {}
                     }
                 }
                 plan.push(Planned {

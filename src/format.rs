@@ -295,6 +295,25 @@ impl NipObject {
         }
     }
 
+    /// [`NipObject::children`] with the type git requires of each: a
+    /// commit's tree is a tree and its parents commits; a tree entry is a
+    /// tree or a blob by its mode; a tag's target is whatever the tag says
+    /// in its content (`None` here).
+    pub fn typed_children(&self) -> Vec<(Hash, Option<ObjectType>)> {
+        match &self.links {
+            Links::Commit { tree, parents } => std::iter::once((*tree, Some(ObjectType::Tree)))
+                .chain(parents.iter().map(|p| (*p, Some(ObjectType::Commit))))
+                .collect(),
+            Links::Tree { entries } => entries
+                .iter()
+                .filter(|(m, _)| crate::links::follows(*m))
+                .map(|(m, h)| (*h, Some(if crate::links::is_tree_mode(*m) { ObjectType::Tree } else { ObjectType::Blob })))
+                .collect(),
+            Links::Blob => Vec::new(),
+            Links::Tag { target } => vec![(*target, None)],
+        }
+    }
+
     pub fn to_block(&self) -> Result<Block, FormatError> {
         let mut w = ObjectWire {
             oid: self.oid,

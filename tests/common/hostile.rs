@@ -163,6 +163,21 @@ pub fn scenario_objects_are_read_as_git_reads_them(env: &Env) {
     // git's own connectivity check agrees nothing is missing.
     env.git_ok(&odd_clone, &["fsck", "--connectivity-only", "--no-dangling"]);
 
+    // A directory entry that names a blob: git would stop at "is a blob,
+    // not a tree" after the pack is written; nip refuses before.
+    let mut tree = b"100644 a.txt\0".to_vec();
+    tree.extend_from_slice(&blob.0);
+    tree.extend_from_slice(b"40000 dir\0");
+    tree.extend_from_slice(&blob.0);
+    let (tree_oid, tree_cid) = env.craft_git_object(ObjectType::Tree, &tree, None);
+    let commit = format!("tree {tree_oid}\nparent {head}\n{IDENT}\nblob as a tree\n");
+    let (commit, commit_cid) = env.craft_git_object(ObjectType::Commit, commit.as_bytes(), None);
+    let bad = with_main(env, &good, commit, &[(tree_oid, tree_cid), (commit, commit_cid)]);
+    let clone = env.git(&env.work, &["clone", "-q", &url_of(&bad), "blob-as-tree"]);
+    let err = clone.one_clean_error();
+    assert!(err.contains(&blob.to_string()) && err.contains("git would refuse"), "{clone}");
+    assert!(!env.dir("blob-as-tree").exists());
+
     // The good address still clones, and fsck --strict is clean.
     env.git_ok(&env.work, &["clone", "-q", &url_of(&good), "fine"]);
     env.fsck(&env.dir("fine"));
