@@ -1,0 +1,307 @@
+//! What one object may claim, and what one fetch may bring.
+//!
+//! A NIPObject states its object's size, and the only proof of that size
+//! is the object's SHA-1, known once every byte has been read. A hostile
+//! address makes a large claim cheap: one 256 KiB chunk reused 16,384 times
+//! is a "4 GiB" object in four blocks. So nip checks claims before it reads
+//! a byte of them, while it plans the fetch:
+//!
+//! - **Commits, trees and tags** are at most [`MAX_NON_BLOB`] (16 MiB).
+//!   They are held in memory to check their links, git has no limit for
+//!   them, and real ones are far smaller (a large merge commit is a few
+//!   KiB, a tree of 10,000 files about 400 KiB). A tree is also at most
+//!   [`TREE_ENTRY_MAX`] bytes per entry its NIPObject lists (and the
+//!   NIPObject, one block of at most 1 MiB, lists every entry: about
+//!   38,000 at most): a name of up to 4,096 bytes, twice what any file
+//!   system git checks out to accepts. nip refuses to push a commit, tree
+//!   or tag over these bounds, so every pushed repository can be cloned.
+//! - **Per fetch**, the content the planned objects claim adds up, and the
+//!   plan stops before handing on the object that passes
+//!   `nip.maxFetchBytes` (or `NIP_MAX_FETCH_BYTES`; default 64 GiB). Unless
+//!   that is set, the limit is also the free space of the file system that
+//!   holds `.git/objects` when the fetch starts: a clone needs at least that
+//!   much again to check the files out. `nip.maxFetchObjects` (or
+//!   `NIP_MAX_FETCH_OBJECTS`; default 10,000,000) bounds the objects one
+//!   fetch may bring, and with them the memory the plan keeps (about 60
+//!   bytes per object). Both take git's suffixes `k`, `m`, `g` (powers of
+//!   1024); `0` means no limit. git config comes first (the repository's,
+//!   then the user's; `git clone -c nip.maxFetchBytes=200g …` sets it for
+//!   one clone), then the environment.
+//!
+//! A fetch that passes a limit fails with one error naming the object
+//! that passed it, the limit, and the setting that raises it; nothing is
+//! written and git updates no ref.
+
+use crate::format::{Links, NipObject};
+use crate::Error;
+use std::path::Path;
+
+/// Largest commit, tree or tag nip reads or writes (16 MiB).
+pub const MAX_NON_BLOB: u64 = 16 << 20;
+/// Most bytes one tree entry can take: mode and space (at most 32 bytes,
+/// zero-padded modes included), a name of at most 4,096 bytes, its NUL
+/// and the 20-byte hash.
+pub const TREE_ENTRY_MAX: u64 = 32 + 4096 + 1 + 20;
+/// Default of `nip.maxFetchBytes`: 64 GiB of object content.
+pub const DEFAULT_MAX_FETCH_BYTES: u64 = 64 << 30;
+/// Default of `nip.maxFetchObjects`.
+pub const DEFAULT_MAX_FETCH_OBJECTS: u64 = 10_000_000;
+
+/// The most bytes a valid object of this kind, with these links, can have;
+/// `None` for a blob (any size: only the per-fetch limits bound it).
+pub fn size_bound(links: &Links) -> Option<u64> {
+    match links {
+        Links::Blob => None,
+        Links::Tree { entries } => Some((entries.len() as u64).saturating_mul(TREE_ENTRY_MAX).min(MAX_NON_BLOB)),
+        Links::Commit { .. } | Links::Tag { .. } => Some(MAX_NON_BLOB),
+    }
+}
+
+/// Why `object` cannot be what it claims, if its size is past what a valid
+/// object of its kind can be.
+pub fn check_claim(object: &NipObject) -> Result<(), Error> {
+    let Some(bound) = size_bound(&object.links) else { return Ok(()) };
+    if object.size <= bound {
+        return Ok(());
+    }
+    let kind = object.kind().name();
+    let why = match &object.links {
+        Links::Tree { entries } if bound < MAX_NON_BLOB => format!(
+            "its NIPObject claims a tree of {} for {} entries, and a valid tree has at most {} bytes per entry ({} in all)",
+            human(object.size),
+            entries.len(),
+            TREE_ENTRY_MAX,
+            human(bound)
+        ),
+        _ => format!(
+            "its NIPObject claims a {kind} of {}; nip reads commits, trees and tags of up to {} (no real one comes close)",
+            human(object.size),
+            human(MAX_NON_BLOB)
+        ),
+    };
+    Err(Error::Object { oid: object.oid.to_string(), why })
+}
+
+/// Why `object` (a commit, tree or tag past its bound) cannot be pushed:
+/// a clone would refuse it.
+pub fn check_push(object: &NipObject) -> Option<String> {
+    let bound = size_bound(&object.links)?;
+    (object.size > bound).then(|| {
+        format!(
+            "this {} is {}, and nip reads commits and tags of up to {}, trees of up to {} per entry and {} in all: \
+             a clone would refuse it",
+            object.kind().name(),
+            human(object.size),
+            human(MAX_NON_BLOB),
+            human(TREE_ENTRY_MAX),
+            human(MAX_NON_BLOB)
+        )
+    })
+}
+
+/// Where a limit comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// Set by the user: `git config nip.maxFetchBytes`, `NIP_MAX_FETCH_BYTES`.
+    Set(String),
+    Default,
+    /// The free space of the file system holding this directory.
+    FreeSpace(String),
+}
+
+/// One limit: at most `value` (`u64::MAX` for none).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limit {
+    pub value: u64,
+    pub source: Source,
+}
+
+/// The limits of one fetch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FetchLimits {
+    pub bytes: Limit,
+    pub objects: Limit,
+}
+
+/// A size as git prints it, with the exact count: `4.0 GiB (4294967296 bytes)`.
+pub fn human(n: u64) -> String {
+    const UNITS: [&str; 5] = ["KiB", "MiB", "GiB", "TiB", "PiB"];
+    if n < 1024 {
+        return format!("{n} bytes");
+    }
+    let mut v = n as f64 / 1024.0;
+    let mut unit = 0;
+    while v >= 1024.0 && unit + 1 < UNITS.len() {
+        v /= 1024.0;
+        unit += 1;
+    }
+    format!("{v:.1} {} ({n} bytes)", UNITS[unit])
+}
+
+/// Parses a count as git does for integers: digits, then optionally `k`,
+/// `m` or `g` (powers of 1024).
+pub fn parse_count(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let (digits, shift) = match t.as_bytes().last()? {
+        b'k' | b'K' => (&t[..t.len() - 1], 10),
+        b'm' | b'M' => (&t[..t.len() - 1], 20),
+        b'g' | b'G' => (&t[..t.len() - 1], 30),
+        _ => (t, 0),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse::<u64>().ok()?.checked_mul(1u64 << shift)
+}
+
+/// One setting: git config `key` (read as git reads integers), then the
+/// environment variable `env`. `Ok(None)` if neither is set.
+fn setting(config: Option<&git2::Config>, key: &str, env: &str) -> Result<Option<(u64, String)>, Error> {
+    let bad = |from: &str, v: &str| {
+        Error::Other(format!("{from} is {v:?}, not a count: use a whole number, optionally with k, m or g (0 for no limit)"))
+    };
+    if let Some(c) = config {
+        if let Ok(text) = c.get_string(key) {
+            let v = parse_count(&text).ok_or_else(|| bad(&format!("git config {key}"), &text))?;
+            return Ok(Some((v, format!("git config {key}"))));
+        }
+    }
+    match std::env::var(env) {
+        Ok(text) if !text.trim().is_empty() => {
+            let v = parse_count(&text).ok_or_else(|| bad(env, &text))?;
+            Ok(Some((v, env.to_string())))
+        }
+        _ => Ok(None),
+    }
+}
+
+/// Bytes free for an unprivileged writer on the file system holding `dir`,
+/// if the system says.
+pub fn free_space(dir: &Path) -> Option<u64> {
+    let st = rustix::fs::statvfs(dir).ok()?;
+    Some(st.f_bavail.saturating_mul(st.f_frsize))
+}
+
+impl FetchLimits {
+    /// The limits for a fetch writing into `objects` (the pack directory),
+    /// from `config` and the environment.
+    pub fn read(config: Option<&git2::Config>, objects: &Path) -> Result<FetchLimits, Error> {
+        let none_if_zero = |v: u64| if v == 0 { u64::MAX } else { v };
+        let bytes = match setting(config, "nip.maxFetchBytes", "NIP_MAX_FETCH_BYTES")? {
+            Some((v, from)) => Limit { value: none_if_zero(v), source: Source::Set(from) },
+            None => match free_space(objects) {
+                Some(free) if free < DEFAULT_MAX_FETCH_BYTES => {
+                    Limit { value: free, source: Source::FreeSpace(objects.display().to_string()) }
+                }
+                _ => Limit { value: DEFAULT_MAX_FETCH_BYTES, source: Source::Default },
+            },
+        };
+        let objects = match setting(config, "nip.maxFetchObjects", "NIP_MAX_FETCH_OBJECTS")? {
+            Some((v, from)) => Limit { value: none_if_zero(v), source: Source::Set(from) },
+            None => Limit { value: DEFAULT_MAX_FETCH_OBJECTS, source: Source::Default },
+        };
+        Ok(FetchLimits { bytes, objects })
+    }
+
+    /// No limits (for callers that bound what they fetch themselves).
+    pub fn none() -> FetchLimits {
+        let none = Limit { value: u64::MAX, source: Source::Default };
+        FetchLimits { bytes: none.clone(), objects: none }
+    }
+
+    /// The error for `object`, whose claimed size brings the fetch past
+    /// the byte limit.
+    pub fn bytes_exceeded(&self, object: &NipObject) -> Error {
+        let what = format!(
+            "object {} (a {} that claims {}) brings this fetch to more than {} of content",
+            object.oid,
+            object.kind().name(),
+            human(object.size),
+            human(self.bytes.value)
+        );
+        let raise =
+            "(git config nip.maxFetchBytes 200g, `git clone -c nip.maxFetchBytes=200g …` or NIP_MAX_FETCH_BYTES; 0 for no limit)";
+        let msg = match &self.bytes.source {
+            Source::FreeSpace(dir) => format!(
+                "{what}, the space free on the file system of {dir}; free some space, or set nip.maxFetchBytes {raise} \
+                 to fetch anyway; nothing was written"
+            ),
+            Source::Default => format!(
+                "{what}, the default limit of nip.maxFetchBytes; if you trust this address, raise it {raise}; nothing was written"
+            ),
+            Source::Set(from) => {
+                format!("{what}, the limit {from} sets; if you trust this address, raise it {raise}; nothing was written")
+            }
+        };
+        Error::Limit(msg)
+    }
+
+    /// The error when the objects this fetch needs pass the object limit,
+    /// found while reading `at`.
+    pub fn objects_exceeded(&self, at: &NipObject) -> Error {
+        let from = match &self.objects.source {
+            Source::Set(from) => format!("the limit {from} sets"),
+            _ => "the default limit of nip.maxFetchObjects".to_string(),
+        };
+        Error::Limit(format!(
+            "this fetch needs more than {} objects (passed at {} {}), {from}; if you trust this address, raise it \
+             (git config nip.maxFetchObjects 50000000, `git clone -c nip.maxFetchObjects=…` or NIP_MAX_FETCH_OBJECTS; \
+             0 for no limit); nothing was written",
+            self.objects.value,
+            at.kind().name(),
+            at.oid
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format::Hash;
+
+    #[test]
+    fn counts_parse_as_git_does() {
+        assert_eq!(parse_count("0"), Some(0));
+        assert_eq!(parse_count("123"), Some(123));
+        assert_eq!(parse_count(" 2k "), Some(2048));
+        assert_eq!(parse_count("3M"), Some(3 << 20));
+        assert_eq!(parse_count("64g"), Some(64 << 30));
+        for bad in ["", "k", "-1", "1.5g", "lots", "1t", "99999999999999999999", "20000000000g"] {
+            assert_eq!(parse_count(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn bounds_follow_the_kind() {
+        let tree = |n: usize| Links::Tree { entries: vec![(0o100644, Hash([1; 20])); n] };
+        assert_eq!(size_bound(&Links::Blob), None);
+        assert_eq!(size_bound(&tree(0)), Some(0));
+        assert_eq!(size_bound(&tree(2)), Some(2 * TREE_ENTRY_MAX));
+        assert_eq!(size_bound(&tree(38_000)), Some(MAX_NON_BLOB));
+        assert_eq!(size_bound(&Links::Tag { target: Hash([1; 20]) }), Some(MAX_NON_BLOB));
+        let object = |size, links| NipObject { oid: Hash([7; 20]), size, data: crate::block::empty_cid(), links };
+        assert!(check_claim(&object(MAX_NON_BLOB, Links::Commit { tree: Hash([1; 20]), parents: vec![] })).is_ok());
+        let err = check_claim(&object(4 << 30, Links::Commit { tree: Hash([1; 20]), parents: vec![] })).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains(&Hash([7; 20]).to_string()) && msg.contains("4.0 GiB") && msg.contains("16.0 MiB"), "{msg}");
+        assert!(check_claim(&object(3 * TREE_ENTRY_MAX, tree(2))).unwrap_err().to_string().contains("2 entries"));
+        assert!(check_claim(&object(u64::MAX, Links::Blob)).is_ok());
+        assert!(check_push(&object(MAX_NON_BLOB + 1, Links::Tag { target: Hash([1; 20]) })).is_some());
+        assert!(check_push(&object(MAX_NON_BLOB, Links::Tag { target: Hash([1; 20]) })).is_none());
+        assert!(check_push(&object(u64::MAX, Links::Blob)).is_none());
+    }
+
+    #[test]
+    fn human_sizes() {
+        assert_eq!(human(5), "5 bytes");
+        assert_eq!(human(4 << 30), "4.0 GiB (4294967296 bytes)");
+        assert_eq!(human(16 << 20), "16.0 MiB (16777216 bytes)");
+    }
+
+    #[test]
+    fn free_space_is_known_here() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(free_space(dir.path()).is_some_and(|n| n > 0));
+        assert_eq!(free_space(&dir.path().join("missing")), None);
+    }
+}
