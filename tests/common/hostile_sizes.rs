@@ -404,8 +404,8 @@ pub fn scenario_oversized_block_bodies_are_cut(env: &Env, declare_length: bool) 
     let g = git_guarded(&through, &through.work, &["clone", "-q", &url_of(&index), "dst"], &[], &env.dir("dst"));
     let line = refused(&g, Duration::from_secs(20));
     assert!(proxy.hits.load(Ordering::SeqCst) >= 1, "the clone never asked for block {poison}:\n{}", g.run);
-    assert!(line.contains(&poison) && line.contains("1.0 MiB"), "the error does not name block {poison} and the cap: {line}");
     let sent = proxy.sent.load(Ordering::SeqCst);
-    assert!(sent < 32 << 20, "the helper let the proxy send {sent} bytes of a {FAT} byte body");
+    assert!(sent < 32 << 20, "the helper let the proxy send {sent} bytes of a {FAT} byte body:\n{}", g.run);
+    assert!(line.contains(&poison) && line.contains("1.0 MiB"), "the error does not name block {poison} and the cap: {line}");
     assert!(!env.dir("dst").exists());
 }
