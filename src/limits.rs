@@ -186,21 +186,34 @@ impl FetchLimits {
     /// The limits for a fetch writing into `objects` (the pack directory),
     /// from `config` and the environment.
     pub fn read(config: Option<&git2::Config>, objects: &Path) -> Result<FetchLimits, Error> {
-        let none_if_zero = |v: u64| if v == 0 { u64::MAX } else { v };
-        let bytes = match setting(config, "nip.maxFetchBytes", "NIP_MAX_FETCH_BYTES")? {
-            Some((v, from)) => Limit { value: none_if_zero(v), source: Source::Set(from) },
-            None => match free_space(objects) {
+        let bytes = setting(config, "nip.maxFetchBytes", "NIP_MAX_FETCH_BYTES")?;
+        let count = setting(config, "nip.maxFetchObjects", "NIP_MAX_FETCH_OBJECTS")?;
+        // The free space matters only when the user set no byte limit.
+        let free = if bytes.is_none() { free_space(objects) } else { None };
+        Ok(FetchLimits::from_settings(bytes, count, free, objects))
+    }
+
+    /// The limits from the settings found (value, where it was set), and
+    /// the free space of `objects`: a setting wins (0 is no limit), else
+    /// the default, or for bytes the free space if that is less.
+    pub fn from_settings(
+        bytes: Option<(u64, String)>,
+        objects: Option<(u64, String)>,
+        free: Option<u64>,
+        dir: &Path,
+    ) -> FetchLimits {
+        let set = |(v, from): (u64, String)| Limit { value: if v == 0 { u64::MAX } else { v }, source: Source::Set(from) };
+        let bytes = match bytes {
+            Some(s) => set(s),
+            None => match free {
                 Some(free) if free < DEFAULT_MAX_FETCH_BYTES => {
-                    Limit { value: free, source: Source::FreeSpace(objects.display().to_string()) }
+                    Limit { value: free, source: Source::FreeSpace(dir.display().to_string()) }
                 }
                 _ => Limit { value: DEFAULT_MAX_FETCH_BYTES, source: Source::Default },
             },
         };
-        let objects = match setting(config, "nip.maxFetchObjects", "NIP_MAX_FETCH_OBJECTS")? {
-            Some((v, from)) => Limit { value: none_if_zero(v), source: Source::Set(from) },
-            None => Limit { value: DEFAULT_MAX_FETCH_OBJECTS, source: Source::Default },
-        };
-        Ok(FetchLimits { bytes, objects })
+        let objects = objects.map(set).unwrap_or(Limit { value: DEFAULT_MAX_FETCH_OBJECTS, source: Source::Default });
+        FetchLimits { bytes, objects }
     }
 
     /// No limits (for callers that bound what they fetch themselves).
@@ -296,6 +309,48 @@ mod tests {
         assert_eq!(human(5), "5 bytes");
         assert_eq!(human(4 << 30), "4.0 GiB (4294967296 bytes)");
         assert_eq!(human(16 << 20), "16.0 MiB (16777216 bytes)");
+    }
+
+    #[test]
+    fn settings_win_then_free_space_then_defaults() {
+        let dir = Path::new("/repo/.git/objects/pack");
+        let set = |v: u64, from: &str| Some((v, from.to_string()));
+        let l = FetchLimits::from_settings(None, None, Some(1 << 40), dir);
+        assert_eq!((l.bytes.value, l.bytes.source), (DEFAULT_MAX_FETCH_BYTES, Source::Default));
+        assert_eq!((l.objects.value, l.objects.source), (DEFAULT_MAX_FETCH_OBJECTS, Source::Default));
+        let l = FetchLimits::from_settings(None, None, Some(5 << 30), dir);
+        assert_eq!(l.bytes, Limit { value: 5 << 30, source: Source::FreeSpace(dir.display().to_string()) });
+        let l = FetchLimits::from_settings(None, None, None, dir);
+        assert_eq!(l.bytes.value, DEFAULT_MAX_FETCH_BYTES);
+        let l = FetchLimits::from_settings(
+            set(1 << 50, "git config nip.maxFetchBytes"),
+            set(0, "NIP_MAX_FETCH_OBJECTS"),
+            Some(5),
+            dir,
+        );
+        assert_eq!(l.bytes, Limit { value: 1 << 50, source: Source::Set("git config nip.maxFetchBytes".into()) });
+        assert_eq!(l.objects.value, u64::MAX);
+        let l = FetchLimits::from_settings(set(0, "NIP_MAX_FETCH_BYTES"), None, None, dir);
+        assert_eq!(l.bytes.value, u64::MAX);
+    }
+
+    #[test]
+    fn a_limit_error_says_which_and_how_to_raise_it() {
+        let dir = Path::new("/repo/.git/objects/pack");
+        let blob = NipObject { oid: Hash([9; 20]), size: 100 << 30, data: crate::block::empty_cid(), links: Links::Blob };
+        let msg = FetchLimits::from_settings(None, None, Some(5 << 30), dir).bytes_exceeded(&blob).to_string();
+        for part in [
+            &Hash([9; 20]).to_string(),
+            "100.0 GiB",
+            "5.0 GiB",
+            "free on the file system of /repo/.git/objects/pack",
+            "nip.maxFetchBytes",
+        ] {
+            assert!(msg.contains(part), "{part:?} is not in {msg:?}");
+        }
+        let limits = FetchLimits::from_settings(None, Some((10, "NIP_MAX_FETCH_OBJECTS".into())), None, dir);
+        let msg = limits.objects_exceeded(&blob).to_string();
+        assert!(msg.contains("more than 10 objects") && msg.contains("NIP_MAX_FETCH_OBJECTS sets"), "{msg}");
     }
 
     #[test]

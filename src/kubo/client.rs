@@ -49,7 +49,7 @@ pub enum KuboError {
     File { path: String, source: std::io::Error },
     #[error(
         "the IPFS node at {endpoint} answered {call}{about} with more than {}, more than any valid answer; \
-         the node, or a proxy in front of it, is broken or hostile",
+         the node, or a proxy in front of it, is broken or hostile: use another node (nip.api or NIP_IPFS_API)",
         crate::limits::human(*.limit as u64)
     )]
     TooLarge { endpoint: String, call: String, about: String, limit: usize },
