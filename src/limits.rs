@@ -86,16 +86,21 @@ pub fn check_claim(object: &NipObject) -> Result<(), Error> {
 /// a clone would refuse it.
 pub fn check_push(object: &NipObject) -> Option<String> {
     let bound = size_bound(&object.links)?;
-    (object.size > bound).then(|| {
-        format!(
-            "this {} is {}, and nip reads commits and tags of up to {}, trees of up to {} per entry and {} in all: \
-             a clone would refuse it",
-            object.kind().name(),
-            human(object.size),
-            human(MAX_NON_BLOB),
-            human(TREE_ENTRY_MAX),
+    if object.size <= bound {
+        return None;
+    }
+    let kind = object.kind().name();
+    let size = human(object.size);
+    Some(match &object.links {
+        Links::Tree { entries } if bound < MAX_NON_BLOB => format!(
+            "this tree is {size} for {} entries, and nip reads trees of at most {TREE_ENTRY_MAX} bytes per entry \
+             (names of up to 4,096 bytes): a clone would refuse it",
+            entries.len()
+        ),
+        _ => format!(
+            "this {kind} is {size}, and nip reads commits, trees and tags of up to {}: a clone would refuse it",
             human(MAX_NON_BLOB)
-        )
+        ),
     })
 }
 

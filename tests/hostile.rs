@@ -44,6 +44,8 @@ on_both! {
     large_fake_blob_is_hashed_before_it_is_written =>
         crate::common::hostile_sizes::scenario_large_fake_blob_is_hashed_before_it_is_written,
     fetch_limits_are_settings => crate::common::hostile_sizes::scenario_fetch_limits_are_settings,
+    push_refuses_a_commit_no_clone_would_take =>
+        crate::common::hostile_sizes::scenario_push_refuses_a_commit_no_clone_would_take,
 }
 
 /// A node (or a proxy in front of it) that answers `block/get` with a

@@ -409,3 +409,22 @@ pub fn scenario_oversized_block_bodies_are_cut(env: &Env, declare_length: bool) 
     assert!(line.contains(&poison) && line.contains("1.0 MiB"), "the error does not name block {poison} and the cap: {line}");
     assert!(!env.dir("dst").exists());
 }
+
+/// Scenario S6: a commit larger than any clone would take (a 17 MiB
+/// message) is refused by the push, naming it and the bound, and the
+/// remote's address stays as it was.
+pub fn scenario_push_refuses_a_commit_no_clone_would_take(env: &Env) {
+    let repo = env.init("big-commit");
+    env.commit_file(&repo, "a.txt", b"a\n", "first");
+    env.git_ok(&repo, &["remote", "add", "nip", "nip::new-ipfs"]);
+    env.push(&repo, &["nip", "main"]);
+    let before = env.remote_url(&repo, "nip");
+    let msg = repo.join("msg");
+    std::fs::write(&msg, vec![b'x'; 17 << 20]).unwrap();
+    let big = env.out(&repo, &["commit-tree", "HEAD^{tree}", "-p", "HEAD", "-F", msg.to_str().unwrap()]);
+    env.git_ok(&repo, &["update-ref", "refs/heads/main", &big]);
+    let run = env.git_fails(&repo, &["push", "nip", "main"]);
+    let line = run.one_clean_error();
+    assert!(line.contains(&big) && line.contains("16.0 MiB"), "the error does not name the commit {big} and the bound: {line}");
+    assert_eq!(env.remote_url(&repo, "nip"), before, "the failed push moved the remote");
+}
