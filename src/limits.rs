@@ -24,9 +24,10 @@
 //!   `NIP_MAX_FETCH_OBJECTS`; default 10,000,000) bounds the objects one
 //!   fetch may bring, and with them the memory the plan keeps (about 60
 //!   bytes per object). Both take git's suffixes `k`, `m`, `g` (powers of
-//!   1024); `0` means no limit. git config comes first (the repository's,
-//!   then the user's; `git clone -c nip.maxFetchBytes=200g …` sets it for
-//!   one clone), then the environment.
+//!   1024); `0` means no limit. `git -c nip.maxFetchBytes=200g fetch …`
+//!   comes first (read from `GIT_CONFIG_PARAMETERS`, which libgit2 does not
+//!   read), then git config (the repository's, then the user's; `git clone
+//!   -c …` writes it into the new repository), then the environment.
 //!
 //! A fetch that passes a limit fails with one error naming the object
 //! that passed it, the limit, and the setting that raises it; nothing is
@@ -159,17 +160,78 @@ pub fn parse_count(text: &str) -> Option<u64> {
     digits.parse::<u64>().ok()?.checked_mul(1u64 << shift)
 }
 
-/// One setting: git config `key` (read as git reads integers), then the
-/// environment variable `env`. `Ok(None)` if neither is set.
+/// The pairs of `GIT_CONFIG_PARAMETERS`, which git sets for its children
+/// from `git -c key=value` (libgit2 does not read it): shell-quoted,
+/// `'key'='value'` (git 2.31 and later) or `'key=value'`, space-separated.
+/// `None` if it is malformed.
+pub fn parse_config_parameters(text: &str) -> Option<Vec<(String, String)>> {
+    let mut chars = text.chars().peekable();
+    let mut out = Vec::new();
+    // One quoted word, with git's `'\''` for a quote inside.
+    let word = |chars: &mut std::iter::Peekable<std::str::Chars<'_>>| -> Option<String> {
+        let mut w = String::new();
+        if chars.next()? != '\'' {
+            return None;
+        }
+        loop {
+            match chars.next()? {
+                '\'' => match chars.peek() {
+                    Some('\\') => {
+                        chars.next();
+                        w.push(chars.next()?);
+                        if chars.next()? != '\'' {
+                            return None;
+                        }
+                    }
+                    _ => return Some(w),
+                },
+                c => w.push(c),
+            }
+        }
+    };
+    loop {
+        while chars.peek() == Some(&' ') {
+            chars.next();
+        }
+        if chars.peek().is_none() {
+            return Some(out);
+        }
+        let first = word(&mut chars)?;
+        let pair = if chars.peek() == Some(&'=') {
+            chars.next();
+            (first, word(&mut chars)?)
+        } else {
+            let (k, v) = first.split_once('=').unwrap_or((&first, ""));
+            (k.to_string(), v.to_string())
+        };
+        out.push(pair);
+    }
+}
+
+/// The value `git -c key=value` gave `key` (the last one), if any.
+fn command_line(key: &str) -> Option<String> {
+    let mut found = None;
+    if let Some(pairs) = std::env::var("GIT_CONFIG_PARAMETERS").ok().as_deref().and_then(parse_config_parameters) {
+        for (k, v) in pairs {
+            if k.eq_ignore_ascii_case(key) {
+                found = Some(v);
+            }
+        }
+    }
+    found
+}
+
+/// One setting: `git -c key=…`, then git config `key` (the repository's,
+/// then the user's), then the environment variable `env`. `Ok(None)` if
+/// none is set.
 fn setting(config: Option<&git2::Config>, key: &str, env: &str) -> Result<Option<(u64, String)>, Error> {
     let bad = |from: &str, v: &str| {
         Error::Other(format!("{from} is {v:?}, not a count: use a whole number, optionally with k, m or g (0 for no limit)"))
     };
-    if let Some(c) = config {
-        if let Ok(text) = c.get_string(key) {
-            let v = parse_count(&text).ok_or_else(|| bad(&format!("git config {key}"), &text))?;
-            return Ok(Some((v, format!("git config {key}"))));
-        }
+    let from_git = command_line(key).or_else(|| config.and_then(|c| c.get_string(key).ok()));
+    if let Some(text) = from_git {
+        let v = parse_count(&text).ok_or_else(|| bad(&format!("git config {key}"), &text))?;
+        return Ok(Some((v, format!("git config {key}"))));
     }
     match std::env::var(env) {
         Ok(text) if !text.trim().is_empty() => {
@@ -238,7 +300,7 @@ impl FetchLimits {
             human(self.bytes.value)
         );
         let raise =
-            "(git config nip.maxFetchBytes 200g, `git clone -c nip.maxFetchBytes=200g …` or NIP_MAX_FETCH_BYTES; 0 for no limit)";
+            "(`git -c nip.maxFetchBytes=200g clone …`, git config nip.maxFetchBytes, or NIP_MAX_FETCH_BYTES; 0 for no limit)";
         let msg = match &self.bytes.source {
             Source::FreeSpace(dir) => format!(
                 "{what}, the space free on the file system of {dir}; free some space, or set nip.maxFetchBytes {raise} \
@@ -263,8 +325,8 @@ impl FetchLimits {
         };
         Error::Limit(format!(
             "this fetch needs more than {} objects (passed at {} {}), {from}; if you trust this address, raise it \
-             (git config nip.maxFetchObjects 50000000, `git clone -c nip.maxFetchObjects=…` or NIP_MAX_FETCH_OBJECTS; \
-             0 for no limit); nothing was written",
+             (`git -c nip.maxFetchObjects=50000000 clone …`, git config nip.maxFetchObjects, \
+             or NIP_MAX_FETCH_OBJECTS; 0 for no limit); nothing was written",
             self.objects.value,
             at.kind().name(),
             at.oid
@@ -307,6 +369,19 @@ mod tests {
         assert!(check_push(&object(MAX_NON_BLOB + 1, Links::Tag { target: Hash([1; 20]) })).is_some());
         assert!(check_push(&object(MAX_NON_BLOB, Links::Tag { target: Hash([1; 20]) })).is_none());
         assert!(check_push(&object(u64::MAX, Links::Blob)).is_none());
+    }
+
+    #[test]
+    fn git_command_line_config_parses() {
+        let p = |t: &str| parse_config_parameters(t);
+        assert_eq!(p(""), Some(vec![]));
+        assert_eq!(
+            p("'nip.maxfetchbytes'='1g' 'core.x'='it'\\''s'"),
+            Some(vec![("nip.maxfetchbytes".into(), "1g".into()), ("core.x".into(), "it's".into())])
+        );
+        assert_eq!(p(" 'nip.maxFetchObjects=10'"), Some(vec![("nip.maxFetchObjects".into(), "10".into())]));
+        assert_eq!(p("'a.b'='c"), None);
+        assert_eq!(p("a.b=c"), None);
     }
 
     #[test]

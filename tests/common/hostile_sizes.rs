@@ -274,6 +274,14 @@ pub fn scenario_fetch_limits_are_settings(env: &Env) {
     clone_fails("h", &[], &[("NIP_MAX_FETCH_BYTES", "1k")], "NIP_MAX_FETCH_BYTES");
     clone_ok("i", &[], &[("NIP_MAX_FETCH_BYTES", "1g")]);
 
+    // `git -c` before the command reaches the helper too, and comes first.
+    env.git_ok(&env.work, &["config", "--global", "nip.maxFetchObjects", &under]);
+    let run = git_env(env, &env.work, &["-c", &format!("nip.maxFetchObjects={n}"), "clone", "-q", &url, "k"], &[]);
+    assert!(run.success(), "git -c did not raise the limit:\n{run}");
+    env.git_ok(&env.work, &["config", "--global", "--unset", "nip.maxFetchObjects"]);
+    let run = git_env(env, &env.work, &["-c", "nip.maxFetchBytes=1k", "clone", "-q", &url, "l"], &[]);
+    assert!(run.one_clean_error().contains("nip.maxFetchBytes"));
+
     // A value that is no count is an error that names it.
     let line = clone_fails("j", &["-c", "nip.maxFetchBytes=lots"], &[], "nip.maxFetchBytes");
     assert!(line.contains("\"lots\""), "{line}");
