@@ -49,10 +49,11 @@ const DATA_BATCH: usize = 256;
 /// Planned batches waiting for the verifier.
 const PLAN_PIPELINE: usize = 32;
 /// Blobs this large are hashed whole before any of their bytes is written
-/// (64 MiB). Reading twice costs a large blob's clone about half again
-/// (a clone of one 256 MiB blob from the embedded store, debug build:
-/// 9 s, 12 to 15 s with the second read); few repositories keep blobs this large in git, and a fake one
-/// below it puts at most this much in a temporary file before it fails.
+/// (64 MiB). Reading twice costs a large blob's clone about half again (a
+/// clone of one 256 MiB blob from the embedded store, debug build: 9 s, 12
+/// to 15 s with the second read); few repositories keep blobs this large
+/// in git, and a fake one below it puts at most this much in a temporary
+/// file before it fails.
 pub const VERIFY_FIRST: u64 = 64 << 20;
 
 /// What a fetch wrote.

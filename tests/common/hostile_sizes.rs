@@ -203,16 +203,17 @@ pub fn scenario_blob_claiming_100_gib_is_refused_before_writing(env: &Env) {
     }
 }
 
-/// Scenario S3: a blob that claims 1 GiB, within every limit, over one
-/// chunk reused 4,096 times: its SHA-1 cannot match, and since it is
+/// Scenario S3: a blob that claims 256 MiB, within every limit, over one
+/// chunk reused 1,024 times: its SHA-1 cannot match, and since it is
 /// large it is hashed before any of it is written, so the failed fetch
 /// never had more than a few bytes of pack on disk.
 pub fn scenario_large_fake_blob_is_hashed_before_it_is_written(env: &Env) {
-    let (data, size) = env.craft_repeated_file(&prng_bytes(6, nip::unixfs::CHUNK), 4096);
+    let (data, size) = env.craft_repeated_file(&prng_bytes(6, nip::unixfs::CHUNK), 1024);
+    assert!(size > nip::fetch::VERIFY_FIRST);
     let blob = fake_oid(0xb2);
     let blob_cid = env.craft_object(&NipObject { oid: blob, size, data, links: Links::Blob });
     let index = address_with_blob(env, blob, blob_cid);
-    for line in clone_and_fetch_refused(env, &url_of(&index), "dst", Duration::from_secs(90)) {
+    for line in clone_and_fetch_refused(env, &url_of(&index), "dst", Duration::from_secs(60)) {
         assert!(line.contains(&blob.to_string()) && line.contains("corrupt"), "the error does not name the blob {blob}: {line}");
     }
 }
