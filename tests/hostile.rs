@@ -46,6 +46,7 @@ on_both! {
     fetch_limits_are_settings => crate::common::hostile_sizes::scenario_fetch_limits_are_settings,
     push_refuses_a_commit_no_clone_would_take =>
         crate::common::hostile_sizes::scenario_push_refuses_a_commit_no_clone_would_take,
+    large_real_blob_round_trips => crate::common::hostile_sizes::scenario_large_real_blob_round_trips,
 }
 
 /// A node (or a proxy in front of it) that answers `block/get` with a

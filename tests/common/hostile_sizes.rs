@@ -437,3 +437,19 @@ pub fn scenario_push_refuses_a_commit_no_clone_would_take(env: &Env) {
     assert!(line.contains(&big) && line.contains("16.0 MiB"), "the error does not name the commit {big} and the bound: {line}");
     assert_eq!(env.remote_url(&repo, "nip"), before, "the failed push moved the remote");
 }
+
+/// Scenario S7: a real blob past [`nip::fetch::VERIFY_FIRST`] (read twice:
+/// hashed, then written) clones whole and checks out as it was pushed.
+pub fn scenario_large_real_blob_round_trips(env: &Env) {
+    let repo = env.init("large");
+    let data = prng_bytes(7, (nip::fetch::VERIFY_FIRST + 3) as usize);
+    let head = env.commit_file(&repo, "large.bin", &data, "a large file");
+    env.git_ok(&repo, &["remote", "add", "nip", "nip::new-ipfs"]);
+    env.push(&repo, &["nip", "main"]);
+    let url = env.remote_url(&repo, "nip");
+    env.git_ok(&env.work, &["clone", "-q", &url, "dst"]);
+    let dst = env.dir("dst");
+    assert_eq!(env.rev_parse(&dst, "HEAD"), head);
+    assert!(std::fs::read(dst.join("large.bin")).unwrap() == data, "large.bin differs after the clone");
+    env.fsck(&dst);
+}
