@@ -17,6 +17,7 @@
 //! | [`links`] | the git hashes a raw git object points to |
 //! | [`push`] | what a `git push` does: walk, encode, write a new index |
 //! | [`fetch`] | what a `git fetch` does: walk, verify, write one pack |
+//! | [`limits`] | what one object may claim and one fetch may bring (`nip.maxFetchBytes`, `nip.maxFetchObjects`) |
 //! | [`pack`] | a git pack stream written into the repository |
 //! | [`helper`] | the gitremote-helpers(7) protocol on stdin/stdout |
 //! | [`protocol`] | the typed writer of every line nip sends git |
@@ -31,6 +32,7 @@ pub mod format;
 pub mod helper;
 pub mod ipns;
 pub mod kubo;
+pub mod limits;
 pub mod links;
 pub mod objmap;
 pub mod pack;
@@ -72,6 +74,9 @@ pub enum Error {
     Unstorable { oid: String, why: String },
     #[error("object {oid} is not in the index; the repository is incomplete")]
     MissingObject { oid: String },
+    /// A fetch passed a limit of [`limits`]; the text names the setting.
+    #[error("{0}")]
+    Limit(String),
     #[error("{0}")]
     Other(String),
     #[error("{context}: {source}")]

@@ -167,6 +167,11 @@ impl PackWriter {
         Ok(())
     }
 
+    /// The directory the pack goes to (`objects/pack`).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// Objects whose entries are complete.
     pub fn count(&self) -> usize {
         self.entries.len()

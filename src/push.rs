@@ -373,6 +373,9 @@ fn store_objects<'w>(
                     Job::Encode(oid, kind, data) => encode_object(oid, kind, data, writer.as_mut())?,
                     Job::Object(object) => object,
                 };
+                if let Some(why) = crate::limits::check_push(&object) {
+                    return Err(Error::Unstorable { oid: object.oid.to_string(), why });
+                }
                 let block = object.to_block()?;
                 if block.data.len() > crate::block::MAX_BLOCK {
                     let n = match &object.links {

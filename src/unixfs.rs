@@ -142,6 +142,8 @@ fn put_varint_field(out: &mut Vec<u8>, field: u8, v: u64) {
 pub enum UnixfsError {
     #[error("block {cid} is not a valid UnixFS node: {why}")]
     Malformed { cid: Cid, why: &'static str },
+    #[error("block {cid} of the file does not add up: {why}")]
+    Sizes { cid: Cid, why: String },
     #[error("block {cid} has codec 0x{codec:x}; file data must be raw (0x55) or dag-pb (0x70)")]
     Codec { cid: Cid, codec: u64 },
     #[error(transparent)]
@@ -150,11 +152,14 @@ pub enum UnixfsError {
     Sink(#[from] std::io::Error),
 }
 
-/// A decoded dag-pb UnixFS node: its children and any inline data.
+/// A decoded dag-pb UnixFS node: its children, any inline data, and the
+/// sizes it declares (the file bytes under it, and under each child).
 #[derive(Debug, Default)]
 pub struct Node {
     pub links: Vec<Cid>,
     pub data: Vec<u8>,
+    pub filesize: Option<u64>,
+    pub blocksizes: Vec<u64>,
 }
 
 struct Proto<'a> {
@@ -216,9 +221,19 @@ pub fn decode_node(cid: &Cid, bytes: &[u8]) -> Result<Node, UnixfsError> {
             }
             1 => {
                 let mut u = Proto { buf: b };
-                while let Some((f, ub, _)) = u.field().ok_or_else(|| bad("truncated UnixFS data"))? {
-                    if f == 2 {
-                        node.data = ub.to_vec();
+                while let Some((f, ub, v)) = u.field().ok_or_else(|| bad("truncated UnixFS data"))? {
+                    match f {
+                        2 => node.data = ub.to_vec(),
+                        3 => node.filesize = Some(v),
+                        // Unpacked as Kubo writes them; packed if a writer packed them.
+                        4 if ub.is_empty() => node.blocksizes.push(v),
+                        4 => {
+                            let mut packed = Proto { buf: ub };
+                            while !packed.buf.is_empty() {
+                                node.blocksizes.push(packed.varint().ok_or_else(|| bad("truncated blocksizes"))?);
+                            }
+                        }
+                        _ => {}
                     }
                 }
             }
@@ -237,6 +252,13 @@ const MAX_DEPTH: usize = 8;
 /// caller already fetched it. A hostile tree cannot make this loop or
 /// recurse without end: depth is bounded, and so is the number of nodes
 /// (a file of `size` bytes has at most `2 × chunks + depth` of them).
+///
+/// The sizes a node declares are checked before its children are read:
+/// its `filesize` must be what its parent (for the root: `size`) says is
+/// under it, its `blocksizes` must add up to it with its inline data, and
+/// a raw leaf must have the length its parent declares. So a tree whose
+/// sizes disagree with the claimed size fails at its first block, not
+/// after the whole claimed size was read.
 pub fn read(
     blocks: &Verified<'_>,
     root: &Cid,
@@ -249,13 +271,43 @@ pub fn read(
         None => blocks.get(root)?,
     };
     let mut budget = 2 * size.div_ceil(CHUNK as u64) + MAX_DEPTH as u64 + 1;
-    read_block(blocks, root, bytes, 0, &mut budget, sink)
+    read_block(blocks, root, bytes, Some(size), 0, &mut budget, sink)
+}
+
+/// The file bytes under each child of `node` (its `blocksizes`), checked
+/// against what the node itself declares or was expected to hold.
+fn child_sizes(cid: &Cid, node: &Node, expected: Option<u64>) -> Result<Option<Vec<u64>>, UnixfsError> {
+    let sizes = |why: String| UnixfsError::Sizes { cid: *cid, why };
+    if let (Some(e), Some(f)) = (expected, node.filesize) {
+        if e != f {
+            return Err(sizes(format!("it declares {f} bytes of file where {e} were expected")));
+        }
+    }
+    let own = node.filesize.or(expected);
+    if node.blocksizes.is_empty() {
+        return match (own, node.links.is_empty()) {
+            (Some(n), true) if n != node.data.len() as u64 => {
+                Err(sizes(format!("it holds {} bytes and no children, where {n} were expected", node.data.len())))
+            }
+            _ => Ok(None),
+        };
+    }
+    if node.blocksizes.len() != node.links.len() {
+        return Err(sizes(format!("it has {} children but declares {} sizes", node.links.len(), node.blocksizes.len())));
+    }
+    let sum = node.blocksizes.iter().try_fold(node.data.len() as u64, |a, b| a.checked_add(*b));
+    match (sum, own) {
+        (None, _) => Err(sizes("its children's sizes overflow".into())),
+        (Some(s), Some(n)) if s != n => Err(sizes(format!("its children and data add up to {s} bytes, where {n} were expected"))),
+        _ => Ok(Some(node.blocksizes.clone())),
+    }
 }
 
 fn read_block(
     blocks: &Verified<'_>,
     cid: &Cid,
     bytes: Vec<u8>,
+    expected: Option<u64>,
     depth: usize,
     budget: &mut u64,
     sink: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
@@ -267,18 +319,28 @@ fn read_block(
         .checked_sub(1)
         .ok_or(UnixfsError::Malformed { cid: *cid, why: "file tree has more nodes than its size allows" })?;
     match cid.codec() {
-        RAW => Ok(sink(&bytes)?),
+        RAW => {
+            if let Some(n) = expected.filter(|n| *n != bytes.len() as u64) {
+                return Err(UnixfsError::Sizes {
+                    cid: *cid,
+                    why: format!("it holds {} bytes where {n} were expected", bytes.len()),
+                });
+            }
+            Ok(sink(&bytes)?)
+        }
         DAG_PB => {
             let node = decode_node(cid, &bytes)?;
             drop(bytes);
+            let sizes = child_sizes(cid, &node, expected)?;
             sink(&node.data)?;
             if (node.links.len() as u64) > *budget {
                 return Err(UnixfsError::Malformed { cid: *cid, why: "file tree has more nodes than its size allows" });
             }
-            for window in node.links.chunks(READ_WINDOW) {
+            for (w, window) in node.links.chunks(READ_WINDOW).enumerate() {
                 let children = blocks.get_many(window)?;
-                for (child, data) in window.iter().zip(children) {
-                    read_block(blocks, child, data, depth + 1, budget, sink)?;
+                for (i, (child, data)) in window.iter().zip(children).enumerate() {
+                    let size = sizes.as_ref().and_then(|s| s.get(w * READ_WINDOW + i).copied());
+                    read_block(blocks, child, data, size, depth + 1, budget, sink)?;
                 }
             }
             Ok(())
@@ -358,7 +420,50 @@ mod tests {
             Ok(())
         };
         assert!(read(&v, &below.cid, None, 1 << 20, &mut sink).is_err());
+        // Its sizes agree (all zero): the node budget stops it.
+        let err = read(&v, &below.cid, None, 0, &mut sink).unwrap_err();
+        assert!(err.to_string().contains("more nodes than its size allows"), "{err}");
         assert!(read(&v, &chain.cid, None, 1, &mut sink).is_err());
+    }
+
+    /// A tree whose declared sizes disagree with the size asked for, or
+    /// with themselves, fails at its first node, before any content.
+    #[test]
+    fn declared_sizes_are_checked_first() {
+        use crate::store::{local::LocalStore, BlockStore};
+        let dir = tempfile::tempdir().unwrap();
+        let store = LocalStore::open(dir.path()).unwrap();
+        let data = pattern(CHUNK * 3 + 10);
+        let (mut blocks, root) = encode(&data);
+        // A node that says its two 5-byte leaves hold 6 bytes each.
+        let leaf = Block::new(RAW, b"12345".to_vec());
+        let liar = Block::new(DAG_PB, encode_file_node(&[Child { cid: leaf.cid, tsize: 5, filesize: 6 }; 2]));
+        blocks.extend([leaf, liar.clone()]);
+        let mut w = store.writer().unwrap();
+        for b in blocks {
+            w.put(b).unwrap();
+        }
+        w.finish(&root, None).unwrap();
+        let v = Verified::new(&store);
+        let read_all = |root: &Cid, size: u64| {
+            let mut got = Vec::new();
+            let r = read(&v, root, None, size, &mut |b: &[u8]| {
+                got.extend_from_slice(b);
+                Ok(())
+            });
+            (r, got)
+        };
+        let (r, got) = read_all(&root, data.len() as u64);
+        assert!(r.is_ok() && got == data);
+        for claim in [data.len() as u64 - 1, data.len() as u64 + 1, 4 << 30] {
+            let (r, got) = read_all(&root, claim);
+            let err = r.unwrap_err();
+            assert!(matches!(err, UnixfsError::Sizes { cid, .. } if cid == root), "{err}");
+            assert!(got.is_empty(), "read {} bytes before failing", got.len());
+        }
+        let (r, got) = read_all(&liar.cid, 12);
+        assert!(matches!(r, Err(UnixfsError::Sizes { .. })), "{r:?}");
+        assert!(got.is_empty());
     }
 
     #[test]

@@ -40,6 +40,15 @@ on_both! {
     ref_names_cannot_reach_the_protocol => crate::common::hostile::scenario_ref_names_cannot_reach_the_protocol,
     objects_are_read_as_git_reads_them => crate::common::hostile::scenario_objects_are_read_as_git_reads_them,
     concurrent_pushes_to_one_store => crate::common::hostile_held::scenario_concurrent_pushes_to_one_store,
+    commit_claiming_4_gib_is_refused => crate::common::hostile_sizes::scenario_commit_claiming_4_gib_is_refused,
+    blob_claiming_100_gib_is_refused_before_writing =>
+        crate::common::hostile_sizes::scenario_blob_claiming_100_gib_is_refused_before_writing,
+    large_fake_blob_is_hashed_before_it_is_written =>
+        crate::common::hostile_sizes::scenario_large_fake_blob_is_hashed_before_it_is_written,
+    fetch_limits_are_settings => crate::common::hostile_sizes::scenario_fetch_limits_are_settings,
+    push_refuses_a_commit_no_clone_would_take =>
+        crate::common::hostile_sizes::scenario_push_refuses_a_commit_no_clone_would_take,
+    large_real_blob_round_trips => crate::common::hostile_sizes::scenario_large_real_blob_round_trips,
 }
 
 /// The node's credentials never reach a log (they only matter on a node).
@@ -47,4 +56,22 @@ on_both! {
 fn kubo_secrets_stay_out_of_trace_logs() {
     let Some(kubo) = node("kubo_secrets_stay_out_of_trace_logs") else { return };
     common::hostile_held::scenario_secrets_stay_out_of_trace_logs(&Env::kubo_node(&kubo));
+}
+
+/// A node (or a proxy in front of it) that answers `block/get` with a
+/// 512 MiB body: Kubo only, since the embedded store has no HTTP.
+mod kubo_bodies {
+    use crate::common::hostile_sizes::scenario_oversized_block_bodies_are_cut;
+
+    #[test]
+    fn oversized_block_body_with_content_length_is_refused() {
+        let Some(kubo) = super::node("oversized_block_body_with_content_length_is_refused") else { return };
+        scenario_oversized_block_bodies_are_cut(&super::Env::kubo_node(&kubo), true);
+    }
+
+    #[test]
+    fn oversized_block_body_without_length_is_cut() {
+        let Some(kubo) = super::node("oversized_block_body_without_length_is_cut") else { return };
+        scenario_oversized_block_bodies_are_cut(&super::Env::kubo_node(&kubo), false);
+    }
 }

@@ -8,6 +8,16 @@
 //!
 //! The process has one tokio runtime ([`runtime`]); the methods here block on
 //! it, so the rest of nip stays synchronous.
+//!
+//! Every body is read as a stream with a cap, so a node (or a proxy in
+//! front of it) cannot make nip hold more than it should: a `block/get`
+//! answer is at most [`BLOCK_BODY_MAX`] (the largest block there is, 1 MiB;
+//! with [`GET_WINDOW`] in flight, 32 MiB at most), any other answer
+//! (JSON, an IPNS record, import stats) at most [`ANSWER_MAX`] (1 MiB:
+//! `key/list` lists one key per repository), and only the first
+//! [`ERROR_BODY_MAX`] (64 KiB) of an error answer is read. A body past its
+//! cap, or declaring a length past it, ends the request at once with
+//! [`KuboError::TooLarge`], which names the call and the block.
 
 use super::discover::{Api, Endpoint};
 use cid::Cid;
@@ -18,6 +28,12 @@ use std::time::Duration;
 
 /// Requests for blocks in flight at once.
 pub const GET_WINDOW: usize = 32;
+/// Most bytes of a `block/get` answer: a block nip can use is never larger.
+pub const BLOCK_BODY_MAX: usize = crate::block::MAX_BLOCK;
+/// Most bytes of any other answer.
+pub const ANSWER_MAX: usize = 1 << 20;
+/// Bytes of an error answer read for its message; the rest is left unread.
+pub const ERROR_BODY_MAX: usize = 64 << 10;
 
 #[derive(Debug, thiserror::Error)]
 pub enum KuboError {
@@ -31,6 +47,51 @@ pub enum KuboError {
     Timeout { endpoint: String, call: String, secs: u64 },
     #[error("cannot read the CAR to upload {path}: {source}")]
     File { path: String, source: std::io::Error },
+    #[error(
+        "the IPFS node at {endpoint} answered {call}{about} with more than {}, more than any valid answer; \
+         the node, or a proxy in front of it, is broken or hostile: use another node (nip.api or NIP_IPFS_API)",
+        crate::limits::human(*.limit as u64)
+    )]
+    TooLarge { endpoint: String, call: String, about: String, limit: usize },
+}
+
+/// How reading a body with a cap ended.
+#[derive(Debug)]
+pub enum Body<E> {
+    /// All of it.
+    Whole(Vec<u8>),
+    /// It is longer than the cap (or says so): the first bytes, at most
+    /// the cap; the rest was not read.
+    Over(Vec<u8>),
+    /// The transport failed.
+    Failed(E),
+}
+
+/// Reads `chunks` until they end or hold more than `cap` bytes, whichever
+/// comes first; a `declared` length (Content-Length) past `cap` stops it
+/// before the first chunk.
+pub async fn read_capped<S, E>(declared: Option<u64>, chunks: S, cap: usize) -> Body<E>
+where
+    S: futures_util::Stream<Item = Result<bytes::Bytes, E>>,
+{
+    if declared.is_some_and(|n| n > cap as u64) {
+        return Body::Over(Vec::new());
+    }
+    let mut chunks = std::pin::pin!(chunks);
+    let mut out = Vec::with_capacity(declared.map_or(0, |n| n as usize));
+    while let Some(chunk) = chunks.next().await {
+        let chunk = match chunk {
+            Ok(c) => c,
+            Err(e) => return Body::Failed(e),
+        };
+        if out.len() + chunk.len() > cap {
+            let room = cap - out.len();
+            out.extend_from_slice(&chunk[..room]);
+            return Body::Over(out);
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Body::Whole(out)
 }
 
 impl KuboError {
@@ -143,7 +204,11 @@ impl Client {
         if status.is_success() {
             return Ok(resp);
         }
-        let text = resp.text().await.unwrap_or_default();
+        let text = match read_capped(None, resp.bytes_stream(), ERROR_BODY_MAX).await {
+            Body::Whole(b) => String::from_utf8_lossy(&b).into_owned(),
+            Body::Over(b) => format!("{}…", String::from_utf8_lossy(&b)),
+            Body::Failed(_) => String::new(),
+        };
         let message = serde_json::from_str::<serde_json::Value>(&text)
             .ok()
             .and_then(|v| v.get("Message").and_then(|m| m.as_str()).map(str::to_string))
@@ -168,8 +233,19 @@ impl Client {
         KuboError::Unreachable { endpoint: self.endpoint(), source_desc: self.api.source.clone(), why }
     }
 
+    /// The body of an answer, at most [`ANSWER_MAX`] bytes.
     pub(super) async fn bytes(&self, call: &str, resp: reqwest::Response) -> Result<Vec<u8>, KuboError> {
-        resp.bytes().await.map(|b| b.to_vec()).map_err(|e| self.transport_error(call, e, None))
+        self.capped(call, String::new(), resp, ANSWER_MAX).await
+    }
+
+    /// The body of an answer, at most `cap` bytes; `about` says what was
+    /// asked for, for the error (` for block <cid>`).
+    async fn capped(&self, call: &str, about: String, resp: reqwest::Response, cap: usize) -> Result<Vec<u8>, KuboError> {
+        match read_capped(resp.content_length(), resp.bytes_stream(), cap).await {
+            Body::Whole(b) => Ok(b),
+            Body::Over(_) => Err(KuboError::TooLarge { endpoint: self.endpoint(), call: call.to_string(), about, limit: cap }),
+            Body::Failed(e) => Err(self.transport_error(call, e, None)),
+        }
     }
 
     /// The node's version, e.g. `0.39.0`. Answers within 10 s or fails (a
@@ -193,7 +269,7 @@ impl Client {
                         .call("block/get", &[("arg", cid.to_string())], None, Some(self.timeout))
                         .await
                         .map_err(|e| (*cid, e))?;
-                    self.bytes("block/get", resp).await.map_err(|e| (*cid, e))
+                    self.capped("block/get", format!(" for block {cid}"), resp, BLOCK_BODY_MAX).await.map_err(|e| (*cid, e))
                 })
                 .buffered(GET_WINDOW)
                 .try_collect()
@@ -359,4 +435,56 @@ impl Client {
 
 fn bytes_from(v: Vec<u8>) -> bytes::Bytes {
     bytes::Bytes::from(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn chunks(sizes: &[usize]) -> impl futures_util::Stream<Item = Result<bytes::Bytes, ()>> {
+        let v: Vec<Result<bytes::Bytes, ()>> = sizes.iter().map(|n| Ok(bytes::Bytes::from(vec![7u8; *n]))).collect();
+        futures_util::stream::iter(v)
+    }
+
+    fn read(declared: Option<u64>, s: impl futures_util::Stream<Item = Result<bytes::Bytes, ()>>, cap: usize) -> Body<()> {
+        runtime().block_on(read_capped(declared, s, cap))
+    }
+
+    #[test]
+    fn a_body_up_to_the_cap_is_read_whole() {
+        assert!(matches!(read(None, chunks(&[]), 10), Body::Whole(b) if b.is_empty()));
+        assert!(matches!(read(Some(10), chunks(&[4, 6]), 10), Body::Whole(b) if b.len() == 10));
+        assert!(matches!(read(None, futures_util::stream::iter([Err(())]), 10), Body::Failed(())));
+    }
+
+    #[test]
+    fn a_byte_past_the_cap_ends_the_read() {
+        assert!(matches!(read(None, chunks(&[4, 7]), 10), Body::Over(b) if b.len() == 10));
+        assert!(matches!(read(None, chunks(&[11]), 10), Body::Over(b) if b.len() == 10));
+    }
+
+    /// An endless body is read no further than the cap.
+    #[test]
+    fn an_endless_body_stops_at_the_cap() {
+        let pulled = AtomicUsize::new(0);
+        let endless = futures_util::stream::repeat_with(|| {
+            pulled.fetch_add(1, Ordering::SeqCst);
+            Ok::<_, ()>(bytes::Bytes::from_static(&[0; 1000]))
+        });
+        assert!(matches!(read(None, endless, BLOCK_BODY_MAX), Body::Over(b) if b.len() == BLOCK_BODY_MAX));
+        assert_eq!(pulled.load(Ordering::SeqCst), BLOCK_BODY_MAX / 1000 + 1);
+    }
+
+    /// A declared length past the cap stops the read before any chunk.
+    #[test]
+    fn a_declared_length_past_the_cap_reads_nothing() {
+        let pulled = AtomicUsize::new(0);
+        let body = futures_util::stream::repeat_with(|| {
+            pulled.fetch_add(1, Ordering::SeqCst);
+            Ok::<_, ()>(bytes::Bytes::from_static(&[0; 1000]))
+        });
+        assert!(matches!(read(Some(512 << 20), body, BLOCK_BODY_MAX), Body::Over(b) if b.is_empty()));
+        assert_eq!(pulled.load(Ordering::SeqCst), 0);
+    }
 }

@@ -22,6 +22,7 @@ pub mod craft;
 pub mod doh;
 pub mod hostile;
 pub mod hostile_held;
+pub mod hostile_sizes;
 pub mod kubo;
 pub mod proxy;
 pub mod scenarios;
