@@ -20,6 +20,7 @@
 //! | [`pack`] | a git pack stream written into the repository |
 //! | [`helper`] | the gitremote-helpers(7) protocol on stdin/stdout |
 //! | [`progress`] | git-style progress lines on stderr |
+//! | [`tmpfiles`] | temporary files locked by their writer, and the removal of those a killed process left |
 
 pub mod address;
 pub mod block;
@@ -36,6 +37,7 @@ pub mod progress;
 pub mod push;
 pub mod remote;
 pub mod store;
+pub mod tmpfiles;
 pub mod unixfs;
 
 /// Everything a nip operation can fail with. Each message says what failed
