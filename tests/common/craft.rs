@@ -78,13 +78,7 @@ impl Env {
 
     /// Stores an index with exactly these refs (any names, any order), head,
     /// object-map entries and previous index; returns its CID, the address.
-    pub fn craft_index(
-        &self,
-        refs: Vec<(String, Hash)>,
-        head: Option<String>,
-        objects: Vec<(Hash, Cid)>,
-        prev: Option<Cid>,
-    ) -> Cid {
+    pub fn craft_index(&self, refs: Vec<(String, Hash)>, head: Option<String>, objects: Vec<(Hash, Cid)>, prev: Option<Cid>) -> Cid {
         let store = self.store();
         let v = Verified::new(store.as_ref());
         let mut w = store.writer().expect("open a write session");
