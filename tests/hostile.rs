@@ -38,4 +38,13 @@ macro_rules! on_both {
 
 on_both! {
     ref_names_cannot_reach_the_protocol => crate::common::hostile::scenario_ref_names_cannot_reach_the_protocol,
+    killed_fetch_leftovers_are_removed => crate::common::hostile_leftovers::scenario_killed_fetch_leftovers_are_removed,
+}
+
+/// Temporary files of the embedded store, which only it has.
+mod local_only {
+    #[test]
+    fn killed_push_leftovers_are_removed() {
+        crate::common::hostile_leftovers::scenario_killed_push_leftovers_are_removed(&crate::Env::local());
+    }
 }

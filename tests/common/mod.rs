@@ -21,6 +21,7 @@
 pub mod craft;
 pub mod doh;
 pub mod hostile;
+pub mod hostile_leftovers;
 pub mod kubo;
 pub mod proxy;
 pub mod scenarios;
