@@ -48,3 +48,34 @@ mod local_only {
         crate::common::hostile_leftovers::scenario_killed_push_leftovers_are_removed(&crate::Env::local());
     }
 }
+
+/// Messages that blame the right thing; a fake node on loopback plays the
+/// misbehaving node, so these need no Kubo.
+mod messages {
+    use crate::common::hostile_messages as m;
+
+    #[test]
+    fn node_500_names_the_block() {
+        m::scenario_500_names_the_block();
+    }
+
+    #[test]
+    fn stall_is_slow_not_missing() {
+        m::scenario_stall_is_slow_not_missing();
+    }
+
+    #[test]
+    fn bad_credential_is_a_bad_setting() {
+        m::scenario_bad_credential_is_a_bad_setting();
+    }
+
+    #[test]
+    fn secrets_stay_out_of_messages() {
+        m::scenario_secrets_stay_out_of_messages();
+    }
+
+    #[test]
+    fn too_many_refs_names_the_index() {
+        m::scenario_too_many_refs_names_the_index(&crate::Env::local());
+    }
+}

@@ -20,8 +20,10 @@
 
 pub mod craft;
 pub mod doh;
+pub mod fakenode;
 pub mod hostile;
 pub mod hostile_leftovers;
+pub mod hostile_messages;
 pub mod kubo;
 pub mod proxy;
 pub mod scenarios;
