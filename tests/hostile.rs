@@ -47,6 +47,11 @@ mod local_only {
     fn killed_push_leftovers_are_removed() {
         crate::common::hostile_leftovers::scenario_killed_push_leftovers_are_removed(&crate::Env::local());
     }
+
+    #[test]
+    fn concurrent_pushes_keep_their_files() {
+        crate::common::hostile_leftovers::scenario_concurrent_pushes_keep_their_files(&crate::Env::local());
+    }
 }
 
 /// Messages that blame the right thing; a fake node on loopback plays the

@@ -201,3 +201,44 @@ pub fn scenario_killed_fetch_leftovers_are_removed(env: &Env) {
     env.git_ok(&dst, &["checkout", "-q", "main"]);
     env.fsck(&dst);
 }
+
+/// Scenario L3 (embedded store): ten pushes at once into one store, each
+/// opening it (and so cleaning `tmp/`) while the others write there: none
+/// loses a file to another's cleaning, all succeed, every address clones,
+/// and nothing is left in `tmp/`.
+pub fn scenario_concurrent_pushes_keep_their_files(env: &Env) {
+    let super::Backend::Local { home } = &env.backend else { panic!("embedded store only") };
+    let repos: Vec<PathBuf> = (0..10u32)
+        .map(|i| {
+            let repo = env.synth(&format!("src{i}"), Synth { commits: 80, files: 30, large: 1, seed: 100 + i });
+            env.git_ok(&repo, &["remote", "add", "nip", "nip::new-ipfs"]);
+            repo
+        })
+        .collect();
+    let children: Vec<Child> = repos
+        .iter()
+        .map(|repo| {
+            env.command("git")
+                .args(["push", "--all", "nip"])
+                .current_dir(repo)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("start git push")
+        })
+        .collect();
+    for (repo, child) in repos.iter().zip(children) {
+        let out = child.wait_with_output().expect("git push output");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "a concurrent push failed in {}:\n{stderr}", repo.display());
+        assert!(!stderr.contains("removed"), "a push removed a file of another one:\n{stderr}");
+    }
+    for (i, repo) in repos.iter().enumerate() {
+        let url = env.remote_url(repo, "nip");
+        let clone = env.dir(&format!("clone{i}"));
+        env.git_ok(&env.work, &["clone", "-q", &url, clone.to_str().unwrap()]);
+        assert_eq!(env.rev_parse(&clone, "HEAD"), env.rev_parse(repo, "main"));
+        env.fsck(&clone);
+    }
+    assert!(files(&home.join("tmp"), "").is_empty(), "tmp/ keeps {:?}", files(&home.join("tmp"), ""));
+}
