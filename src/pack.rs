@@ -20,7 +20,9 @@
 //! The `.keep` that [`PackWriter::commit`] writes must outlive the helper:
 //! git removes it after it has updated the refs, following the helper's
 //! `lock` answer. So its owner is the git process that started the helper
-//! (the helper's parent), written into it as `nip fetch: git pid <pid>
+//! (the helper's parent, or above the `git remote-nip` wrapper git may run
+//! in between, which exits with the helper), written into it as `nip
+//! fetch: git pid <pid>
 //! start <ticks> host <host>` (the start time from `/proc/<pid>/stat`, so a
 //! reused PID is not mistaken for it). A later fetch removes a `.keep` only
 //! if it says so and that process is gone on this host: a helper killed
@@ -286,10 +288,32 @@ fn host() -> Option<String> {
     std::fs::read_to_string("/proc/sys/kernel/hostname").ok().map(|h| h.trim().to_string()).filter(|h| !h.is_empty())
 }
 
+fn parent_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// The git process that will remove the `.keep`: the helper's parent, or,
+/// when that is the `git remote-nip` that git runs to find
+/// `git-remote-nip` (it waits for the helper and exits with it, before
+/// git has updated any ref), the process above it.
+fn keep_owner() -> u32 {
+    let mut pid = std::os::unix::process::parent_id();
+    for _ in 0..4 {
+        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        let is_wrapper = cmdline.split(|b| *b == 0).nth(1).is_some_and(|a| a.starts_with(b"remote-"));
+        match parent_of(pid) {
+            Some(up) if is_wrapper && up > 1 => pid = up,
+            _ => break,
+        }
+    }
+    pid
+}
+
 /// The content of the `.keep` of a pack this process fetched: which git
 /// process will remove it.
 fn keep_text() -> String {
-    let git = std::os::unix::process::parent_id();
+    let git = keep_owner();
     match (start_time(git), host()) {
         (Some(start), Some(host)) => format!("{KEEP_MARK}git pid {git} start {start} host {host}\n"),
         _ => "nip fetch\n".to_string(),
