@@ -91,6 +91,12 @@ fn held_file(dir: &Path, name: &str) -> (PathBuf, File) {
     (path, file)
 }
 
+/// The start time of a process (field 22 of `/proc/<pid>/stat`).
+fn start_time(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    stat.rsplit_once(')').unwrap().1.split_whitespace().nth(19).unwrap().parse().unwrap()
+}
+
 /// Runs `nipctl args` in this environment.
 fn nipctl_run(env: &Env, args: &[&str]) -> Run {
     let out = env.command(nipctl()).args(args).current_dir(&env.work).output().expect("run nipctl");
@@ -168,8 +174,9 @@ pub fn scenario_killed_push_leftovers_are_removed(env: &Env) {
 
 /// Scenario L2 (either store): `kill -9` of the helper in the middle of a
 /// fetch leaves `tmp_pack_nip_*` in `.git/objects/pack` and no ref; the next
-/// fetch removes it (not a file a live process holds), says so, succeeds,
-/// and the repository passes `git fsck`.
+/// fetch removes it (not a file a live process holds) and a nip `.keep`
+/// whose git is gone (not one of a live git, not git's own), says so in one
+/// line, succeeds, and the repository passes `git fsck`.
 pub fn scenario_killed_fetch_leftovers_are_removed(env: &Env) {
     let src = big_repo(env);
     env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
@@ -185,6 +192,20 @@ pub fn scenario_killed_fetch_leftovers_are_removed(env: &Env) {
 
     // Held by a live process, as a fetch running beside this one would.
     let (live, lock) = held_file(&pack, "tmp_pack_nip_live");
+    // `.keep` files as a helper killed between writing one and answering
+    // `lock` leaves them: its git is gone (a stale one), alive (this test
+    // process: kept), and one git wrote (never nip's to remove).
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap().trim().to_string();
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    let gone_pid = gone.id();
+    gone.wait().unwrap();
+    let stale_keep = pack.join(format!("pack-{}.keep", "1".repeat(40)));
+    std::fs::write(&stale_keep, format!("nip fetch: git pid {gone_pid} start 1 host {host}\n")).unwrap();
+    let me = std::process::id();
+    let live_keep = pack.join(format!("pack-{}.keep", "2".repeat(40)));
+    std::fs::write(&live_keep, format!("nip fetch: git pid {me} start {} host {host}\n", start_time(me))).unwrap();
+    let gits_keep = pack.join(format!("pack-{}.keep", "3".repeat(40)));
+    std::fs::write(&gits_keep, format!("fetch-pack {gone_pid} on {host}\n")).unwrap();
     let run = env.git_ok(&dst, &["fetch", "nip"]);
     let said: Vec<&str> = run.stderr.lines().filter(|l| l.contains("removed")).collect();
     assert_eq!(said.len(), 1, "one line says what was removed:\n{run}");
@@ -192,10 +213,15 @@ pub fn scenario_killed_fetch_leftovers_are_removed(env: &Env) {
     for f in &left {
         assert!(!f.exists(), "{} is still there after the next fetch:\n{run}", f.display());
     }
+    assert!(said[0].contains("removed 2 temporary files"), "the pack and the stale .keep:\n{run}");
     assert!(live.exists(), "a file whose writer is alive was removed");
+    assert!(!stale_keep.exists(), "a .keep whose git is gone stays");
+    assert!(live_keep.exists() && gits_keep.exists(), "a .keep of a live git, or git's own, was removed");
     assert_eq!(env.rev_parse(&dst, "refs/remotes/nip/main"), env.rev_parse(&src, "main"));
     drop(lock);
-    std::fs::remove_file(&live).unwrap();
+    for f in [&live, &live_keep, &gits_keep] {
+        std::fs::remove_file(f).unwrap();
+    }
     assert!(files(&pack, "tmp_").is_empty(), "{:?}", files(&pack, "tmp_"));
     assert!(files(&pack, "").iter().all(|p| p.extension().is_some_and(|x| x != "keep")), "git left a .keep");
     env.git_ok(&dst, &["checkout", "-q", "main"]);
