@@ -36,11 +36,8 @@ pub enum KuboError {
     Api { endpoint: String, call: String, message: String },
     /// The node took longer than nip waits: slow or stuck, not a sign that
     /// what was asked for is missing. `secs` is the wait that ran out.
-    #[error(
-        "{call} on the IPFS node at {endpoint} got no answer within {secs}s: the node is slow or stuck; \
-         check it, or wait longer with {setting}"
-    )]
-    Timeout { endpoint: String, call: String, secs: u64, setting: String },
+    #[error("{call} on the IPFS node at {endpoint} got no answer within {secs}s: the node is slow or stuck; {advice}")]
+    Timeout { endpoint: String, call: String, secs: u64, advice: String },
     /// A setting nip cannot use (never shown: it may be a secret).
     #[error("{from} cannot be used: {why}")]
     BadSetting { from: String, why: String },
@@ -192,7 +189,7 @@ impl Client {
                 format!("HTTP {status}: {said} ({hint})")
             });
         if message.contains("deadline exceeded") {
-            if let (Some(t), setting) = self.limit_of(call) {
+            if let (Some(t), setting @ ("NIP_IPFS_TIMEOUT" | "NIP_IPFS_PIN_TIMEOUT" | "NIP_IPNS_TIMEOUT")) = self.limit_of(call) {
                 message = format!("{message} (the node gave up after {}s; {setting} sets how long)", t.as_secs());
             }
         }
@@ -207,7 +204,7 @@ impl Client {
             "block/get" | "name/publish" => (Some(self.timeout), "NIP_IPFS_TIMEOUT"),
             "pin/add" | "pin/update" => (Some(self.pin_timeout), "NIP_IPFS_PIN_TIMEOUT"),
             "routing/get" | "name/resolve" => (Some(self.ipns_timeout), "NIP_IPNS_TIMEOUT"),
-            "version" => (Some(VERSION_TIMEOUT), "nip.api (is an IPFS node listening there?)"),
+            "version" => (Some(VERSION_TIMEOUT), "nip.api"),
             _ => (None, "NIP_IPFS_TIMEOUT"),
         }
     }
@@ -221,15 +218,15 @@ impl Client {
         if e.is_timeout() && !e.is_connect() {
             let (limit, setting) = self.limit_of(call);
             if let Some(t) = timeout.or(limit) {
-                let now = match setting.starts_with("NIP_") {
-                    true => format!("{setting} (seconds; now {})", t.as_secs()),
-                    false => setting.to_string(),
+                let advice = match setting.starts_with("NIP_") {
+                    true => format!("check it, or wait longer with {setting} (seconds; now {})", t.as_secs()),
+                    false => format!("is an IPFS node's RPC API listening there ({setting}, from {})?", self.api.source),
                 };
                 return KuboError::Timeout {
                     endpoint: self.endpoint(),
                     call: call.to_string(),
                     secs: (t + GRACE).as_secs(),
-                    setting: now,
+                    advice,
                 };
             }
         }
