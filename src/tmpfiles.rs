@@ -17,10 +17,11 @@
 //!
 //! One race is closed on both sides: a writer creates its file and locks it
 //! in two steps, so a cleaner could lock and remove a new file in between.
-//! The cleaner removes a file only while holding its lock and only if the
-//! name still leads to the file it locked; the writer, once it holds the
-//! lock, checks that its name still leads to its file, and starts a new one
-//! if not ([`create_locked`]).
+//! The cleaner leaves an empty file alone for [`BIRTH`] after it was made
+//! (it may be in that instant; an empty file holds no space), removes a file
+//! only while holding its lock, and only if the name still leads to the file
+//! it locked; the writer, once it holds the lock, checks that its name still
+//! leads to its file, and starts a new one if not ([`create_locked`]).
 //!
 //! Cleaning runs when the embedded store is opened ([`crate::store::local`])
 //! and when a fetch starts its pack ([`crate::pack`]), and says in one
@@ -32,6 +33,11 @@ use std::fs::File;
 use std::io;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+
+/// How long an empty file is left alone after it was made, however free its
+/// lock: its writer may be between creating and locking it. Only empty
+/// files wait: anything with data is judged by its lock alone.
+pub const BIRTH: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Whether `file` is what `path` names now (same device and inode).
 fn same_file(file: &File, path: &Path) -> bool {
@@ -136,7 +142,11 @@ fn remove_if_unlocked(path: &Path) -> Option<u64> {
     if !same_file(&file, path) {
         return None;
     }
-    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let meta = file.metadata().ok()?;
+    let len = meta.len();
+    if len == 0 && meta.modified().ok().and_then(|m| m.elapsed().ok()).is_none_or(|age| age < BIRTH) {
+        return None;
+    }
     // Removed while the lock is held: a writer that locks it afterwards
     // finds its name gone and starts another file.
     std::fs::remove_file(path).ok()?;
@@ -158,13 +168,16 @@ mod tests {
         // Its writer "dies": the lock goes, the file stays.
         let dead_path = dead.into_temp_path().keep().unwrap();
         std::fs::write(dir.path().join("notes.txt"), b"not ours").unwrap();
+        // Empty and new: maybe a writer between creating and locking it.
+        let newborn = dir.path().join("push-newborn.idx");
+        File::create(&newborn).unwrap();
         std::os::unix::fs::symlink(&dead_path, dir.path().join("push-link.pack")).unwrap();
 
         let removed = clean(dir.path(), |n| n.starts_with("push-"));
         assert_eq!(removed.files, vec![dead_path.clone()]);
         assert_eq!(removed.bytes, 21);
         assert_eq!(removed.describe(), "1 temporary file (21 bytes)");
-        assert!(live.path().exists() && dir.path().join("notes.txt").exists());
+        assert!(live.path().exists() && dir.path().join("notes.txt").exists() && newborn.exists());
         assert!(std::fs::symlink_metadata(dir.path().join("push-link.pack")).is_ok(), "a symlink is not judged");
         // The writer of the live file still has it, and can finish it.
         let kept = live.persist(dir.path().join("done.pack")).unwrap();

@@ -33,6 +33,11 @@ fn helper_of(git: &Child) -> Option<u32> {
         .find(|pid| std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "git-remote-nip"))
 }
 
+/// Files in `dir` whose name starts with `prefix` and that hold data.
+fn written(dir: &Path, prefix: &str) -> Vec<PathBuf> {
+    files(dir, prefix).into_iter().filter(|p| std::fs::metadata(p).is_ok_and(|m| m.len() > 0)).collect()
+}
+
 /// Files in `dir` whose name starts with `prefix`.
 fn files(dir: &Path, prefix: &str) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -43,7 +48,7 @@ fn files(dir: &Path, prefix: &str) -> Vec<PathBuf> {
 }
 
 /// Runs `git args` in `dir` and kills its helper with SIGKILL as soon as a
-/// file starting with `prefix` appears in `watch`. Returns git's run (a
+/// file starting with `prefix` holds data in `watch`. Returns git's run (a
 /// failure) and the files that were there when the helper died.
 fn kill_helper_when(env: &Env, dir: &Path, args: &[&str], watch: &Path, prefix: &str) -> (Run, Vec<PathBuf>) {
     let mut git =
@@ -54,7 +59,7 @@ fn kill_helper_when(env: &Env, dir: &Path, args: &[&str], watch: &Path, prefix: 
         if helper.is_none() {
             helper = helper_of(&git);
         }
-        if helper.is_some() && !files(watch, prefix).is_empty() {
+        if helper.is_some() && !written(watch, prefix).is_empty() {
             break;
         }
         if git.try_wait().expect("wait for git").is_some() || Instant::now() > deadline {
@@ -78,7 +83,7 @@ fn kill_helper_when(env: &Env, dir: &Path, args: &[&str], watch: &Path, prefix: 
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     };
     assert!(!run.success(), "git succeeded although its helper was killed:\n{run}");
-    (run, files(watch, prefix))
+    (run, written(watch, prefix))
 }
 
 /// A file in `dir` that the test process creates and holds locked, as a
