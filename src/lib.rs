@@ -23,6 +23,7 @@
 //! | [`protocol`] | the typed writer of every line nip sends git |
 //! | [`refname`] | git's ref name rules, checked on every name an address holds |
 //! | [`progress`] | git-style progress lines on stderr |
+//! | [`tmpfiles`] | temporary files locked by their writer, and the removal of those a killed process left |
 
 pub mod address;
 pub mod block;
@@ -42,6 +43,7 @@ pub mod push;
 pub mod refname;
 pub mod remote;
 pub mod store;
+pub mod tmpfiles;
 pub mod unixfs;
 
 /// Everything a nip operation can fail with. Each message says what failed

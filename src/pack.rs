@@ -9,6 +9,27 @@
 //! before that (on any error) removes the temporary file and leaves the
 //! repository as it was. Object ids come from the caller, which recomputed
 //! each with SHA-1DC (collision detection, as git does).
+//!
+//! **What a killed fetch leaves, and who removes it.** The temporary pack
+//! and index (`tmp_pack_nip_*`, `tmp_idx_nip_*`) are locked by the helper
+//! writing them for as long as they live ([`crate::tmpfiles`]); when a fetch
+//! starts a pack, [`PackWriter::new`] removes those of the directory whose
+//! lock it can take (their helper is dead), and says so on stderr. git's own
+//! `tmp_pack_*` files are git's and left alone.
+//!
+//! The `.keep` that [`PackWriter::commit`] writes must outlive the helper:
+//! git removes it after it has updated the refs, following the helper's
+//! `lock` answer. So its owner is the git process that started the helper
+//! (the helper's parent, or above the `git remote-nip` wrapper git may run
+//! in between, which exits with the helper), written into it as `nip
+//! fetch: git pid <pid>
+//! start <ticks> host <host>` (the start time from `/proc/<pid>/stat`, so a
+//! reused PID is not mistaken for it). A later fetch removes a `.keep` only
+//! if it says so and that process is gone on this host: a helper killed
+//! between writing it and answering `lock`, or a git killed before it
+//! updated its refs. A `.keep` written by git, by hand, by an older nip
+//! (`nip fetch` alone), or on another host is never touched; off Linux
+//! (no `/proc`), none is.
 
 use crate::format::{Hash, ObjectType};
 use flate2::{Compress, Compression, FlushCompress, Status};
@@ -147,7 +168,8 @@ impl PackWriter {
             std::env::var_os("GIT_OBJECT_DIRECTORY").map(PathBuf::from).unwrap_or_else(|| repo.commondir().join("objects"));
         let dir = objects.join("pack");
         std::fs::create_dir_all(&dir).map_err(io_at(&dir))?;
-        let tmp = tempfile::Builder::new().prefix("tmp_pack_nip_").tempfile_in(&dir).map_err(io_at(&dir))?;
+        clean_leftovers(&dir);
+        let tmp = crate::tmpfiles::create_locked(&dir, "tmp_pack_nip_", "").map_err(io_at(&dir))?;
         let mut w = PackWriter {
             dir,
             file: BufWriter::with_capacity(1 << 20, tmp),
@@ -234,12 +256,12 @@ impl PackWriter {
 
         self.entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let idx = index_bytes(&self.entries, &trailer);
-        let mut idx_tmp = tempfile::Builder::new().prefix("tmp_idx_nip_").tempfile_in(&self.dir).map_err(io_at(&self.dir))?;
+        let mut idx_tmp = crate::tmpfiles::create_locked(&self.dir, "tmp_idx_nip_", "").map_err(io_at(&self.dir))?;
         idx_tmp.write_all(&idx)?;
         idx_tmp.as_file().sync_all()?;
         read_only(idx_tmp.as_file())?;
 
-        std::fs::write(&keep_path, b"nip fetch\n").map_err(io_at(&keep_path))?;
+        std::fs::write(&keep_path, keep_text()).map_err(io_at(&keep_path))?;
         if let Err(e) = pack_tmp.persist(&pack_path) {
             let _ = std::fs::remove_file(&keep_path);
             return Err(io_at(&pack_path)(e.error));
@@ -253,6 +275,94 @@ impl PackWriter {
             let _ = d.sync_all();
         }
         Ok(keep_path)
+    }
+}
+
+/// What a nip `.keep` starts with.
+const KEEP_MARK: &str = "nip fetch: ";
+
+/// A process as `/proc` knows it: its start time, in clock ticks after boot.
+fn start_time(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // `pid (comm) state ppid …`: comm may hold spaces and parentheses, so
+    // count fields after the last ')'. starttime is field 22, the 20th after it.
+    stat.rsplit_once(')')?.1.split_whitespace().nth(19)?.parse().ok()
+}
+
+fn host() -> Option<String> {
+    std::fs::read_to_string("/proc/sys/kernel/hostname").ok().map(|h| h.trim().to_string()).filter(|h| !h.is_empty())
+}
+
+fn parent_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// The git process that will remove the `.keep`: the helper's parent, or,
+/// when that is the `git remote-nip` that git runs to find
+/// `git-remote-nip` (it waits for the helper and exits with it, before
+/// git has updated any ref), the process above it.
+fn keep_owner() -> u32 {
+    let mut pid = std::os::unix::process::parent_id();
+    for _ in 0..4 {
+        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        let is_wrapper = cmdline.split(|b| *b == 0).nth(1).is_some_and(|a| a.starts_with(b"remote-"));
+        match parent_of(pid) {
+            Some(up) if is_wrapper && up > 1 => pid = up,
+            _ => break,
+        }
+    }
+    pid
+}
+
+/// The content of the `.keep` of a pack this process fetched: which git
+/// process will remove it.
+fn keep_text() -> String {
+    let git = keep_owner();
+    match (start_time(git), host()) {
+        (Some(start), Some(host)) => format!("{KEEP_MARK}git pid {git} start {start} host {host}\n"),
+        _ => "nip fetch\n".to_string(),
+    }
+}
+
+/// Whether a `.keep` with this content is nip's and its git process is gone
+/// from this host.
+fn keep_is_stale(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix(KEEP_MARK) else { return false };
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    let (pid, start, keep_host) = match words.as_slice() {
+        ["git", "pid", pid, "start", start, "host", host] => (pid.parse::<u32>(), start.parse::<u64>(), *host),
+        _ => return false,
+    };
+    let (Ok(pid), Ok(start), Some(here)) = (pid, start, host()) else { return false };
+    if keep_host != here || !Path::new("/proc/self/stat").exists() {
+        return false;
+    }
+    start_time(pid) != Some(start)
+}
+
+/// Removes what killed fetches left in `dir` (an `objects/pack`): nip's
+/// temporary packs and indexes whose helper is dead, and nip's `.keep`
+/// files whose git process is gone. Says so in one stderr line.
+fn clean_leftovers(dir: &Path) {
+    let mut removed = crate::tmpfiles::clean(dir, |n| n.starts_with("tmp_pack_nip_") || n.starts_with("tmp_idx_nip_"));
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let is_keep = path.extension().is_some_and(|x| x == "keep")
+                && entry.file_name().to_str().is_some_and(|n| n.starts_with("pack-"));
+            // Small: a nip .keep is one line.
+            let stale = is_keep
+                && entry.metadata().is_ok_and(|m| m.is_file() && m.len() < 4096)
+                && std::fs::read_to_string(&path).is_ok_and(|t| keep_is_stale(&t));
+            if stale && std::fs::remove_file(&path).is_ok() {
+                log::info!("removed {}: the git process it kept the pack for is gone", path.display());
+                removed.files.push(path);
+            }
+        }
+    }
+    if !removed.is_empty() {
+        eprintln!("nip: removed {} that an interrupted fetch left in {}", removed.describe(), dir.display());
     }
 }
 
@@ -296,4 +406,54 @@ fn index_bytes(entries: &[(Hash, u32, u64)], pack_sum: &[u8; 20]) -> Vec<u8> {
     let sum: [u8; 20] = Sha1::digest(&idx).into();
     idx.extend_from_slice(&sum);
     idx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_keep_is_stale_only_when_its_git_is_gone() {
+        let here = host().expect("a Linux host name");
+        let me = std::process::id();
+        let alive = format!("{KEEP_MARK}git pid {me} start {} host {here}\n", start_time(me).unwrap());
+        assert!(!keep_is_stale(&alive), "this process is alive");
+        assert!(keep_text().starts_with(KEEP_MARK) && !keep_is_stale(&keep_text()), "the test runner is alive");
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        assert!(keep_is_stale(&format!("{KEEP_MARK}git pid {dead} start 1 host {here}\n")));
+        // The same PID started at another time: a reused PID, not our git.
+        assert!(keep_is_stale(&format!("{KEEP_MARK}git pid {me} start 1 host {here}\n")));
+        for never in [
+            "nip fetch\n".to_string(),
+            "fetch-pack 1 on somewhere\n".to_string(),
+            format!("{KEEP_MARK}git pid {dead} start 1 host another-{here}\n"),
+            format!("{KEEP_MARK}git pid x start 1 host {here}\n"),
+            String::new(),
+        ] {
+            assert!(!keep_is_stale(&never), "{never:?}");
+        }
+    }
+
+    #[test]
+    fn leftovers_of_dead_fetches_go_live_ones_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let live = crate::tmpfiles::create_locked(dir.path(), "tmp_pack_nip_", "").unwrap();
+        let dead = crate::tmpfiles::create_locked(dir.path(), "tmp_idx_nip_", "").unwrap().into_temp_path().keep().unwrap();
+        let gits = dir.path().join("tmp_pack_abc");
+        std::fs::write(&gits, b"git's own").unwrap();
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let gone = child.id();
+        child.wait().unwrap();
+        let stale_keep = dir.path().join("pack-1.keep");
+        std::fs::write(&stale_keep, format!("{KEEP_MARK}git pid {gone} start 1 host {}\n", host().unwrap())).unwrap();
+        let live_keep = dir.path().join("pack-2.keep");
+        std::fs::write(&live_keep, keep_text()).unwrap();
+        let gits_keep = dir.path().join("pack-3.keep");
+        std::fs::write(&gits_keep, "fetch-pack 1 on h\n").unwrap();
+        clean_leftovers(dir.path());
+        assert!(!dead.exists() && !stale_keep.exists());
+        assert!(live.path().exists() && gits.exists() && live_keep.exists() && gits_keep.exists());
+    }
 }

@@ -90,6 +90,19 @@ pub fn push(repo: &Repository, remote: &Remote<'_>, commands: &[PushCommand], op
         // Nothing changes: no new index, the address stays.
         return Ok(outcome);
     }
+    // The index holds every ref in one block: refuse a push whose index
+    // would not fit before storing anything (the object map root and the
+    // counts are not known yet; their encoding has a fixed size).
+    let head = choose_head(repo, remote.head(), &refs);
+    let trial = NipIndex {
+        head: head.clone(),
+        prev: remote.index.as_ref().map(|(c, _)| *c),
+        refs: refs.iter().map(|(n, h)| (n.clone(), *h)).collect(),
+        counts: Counts { tag: u64::MAX, blob: u64::MAX, tree: u64::MAX, commit: u64::MAX },
+        objects: crate::block::sha256_cid(crate::block::DAG_CBOR, &[0; 32]),
+    };
+    check_index_size(&trial.to_block()?, trial.refs.len())?;
+    drop(trial);
     if opts.dry_run {
         return Ok(outcome);
     }
@@ -116,18 +129,36 @@ pub fn push(repo: &Repository, remote: &Remote<'_>, commands: &[PushCommand], op
     counts.tree += outcome.objects.tree;
     counts.commit += outcome.objects.commit;
     let index = NipIndex {
-        head: choose_head(repo, remote.head(), &refs),
+        head,
         prev: remote.index.as_ref().map(|(c, _)| *c),
         refs: refs.into_iter().collect(),
         counts,
         objects: new_root,
     };
     let block = index.to_block()?;
+    check_index_size(&block, index.refs.len())?;
     let cid = block.cid;
     writer.put(block)?;
     outcome.stats = writer.finish(&cid, remote.index.as_ref().map(|(c, _)| c))?;
     outcome.new_index = Some(cid);
     Ok(outcome)
+}
+
+/// Refuses an index block over the block limit, saying why: nip format 1
+/// keeps every ref in the index, one block, and does not shard refs (yet).
+fn check_index_size(block: &Block, refs: usize) -> Result<(), Error> {
+    let size = block.data.len();
+    if size <= crate::block::MAX_BLOCK {
+        return Ok(());
+    }
+    let fit = (refs as u128 * crate::block::MAX_BLOCK as u128 / size as u128) as usize;
+    Err(Error::Other(format!(
+        "the new index would be {size} bytes for its {refs} refs, over the {}-byte (1 MiB) limit of an IPFS block: \
+         nip format 1 keeps every ref in the index, one block, and does not shard refs yet. About {fit} refs like \
+         these fit: push fewer (say, not every tag), or delete refs on the remote (`git push <remote> --delete \
+         <ref>`); nothing was stored",
+        crate::block::MAX_BLOCK
+    )))
 }
 
 /// Applies one command to `refs` the way a git server would.

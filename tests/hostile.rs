@@ -49,6 +49,7 @@ on_both! {
     push_refuses_a_commit_no_clone_would_take =>
         crate::common::hostile_sizes::scenario_push_refuses_a_commit_no_clone_would_take,
     large_real_blob_round_trips => crate::common::hostile_sizes::scenario_large_real_blob_round_trips,
+    killed_fetch_leftovers_are_removed => crate::common::hostile_leftovers::scenario_killed_fetch_leftovers_are_removed,
 }
 
 /// The node's credentials never reach a log (they only matter on a node).
@@ -73,5 +74,49 @@ mod kubo_bodies {
     fn oversized_block_body_without_length_is_cut() {
         let Some(kubo) = super::node("oversized_block_body_without_length_is_cut") else { return };
         scenario_oversized_block_bodies_are_cut(&super::Env::kubo_node(&kubo), false);
+    }
+}
+
+/// Temporary files of the embedded store, which only it has.
+mod local_only {
+    #[test]
+    fn killed_push_leftovers_are_removed() {
+        crate::common::hostile_leftovers::scenario_killed_push_leftovers_are_removed(&crate::Env::local());
+    }
+
+    #[test]
+    fn concurrent_pushes_keep_their_files() {
+        crate::common::hostile_leftovers::scenario_concurrent_pushes_keep_their_files(&crate::Env::local());
+    }
+}
+
+/// Messages that blame the right thing; a fake node on loopback plays the
+/// misbehaving node, so these need no Kubo.
+mod messages {
+    use crate::common::hostile_messages as m;
+
+    #[test]
+    fn node_500_names_the_block() {
+        m::scenario_500_names_the_block();
+    }
+
+    #[test]
+    fn stall_is_slow_not_missing() {
+        m::scenario_stall_is_slow_not_missing();
+    }
+
+    #[test]
+    fn bad_credential_is_a_bad_setting() {
+        m::scenario_bad_credential_is_a_bad_setting();
+    }
+
+    #[test]
+    fn secrets_stay_out_of_messages() {
+        m::scenario_secrets_stay_out_of_messages();
+    }
+
+    #[test]
+    fn too_many_refs_names_the_index() {
+        m::scenario_too_many_refs_names_the_index(&crate::Env::local());
     }
 }

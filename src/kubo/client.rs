@@ -35,16 +35,28 @@ pub const ANSWER_MAX: usize = 1 << 20;
 /// Bytes of an error answer read for its message; the rest is left unread.
 pub const ERROR_BODY_MAX: usize = 64 << 10;
 
+/// How long the node has to say its version: a node that accepts
+/// connections but never answers is no node.
+const VERSION_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What talking to the node can fail with. Every message names the node
+/// (its address without any `user:password@`), the call and, for calls on
+/// one block or path, that block; none ever holds a credential.
 #[derive(Debug, thiserror::Error)]
 pub enum KuboError {
     #[error("no IPFS node answered at {endpoint} (from {source_desc}): {why}")]
     Unreachable { endpoint: String, source_desc: String, why: String },
+    /// The node answered with an error; `call` is the call and its argument
+    /// (`block/get bafy…`), `message` Kubo's own words.
     #[error("the IPFS node at {endpoint} failed {call}: {message}")]
     Api { endpoint: String, call: String, message: String },
-    #[error(
-        "{call} on the IPFS node at {endpoint} did not finish within {secs}s; set NIP_IPFS_TIMEOUT (seconds) to wait longer"
-    )]
-    Timeout { endpoint: String, call: String, secs: u64 },
+    /// The node took longer than nip waits: slow or stuck, not a sign that
+    /// what was asked for is missing. `secs` is the wait that ran out.
+    #[error("{call} on the IPFS node at {endpoint} got no answer within {secs}s: the node is slow or stuck; {advice}")]
+    Timeout { endpoint: String, call: String, secs: u64, advice: String },
+    /// A setting nip cannot use (never shown: it may be a secret).
+    #[error("{from} cannot be used: {why}")]
+    BadSetting { from: String, why: String },
     #[error("cannot read the CAR to upload {path}: {source}")]
     File { path: String, source: std::io::Error },
     #[error(
@@ -94,6 +106,10 @@ where
     Body::Whole(out)
 }
 
+/// Extra time given to an answer past the deadline the node was told
+/// (`timeout=`): the node's own timeout should answer first.
+const GRACE: Duration = Duration::from_secs(5);
+
 impl KuboError {
     /// True when the wait ran out: ours, or the node's own (`timeout=`).
     pub fn is_timeout(&self) -> bool {
@@ -104,13 +120,15 @@ impl KuboError {
         }
     }
 
-    /// True when the node said it could not find what was asked for.
+    /// True when the node said it could not find what was asked for: also
+    /// when it said it searched until its own deadline (`timeout=`) without
+    /// finding it, but not when it did not answer at all (that is
+    /// [`KuboError::Timeout`], a slow or stuck node).
     pub fn is_not_found(&self) -> bool {
         match self {
             KuboError::Api { message, .. } => {
                 message.contains("not found") || message.contains("deadline exceeded") || message.contains("not pinned")
             }
-            KuboError::Timeout { .. } => true,
             _ => false,
         }
     }
@@ -180,7 +198,8 @@ impl Client {
     }
 
     /// POSTs `/api/v0/<call>` with query `args` and an optional multipart
-    /// body; a non-2xx answer becomes [`KuboError::Api`] with Kubo's message.
+    /// body; a non-2xx answer becomes [`KuboError::Api`] with Kubo's message,
+    /// naming the call's argument (the block, path or key it was about).
     pub async fn call(
         &self,
         call: &str,
@@ -188,18 +207,30 @@ impl Client {
         body: Option<Form>,
         timeout: Option<Duration>,
     ) -> Result<reqwest::Response, KuboError> {
+        let what = match args.iter().find(|(k, _)| *k == "arg") {
+            Some((_, arg)) => format!("{call} {arg}"),
+            None => call.to_string(),
+        };
         let mut req = self.http.post(format!("{}/{call}", self.base)).query(args);
         if let Some(auth) = &self.api.auth {
-            req = req.header(reqwest::header::AUTHORIZATION, auth);
+            let mut value = reqwest::header::HeaderValue::from_str(auth).map_err(|_| KuboError::BadSetting {
+                from: "the API credential (git config nip.apiAuth or NIP_IPFS_API_AUTH)".into(),
+                why: "it holds a line break or another control character, which an HTTP header cannot carry; set it again \
+                      without one"
+                    .into(),
+            })?;
+            // Shown as `Sensitive` in any debug or trace output.
+            value.set_sensitive(true);
+            req = req.header(reqwest::header::AUTHORIZATION, value);
         }
         if let Some(t) = timeout {
             // Kubo's own timeout cancels the search on the node; ours is a backstop.
-            req = req.query(&[("timeout", format!("{}s", t.as_secs()))]).timeout(t + Duration::from_secs(5));
+            req = req.query(&[("timeout", format!("{}s", t.as_secs()))]).timeout(t + GRACE);
         }
         if let Some(form) = body {
             req = req.multipart(form);
         }
-        let resp = req.send().await.map_err(|e| self.transport_error(call, e, timeout))?;
+        let resp = req.send().await.map_err(|e| self.transport_error(&what, e, timeout))?;
         let status = resp.status();
         if status.is_success() {
             return Ok(resp);
@@ -209,26 +240,72 @@ impl Client {
             Body::Over(b) => format!("{}…", String::from_utf8_lossy(&b)),
             Body::Failed(_) => String::new(),
         };
-        let message = serde_json::from_str::<serde_json::Value>(&text)
+        let mut message = serde_json::from_str::<serde_json::Value>(&text)
             .ok()
             .and_then(|v| v.get("Message").and_then(|m| m.as_str()).map(str::to_string))
-            .unwrap_or_else(|| format!("HTTP {status}: {}", text.trim()));
-        Err(KuboError::Api { endpoint: self.endpoint(), call: call.to_string(), message })
+            .unwrap_or_else(|| {
+                // Not Kubo's JSON (a proxy's page, say): its status and the
+                // start of what it said, on one line.
+                let said: String = text.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(200).collect();
+                let hint = match status.as_u16() {
+                    401 | 403 => "the node refused the credentials: check nip.apiAuth or NIP_IPFS_API_AUTH",
+                    _ => "not an answer of Kubo's RPC API: is nip.api the node's API address?",
+                };
+                format!("HTTP {status}: {said} ({hint})")
+            });
+        if message.contains("deadline exceeded") {
+            if let (Some(t), setting @ ("NIP_IPFS_TIMEOUT" | "NIP_IPFS_PIN_TIMEOUT" | "NIP_IPNS_TIMEOUT")) = self.limit_of(call) {
+                message = format!("{message} (the node gave up after {}s; {setting} sets how long)", t.as_secs());
+            }
+        }
+        Err(KuboError::Api { endpoint: self.endpoint(), call: what, message })
     }
 
+    /// How long nip lets `call` (its first word) take, and the setting that
+    /// says so: for messages, and for the wait of a body read after the
+    /// answer began (the same request timeout covers it).
+    fn limit_of(&self, call: &str) -> (Option<Duration>, &'static str) {
+        match call.split(' ').next().unwrap_or_default() {
+            "block/get" | "name/publish" => (Some(self.timeout), "NIP_IPFS_TIMEOUT"),
+            "pin/add" | "pin/update" => (Some(self.pin_timeout), "NIP_IPFS_PIN_TIMEOUT"),
+            "routing/get" | "name/resolve" => (Some(self.ipns_timeout), "NIP_IPNS_TIMEOUT"),
+            "version" => (Some(VERSION_TIMEOUT), "nip.api"),
+            _ => (None, "NIP_IPFS_TIMEOUT"),
+        }
+    }
+
+    /// An error of the connection or of the wait; `call` is what was asked
+    /// (`block/get bafy…`), `timeout` the deadline given to the node if
+    /// known. The URL reqwest would print is left out (the endpoint is
+    /// named, and never with credentials).
     fn transport_error(&self, call: &str, e: reqwest::Error, timeout: Option<Duration>) -> KuboError {
-        if e.is_timeout() {
-            return KuboError::Timeout {
-                endpoint: self.endpoint(),
-                call: call.to_string(),
-                secs: timeout.unwrap_or_default().as_secs(),
-            };
+        let e = e.without_url();
+        if e.is_timeout() && !e.is_connect() {
+            let (limit, setting) = self.limit_of(call);
+            if let Some(t) = timeout.or(limit) {
+                let advice = match setting.starts_with("NIP_") {
+                    true => format!("check it, or wait longer with {setting} (seconds; now {})", t.as_secs()),
+                    false => format!("is an IPFS node's RPC API listening there ({setting}, from {})?", self.api.source),
+                };
+                return KuboError::Timeout {
+                    endpoint: self.endpoint(),
+                    call: call.to_string(),
+                    secs: (t + GRACE).as_secs(),
+                    advice,
+                };
+            }
         }
         let mut why = e.to_string();
         let mut src = std::error::Error::source(&e);
         while let Some(s) = src {
             why = format!("{why}: {s}");
             src = s.source();
+        }
+        if e.is_builder() {
+            return KuboError::BadSetting {
+                from: format!("the IPFS API address {} (from {})", self.endpoint(), self.api.source),
+                why,
+            };
         }
         KuboError::Unreachable { endpoint: self.endpoint(), source_desc: self.api.source.clone(), why }
     }
@@ -252,7 +329,7 @@ impl Client {
     /// node that accepts connections but never answers is no node).
     pub fn version(&self) -> Result<String, KuboError> {
         runtime().block_on(async {
-            let resp = self.call("version", &[], None, Some(Duration::from_secs(10))).await?;
+            let resp = self.call("version", &[], None, Some(VERSION_TIMEOUT)).await?;
             let body = self.bytes("version", resp).await?;
             let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
             Ok(v.get("Version").and_then(|v| v.as_str()).unwrap_or("unknown").to_string())

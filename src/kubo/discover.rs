@@ -8,7 +8,17 @@
 //! An address is a multiaddr (`/ip4/…/tcp/…`, `/ip6/…`, `/dns/…`, `/unix/<path>`)
 //! or an `http://host:port` URL. Credentials for `API.Authorizations` come from
 //! git config `nip.apiAuth` or env `NIP_IPFS_API_AUTH`, as `basic:user:pass`
-//! or `bearer:token`; they are sent as an Authorization header and never logged.
+//! or `bearer:token`, or from a URL's `http://user:pass@host:port` (as curl
+//! takes them; percent-escapes decoded; `nip.apiAuth` wins over them).
+//!
+//! Secrets never reach a message or a log: credentials are sent only as an
+//! `Authorization` header marked sensitive (debug and trace output show
+//! `Sensitive`); the [`Endpoint`] keeps no `user:pass@`, so every error and
+//! log line names the node without it, and an address too malformed to use
+//! is echoed with its credentials replaced by `***`. A credential with a
+//! line break or another control character inside (surrounding whitespace,
+//! a trailing newline of a pasted token, is trimmed) is refused as a bad
+//! setting, naming where it came from, never what it holds.
 
 use std::path::PathBuf;
 
@@ -44,18 +54,79 @@ pub struct Api {
 pub enum DiscoverError {
     #[error("{input:?} (from {from}) is not an IPFS API address: use a multiaddr like /ip4/127.0.0.1/tcp/5001 or /unix/<path>, or http://host:port")]
     BadAddress { input: String, from: String },
-    #[error("{from} is not a valid API credential: use basic:<user>:<password> or bearer:<token>")]
-    BadAuth { from: String },
+    #[error("{from} is not a valid API credential: {why}")]
+    BadAuth { from: String, why: &'static str },
 }
 
-/// Parses a multiaddr or URL into an endpoint.
-pub fn parse_endpoint(s: &str) -> Option<Endpoint> {
-    let s = s.trim();
-    if let Some(rest) = s.strip_prefix("http://").or_else(|| s.strip_prefix("https://")) {
-        let scheme = if s.starts_with("https") { "https" } else { "http" };
-        let hostport = rest.trim_end_matches('/').trim_end_matches("/api/v0");
-        return (!hostport.is_empty()).then(|| Endpoint::Http(format!("{scheme}://{hostport}")));
+const AUTH_FORMS: &str = "use basic:<user>:<password> or bearer:<token>";
+
+/// `s` with the `user:pass@` of a URL replaced by `***@`, for messages.
+pub fn redact(s: &str) -> String {
+    match split_userinfo(s.trim()) {
+        Some((scheme, Some(_), rest)) => format!("{scheme}://***@{rest}"),
+        _ => s.trim().to_string(),
     }
+}
+
+/// An http(s) URL cut into scheme, userinfo (if any) and the rest.
+fn split_userinfo(s: &str) -> Option<(&str, Option<&str>, &str)> {
+    let (scheme, rest) = s.split_once("://")?;
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => Some((scheme, Some(&rest[..at]), &rest[at + 1..])),
+        None => Some((scheme, None, rest)),
+    }
+}
+
+/// `%xx` escapes decoded (a URL's userinfo); `None` if that is not UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (b[i], b.get(i + 1).and_then(|c| hex(*c)), b.get(i + 2).and_then(|c| hex(*c))) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Parses a multiaddr or URL into an endpoint (a URL's credentials are
+/// dropped: [`parse_api`] keeps them).
+pub fn parse_endpoint(s: &str) -> Option<Endpoint> {
+    parse_api(s).map(|(e, _)| e)
+}
+
+/// Parses a multiaddr or URL into an endpoint and the `user:pass` of the
+/// URL, if it has one (percent-escapes decoded).
+pub fn parse_api(s: &str) -> Option<(Endpoint, Option<String>)> {
+    let s = s.trim();
+    if let Some((scheme, userinfo, rest)) = split_userinfo(s) {
+        let hostport = rest.trim_end_matches('/').trim_end_matches("/api/v0");
+        if hostport.is_empty() {
+            return None;
+        }
+        let userinfo = match userinfo {
+            Some(u) => Some(percent_decode(u)?),
+            None => None,
+        };
+        return Some((Endpoint::Http(format!("{scheme}://{hostport}")), userinfo));
+    }
+    parse_multiaddr(s).map(|e| (e, None))
+}
+
+fn parse_multiaddr(s: &str) -> Option<Endpoint> {
     if let Some(path) = s.strip_prefix("/unix/") {
         return (!path.is_empty()).then(|| Endpoint::Unix(PathBuf::from(format!("/{path}"))));
     }
@@ -77,15 +148,26 @@ pub fn parse_endpoint(s: &str) -> Option<Endpoint> {
 }
 
 fn auth_header(v: &str, source: &str) -> Result<String, DiscoverError> {
+    let bad = |why| DiscoverError::BadAuth { from: source.to_string(), why };
+    let v = v.trim();
+    if v.chars().any(|c| c.is_control()) {
+        return Err(bad(
+            "it holds a line break or another control character, which an HTTP header cannot carry; set it again without one",
+        ));
+    }
     if let Some(token) = v.strip_prefix("bearer:") {
         return Ok(format!("Bearer {token}"));
     }
     if let Some(userpass) = v.strip_prefix("basic:") {
         if userpass.contains(':') {
-            return Ok(format!("Basic {}", base64(userpass.as_bytes())));
+            return Ok(basic(userpass));
         }
     }
-    Err(DiscoverError::BadAuth { from: source.to_string() })
+    Err(bad(AUTH_FORMS))
+}
+
+fn basic(userpass: &str) -> String {
+    format!("Basic {}", base64(userpass.as_bytes()))
 }
 
 fn base64(data: &[u8]) -> String {
@@ -124,12 +206,21 @@ pub fn find(config: Option<&git2::Config>) -> Result<Api, DiscoverError> {
     } else {
         ("/ip4/127.0.0.1/tcp/5001".to_string(), "the default address".to_string())
     };
-    let endpoint = parse_endpoint(&input)
-        .ok_or_else(|| DiscoverError::BadAddress { input: input.trim().to_string(), from: source.clone() })?;
-    let auth = match (git("nip.apiAuth"), env("NIP_IPFS_API_AUTH")) {
-        (Some(v), _) => Some(auth_header(&v, "git config nip.apiAuth")?),
-        (None, Some(v)) => Some(auth_header(&v, "NIP_IPFS_API_AUTH")?),
-        (None, None) => None,
+    let (endpoint, userinfo) =
+        parse_api(&input).ok_or_else(|| DiscoverError::BadAddress { input: redact(&input), from: source.clone() })?;
+    let auth = match (git("nip.apiAuth"), env("NIP_IPFS_API_AUTH"), userinfo) {
+        (Some(v), _, _) => Some(auth_header(&v, "git config nip.apiAuth")?),
+        (None, Some(v), _) => Some(auth_header(&v, "NIP_IPFS_API_AUTH")?),
+        (None, None, Some(userpass)) => {
+            if userpass.chars().any(|c| c.is_control()) {
+                return Err(DiscoverError::BadAuth {
+                    from: format!("the user:password in {source}"),
+                    why: "it holds a control character, which an HTTP header cannot carry",
+                });
+            }
+            Some(basic(&userpass))
+        }
+        (None, None, None) => None,
     };
     Ok(Api { endpoint, source, auth })
 }
@@ -153,10 +244,26 @@ mod tests {
     }
 
     #[test]
+    fn credentials_in_urls_are_kept_apart() {
+        let (e, u) = parse_api("http://user:p%40ss@127.0.0.1:5001/api/v0").unwrap();
+        assert_eq!((e.to_string(), u.as_deref()), ("http://127.0.0.1:5001".to_string(), Some("user:p@ss")));
+        assert_eq!(parse_api("https://h:1").unwrap(), (Endpoint::Http("https://h:1".into()), None));
+        assert_eq!(parse_endpoint("http://a:b@h:1"), Some(Endpoint::Http("http://h:1".into())));
+        assert_eq!(parse_endpoint("http://a:secret@"), None);
+        assert_eq!(redact("http://a:secret@"), "http://***@");
+        assert_eq!(redact(" http://a:secret@h:1/x@y "), "http://***@h:1/x@y");
+        assert_eq!(redact("/ip4/1.2.3.4/tcp/1"), "/ip4/1.2.3.4/tcp/1");
+    }
+
+    #[test]
     fn auth() {
         assert_eq!(auth_header("basic:user:pass", "x").unwrap(), "Basic dXNlcjpwYXNz");
         assert_eq!(auth_header("bearer:tok", "x").unwrap(), "Bearer tok");
         assert!(auth_header("user:pass", "x").is_err());
+        assert_eq!(auth_header(" bearer:tok\n", "x").unwrap(), "Bearer tok");
+        let err = auth_header("bearer:zzSECRET\nzz", "NIP_IPFS_API_AUTH").unwrap_err().to_string();
+        assert!(err.starts_with("NIP_IPFS_API_AUTH is not a valid") && err.contains("line break"), "{err}");
+        assert!(!err.contains("SECRET"), "{err}");
         assert_eq!(base64(b"a"), "YQ==");
         assert_eq!(base64(b"ab"), "YWI=");
     }

@@ -77,7 +77,11 @@ impl BlockStore for KuboStore {
             e if e.is_not_found() => {
                 StoreError::Missing { cid, store: format!("{} (nor on any peer it reached: {e})", self.describe()) }
             }
-            e => self.err(e),
+            // A slow node, an error of the node: say which block it was on.
+            e => match e.to_string() {
+                said if said.contains(&cid.to_string()) => StoreError::Node(said),
+                said => StoreError::Node(format!("block {cid}: {said}")),
+            },
         })
     }
 

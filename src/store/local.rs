@@ -10,10 +10,14 @@
 //!   44-byte entry per block sorted by key: the 32-byte sha2-256 digest of
 //!   the block, the u64 offset of its data in the pack, its u32 length.
 //!
-//! Both are written under `tmp/` and renamed into place, the pack first, so a
-//! pack is visible only once complete, a crash leaves at most stray files in
-//! `tmp/`, and two pushes at once write two packs (a block both store is
-//! kept twice, harmlessly). One file pair per push instead of one file per
+//! Both are written under `tmp/` (as `push-*.pack` and `push-*.idx`) and
+//! renamed into place, the pack first, so a pack is visible only once
+//! complete, a crash leaves at most stray files in `tmp/`, and two pushes at
+//! once write two packs (a block both store is kept twice, harmlessly).
+//! Each temporary file is locked by its push while it lives, and
+//! [`LocalStore::open`] removes those whose lock it can take: what a killed
+//! push left, never a file of a push still running (see [`crate::tmpfiles`];
+//! the store then says on stderr how much it removed). One file pair per push instead of one file per
 //! block keeps pushes fast and the store about the size of the data.
 //! Blocks are read with positioned reads, and checked against their CID by
 //! [`super::Verified`].
@@ -160,6 +164,20 @@ fn read_idx(path: &Path, pack_len: u64) -> Result<Vec<u8>, StoreError> {
     Ok(bytes)
 }
 
+/// Whether `name` in `tmp/` is a file a push writes: `push-*` now,
+/// `.tmp*` (tempfile's default names) before nip locked them.
+fn is_push_tmp(name: &str) -> bool {
+    name.starts_with("push-") || name.starts_with(".tmp")
+}
+
+/// Removes what killed pushes left in `tmp/`, and says so in one line.
+fn clean_tmp(tmp: &Path) {
+    let removed = crate::tmpfiles::clean(tmp, is_push_tmp);
+    if !removed.is_empty() {
+        eprintln!("nip: removed {} that an interrupted push left in {}", removed.describe(), tmp.display());
+    }
+}
+
 impl LocalStore {
     /// Opens (creating if needed) the store at `root` and reads its indexes.
     pub fn open(root: impl Into<PathBuf>) -> Result<LocalStore, StoreError> {
@@ -167,6 +185,7 @@ impl LocalStore {
         for dir in [root.join("packs"), root.join("tmp")] {
             std::fs::create_dir_all(&dir).map_err(io_err("cannot create the embedded store directory", &dir))?;
         }
+        clean_tmp(&root.join("tmp"));
         let packs_dir = root.join("packs");
         let mut idxs: Vec<PathBuf> = std::fs::read_dir(&packs_dir)
             .map_err(io_err("cannot list", &packs_dir))?
@@ -298,8 +317,7 @@ impl BlockWriter for LocalWriter<'_> {
         }
         if self.out.is_none() {
             let tmp = self.tmp();
-            let file =
-                tempfile::Builder::new().suffix(".pack").tempfile_in(&tmp).map_err(io_err("cannot create a file in", &tmp))?;
+            let file = crate::tmpfiles::create_locked(&tmp, "push-", ".pack").map_err(io_err("cannot create a file in", &tmp))?;
             let mut w = BufWriter::with_capacity(1 << 20, file.reopen().map_err(io_err("cannot open", file.path()))?);
             let header = car::header(&[]);
             w.write_all(&header).map_err(io_err("cannot write", file.path()))?;
@@ -338,7 +356,7 @@ impl BlockWriter for LocalWriter<'_> {
         self.stats.bytes_new -= repeated_bytes;
         let tmp = self.tmp();
         let mut idx_file =
-            tempfile::Builder::new().suffix(".idx").tempfile_in(&tmp).map_err(io_err("cannot create a file in", &tmp))?;
+            crate::tmpfiles::create_locked(&tmp, "push-", ".idx").map_err(io_err("cannot create a file in", &tmp))?;
         {
             // Streamed, and the entries dropped before the bytes are read
             // back: the two never take memory at the same time (746,000

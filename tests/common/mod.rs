@@ -20,8 +20,11 @@
 
 pub mod craft;
 pub mod doh;
+pub mod fakenode;
 pub mod hostile;
 pub mod hostile_held;
+pub mod hostile_leftovers;
+pub mod hostile_messages;
 pub mod hostile_sizes;
 pub mod kubo;
 pub mod proxy;
