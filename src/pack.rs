@@ -441,6 +441,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let live = crate::tmpfiles::create_locked(dir.path(), "tmp_pack_nip_", "").unwrap();
         let dead = crate::tmpfiles::create_locked(dir.path(), "tmp_idx_nip_", "").unwrap().into_temp_path().keep().unwrap();
+        std::fs::write(&dead, b"half an index").unwrap();
         let gits = dir.path().join("tmp_pack_abc");
         std::fs::write(&gits, b"git's own").unwrap();
         let mut child = std::process::Command::new("true").spawn().unwrap();
