@@ -242,11 +242,16 @@ impl Client {
         };
         let mut message = serde_json::from_str::<serde_json::Value>(&text)
             .ok()
-            .and_then(|v| v.get("Message").and_then(|m| m.as_str()).map(str::to_string))
+            // The node's words reach the user's terminal: one line, no
+            // control characters (no escape sequences), bounded.
+            .and_then(|v| {
+                v.get("Message").and_then(|m| m.as_str()).map(|m| crate::protocol::one_line(m).chars().take(500).collect())
+            })
             .unwrap_or_else(|| {
                 // Not Kubo's JSON (a proxy's page, say): its status and the
                 // start of what it said, on one line.
-                let said: String = text.split_whitespace().collect::<Vec<_>>().join(" ").chars().take(200).collect();
+                let said: String =
+                    crate::protocol::one_line(&text).split_whitespace().collect::<Vec<_>>().join(" ").chars().take(200).collect();
                 let hint = match status.as_u16() {
                     401 | 403 => "the node refused the credentials: check nip.apiAuth or NIP_IPFS_API_AUTH",
                     _ => "not an answer of Kubo's RPC API: is nip.api the node's API address?",
