@@ -56,7 +56,6 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use targets::{Target, TARGETS};
 
-const HANG: Duration = Duration::from_secs(20);
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
 
 fn main() {
@@ -76,7 +75,8 @@ fn usage() -> String {
     let mut s = String::from(
         "usage: nip-fuzz <target|all|t1,t2,...> [--seconds N] [--seed S] [--corpus DIR] [--artifacts DIR]\n       \
          nip-fuzz replay <target> <file|dir>...\n       nip-fuzz list\n       \
-         nip-fuzz seed-corpus --store NIP_HOME --repo GIT_DIR --out DIR\n\
+         nip-fuzz seed-corpus --store NIP_HOME --repo GIT_DIR --out DIR\n       \
+         nip-fuzz self-test     (the harness finds a panic, a broken invariant, an abort and a hang)\n\
          --seconds is the whole run's time, shared evenly by the targets (default 60).\ntargets:",
     );
     for t in TARGETS {
@@ -86,9 +86,12 @@ fn usage() -> String {
 }
 
 /// Options common to every command.
+#[derive(Clone)]
 struct Opts {
     seconds: f64,
     seed: u64,
+    /// A worker silent this long is hung.
+    hang: Duration,
     corpus: PathBuf,
     artifacts: PathBuf,
     from: u64,
@@ -104,6 +107,7 @@ fn parse_opts(args: &[String]) -> Result<Opts, String> {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut o = Opts {
         seconds: 60.0,
+        hang: Duration::from_secs(20),
         seed: 0x6e69_7066_757a_7a00,
         corpus: here.join("corpus"),
         artifacts: here.join("artifacts"),
@@ -120,6 +124,7 @@ fn parse_opts(args: &[String]) -> Result<Opts, String> {
         let mut val = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
         match a.as_str() {
             "--seconds" => o.seconds = val(a)?.parse().map_err(|_| "--seconds takes a number".to_string())?,
+            "--hang" => o.hang = Duration::from_secs_f64(val(a)?.parse().map_err(|_| "--hang takes seconds".to_string())?),
             "--seed" => o.seed = val(a)?.parse().map_err(|_| "--seed takes an integer".to_string())?,
             "--corpus" => o.corpus = val(a)?.into(),
             "--artifacts" => o.artifacts = val(a)?.into(),
@@ -156,6 +161,7 @@ fn run(args: &[String]) -> Result<i32, String> {
             let t = target(o.rest.first().ok_or("replay needs a target")?)?;
             replay(t, &o.rest[1..])
         }
+        "self-test" => Ok(self_test(&o)),
         "seed-corpus" => {
             let need = |p: &Option<PathBuf>, n: &str| p.clone().ok_or_else(|| format!("seed-corpus needs {n}"));
             seeds::write(&need(&o.store, "--store")?, &need(&o.repo, "--repo")?, &need(&o.out, "--out")?)?;
@@ -281,14 +287,15 @@ fn worker(t: &Target, o: &Opts) -> i32 {
             let _ = writeln!(stdout.lock(), "progress {i}");
         }
     }
-    let _ = writeln!(stdout.lock(), "done {i}\t{}", corpus.len());
+    let hits = targets::HITS.load(std::sync::atomic::Ordering::Relaxed);
+    let _ = writeln!(stdout.lock(), "done {i}\t{}\t{hits}", corpus.len());
     0
 }
 
 // -------------------------------------------------------------- supervisor
 
 enum Ended {
-    Done { inputs: u64, corpus: u64 },
+    Done { inputs: u64, corpus: u64, hits: u64 },
     Crash { input: u64, path: String, why: String },
     /// Died or hung after `last` (the last progress report).
     Abnormal { last: u64, status: String, stderr: String },
@@ -346,14 +353,15 @@ fn spawn_worker(t: &Target, o: &Opts, from: u64, seconds: f64, count: Option<u64
     let mut ended = None;
     let mut hung = false;
     loop {
-        match rx.recv_timeout(HANG) {
+        match rx.recv_timeout(o.hang) {
             Ok(line) => {
                 let (word, rest) = line.split_once(' ').unwrap_or((&line, ""));
                 match word {
                     "progress" => last = rest.parse().unwrap_or(last),
                     "done" => {
-                        let (n, c) = rest.split_once('\t').unwrap_or((rest, "0"));
-                        ended = Some(Ended::Done { inputs: n.parse::<u64>().unwrap_or(0).saturating_sub(from), corpus: c.parse().unwrap_or(0) });
+                        let mut f = rest.split('\t').map(|x| x.parse::<u64>().unwrap_or(0));
+                        let (n, corpus, hits) = (f.next().unwrap_or(0), f.next().unwrap_or(0), f.next().unwrap_or(0));
+                        ended = Some(Ended::Done { inputs: n.saturating_sub(from), corpus, hits });
                     }
                     "crash" => {
                         let mut parts = rest.splitn(3, '\t');
@@ -379,7 +387,7 @@ fn spawn_worker(t: &Target, o: &Opts, from: u64, seconds: f64, count: Option<u64
     let stderr = tail.lock().map(|t| String::from_utf8_lossy(&t).into_owned()).unwrap_or_default();
     match ended {
         Some(e) => e,
-        None => Ended::Abnormal { last, status: if hung { format!("no progress for {}s (a hang)", HANG.as_secs()) } else { status }, stderr },
+        None => Ended::Abnormal { last, status: if hung { format!("no progress for {:?} (a hang)", o.hang) } else { status }, stderr },
     }
 }
 
@@ -394,9 +402,16 @@ fn supervise(chosen: &[&Target], o: &Opts) -> i32 {
         let ended = spawn_worker(t, o, 0, share, None, None);
         let secs = started.elapsed().as_secs_f64();
         match ended {
-            Ended::Done { inputs, corpus } => {
+            Ended::Done { inputs, corpus, hits } => {
                 total += inputs;
-                println!("  {:<12} {:>9} inputs in {:>5.1}s ({:>7.0}/s), corpus {}", t.name, inputs, secs, inputs as f64 / secs, corpus);
+                let pct = 100.0 * hits as f64 / inputs.max(1) as f64;
+                println!(
+                    "  {:<12} {:>9} inputs in {:>5.1}s ({:>7.0}/s), {pct:>4.1}% past the decoder, corpus {corpus}",
+                    t.name,
+                    inputs,
+                    secs,
+                    inputs as f64 / secs
+                );
             }
             Ended::Crash { input, path, why } => {
                 println!("  {:<12} CRASH at input {input}: {why}\n  {:<12} input saved as {path}", t.name, "");
@@ -491,3 +506,37 @@ fn replay(t: &Target, paths: &[String]) -> Result<i32, String> {
     }
     Ok(if bad == 0 { 0 } else { 1 })
 }
+
+// --------------------------------------------------------------- self-test
+
+/// Checks that the harness finds each kind of failure and saves the input
+/// that caused it.
+fn self_test(o: &Opts) -> i32 {
+    let tmp = match tempfile::tempdir() {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("nip-fuzz: {e}");
+            return 2;
+        }
+    };
+    let o = Opts { artifacts: tmp.path().to_path_buf(), hang: Duration::from_secs(2), rest: Vec::new(), ..o.clone() };
+    let mut bad = 0;
+    for t in targets::SELF_TESTS {
+        let found = match spawn_worker(t, &o, 0, 10.0, None, None) {
+            Ended::Crash { path, why, .. } => Some((path, why)),
+            Ended::Abnormal { last, .. } => Some((find_abnormal(t, &o, last, 1.0), "died".into())),
+            Ended::Done { .. } => None,
+        };
+        let ok = found.as_ref().is_some_and(|(p, _)| std::fs::read(p).is_ok_and(|d| targets::self_test_fails(&d)));
+        println!("  {:<14} {}: {}", t.name, if ok { "found" } else { "MISSED" }, found.map(|f| f.1).unwrap_or_default());
+        bad += usize::from(!ok);
+    }
+    if bad == 0 {
+        println!("nip-fuzz: self-test passed");
+        0
+    } else {
+        println!("nip-fuzz: self-test failed");
+        1
+    }
+}
+

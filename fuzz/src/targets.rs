@@ -16,6 +16,14 @@ use std::collections::HashMap;
 
 pub type Check = Result<(), String>;
 
+/// Inputs that got past the decoder (decoded, or read to the end) in
+/// this process: how deep the mutations reach.
+pub static HITS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+fn hit() {
+    HITS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+}
+
 macro_rules! ensure {
     ($cond:expr, $($fmt:tt)+) => {
         if !$cond {
@@ -301,7 +309,7 @@ pub const TARGETS: &[Target] = &[
 ];
 
 pub fn find(name: &str) -> Option<&'static Target> {
-    TARGETS.iter().find(|t| t.name == name)
+    TARGETS.iter().chain(SELF_TESTS).find(|t| t.name == name)
 }
 
 // ---------------------------------------------------------------- helpers
@@ -356,6 +364,9 @@ impl Harness for HeaderT {
         let cid = cid_of(DAG_CBOR, input);
         let ok: Vec<&str> = KINDS.iter().copied().filter(|k| format::check_header(&cid, input, k).is_ok()).collect();
         ensure!(ok.len() <= 1, "check_header accepts one block as several kinds: {ok:?}");
+        if !ok.is_empty() {
+            hit();
+        }
         for k in KINDS {
             if format::decode::<IgnoredAny>(&cid, input, k).is_ok() {
                 ensure!(ok == [k], "decode as {k} works where check_header said {ok:?}");
@@ -413,6 +424,7 @@ impl Harness for IndexT {
     fn run(&mut self, input: &[u8]) -> Check {
         let cid = cid_of(DAG_CBOR, input);
         let Ok(idx) = NipIndex::from_block(&cid, input) else { return Ok(()) };
+        hit();
         ensure!(idx.refs.windows(2).all(|w| w[0].0 < w[1].0), "refs not sorted and unique: {:?}", idx.refs);
         for (name, h) in &idx.refs {
             ensure!(idx.get_ref(name) == Some(*h), "get_ref({name:?}) does not find its ref");
@@ -464,6 +476,7 @@ impl Harness for ObjectT {
     fn run(&mut self, input: &[u8]) -> Check {
         let cid = cid_of(DAG_CBOR, input);
         let Ok(o) = NipObject::from_block(&cid, input) else { return Ok(()) };
+        hit();
         let b = o.to_block().map_err(|e| format!("a decoded object does not encode: {e}"))?;
         let back = NipObject::from_block(&b.cid, &b.data).map_err(|e| format!("a re-encoded object does not decode: {e}"))?;
         ensure!(back == o, "decode(encode(x)) != x: {o:?} / {back:?}");
@@ -502,6 +515,7 @@ impl Harness for ShardT {
         let cid = cid_of(DAG_CBOR, input);
         match objmap::decode_shard(&cid, input) {
             Ok(Shard::Leaf(entries)) => {
+                hit();
                 ensure!(entries.windows(2).all(|w| w[0].0 < w[1].0), "a leaf decoded with unsorted entries");
                 let again = leaf(&entries);
                 match objmap::decode_shard(&cid_of(DAG_CBOR, &again), &again) {
@@ -510,6 +524,7 @@ impl Harness for ShardT {
                 }
             }
             Ok(Shard::Node(children)) => {
+                hit();
                 ensure!(children.len() == 256, "a node of {} slots", children.len());
                 let again = node(&children);
                 match objmap::decode_shard(&cid_of(DAG_CBOR, &again), &again) {
@@ -600,6 +615,7 @@ impl Harness for ObjMapT {
             Ok(())
         };
         if let Ok(new_root) = map.insert(new.clone(), put) {
+            hit();
             let after = ObjectMap::new(&v, new_root);
             let got = after
                 .lookup_many(&new.iter().map(|e| e.0).collect::<Vec<_>>())
@@ -625,6 +641,7 @@ impl Harness for UnixfsNodeT {
     fn run(&mut self, input: &[u8]) -> Check {
         let cid = cid_of(DAG_PB, input);
         let Ok(node) = nip::unixfs::decode_node(&cid, input) else { return Ok(()) };
+        hit();
         ensure!(node.links.len() <= input.len() / 2, "{} links from {} bytes", node.links.len(), input.len());
         for l in node.links.iter().take(8).chain(node.links.last()) {
             ensure!(contains(input, &l.to_bytes()), "link {l} is not in the input");
@@ -686,6 +703,9 @@ impl Harness for UnixfsReadT {
             Ok(())
         };
         let r = nip::unixfs::read(&v, &root, Some(input.to_vec()), size, &mut sink);
+        if r.is_ok() {
+            hit();
+        }
         let budget = 2 * size.div_ceil(nip::unixfs::CHUNK as u64) + 8 + 1;
         ensure!(self.store.fetched() <= budget, "{} blocks fetched for a file of {size} bytes (budget {budget})", self.store.fetched());
         if input == self.root && size == PRETEND {
@@ -712,6 +732,7 @@ impl Harness for CarT {
 
     fn run(&mut self, input: &[u8]) -> Check {
         let Ok(mut r) = nip::car::Reader::new(input) else { return Ok(()) };
+        hit();
         let mut blocks = Vec::new();
         let mut clean = false;
         for _ in 0..100_000 {
@@ -793,6 +814,7 @@ impl Harness for LocalIdxT {
             ensure!(input != self.idx, "the real index is called damaged");
             return Ok(());
         }
+        hit();
         std::fs::write(self.home.join("packs/p.idx"), input).map_err(|e| e.to_string())?;
         let store = LocalStore::open(&self.home).map_err(|e| format!("opening the store: {e}"))?;
         ensure!(store.pack_count() == 1, "a sound index was skipped");
@@ -877,6 +899,7 @@ impl Harness for RecordT {
     fn run(&mut self, input: &[u8]) -> Check {
         use nip::ipns::record::decode;
         let Ok(r) = decode(input) else { return Ok(()) };
+        hit();
         ensure!(contains(input, r.value.as_bytes()), "the value {:?} is not in the record", r.value);
         for (form, again) in [("V1", record_v1(r.value.as_bytes(), r.sequence)), ("V2", record_v2(r.value.as_bytes(), r.sequence))] {
             let back = decode(&again).map_err(|e| format!("{form} re-encoding of {r:?}: {e}"))?;
@@ -908,6 +931,7 @@ impl Harness for NameT {
         let s = String::from_utf8_lossy(input);
         for s in [&s[..], s.strip_prefix("/ipns/").unwrap_or(&s)] {
             if let Ok(n) = Name::parse(s) {
+                hit();
                 let shown = n.to_string();
                 let back = Name::parse(&shown).map_err(|e| format!("{s:?} parses as {n:?}, shown {shown:?}, which does not: {e}"))?;
                 ensure!(back == n, "{s:?} parses as {n:?}, shown {shown:?}, which parses as {back:?}");
@@ -945,6 +969,7 @@ impl Harness for AddressT {
         use nip::address::Address;
         let s = String::from_utf8_lossy(input);
         let Ok(a) = Address::parse(&s) else { return Ok(()) };
+        hit();
         let shown = a.to_string();
         for again in [shown.clone(), format!("nip::{shown}")] {
             let back = Address::parse(&again).map_err(|e| format!("{s:?} parses as {a:?}, shown {again:?}, which does not: {e}"))?;
@@ -981,6 +1006,7 @@ impl Harness for LinksT {
         let Some((&k, data)) = input.split_first() else { return Ok(()) };
         let kind = [ObjectType::Commit, ObjectType::Tree, ObjectType::Blob, ObjectType::Tag][usize::from(k % 4)];
         let Ok(links) = nip::links::parse(hash(0), kind, data) else { return Ok(()) };
+        hit();
         let lower = data.to_ascii_lowercase();
         let in_hex = |h: &Hash| contains(&lower, hex(h).as_bytes());
         match &links {
@@ -1022,6 +1048,7 @@ impl Harness for PushLineT {
         use nip::push::PushCommand;
         let s = String::from_utf8_lossy(input);
         let Ok(c) = PushCommand::parse(&s) else { return Ok(()) };
+        hit();
         ensure!(!c.dst.is_empty(), "{s:?}: empty destination");
         ensure!(c.src.as_ref().is_none_or(|s| !s.is_empty() && !s.contains(':')), "{s:?}: source {:?}", c.src);
         let again = format!("{}{}:{}", if c.force { "+" } else { "" }, c.src.as_deref().unwrap_or(""), c.dst);
@@ -1074,7 +1101,47 @@ impl Harness for HelperT {
             resolved: Default::default(),
         };
         let mut out = Vec::new();
-        let _ = h.run(&mut &input[..], &mut out);
+        if h.run(&mut &input[..], &mut out).is_ok() {
+            hit();
+        }
         Ok(())
+    }
+}
+
+// ---------------------------------------------------------------- self-test
+
+/// Targets that fail on purpose, one way each, for `nip-fuzz self-test`:
+/// never part of `all`.
+pub const SELF_TESTS: &[Target] = &[
+    Target { name: "self-panic", about: "panics", corpora: &[], dict: &[], max_len: 64, setup: || Box::new(Fail(0)) },
+    Target { name: "self-invariant", about: "breaks an invariant", corpora: &[], dict: &[], max_len: 64, setup: || Box::new(Fail(1)) },
+    Target { name: "self-abort", about: "aborts the process", corpora: &[], dict: &[], max_len: 64, setup: || Box::new(Fail(2)) },
+    Target { name: "self-hang", about: "never returns", corpora: &[], dict: &[], max_len: 64, setup: || Box::new(Fail(3)) },
+];
+
+/// Whether a self-test target fails on this input: about one in 64.
+pub fn self_test_fails(input: &[u8]) -> bool {
+    fnv1a(input) % 64 == 0
+}
+
+struct Fail(u8);
+
+impl Harness for Fail {
+    fn seeds(&self) -> Vec<Vec<u8>> {
+        vec![b"seed".to_vec()]
+    }
+
+    fn run(&mut self, input: &[u8]) -> Check {
+        if !self_test_fails(input) {
+            return Ok(());
+        }
+        match self.0 {
+            0 => panic!("self-test panic"),
+            1 => Err("self-test invariant".into()),
+            2 => std::process::abort(),
+            _ => loop {
+                std::thread::sleep(std::time::Duration::from_secs(1));
+            },
+        }
     }
 }
