@@ -540,3 +540,36 @@ fn self_test(o: &Opts) -> i32 {
     }
 }
 
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_input_is_a_function_of_its_number() {
+        for name in ["index", "car", "links", "ipns-record"] {
+            let t = target(name).unwrap();
+            let mut h = (t.setup)();
+            let corpus = corpus(t, h.as_ref(), Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").as_path());
+            for i in [0, corpus.len() as u64, 1000, 123_456] {
+                let a = input(t, h.as_mut(), &corpus, 5, i).unwrap();
+                let b = input(t, h.as_mut(), &corpus, 5, i).unwrap();
+                assert_eq!(a, b, "{name} input {i}");
+            }
+            assert_ne!(input(t, h.as_mut(), &corpus, 5, 1000).unwrap(), input(t, h.as_mut(), &corpus, 6, 1000).unwrap());
+        }
+    }
+
+    #[test]
+    fn the_corpus_passes_every_target() {
+        quiet_panics();
+        for t in TARGETS {
+            let mut h = (t.setup)();
+            let corpus = corpus(t, h.as_ref(), Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").as_path());
+            assert!(!corpus.is_empty(), "{} has no seeds", t.name);
+            for (i, c) in corpus.iter().enumerate() {
+                assert_eq!(run_one(h.as_mut(), c), Ok(()), "{} seed {i}", t.name);
+            }
+        }
+    }
+}
