@@ -224,6 +224,9 @@ fn input(t: &Target, h: &mut dyn targets::Harness, corpus: &[Vec<u8>], seed: u64
 
 // ------------------------------------------------------------------ worker
 
+/// The last panic's message, on any thread; empty if none since the
+/// input began. A decoder that runs on a thread of its own (a fetch's
+/// verifier) turns a panic into an error, and this still sees it.
 static PANIC: Mutex<String> = Mutex::new(String::new());
 
 fn quiet_panics() {
@@ -234,12 +237,20 @@ fn quiet_panics() {
     }));
 }
 
+fn last_panic() -> String {
+    PANIC.lock().map(|mut p| std::mem::take(&mut *p)).unwrap_or_default()
+}
+
 /// Runs one input: `Err` names a panic or a broken invariant.
 fn run_one(h: &mut dyn targets::Harness, data: &[u8]) -> Result<(), String> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| h.run(data))) {
+    last_panic();
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| h.run(data)));
+    let panicked = last_panic();
+    match r {
+        Ok(_) if !panicked.is_empty() => Err(format!("panic on another thread: {panicked}")),
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => Err(format!("invariant: {e}")),
-        Err(_) => Err(format!("panic: {}", PANIC.lock().map(|p| p.clone()).unwrap_or_default())),
+        Err(_) => Err(format!("panic: {panicked}")),
     }
 }
 

@@ -299,6 +299,14 @@ pub const TARGETS: &[Target] = &[
         setup: || Box::new(PushLineT),
     },
     Target {
+        name: "fetch",
+        about: "fetch::fetch of a real repository with one NIPObject or data block hostile; a fetch gives exactly the real objects, or fails and writes no pack",
+        corpora: &[],
+        dict: CBOR_DICT,
+        max_len: 16 << 10,
+        setup: || Box::new(FetchT::new()),
+    },
+    Target {
         name: "helper",
         about: "helper::Helper::run over a whole session of git's helper protocol (new-ipfs, a memory store, an empty repository)",
         corpora: &["helper"],
@@ -1103,6 +1111,156 @@ impl Harness for HelperT {
         let mut out = Vec::new();
         if h.run(&mut &input[..], &mut out).is_ok() {
             hit();
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------- fetch
+
+/// A small real repository (blobs, one of two chunks, a subtree, a
+/// submodule, two commits, an annotated tag) pushed to a memory store. The
+/// input's first byte picks an object (low 5 bits) and what to replace:
+/// its NIPObject (bit 7 clear) or its data block (bit 7 set; bit 6: dag-pb
+/// instead of raw; bit 5: the NIPObject's size made the block's length);
+/// the rest is the replacement. The object map and index are rebuilt
+/// around it, so the hostile block is what a fetch meets.
+struct FetchT {
+    _dir: tempfile::TempDir,
+    store: MemStore,
+    index: NipIndex,
+    entries: Vec<(Hash, Cid)>,
+    objects: Vec<NipObject>,
+    seeds: Vec<Vec<u8>>,
+    wants: Vec<git2::Oid>,
+    /// Every object pushed: type and content.
+    expected: Vec<(git2::Oid, git2::ObjectType, Vec<u8>)>,
+}
+
+impl FetchT {
+    fn new() -> FetchT {
+        use git2::{Repository, Signature};
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let repo = Repository::init_bare(dir.path().join("src")).expect("git init");
+        let sig = Signature::new("Fuzz", "fuzz@example.org", &git2::Time::new(1_700_000_000, 0)).expect("signature");
+        let blob = |d: &[u8]| repo.blob(d).expect("blob");
+        let big: Vec<u8> = (0..300_000u32).map(|i| (i % 253) as u8).collect();
+        let (hello, empty, big) = (blob(b"hello\n"), blob(b""), blob(&big));
+        let mut sub = repo.treebuilder(None).expect("treebuilder");
+        sub.insert("b.txt", hello, 0o100644).expect("insert");
+        let sub = sub.write().expect("tree");
+        let tree = |with_big: bool| {
+            let mut t = repo.treebuilder(None).expect("treebuilder");
+            t.insert("a.txt", hello, 0o100644).expect("insert");
+            t.insert("empty", empty, 0o100644).expect("insert");
+            t.insert("sub", sub, 0o040000).expect("insert");
+            t.insert("module", git2::Oid::from_bytes(&[7; 20]).expect("oid"), 0o160000).expect("insert");
+            if with_big {
+                t.insert("big.bin", big, 0o100755).expect("insert");
+            }
+            repo.find_tree(t.write().expect("tree")).expect("tree")
+        };
+        let c1 = repo.commit(None, &sig, &sig, "first\n", &tree(false), &[]).expect("commit");
+        let c1 = repo.find_commit(c1).expect("commit");
+        let c2 = repo.commit(Some("refs/heads/main"), &sig, &sig, "second\n", &tree(true), &[&c1]).expect("commit");
+        let tag = repo.tag("v1", &repo.find_object(c2, None).expect("object"), &sig, "v1\n", false).expect("tag");
+
+        let mut store = MemStore::default();
+        let outcome = {
+            let remote = nip::remote::Remote::open_index(&store, nip::address::Address::New, None).expect("remote");
+            let cmds = ["refs/heads/main:refs/heads/main", "refs/tags/v1:refs/tags/v1"].map(|c| nip::push::PushCommand::parse(c).expect("refspec"));
+            nip::push::push(&repo, &remote, &cmds, nip::push::PushOptions::default()).expect("push")
+        };
+        store.persist();
+        let index_cid = outcome.new_index.expect("an index");
+        let v = Verified::new(&store);
+        let index = NipIndex::from_block(&index_cid, &v.get(&index_cid).expect("index")).expect("index");
+        let mut entries = Vec::new();
+        ObjectMap::new(&v, index.objects).for_each(&mut |h, c| entries.push((h, c))).expect("map");
+        entries.sort();
+        assert!(entries.len() <= 32, "the fetch target picks objects with 5 bits");
+        let mut objects = Vec::new();
+        let mut seeds = Vec::new();
+        let mut expected = Vec::new();
+        let odb = repo.odb().expect("odb");
+        for (i, (h, c)) in entries.iter().enumerate() {
+            let bytes = v.get(c).expect("object");
+            let o = NipObject::from_block(c, &bytes).expect("object");
+            seeds.push([&[i as u8][..], &bytes].concat());
+            if let Ok(data) = v.get(&o.data) {
+                if data.len() <= 4096 {
+                    let mode = if o.data.codec() == DAG_PB { 0xc0 } else { 0x80 };
+                    seeds.push([&[mode | i as u8][..], &data].concat());
+                }
+            }
+            let raw = odb.read(h.oid()).expect("a pushed object");
+            expected.push((h.oid(), raw.kind(), raw.data().to_vec()));
+            objects.push(o);
+        }
+        FetchT { _dir: dir, store, index, entries, objects, seeds, wants: vec![c2, tag], expected }
+    }
+}
+
+impl Harness for FetchT {
+    fn seeds(&self) -> Vec<Vec<u8>> {
+        self.seeds.clone()
+    }
+
+    fn run(&mut self, input: &[u8]) -> Check {
+        let Some((&sel, rest)) = input.split_first() else { return Ok(()) };
+        self.store.clear_temp();
+        let victim = usize::from(sel & 0x1f) % self.entries.len();
+        let object = if sel & 0x80 == 0 {
+            let b = Block::new(DAG_CBOR, rest.to_vec());
+            let cid = b.cid;
+            self.store.put_temp(b);
+            cid
+        } else {
+            let data = Block::new(if sel & 0x40 != 0 { DAG_PB } else { RAW }, rest.to_vec());
+            let mut o = self.objects[victim].clone();
+            o.data = data.cid;
+            if sel & 0x20 != 0 {
+                o.size = rest.len() as u64;
+            }
+            self.store.put_temp(data);
+            let b = o.to_block().map_err(|e| e.to_string())?;
+            let cid = b.cid;
+            self.store.put_temp(b);
+            cid
+        };
+        let entries: Vec<(Hash, Cid)> =
+            self.entries.iter().enumerate().map(|(i, (h, c))| (*h, if i == victim { object } else { *c })).collect();
+        let v = Verified::new(&self.store);
+        let store = &self.store;
+        let root = ObjectMap::empty(&v)
+            .insert(entries, &mut |b| {
+                store.put_temp(b);
+                Ok(())
+            })
+            .map_err(|e| format!("rebuilding the map: {e}"))?;
+        let index = NipIndex { objects: root, ..self.index.clone() }.to_block().map_err(|e| e.to_string())?;
+        let index_cid = index.cid;
+        self.store.put_temp(index);
+        let remote = nip::remote::Remote::open_index(&self.store, nip::address::Address::Ipfs(index_cid), Some(index_cid))
+            .map_err(|e| format!("the rebuilt index: {e}"))?;
+        // On tmpfs where there is one: the pack's fsync is most of a fetch.
+        let shm = std::path::Path::new("/dev/shm");
+        let dir = if shm.is_dir() { tempfile::tempdir_in(shm) } else { tempfile::tempdir() }.map_err(|e| e.to_string())?;
+        let dest = git2::Repository::init_bare(dir.path()).map_err(|e| e.to_string())?;
+        let fetched = nip::fetch::fetch(&dest, &remote, &self.wants, false);
+        let packs = std::fs::read_dir(dest.path().join("objects/pack"))
+            .map(|d| d.filter_map(|e| e.ok()).filter(|e| e.path().extension().is_some_and(|x| x == "pack")).count())
+            .unwrap_or(0);
+        match fetched {
+            Ok(_) => {
+                hit();
+                let odb = dest.odb().map_err(|e| e.to_string())?;
+                for (oid, kind, data) in &self.expected {
+                    let got = odb.read(*oid).map_err(|e| format!("a fetch that succeeded lacks {oid}: {e}"))?;
+                    ensure!(got.kind() == *kind && got.data() == &data[..], "a fetch that succeeded wrote a different {oid}");
+                }
+            }
+            Err(e) => ensure!(packs == 0, "a fetch that failed ({e}) left {packs} pack(s)"),
         }
         Ok(())
     }
