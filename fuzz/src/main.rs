@@ -168,11 +168,8 @@ fn run(args: &[String]) -> Result<i32, String> {
             Ok(0)
         }
         names => {
-            let chosen: Vec<&Target> = if names == "all" {
-                TARGETS.iter().collect()
-            } else {
-                names.split(',').map(target).collect::<Result<_, _>>()?
-            };
+            let chosen: Vec<&Target> =
+                if names == "all" { TARGETS.iter().collect() } else { names.split(',').map(target).collect::<Result<_, _>>()? };
             Ok(supervise(&chosen, &o))
         }
     }
@@ -306,10 +303,22 @@ fn worker(t: &Target, o: &Opts) -> i32 {
 // -------------------------------------------------------------- supervisor
 
 enum Ended {
-    Done { inputs: u64, corpus: u64, hits: u64 },
-    Crash { input: u64, path: String, why: String },
+    Done {
+        inputs: u64,
+        corpus: u64,
+        hits: u64,
+    },
+    Crash {
+        input: u64,
+        path: String,
+        why: String,
+    },
     /// Died or hung after `last` (the last progress report).
-    Abnormal { last: u64, status: String, stderr: String },
+    Abnormal {
+        last: u64,
+        status: String,
+        stderr: String,
+    },
 }
 
 fn spawn_worker(t: &Target, o: &Opts, from: u64, seconds: f64, count: Option<u64>, record: Option<&Path>) -> Ended {
@@ -398,7 +407,9 @@ fn spawn_worker(t: &Target, o: &Opts, from: u64, seconds: f64, count: Option<u64
     let stderr = tail.lock().map(|t| String::from_utf8_lossy(&t).into_owned()).unwrap_or_default();
     match ended {
         Some(e) => e,
-        None => Ended::Abnormal { last, status: if hung { format!("no progress for {:?} (a hang)", o.hang) } else { status }, stderr },
+        None => {
+            Ended::Abnormal { last, status: if hung { format!("no progress for {:?} (a hang)", o.hang) } else { status }, stderr }
+        }
     }
 }
 
@@ -550,7 +561,6 @@ fn self_test(o: &Opts) -> i32 {
         1
     }
 }
-
 
 #[cfg(test)]
 mod tests {

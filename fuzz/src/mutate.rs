@@ -30,7 +30,7 @@ impl Rng {
 
     /// Uniform in `0..n` (`n` > 0).
     pub fn below(&mut self, n: usize) -> usize {
-        ((self.next() >> 32) * n as u64 >> 32) as usize
+        (((self.next() >> 32) * n as u64) >> 32) as usize
     }
 
     /// True with probability 1/n.
@@ -68,9 +68,8 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
 
 /// Bytes that mean something to CBOR, protobuf and varints.
 const INTERESTING: &[u8] = &[
-    0x00, 0x01, 0x02, 0x07, 0x08, 0x0a, 0x12, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1f, 0x20, 0x2a, 0x3f, 0x40, 0x41, 0x58,
-    0x5f, 0x60, 0x78, 0x7f, 0x80, 0x81, 0x84, 0x98, 0x9f, 0xa0, 0xa5, 0xbf, 0xd8, 0xf4, 0xf5, 0xf6, 0xf7, 0xf9, 0xfa,
-    0xfb, 0xff,
+    0x00, 0x01, 0x02, 0x07, 0x08, 0x0a, 0x12, 0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1f, 0x20, 0x2a, 0x3f, 0x40, 0x41, 0x58, 0x5f, 0x60,
+    0x78, 0x7f, 0x80, 0x81, 0x84, 0x98, 0x9f, 0xa0, 0xa5, 0xbf, 0xd8, 0xf4, 0xf5, 0xf6, 0xf7, 0xf9, 0xfa, 0xfb, 0xff,
 ];
 
 /// Applies 1 to 8 stacked mutations to `data`; `other` is another corpus
@@ -87,7 +86,15 @@ pub fn mutate(rng: &mut Rng, data: &mut Vec<u8>, other: &[u8], dict: &[&[u8]], m
 fn mutate_once(rng: &mut Rng, data: &mut Vec<u8>, other: &[u8], dict: &[&[u8]]) {
     let len = data.len();
     // Positions cluster at the start (headers) half of the time.
-    let at = |rng: &mut Rng, n: usize| if n == 0 { 0 } else if rng.one_in(2) { rng.below(n.min(24)) } else { rng.below(n) };
+    let at = |rng: &mut Rng, n: usize| {
+        if n == 0 {
+            0
+        } else if rng.one_in(2) {
+            rng.below(n.min(24))
+        } else {
+            rng.below(n)
+        }
+    };
     match rng.below(14) {
         0 if len > 0 => {
             let i = at(rng, len);

@@ -79,7 +79,8 @@ pub fn write(store: &Path, repo: &Path, out: &Path) -> Result<(), String> {
     let roots: Vec<Cid> = get(KIND_INDEX).last().map(|b| b.cid).into_iter().collect();
     let mut car = nip::car::header(&roots);
     let raws = get("raw");
-    let in_car = get(KIND_INDEX).into_iter().chain(shards_kept.iter().take(1).copied()).chain(chosen_objects.iter().take(6).copied());
+    let in_car =
+        get(KIND_INDEX).into_iter().chain(shards_kept.iter().take(1).copied()).chain(chosen_objects.iter().take(6).copied());
     for b in in_car.chain(raws.iter().take(4).copied()).chain(pb.iter().take(1).copied()) {
         nip::car::write_block(&mut car, b).map_err(|e| e.to_string())?;
     }
@@ -103,7 +104,8 @@ pub fn write(store: &Path, repo: &Path, out: &Path) -> Result<(), String> {
     for (kind, code) in [(git2::ObjectType::Commit, 0u8), (git2::ObjectType::Tree, 1), (git2::ObjectType::Tag, 3)] {
         let of: Vec<&Vec<u8>> = all.iter().filter(|(k, _)| *k == kind).map(|(_, d)| d).collect();
         // Merge commits (two parents) are the interesting ones.
-        let mut picks: Vec<&Vec<u8>> = of.iter().filter(|d| d.windows(7).filter(|w| w == b"parent ").count() > 1).take(2).copied().collect();
+        let mut picks: Vec<&Vec<u8>> =
+            of.iter().filter(|d| d.windows(7).filter(|w| w == b"parent ").count() > 1).take(2).copied().collect();
         picks.extend([0, of.len() / 2, of.len().saturating_sub(1)].iter().filter_map(|&i| of.get(i).copied()));
         picks.dedup();
         for d in picks {

@@ -423,7 +423,8 @@ impl Harness for IndexT {
         let idx = IndexT::make(rng);
         Some((|| {
             let b = idx.to_block().map_err(|e| format!("encoding a generated index: {e}"))?;
-            let back = NipIndex::from_block(&b.cid, &b.data).map_err(|e| format!("a generated index {idx:?} does not decode: {e}"))?;
+            let back =
+                NipIndex::from_block(&b.cid, &b.data).map_err(|e| format!("a generated index {idx:?} does not decode: {e}"))?;
             ensure!(back == idx, "generated index {idx:?} decodes as {back:?}");
             Ok(b.data)
         })())
@@ -440,7 +441,7 @@ impl Harness for IndexT {
         let b = idx.to_block().map_err(|e| format!("a decoded index does not encode: {e}"))?;
         let back = NipIndex::from_block(&b.cid, &b.data).map_err(|e| format!("a re-encoded index does not decode: {e}"))?;
         ensure!(back == idx, "decode(encode(x)) != x: {idx:?} / {back:?}");
-        ensure!(back.to_block().map(|c| c.data) .ok() == Some(b.data), "encoding is not stable");
+        ensure!(back.to_block().map(|c| c.data).ok() == Some(b.data), "encoding is not stable");
         Ok(())
     }
 }
@@ -475,7 +476,8 @@ impl Harness for ObjectT {
         let o = ObjectT::make(rng);
         Some((|| {
             let b = o.to_block().map_err(|e| format!("encoding a generated object: {e}"))?;
-            let back = NipObject::from_block(&b.cid, &b.data).map_err(|e| format!("a generated object {o:?} does not decode: {e}"))?;
+            let back =
+                NipObject::from_block(&b.cid, &b.data).map_err(|e| format!("a generated object {o:?} does not decode: {e}"))?;
             ensure!(back == o, "generated object {o:?} decodes as {back:?}");
             Ok(b.data)
         })())
@@ -564,8 +566,7 @@ fn seq_hash(i: u64) -> Hash {
 
 impl ObjMapT {
     fn new() -> ObjMapT {
-        let entries: Vec<(Hash, Cid)> =
-            (0..5000u64).map(|i| (seq_hash(i), cid_of(DAG_CBOR, &i.to_be_bytes()))).collect();
+        let entries: Vec<(Hash, Cid)> = (0..5000u64).map(|i| (seq_hash(i), cid_of(DAG_CBOR, &i.to_be_bytes()))).collect();
         let empty = MemStore::default();
         let v = Verified::new(&empty);
         let mut blocks = Vec::new();
@@ -715,7 +716,11 @@ impl Harness for UnixfsReadT {
             hit();
         }
         let budget = 2 * size.div_ceil(nip::unixfs::CHUNK as u64) + 8 + 1;
-        ensure!(self.store.fetched() <= budget, "{} blocks fetched for a file of {size} bytes (budget {budget})", self.store.fetched());
+        ensure!(
+            self.store.fetched() <= budget,
+            "{} blocks fetched for a file of {size} bytes (budget {budget})",
+            self.store.fetched()
+        );
         if input == self.root && size == PRETEND {
             r.map_err(|e| format!("the unmutated file: {e}"))?;
             ensure!(out == self.content, "the unmutated file reads back different bytes");
@@ -909,7 +914,9 @@ impl Harness for RecordT {
         let Ok(r) = decode(input) else { return Ok(()) };
         hit();
         ensure!(contains(input, r.value.as_bytes()), "the value {:?} is not in the record", r.value);
-        for (form, again) in [("V1", record_v1(r.value.as_bytes(), r.sequence)), ("V2", record_v2(r.value.as_bytes(), r.sequence))] {
+        for (form, again) in
+            [("V1", record_v1(r.value.as_bytes(), r.sequence)), ("V2", record_v2(r.value.as_bytes(), r.sequence))]
+        {
             let back = decode(&again).map_err(|e| format!("{form} re-encoding of {r:?}: {e}"))?;
             ensure!(back == r, "{form} re-encoding of {r:?} decodes as {back:?}");
         }
@@ -941,7 +948,8 @@ impl Harness for NameT {
             if let Ok(n) = Name::parse(s) {
                 hit();
                 let shown = n.to_string();
-                let back = Name::parse(&shown).map_err(|e| format!("{s:?} parses as {n:?}, shown {shown:?}, which does not: {e}"))?;
+                let back =
+                    Name::parse(&shown).map_err(|e| format!("{s:?} parses as {n:?}, shown {shown:?}, which does not: {e}"))?;
                 ensure!(back == n, "{s:?} parses as {n:?}, shown {shown:?}, which parses as {back:?}");
                 ensure!(n.key().is_some() == matches!(n, Name::Key(_)), "key() disagrees with the name's kind");
                 if let Name::Domain(d) = &n {
@@ -980,7 +988,8 @@ impl Harness for AddressT {
         hit();
         let shown = a.to_string();
         for again in [shown.clone(), format!("nip::{shown}")] {
-            let back = Address::parse(&again).map_err(|e| format!("{s:?} parses as {a:?}, shown {again:?}, which does not: {e}"))?;
+            let back =
+                Address::parse(&again).map_err(|e| format!("{s:?} parses as {a:?}, shown {again:?}, which does not: {e}"))?;
             ensure!(back == a, "{s:?} parses as {a:?}, shown {again:?}, which parses as {back:?}");
         }
         ensure!(a.cid().is_some() == matches!(a, Address::Ipfs(_)), "cid() disagrees");
@@ -1168,7 +1177,8 @@ impl FetchT {
         let mut store = MemStore::default();
         let outcome = {
             let remote = nip::remote::Remote::open_index(&store, nip::address::Address::New, None).expect("remote");
-            let cmds = ["refs/heads/main:refs/heads/main", "refs/tags/v1:refs/tags/v1"].map(|c| nip::push::PushCommand::parse(c).expect("refspec"));
+            let cmds = ["refs/heads/main:refs/heads/main", "refs/tags/v1:refs/tags/v1"]
+                .map(|c| nip::push::PushCommand::parse(c).expect("refspec"));
             nip::push::push(&repo, &remote, &cmds, nip::push::PushOptions::default()).expect("push")
         };
         store.persist();
@@ -1272,14 +1282,21 @@ impl Harness for FetchT {
 /// never part of `all`.
 pub const SELF_TESTS: &[Target] = &[
     Target { name: "self-panic", about: "panics", corpora: &[], dict: &[], max_len: 64, setup: || Box::new(Fail(0)) },
-    Target { name: "self-invariant", about: "breaks an invariant", corpora: &[], dict: &[], max_len: 64, setup: || Box::new(Fail(1)) },
+    Target {
+        name: "self-invariant",
+        about: "breaks an invariant",
+        corpora: &[],
+        dict: &[],
+        max_len: 64,
+        setup: || Box::new(Fail(1)),
+    },
     Target { name: "self-abort", about: "aborts the process", corpora: &[], dict: &[], max_len: 64, setup: || Box::new(Fail(2)) },
     Target { name: "self-hang", about: "never returns", corpora: &[], dict: &[], max_len: 64, setup: || Box::new(Fail(3)) },
 ];
 
 /// Whether a self-test target fails on this input: about one in 64.
 pub fn self_test_fails(input: &[u8]) -> bool {
-    fnv1a(input) % 64 == 0
+    fnv1a(input).is_multiple_of(64)
 }
 
 struct Fail(u8);
