@@ -20,3 +20,9 @@ fi
 # for nipctl's own tests but not for nip's.
 cargo build --workspace --locked 2>&1
 cargo test --workspace --locked 2>&1
+# Fuzzing (fuzz/README.md): the harness's own check, then a minute shared by
+# every target, in the dev build (dependencies at opt-level 2, overflow
+# checks on). A crash fails the script and names the input saved under
+# fuzz/artifacts/. The long run: cargo run -p nip-fuzz --profile fuzz -- all --seconds 3600
+target/debug/nip-fuzz self-test
+target/debug/nip-fuzz all --seconds "${NIP_FUZZ_SECONDS:-60}"

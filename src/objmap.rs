@@ -36,8 +36,10 @@ pub enum MapError {
 
 /// One decoded shard.
 #[derive(Debug)]
-enum Shard {
+pub enum Shard {
+    /// Entries sorted by hash.
     Leaf(Vec<(Hash, Cid)>),
+    /// 256 slots, by the hash's next byte.
     Node(Vec<Option<Cid>>),
 }
 
@@ -270,7 +272,10 @@ fn build<E: Entry>(entries: &[E], depth: usize, put: &mut dyn FnMut(Block) -> Re
     Ok(cid)
 }
 
-fn decode_shard(cid: &Cid, data: &[u8]) -> Result<Shard, MapError> {
+/// Decodes one shard block (a leaf or a node), checking what a reader of
+/// the map relies on: a leaf's entries sorted, a node's 256 slots. Public
+/// for the fuzz targets (`fuzz/`).
+pub fn decode_shard(cid: &Cid, data: &[u8]) -> Result<Shard, MapError> {
     // The kind decides how to read the body.
     match format::check_header(cid, data, KIND_LEAF) {
         Ok(()) => {

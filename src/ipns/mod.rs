@@ -151,7 +151,9 @@ pub fn target(client: &Client, name: &Name) -> Result<Target, IpnsError> {
     Err(IpnsError::LinkLoop { domain: first, hops: MAX_HOPS })
 }
 
-fn index_of(value: &str) -> Option<Cid> {
+/// The index a name's value (`/ipfs/<cid>`, from a record or a DNSLink)
+/// points to, if it is one. Public for the fuzz targets (`fuzz/`).
+pub fn index_of(value: &str) -> Option<Cid> {
     let c = value.strip_prefix("/ipfs/")?.trim_end_matches('/');
     (!c.contains('/')).then(|| Cid::try_from(c).ok()).flatten()
 }

@@ -141,27 +141,38 @@ fn key_of(cid: &Cid) -> Option<[u8; 32]> {
 /// Reads and checks an index: magic, count, sorted keys, entries inside the pack.
 fn read_idx(path: &Path, pack_len: u64) -> Result<Vec<u8>, StoreError> {
     let bytes = std::fs::read(path).map_err(io_err("cannot read the pack index", path))?;
-    let damaged = || StoreError::Io {
-        what: "damaged pack index",
-        path: path.to_path_buf(),
-        source: std::io::Error::from(std::io::ErrorKind::InvalidData),
-    };
-    if bytes.len() < 16 || &bytes[..8] != IDX_MAGIC {
-        return Err(damaged());
+    if !idx_is_sound(&bytes, pack_len) {
+        return Err(StoreError::Io {
+            what: "damaged pack index",
+            path: path.to_path_buf(),
+            source: std::io::Error::from(std::io::ErrorKind::InvalidData),
+        });
     }
-    let count = u64::from_le_bytes(bytes[8..16].try_into().map_err(|_| damaged())?) as usize;
-    if bytes.len() - 16 != count.checked_mul(ENTRY).ok_or_else(damaged)? {
-        return Err(damaged());
+    Ok(bytes)
+}
+
+/// Whether the bytes of an `.idx` file are sound for a pack of `pack_len`
+/// bytes: magic, a count that matches the length, keys sorted and unique,
+/// every entry inside the pack. Only a sound index is searched. Public for
+/// the fuzz targets (`fuzz/`).
+pub fn idx_is_sound(bytes: &[u8], pack_len: u64) -> bool {
+    if bytes.len() < 16 || &bytes[..8] != IDX_MAGIC {
+        return false;
+    }
+    let Ok(count) = bytes[8..16].try_into().map(u64::from_le_bytes) else { return false };
+    let count = count as usize;
+    if count.checked_mul(ENTRY) != Some(bytes.len() - 16) {
+        return false;
     }
     let mut prev: Option<[u8; 32]> = None;
     for i in 0..count {
-        let e = entry_at(&bytes, i);
+        let e = entry_at(bytes, i);
         if prev.is_some_and(|p| p >= e.key) || e.offset.saturating_add(u64::from(e.len)) > pack_len {
-            return Err(damaged());
+            return false;
         }
         prev = Some(e.key);
     }
-    Ok(bytes)
+    true
 }
 
 /// Whether `name` in `tmp/` is a file a push writes: `push-*` now,
