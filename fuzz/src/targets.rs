@@ -353,7 +353,26 @@ fn rng_cid(rng: &mut Rng) -> Cid {
 }
 
 fn rng_text(rng: &mut Rng, max: usize) -> String {
-    const PIECES: &[&str] = &["refs/", "heads/", "tags/", "main", "v1", "é", "\u{200b}", "/", "", "a", "-", "\0", "😀"];
+    const PIECES: &[&str] = &[
+        "refs/",
+        "refs/heads/",
+        "heads/",
+        "tags/",
+        "main",
+        "v1",
+        "é",
+        "\u{200b}",
+        "/",
+        "",
+        "a",
+        "-",
+        "\0",
+        "😀",
+        "\n",
+        " ",
+        "..",
+        ".lock",
+    ];
     (0..rng.below(max)).map(|_| *rng.pick(PIECES)).collect()
 }
 
@@ -400,11 +419,17 @@ struct IndexT;
 
 impl IndexT {
     fn make(rng: &mut Rng) -> NipIndex {
-        let mut refs: Vec<(String, Hash)> = (0..rng.below(6)).map(|_| (rng_text(rng, 6), rng_hash(rng))).collect();
+        // Mostly names git accepts (so most generated indexes decode), some
+        // anything (so the refusal is exercised too).
+        let name = |rng: &mut Rng| match rng.one_in(4) {
+            true => rng_text(rng, 6),
+            false => format!("refs/heads/{}{}", rng.pick(&["main", "v1", "a-b", "é"]), rng.below(100)),
+        };
+        let mut refs: Vec<(String, Hash)> = (0..rng.below(6)).map(|_| (name(rng), rng_hash(rng))).collect();
         refs.sort();
         refs.dedup_by(|a, b| a.0 == b.0);
         NipIndex {
-            head: (!rng.one_in(3)).then(|| rng_text(rng, 4)),
+            head: (!rng.one_in(3)).then(|| name(rng)),
             refs,
             counts: Counts { tag: rng.size(), blob: rng.size(), tree: rng.size(), commit: rng.size() },
             objects: rng_cid(rng),
@@ -423,9 +448,15 @@ impl Harness for IndexT {
         let idx = IndexT::make(rng);
         Some((|| {
             let b = idx.to_block().map_err(|e| format!("encoding a generated index: {e}"))?;
-            let back =
-                NipIndex::from_block(&b.cid, &b.data).map_err(|e| format!("a generated index {idx:?} does not decode: {e}"))?;
-            ensure!(back == idx, "generated index {idx:?} decodes as {back:?}");
+            // An index decodes exactly when every name in it is one git accepts.
+            let valid = idx.refs.iter().map(|(n, _)| n).chain(&idx.head).all(|n| nip::refname::check(n).is_ok());
+            match NipIndex::from_block(&b.cid, &b.data) {
+                Ok(back) => {
+                    ensure!(valid, "a generated index with an invalid ref name decodes: {idx:?}");
+                    ensure!(back == idx, "generated index {idx:?} decodes as {back:?}");
+                }
+                Err(e) => ensure!(!valid, "a generated index {idx:?} does not decode: {e}"),
+            }
             Ok(b.data)
         })())
     }
@@ -437,6 +468,10 @@ impl Harness for IndexT {
         ensure!(idx.refs.windows(2).all(|w| w[0].0 < w[1].0), "refs not sorted and unique: {:?}", idx.refs);
         for (name, h) in &idx.refs {
             ensure!(idx.get_ref(name) == Some(*h), "get_ref({name:?}) does not find its ref");
+            ensure!(nip::refname::check(name).is_ok(), "an index with the invalid ref name {name:?} decodes");
+        }
+        if let Some(head) = &idx.head {
+            ensure!(nip::refname::check(head).is_ok(), "an index with the invalid head {head:?} decodes");
         }
         let b = idx.to_block().map_err(|e| format!("a decoded index does not encode: {e}"))?;
         let back = NipIndex::from_block(&b.cid, &b.data).map_err(|e| format!("a re-encoded index does not decode: {e}"))?;

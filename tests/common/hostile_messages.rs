@@ -32,7 +32,10 @@ pub fn scenario_500_names_the_block() {
         (r#"{"Message":"fake internal error: disk on fire","Code":0,"Type":"error"}"#, "fake internal error: disk on fire"),
         // The node's words cannot add a line, or an escape sequence, to
         // what the user reads.
-        (r#"{"Message":"red \u001b[31malert\nnip: error: forged line","Code":0,"Type":"error"}"#, "red  [31malert nip: error: forged line"),
+        (
+            r#"{"Message":"red \u001b[31malert\nnip: error: forged line","Code":0,"Type":"error"}"#,
+            "red  [31malert nip: error: forged line",
+        ),
         ("<html><body>Internal\nServer Error</body></html>", "HTTP 500 Internal Server Error: <html><body>Internal Server Error"),
     ] {
         let node = FakeNode::start(BlockGet::Status500(body));
