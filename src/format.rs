@@ -46,7 +46,7 @@ pub enum FormatError {
         s = if READS.len() > 1 { "s" } else { "" },
         reads = READS.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", "))]
     Version { cid: Cid, version: u64 },
-    #[error("block {cid} is a nip {found} block where a nip {expected} block was expected")]
+    #[error("block {cid} is a nip {found:?} block where a nip {expected} block was expected")]
     Kind { cid: Cid, expected: &'static str, found: String },
     #[error("block {cid} is a damaged nip {kind} block: {why}")]
     Malformed { cid: Cid, kind: &'static str, why: String },

@@ -203,7 +203,7 @@ impl<'s> Helper<'s> {
             }
             Err(e) if e.is_unresolvable() && !for_push => match cache.and_then(|c| c.load().index) {
                 Some((index, sequence)) => {
-                    eprintln!("nip: warning: {e}");
+                    eprintln!("nip: warning: {}", crate::protocol::for_terminal(&e.to_string()));
                     eprintln!(
                         "nip: warning: using the index last seen here for /ipns/{name}: /ipfs/{index} (sequence {sequence}); it may be out of date"
                     );
@@ -365,7 +365,7 @@ impl<'s> Helper<'s> {
                 if let Err(r) = self.store.release(&new) {
                     log::warn!("could not drop the pin of the unpublished index {new}: {r}");
                 }
-                eprintln!("nip: {e}");
+                eprintln!("nip: {}", crate::protocol::for_terminal(&e.to_string()));
                 for (_, status) in outcome.statuses.iter_mut().filter(|(_, s)| s.is_ok()) {
                     *status = Err("the remote moved; fetch first".to_string());
                 }

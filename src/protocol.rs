@@ -92,6 +92,29 @@ pub fn one_line(s: &str) -> String {
     s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
+/// Whether `c` would change how a terminal shows what follows it: a
+/// control character (C0, DEL, C1: newlines, escape sequences) or a
+/// bidirectional override (the "Trojan Source" characters).
+pub fn is_unsafe_for_terminal(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+}
+
+/// `s` as one line a terminal shows as it is: every character of
+/// [`is_unsafe_for_terminal`] written as its escape (`\n`, `\u{1b}`). The
+/// binaries pass every message through it, since a message can quote what
+/// an address holds.
+pub fn for_terminal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if is_unsafe_for_terminal(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,6 +136,13 @@ mod tests {
         assert_eq!(written(|w| w.lock(Path::new("/tmp/a\nlock /etc/passwd"))), "");
         assert_eq!(written(|w| w.lock(Path::new("/r/.git/objects/pack/pack-1.keep"))), "lock /r/.git/objects/pack/pack-1.keep\n");
         assert_eq!(written(|w| w.capabilities(&["fetch", "push"])), "fetch\npush\n\n");
+    }
+
+    #[test]
+    fn messages_reach_the_terminal_as_one_inert_line() {
+        assert_eq!(for_terminal("kind \u{1b}]0;x\u{7}\nnip: error: forged"), "kind \\u{1b}]0;x\\u{7}\\nnip: error: forged");
+        assert_eq!(for_terminal("a\u{9b}31m b\u{202e}c é"), "a\\u{9b}31m b\\u{202e}c é");
+        assert_eq!(for_terminal("plain: text (ok) ü"), "plain: text (ok) ü");
     }
 
     #[test]

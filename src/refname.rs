@@ -19,6 +19,12 @@
 //! 5. it does not end with `/` or `.`, and has no empty component (`//`);
 //! 6. no `@{`, and it is not `@`.
 //!
+//! One rule is stricter than git: no Unicode control character (C1, such as
+//! U+009B, which terminals read as the start of an escape sequence) and no
+//! bidirectional override (U+202A..U+202E, U+2066..U+2069, U+200E, U+200F,
+//! U+061C), since git prints ref names to the terminal as they are and such
+//! a name could show itself as another.
+//!
 //! Names are also bounded in length ([`MAX_LEN`]): git has no limit of its
 //! own, but no filesystem holds a 4,096-byte path component chain.
 
@@ -37,6 +43,9 @@ pub fn check(name: &str) -> Result<(), &'static str> {
     }
     if let Some(b) = name.bytes().find(|&b| b < 0x20 || b == 0x7f) {
         return Err(if b == b'\n' { "contains a newline" } else { "contains a control character" });
+    }
+    if name.chars().any(crate::protocol::is_unsafe_for_terminal) {
+        return Err("contains a Unicode control or bidirectional-override character");
     }
     if name.bytes().any(|b| matches!(b, b' ' | b'~' | b'^' | b':' | b'?' | b'*' | b'[' | b'\\')) {
         return Err("contains a space or one of ~ ^ : ? * [ \\");
@@ -131,6 +140,9 @@ mod tests {
             "refs/heads/a\0",
             "refs/heads/a\x7f",
             "refs/heads/a\r",
+            "refs/heads/a\u{9b}31m",
+            "refs/heads/main\u{202e}",
+            "refs/heads/\u{2066}x",
             "refs/heads/a..b",
             "refs/heads/.hidden",
             "refs/heads/a.lock",
@@ -176,6 +188,8 @@ mod tests {
                 continue;
             }
             assert_eq!(check(&name).is_ok(), git2::Reference::is_valid_name(&name), "{name:?}");
+            // (No part holds a Unicode control or bidi character, where nip
+            // is stricter than git.)
         }
     }
 }

@@ -39,6 +39,7 @@ macro_rules! on_both {
 on_both! {
     ref_names_cannot_reach_the_protocol => crate::common::hostile::scenario_ref_names_cannot_reach_the_protocol,
     objects_are_read_as_git_reads_them => crate::common::hostile::scenario_objects_are_read_as_git_reads_them,
+    quoted_data_is_inert_on_the_terminal => crate::common::hostile::scenario_quoted_data_is_inert_on_the_terminal,
     concurrent_pushes_to_one_store => crate::common::hostile_held::scenario_concurrent_pushes_to_one_store,
     commit_claiming_4_gib_is_refused => crate::common::hostile_sizes::scenario_commit_claiming_4_gib_is_refused,
     blob_claiming_100_gib_is_refused_before_writing =>

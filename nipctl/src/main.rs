@@ -109,7 +109,8 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("nipctl: error: {e}");
+            // A message can quote what an address holds: shown inert.
+            eprintln!("nipctl: error: {}", nip::protocol::for_terminal(&e.to_string()));
             ExitCode::FAILURE
         }
     }

@@ -12,7 +12,8 @@ fn main() {
     env_logger::Builder::from_env(env_logger::Env::new().filter_or("NIP_LOG", "warn")).init();
     if let Err(e) = run() {
         let _ = std::io::stdout().flush();
-        eprintln!("nip: error: {e}");
+        // A message can quote what an address holds: shown inert.
+        eprintln!("nip: error: {}", nip::protocol::for_terminal(&e.to_string()));
         std::process::exit(1);
     }
 }

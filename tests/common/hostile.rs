@@ -182,3 +182,42 @@ pub fn scenario_objects_are_read_as_git_reads_them(env: &Env) {
     env.git_ok(&env.work, &["clone", "-q", &url_of(&good), "fine"]);
     env.fsck(&env.dir("fine"));
 }
+
+/// Scenario H3: what an error quotes from an address (a block's kind, an
+/// unknown key) reaches the terminal as one inert line: no escape
+/// sequence, no forged `nip: error:` line.
+pub fn scenario_quoted_data_is_inert_on_the_terminal(env: &Env) {
+    use nip::block::{Block, DAG_CBOR};
+    use std::collections::BTreeMap;
+    let evil = "\u{1b}]0;owned\u{7}\u{1b}[2J\nnip: error: forged\u{9b}31m";
+    let body: BTreeMap<&str, u64> = BTreeMap::from([("x", 1)]);
+    let kind = Block::new(DAG_CBOR, serde_ipld_dagcbor::to_vec(&("NIPNIP", 1u64, evil, &body)).unwrap());
+    let body: BTreeMap<&str, u64> = BTreeMap::from([(evil, 1)]);
+    let key = Block::new(DAG_CBOR, serde_ipld_dagcbor::to_vec(&("NIPNIP", 1u64, "index", &body)).unwrap());
+    let (kind_cid, key_cid) = (kind.cid, key.cid);
+    env.put_blocks(vec![kind]);
+    env.put_blocks(vec![key]);
+    for cid in [kind_cid, key_cid] {
+        for run in [
+            env.git(&env.work, &["clone", &url_of(&cid), "quoted"]),
+            env.command(super::nipctl())
+                .args(["inspect", &url_of(&cid)])
+                .current_dir(&env.work)
+                .output()
+                .map(|o| super::Run {
+                    what: format!("nipctl inspect {cid}"),
+                    status: o.status,
+                    stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+                    stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+                })
+                .expect("run nipctl"),
+        ] {
+            assert!(!run.success(), "{run}");
+            assert!(!run.stderr.contains('\u{1b}') && !run.stderr.contains('\u{9b}') && !run.stderr.contains('\u{7}'), "{run}");
+            assert!(!run.stderr.lines().any(|l| l.starts_with("nip: error: forged")), "{run}");
+            let errors: Vec<&str> = run.stderr.lines().filter(|l| l.contains("error:")).collect();
+            assert_eq!(errors.len(), 1, "{run}");
+            assert!(errors[0].contains(&cid.to_string()) && errors[0].contains("\\u{1b}"), "{run}");
+        }
+    }
+}
