@@ -57,10 +57,21 @@ const PLAN_PIPELINE: usize = 32;
 pub const VERIFY_FIRST: u64 = 64 << 20;
 
 /// What a fetch wrote.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone)]
 pub struct FetchOutcome {
     pub objects: u64,
     pub bytes: u64,
+    /// What each fetched tag says its target is, checked before the pack
+    /// is committed.
+    tags: Vec<TagClaim>,
+}
+
+/// A tag's target and the type its content gives it.
+#[derive(Debug, Clone, Copy)]
+struct TagClaim {
+    tag: Hash,
+    target: Hash,
+    kind: ObjectType,
 }
 
 /// What a fetch wrote, and the `.keep` file that holds its pack until git
@@ -149,7 +160,7 @@ pub fn fetch(repo: &Repository, remote: &Remote<'_>, wants: &[Oid], progress: bo
         let writer = scope.spawn(move || write_pack(pack, rx));
         let planned = plan(repo, remote, wants, &limits, &plan_tx);
         match &planned {
-            Ok(n) => planned_total.store(*n, std::sync::atomic::Ordering::Relaxed),
+            Ok((n, _)) => planned_total.store(*n, std::sync::atomic::Ordering::Relaxed),
             Err(_) => stop.store(true, std::sync::atomic::Ordering::Relaxed),
         }
         drop(plan_tx);
@@ -159,8 +170,10 @@ pub fn fetch(repo: &Repository, remote: &Remote<'_>, wants: &[Oid], progress: bo
         // the first cause, the writer's, then the plan's (a failed plan
         // stops the verifier), then the verifier's.
         let pack = written.and_then(|w| w.map_err(Error::from)).map_err(context)?;
-        let planned = planned.map_err(context)?;
+        let (planned, seen) = planned.map_err(context)?;
         let outcome = verified.and_then(|v| v).map_err(context)?;
+        check_tag_targets(repo, &outcome.tags, &seen).map_err(context)?;
+        drop(seen);
         if planned == 0 {
             return Ok(Fetched::default()); // the unused pack file is removed
         }
@@ -174,6 +187,34 @@ pub fn fetch(repo: &Repository, remote: &Remote<'_>, wants: &[Oid], progress: bo
         let keep = pack.commit().map_err(|e| context(e.into()))?;
         Ok(Fetched { outcome, keep: Some(keep) })
     })
+}
+
+/// Refuses a tag whose target is not of the type the tag says, as git's
+/// connectivity check would after the fetch (leaving the pack behind):
+/// the target's type is the plan's (its NIPObject's, covered by its SHA-1)
+/// or, for an object the repository had, the repository's.
+fn check_tag_targets(repo: &Repository, tags: &[TagClaim], seen: &HashMap<Hash, Seen>) -> Result<(), Error> {
+    let odb = repo.odb()?;
+    for t in tags {
+        let is = match seen.get(&t.target) {
+            Some(Seen::Planned(kind)) => Some(*kind),
+            _ => odb.read_header(t.target.oid()).ok().and_then(|(_, kind)| ObjectType::from_git(kind)),
+        };
+        if let Some(is) = is {
+            if is != t.kind {
+                return Err(Error::Object {
+                    oid: t.tag.to_string(),
+                    why: format!(
+                        "this tag says {} is a {}, but it is a {}; git would refuse this repository",
+                        t.target,
+                        t.kind.name(),
+                        is.name()
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Writes the pieces the verifier sends into `pack`, compressing them.
@@ -219,12 +260,12 @@ fn plan(
     wants: &[Oid],
     limits: &FetchLimits,
     out: &std::sync::mpsc::SyncSender<Vec<Planned>>,
-) -> Result<u64, Error> {
+) -> Result<(u64, HashMap<Hash, Seen>), Error> {
     let odb = repo.odb()?;
     let Some(map) = remote.objects() else {
         return match wants.first() {
             Some(w) => Err(Error::MissingObject { oid: w.to_string() }),
-            None => Ok(0),
+            None => Ok((0, HashMap::new())),
         };
     };
     let started = std::time::Instant::now();
@@ -321,13 +362,13 @@ fn plan(
             sent += plan.len() as u64;
             // A closed channel: the verifier stopped, and reports why.
             if out.send(plan).is_err() {
-                return Ok(sent);
+                return Ok((sent, seen));
             }
         }
         queue = std::mem::take(&mut next);
     }
     log::info!("planned {sent} objects in {:.2}s", started.elapsed().as_secs_f64());
-    Ok(sent)
+    Ok((sent, seen))
 }
 
 /// What the verifying thread hands the pack-writing one: an object's
@@ -403,7 +444,7 @@ fn verify_all(
                     return Ok(outcome);
                 }
                 if p.kind != ObjectType::Blob {
-                    verify_whole(blocks, p, root_bytes, tx)?;
+                    verify_whole(blocks, p, root_bytes, tx, &mut outcome.tags)?;
                 } else if p.size >= VERIFY_FIRST {
                     blob_pass(blocks, p, Some(root_bytes.clone()), &stopped, None)?;
                     if stopped() {
@@ -482,7 +523,13 @@ fn check_hash(p: &Planned, sha: Sha1) -> Result<(), Error> {
 /// A commit, tree or tag (at most [`crate::limits::MAX_NON_BLOB`], as the
 /// plan checked): read whole, its hash and links checked, and only then
 /// sent to the pack.
-fn verify_whole(blocks: &crate::store::Verified<'_>, p: &Planned, root_bytes: Vec<u8>, tx: &mut Batcher) -> Result<(), Error> {
+fn verify_whole(
+    blocks: &crate::store::Verified<'_>,
+    p: &Planned,
+    root_bytes: Vec<u8>,
+    tx: &mut Batcher,
+    tags: &mut Vec<TagClaim>,
+) -> Result<(), Error> {
     let mut content = Vec::with_capacity(p.size.min(crate::block::MAX_BLOCK as u64) as usize);
     read_content(blocks, p, Some(root_bytes), true, &mut |chunk| {
         content.extend_from_slice(chunk);
@@ -490,6 +537,11 @@ fn verify_whole(blocks: &crate::store::Verified<'_>, p: &Planned, root_bytes: Ve
     })?;
     if links_digest(&crate::links::parse(p.oid, p.kind, &content)?) != p.links {
         return Err(Error::Object { oid: p.oid.to_string(), why: "its NIPObject lists other links than its content has".into() });
+    }
+    if p.kind == ObjectType::Tag {
+        if let Links::Tag { target } = crate::links::parse(p.oid, p.kind, &content)? {
+            tags.push(TagClaim { tag: p.oid, target, kind: crate::links::tag_target_type(p.oid, &content)? });
+        }
     }
     tx.push(Piece::Start(p.kind, p.size)).map_err(|_| closed())?;
     if !content.is_empty() {

@@ -87,6 +87,10 @@ fn lines(header: &[u8]) -> impl Iterator<Item = &[u8]> {
 }
 
 fn commit(data: &[u8]) -> Result<Links, &'static str> {
+    // git's parse_commit_buffer: more than `tree <40 hex>\n` (46 bytes).
+    if data.len() <= 46 {
+        return Err("it is too short for a commit (git calls it bogus)");
+    }
     let mut lines = lines(header(data)?).peekable();
     let first = lines.next().unwrap_or_default();
     let tree = first.strip_prefix(b"tree ").ok_or("it does not start with a tree line")?;
@@ -103,15 +107,30 @@ fn commit(data: &[u8]) -> Result<Links, &'static str> {
 }
 
 fn tag(data: &[u8]) -> Result<Links, &'static str> {
+    tag_parts(data).map(|(target, _)| Links::Tag { target })
+}
+
+/// A tag's target and the type its `type` line gives it.
+fn tag_parts(data: &[u8]) -> Result<(Hash, ObjectType), &'static str> {
+    // git's parse_tag_buffer: at least 40 hex digits and 24 bytes more.
+    if data.len() < 64 {
+        return Err("it is too short for a tag");
+    }
     let mut lines = lines(header(data)?);
     let object = lines.next().unwrap_or_default().strip_prefix(b"object ").ok_or("it does not start with an object line")?;
     let target = hex_hash(object).ok_or("a malformed object line")?;
     let kind = lines.next().unwrap_or_default().strip_prefix(b"type ").ok_or("no type line after its object line")?;
-    std::str::from_utf8(kind).ok().and_then(ObjectType::from_name).ok_or("an unknown object type in its type line")?;
+    let kind = std::str::from_utf8(kind).ok().and_then(ObjectType::from_name).ok_or("an unknown object type in its type line")?;
     if !lines.next().unwrap_or_default().starts_with(b"tag ") {
         return Err("no tag line after its type line");
     }
-    Ok(Links::Tag { target })
+    Ok((target, kind))
+}
+
+/// The type a tag's content says its target has (its `type` line): git
+/// refuses a tag whose target is of another type.
+pub fn tag_target_type(oid: Hash, data: &[u8]) -> Result<ObjectType, LinksError> {
+    tag_parts(data).map(|(_, kind)| kind).map_err(|why| LinksError { oid, why })
 }
 
 fn tree(data: &[u8]) -> Result<Links, &'static str> {
@@ -184,6 +203,7 @@ mod tests {
             format!("tree {t1}\nauthor A\0 <a> 1 +0000\n\nm\n"),
             format!("tree {t1}"),
             format!("tree  {t1}\n\n"),
+            format!("tree {t1}\n"),
             String::new(),
         ];
         for c in &bad {
@@ -208,6 +228,7 @@ mod tests {
             format!("object {o}\ntype commit\n"),
             format!("object {o}\ntype commit\ntagger x\n"),
             format!("object {o}\0\ntype commit\ntag v\n"),
+            format!("object {o}\ntype tag\ntag \n"),
         ] {
             assert!(parse(Hash([0; 20]), ObjectType::Tag, t.as_bytes()).is_err(), "{t:?} was accepted");
         }

@@ -178,6 +178,27 @@ pub fn scenario_objects_are_read_as_git_reads_them(env: &Env) {
     assert!(err.contains(&blob.to_string()) && err.contains("git would refuse"), "{clone}");
     assert!(!env.dir("blob-as-tree").exists());
 
+    // A tag that says its target is a commit when it is a blob: git's
+    // connectivity check would stop after the pack is written; nip refuses
+    // before, whether the blob comes with the fetch or is already here.
+    let liar = format!("object {blob}\ntype commit\ntag v2\ntagger Mallory <m@example.org> 1700000000 +0000\n\nlies\n");
+    let (tag_oid, tag_cid) = env.craft_git_object(ObjectType::Tag, liar.as_bytes(), None);
+    let mut entries = env.index_entries(&good);
+    entries.push((tag_oid, tag_cid));
+    let refs = vec![("refs/heads/main".into(), hash(&head)), ("refs/tags/v2".into(), tag_oid)];
+    let bad = env.craft_index(refs, Some("refs/heads/main".into()), entries, Some(good));
+    let clone = env.git(&env.work, &["clone", "-q", &url_of(&bad), "lying-tag"]);
+    let err = clone.one_clean_error();
+    assert!(err.contains(&tag_oid.to_string()) && err.contains("git would refuse"), "{clone}");
+    assert!(!env.dir("lying-tag").exists());
+    env.git_ok(&env.work, &["clone", "-q", &url_of(&good), "has-blob"]);
+    let has = env.dir("has-blob");
+    let before = (env.refs(&has), env.packs(&has));
+    let fetch = env.git(&has, &["fetch", &url_of(&bad), "refs/tags/v2:refs/tags/v2"]);
+    let err = fetch.one_clean_error();
+    assert!(err.contains(&tag_oid.to_string()) && err.contains("git would refuse"), "{fetch}");
+    assert_eq!((env.refs(&has), env.packs(&has)), before, "a refused fetch changed the repository");
+
     // The good address still clones, and fsck --strict is clean.
     env.git_ok(&env.work, &["clone", "-q", &url_of(&good), "fine"]);
     env.fsck(&env.dir("fine"));
