@@ -44,6 +44,8 @@ use std::collections::HashMap;
 
 /// Objects looked up and fetched per request while planning.
 const PLAN_BATCH: usize = 2048;
+/// NIPObjects held at once while planning (each at most 1 MiB).
+const PLAN_FETCH: usize = 256;
 /// Data roots fetched per request while transferring.
 const DATA_BATCH: usize = 256;
 /// Planned batches waiting for the verifier.
@@ -294,9 +296,15 @@ fn plan(
             for (oid, cid) in batch.iter().zip(cids) {
                 found.push(cid.ok_or_else(|| Error::MissingObject { oid: oid.to_string() })?);
             }
-            let blocks = remote.blocks.get_many(&found)?;
+            // NIPObjects are read PLAN_FETCH at a time, lazily: a hostile map
+            // of 1 MiB tree NIPObjects keeps at most PLAN_FETCH MiB here.
+            let blocks = found.chunks(PLAN_FETCH).flat_map(|chunk| match remote.blocks.get_many(chunk) {
+                Ok(got) => got.into_iter().map(Ok).collect::<Vec<_>>(),
+                Err(e) => vec![Err(e)],
+            });
             let mut plan = Vec::with_capacity(batch.len());
             for ((oid, cid), bytes) in batch.iter().zip(&found).zip(blocks) {
+                let bytes = bytes?;
                 let object = NipObject::from_block(cid, &bytes).map_err(|e| Error::from(e).context(format!("object {oid}")))?;
                 if object.oid != *oid {
                     return Err(Error::Object {

@@ -289,6 +289,9 @@ fn child_sizes(cid: &Cid, node: &Node, expected: Option<u64>) -> Result<Option<V
             (Some(n), true) if n != node.data.len() as u64 => {
                 Err(sizes(format!("it holds {} bytes and no children, where {n} were expected", node.data.len())))
             }
+            // Children whose sizes nobody declared could hold anything:
+            // every node Kubo (and nip) writes declares them.
+            (_, false) => Err(sizes(format!("it has {} children but declares none of their sizes", node.links.len()))),
             _ => Ok(None),
         };
     }
@@ -464,6 +467,34 @@ mod tests {
         let (r, got) = read_all(&liar.cid, 12);
         assert!(matches!(r, Err(UnixfsError::Sizes { .. })), "{r:?}");
         assert!(got.is_empty());
+    }
+
+    /// A node that links children without declaring their sizes is refused
+    /// before any child is read.
+    #[test]
+    fn children_without_sizes_are_refused() {
+        use crate::store::{local::LocalStore, BlockStore};
+        let dir = tempfile::tempdir().unwrap();
+        let store = LocalStore::open(dir.path()).unwrap();
+        let leaf = Block::new(RAW, vec![7; 100]);
+        let mut link = Vec::new();
+        put_bytes(&mut link, 1, &leaf.cid.to_bytes());
+        let mut node = Vec::new();
+        put_bytes(&mut node, 2, &link);
+        put_bytes(&mut node, 1, &[0x08, 0x02]); // UnixFS File, no filesize, no blocksizes
+        let node = Block::new(DAG_PB, node);
+        let mut w = store.writer().unwrap();
+        w.put(leaf).unwrap();
+        w.put(node.clone()).unwrap();
+        w.finish(&node.cid, None).unwrap();
+        let mut read_bytes = 0;
+        let err = read(&Verified::new(&store), &node.cid, None, 100, &mut |b| {
+            read_bytes += b.len();
+            Ok(())
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("declares none of their sizes"), "{err}");
+        assert_eq!(read_bytes, 0);
     }
 
     #[test]

@@ -75,6 +75,11 @@ pub enum IpnsError {
     #[error("this node cannot publish /ipns/{name}: key not found; import it with `nipctl key import`")]
     NoKey { name: String },
     #[error(
+        "/ipns/{name} cannot be published again: its record has the last sequence number there is (2^64 - 1), \
+         so no record can replace it; push to nip::new-ipns for a new name"
+    )]
+    SequenceExhausted { name: String },
+    #[error(
         "/ipns/{domain} is a DNSLink to {target}, which cannot be updated by a push: point the TXT record \
          _dnslink.{domain} at dnslink=/ipns/<key> and push again"
     )]
@@ -237,7 +242,11 @@ pub fn publish(client: &Client, key: &Key, base: Option<Current>, new: &Cid) -> 
         };
         return Err(IpnsError::Moved { name: key.id.clone(), base: show(base), now: show(now) });
     }
-    put(client, key, new, now.map(|c| c.sequence + 1).unwrap_or(1))
+    let sequence = match now {
+        None => 1,
+        Some(c) => c.sequence.checked_add(1).ok_or_else(|| IpnsError::SequenceExhausted { name: key.id.clone() })?,
+    };
+    put(client, key, new, sequence)
 }
 
 /// Publishes the first record of a key [`create_key`] just made: nobody
