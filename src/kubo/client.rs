@@ -403,7 +403,7 @@ impl Client {
                     );
                 }
                 if let Some(msg) = v.get("Message").and_then(|m| m.as_str()) {
-                    return Err(KuboError::Api { endpoint: self.endpoint(), call: "dag/import".into(), message: msg.into() });
+                    return Err(KuboError::Api { endpoint: self.endpoint(), call: "dag/import".into(), message: crate::protocol::one_line(msg) });
                 }
             }
             Ok(stats)
