@@ -706,3 +706,30 @@ fn batch(input: &mut dyn BufRead, first: &str) -> Result<Vec<String>, Error> {
     }
     Ok(lines)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn option_values_are_unquoted_as_git_quotes_them() {
+        assert_eq!(unquote_c("plain value"), "plain value");
+        assert_eq!(unquote_c(r#""\303\251t\303\251 \"q\" \\ \t""#), "été \"q\" \\ \t");
+        assert_eq!(unquote_c(r#""bad \9""#), "bad 9");
+        assert_eq!(unquote_c(r#""cut \30""#), "cut 30");
+        assert_eq!(unquote_c(r#""trailing \""#), "trailing \\");
+        assert_eq!(unquote_c("\""), "\"");
+    }
+
+    #[test]
+    fn leases() {
+        let h = "d177449bdf66e60fc9ed350b808f3701dea49120";
+        let hash = Hash::from(Oid::from_str(h).unwrap());
+        assert_eq!(parse_lease(&format!("refs/heads/main:{h}")), Some(("refs/heads/main".into(), Some(hash))));
+        assert_eq!(parse_lease("refs/heads/main:"), Some(("refs/heads/main".into(), None)));
+        assert_eq!(parse_lease(&format!("refs/heads/main:{}", "0".repeat(40))), Some(("refs/heads/main".into(), None)));
+        assert_eq!(parse_lease("refs/heads/main:d177"), None, "an abbreviated id");
+        assert_eq!(parse_lease("refs/heads/main"), None);
+        assert_eq!(parse_lease(&format!("refs/heads/a..b:{h}")), None);
+    }
+}

@@ -298,8 +298,7 @@ pub fn set_head(remote: &Remote<'_>, branch: &str) -> Result<(String, Option<Cid
         return Err(Error::Other(format!("HEAD must name a branch (refs/heads/...), not {full}")));
     }
     if !index.refs.iter().any(|(n, _)| *n == full) {
-        let branches: Vec<&str> =
-            index.refs.iter().filter_map(|(n, _)| n.strip_prefix("refs/heads/")).take(20).collect();
+        let branches: Vec<&str> = index.refs.iter().filter_map(|(n, _)| n.strip_prefix("refs/heads/")).take(20).collect();
         return Err(Error::Other(format!(
             "{} has no branch {full}; push it first (its branches: {})",
             remote.url(),

@@ -352,16 +352,13 @@ fn head(address: &str, branch: &str) -> Result<(), nip::Error> {
             let key = match nip::ipns::target(client, name)? {
                 nip::ipns::Target::Key(key) => key,
                 nip::ipns::Target::Index(index) => {
-                    return Err(nip::ipns::IpnsError::FixedLink {
-                        domain: name.to_string(),
-                        target: format!("/ipfs/{index}"),
-                    }
-                    .into())
+                    return Err(
+                        nip::ipns::IpnsError::FixedLink { domain: name.to_string(), target: format!("/ipfs/{index}") }.into()
+                    )
                 }
             };
             let held = nip::ipns::key_to_push(client, &key)?;
-            let current =
-                nip::ipns::current(client, &key, true)?.ok_or(nip::ipns::IpnsError::NotFound { name: key.clone() })?;
+            let current = nip::ipns::current(client, &key, true)?.ok_or(nip::ipns::IpnsError::NotFound { name: key.clone() })?;
             (current.index, Some((client, held, current)))
         }
         Address::New | Address::NewName => {

@@ -47,7 +47,8 @@ fn assert_unchanged(env: &Env, src: &Path, url: &str, run: &Run) {
 }
 
 /// `--force-with-lease` whose lease holds forces a rewritten branch; the
-/// explicit `--force-with-lease=main:<sha>` too.
+/// explicit `--force-with-lease=main:<sha>` too, to a bare URL too, and
+/// with `--force-if-includes`.
 pub fn scenario_lease_that_holds_forces(env: &Env) {
     let (src, u1) = pushed(env);
     let old = env.rev_parse(&src, "main");
@@ -81,6 +82,12 @@ pub fn scenario_lease_that_holds_forces(env: &Env) {
     let listed = env.ls_remote(&u4);
     assert_eq!(listed.get("refs/heads/main"), Some(&third), "{run}");
     assert_eq!(listed.get("refs/heads/new"), Some(&third), "{run}");
+
+    // --force-if-includes: git checks our reflog holds what the remote has.
+    let fourth = rewrite(env, &src, "main", "rewritten a fourth time");
+    let run = env.push(&src, &["--force-with-lease", "--force-if-includes", "nip", "main"]);
+    assert!(run.stderr.contains("forced update"), "{run}");
+    assert_eq!(env.ls_remote(&env.remote_url(&src, "nip")).get("refs/heads/main"), Some(&fourth));
 }
 
 /// A lease that does not hold is refused with git's `stale info` and
@@ -163,8 +170,7 @@ fn helper_session(env: &Env, repo: &Path, url: &str, input: &str) -> (String, St
         .expect("run git-remote-nip");
     child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
-    let (stdout, stderr) =
-        (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned());
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned());
     assert!(out.status.success(), "git-remote-nip failed:\n{stdout}\n{stderr}");
     (stdout, stderr)
 }
@@ -249,7 +255,11 @@ pub fn scenario_push_options(env: &Env) {
     let new = env.append_commit(&src, "a.txt", "with push options");
     let run = env.push(&src, &["-o", "ci.skip", "-o", "note=été \"quoted\"", "nip", "main"]);
     let notes: Vec<&str> = run.nip_lines().into_iter().filter(|l| l.contains("push option")).collect();
-    assert_eq!(notes, ["nip: ignoring push options 'ci.skip', 'note=été \"quoted\"': nip runs no server-side hooks to read them"], "{run}");
+    assert_eq!(
+        notes,
+        ["nip: ignoring push options 'ci.skip', 'note=été \"quoted\"': nip runs no server-side hooks to read them"],
+        "{run}"
+    );
     let u2 = env.remote_url(&src, "nip");
     assert_ne!(u2, u1);
     assert_eq!(env.ls_remote(&u2).get("refs/heads/main"), Some(&new));
