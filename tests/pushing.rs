@@ -49,4 +49,5 @@ on_kubo! {
     kubo_lease_that_holds_forces => scenario_lease_that_holds_forces,
     kubo_atomic => scenario_atomic,
     kubo_remote_head => scenario_remote_head,
+    kubo_head_of_a_name => scenario_head_of_a_name,
 }

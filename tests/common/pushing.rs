@@ -333,3 +333,34 @@ fn nipctl_run(env: &Env, args: &[&str]) -> String {
     assert!(out.status.success(), "nipctl {args:?} failed:\n{stdout}\n{stderr}");
     stdout.into_owned()
 }
+
+/// On a name (`nip::/ipns/`, a node holding its key): the HEAD branch is
+/// not deleted, `nipctl head` publishes a new index with HEAD moved, a clone
+/// of the name checks that branch out, and a lease forces.
+pub fn scenario_head_of_a_name(env: &Env) {
+    let src = env.init("src");
+    env.commit_file(&src, "a.txt", b"one\n", "first");
+    env.commit_file(&src, "a.txt", b"one\ntwo\n", "second");
+    env.git_ok(&src, &["branch", "side"]);
+    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipns"]);
+    env.push(&src, &["nip", "main", "side"]);
+    let url = env.remote_url(&src, "nip");
+    assert!(url.starts_with("nip::/ipns/k51"), "{url}");
+
+    let run = env.git_fails(&src, &["push", "nip", ":main"]);
+    assert!(run.stderr.contains("deletion of the current branch prohibited"), "{run}");
+    assert!(!run.stderr.contains("published"), "{run}");
+
+    let set = nipctl_run(env, &["head", &url, "side"]);
+    assert!(set.contains("now names refs/heads/side") && set.contains(&format!("as {url}")), "{set}");
+    env.git_ok(&env.work, &["clone", "-q", &url, "copy"]);
+    assert_eq!(env.out(&env.dir("copy"), &["symbolic-ref", "HEAD"]), "refs/heads/side");
+
+    let run = env.push(&src, &["nip", ":main"]);
+    assert!(run.stderr.contains("[deleted]") && run.stderr.contains("published"), "{run}");
+    let rewritten = rewrite(env, &src, "side", "side on the name");
+    let run = env.push(&src, &["--force-with-lease", "nip", "side"]);
+    assert!(run.stderr.contains("forced update"), "{run}");
+    assert_eq!(env.ls_remote(&url).get("refs/heads/side"), Some(&rewritten));
+    assert_eq!(env.remote_url(&src, "nip"), url, "a name stays the same URL");
+}
