@@ -2,8 +2,12 @@
 //! we answer on stdout.
 //!
 //! Capabilities: `fetch`, `push`, `option`. Supported options: `progress`,
-//! `verbosity`, `dry-run`; others are answered `unsupported` and git goes
-//! on without them. `list` reports every ref and `@<target> HEAD`, so a
+//! `verbosity`, `dry-run`; for a push also `cas` (`--force-with-lease`),
+//! `atomic`, `force-if-includes` (git checks it itself before it asks),
+//! `pushcert false|if-asked` (nip never asks for a signed push; `true` is
+//! refused: nip stores no push certificates) and `push-option` (accepted
+//! and ignored with a note: nip runs no hooks to read them). Others are
+//! answered `unsupported` and git goes on without them. `list` reports every ref and `@<target> HEAD`, so a
 //! clone checks out the remote's default branch. A batch of `fetch` lines
 //! is one fetch; a batch of `push` lines is one push and one new index.
 //!
@@ -62,16 +66,28 @@ impl Resolved {
 }
 
 /// What git told us with `option`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     pub progress: bool,
     pub verbosity: u32,
     pub dry_run: bool,
+    pub atomic: bool,
+    /// `option cas`: by destination ref, what it must be now.
+    pub leases: std::collections::BTreeMap<String, Option<Hash>>,
+    /// `option push-option`, in order.
+    pub push_options: Vec<String>,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { progress: false, verbosity: 1, dry_run: false }
+        Options {
+            progress: false,
+            verbosity: 1,
+            dry_run: false,
+            atomic: false,
+            leases: Default::default(),
+            push_options: Vec::new(),
+        }
     }
 }
 
@@ -130,10 +146,37 @@ impl<'s> Helper<'s> {
     /// Applies an `option` line; whether it is supported.
     fn option(&mut self, rest: &str) -> bool {
         let (name, value) = rest.split_once(' ').unwrap_or((rest, ""));
+        // git C-quotes the value of an option that is not a boolean when it
+        // holds a quote, a backslash, a control or a non-ASCII byte.
+        let value = unquote_c(value);
+        let value = value.as_str();
         match name {
             "progress" => self.options.progress = value == "true",
             "verbosity" => self.options.verbosity = value.parse().unwrap_or(1),
             "dry-run" => self.options.dry_run = value == "true",
+            "atomic" => self.options.atomic = value == "true",
+            "cas" => match parse_lease(value) {
+                Some((name, expected)) => {
+                    self.options.leases.insert(name, expected);
+                }
+                None => {
+                    eprintln!("nip: error: git sent a lease nip cannot read: {}", crate::protocol::for_terminal(value));
+                    return false;
+                }
+            },
+            // git has checked the remote-tracking ref's reflog itself, and
+            // sends no push line for a ref it refused.
+            "force-if-includes" => {}
+            // A push git signs only if the server asks; nip never asks.
+            "pushcert" if value == "false" || value == "if-asked" => {}
+            "pushcert" => {
+                eprintln!(
+                    "nip: error: nip cannot take a signed push: it stores no push certificates; push without \
+                     --signed (or with --signed=if-asked), and sign the commits or tags instead"
+                );
+                return false;
+            }
+            "push-option" => self.options.push_options.push(value.to_string()),
             _ => return false,
         }
         true
@@ -266,7 +309,21 @@ impl<'s> Helper<'s> {
     fn push(&self, lines: &[String], out: &mut Writer<'_>) -> Result<(), Error> {
         let commands = lines.iter().map(|l| PushCommand::parse(l)).collect::<Result<Vec<_>, _>>()?;
         let repo = Repository::open_from_env()?;
-        let opts = PushOptions { dry_run: self.options.dry_run, progress: self.options.progress };
+        let opts = PushOptions {
+            dry_run: self.options.dry_run,
+            progress: self.options.progress,
+            atomic: self.options.atomic,
+            leases: self.options.leases.clone(),
+        };
+        if !self.options.push_options.is_empty() {
+            let shown: Vec<String> =
+                self.options.push_options.iter().map(|o| format!("'{}'", crate::protocol::for_terminal(o))).collect();
+            eprintln!(
+                "nip: ignoring push option{} {}: nip runs no server-side hooks to read them",
+                if shown.len() == 1 { "" } else { "s" },
+                shown.join(", ")
+            );
+        }
         let outcome = if self.address.is_name() {
             self.push_to_name(&repo, &commands, opts)?
         } else {
@@ -280,6 +337,26 @@ impl<'s> Helper<'s> {
             }
             outcome
         };
+        for (dst, status) in &outcome.statuses {
+            if status.as_ref().err().map(String::as_str) == Some(push::HEAD_DELETION_REFUSED) {
+                eprintln!(
+                    "nip: {} is the remote's HEAD (the branch a clone checks out), so it was not deleted: point HEAD \
+                     at another branch first (nipctl head nip::{} <branch>), or delete it anyway with \
+                     git push --force-with-lease {} :{}",
+                    crate::protocol::for_terminal(dst),
+                    self.address,
+                    crate::protocol::for_terminal(&self.remote_name),
+                    crate::protocol::for_terminal(dst)
+                );
+            }
+        }
+        if let (Some((old, new)), Some(_)) = (&outcome.head_moved, outcome.new_index) {
+            eprintln!(
+                "nip: this push deleted {}, which the remote's HEAD named; HEAD now names {} (nipctl head sets it)",
+                crate::protocol::for_terminal(old),
+                crate::protocol::for_terminal(new.as_deref().unwrap_or("nothing: no branch is left"))
+            );
+        }
         for (dst, status) in &outcome.statuses {
             let dst = RefName::new(dst).map_err(|e| Error::Other(format!("git asked to push to {e}")))?;
             match status {
@@ -557,6 +634,60 @@ fn peel_tags(remote: &Remote<'_>) -> Result<std::collections::HashMap<String, Ha
     Ok(peeled)
 }
 
+/// A `cas` value: `<refname>:<expected>`, expected empty or all zeros for
+/// "must not exist".
+fn parse_lease(value: &str) -> Option<(String, Option<Hash>)> {
+    let (name, expected) = value.split_once(':')?;
+    crate::refname::check(name).ok()?;
+    let expected = match expected {
+        "" => None,
+        hex => {
+            let oid = Oid::from_str(hex).ok().filter(|_| hex.len() == 40)?;
+            (!oid.is_zero()).then(|| Hash::from(oid))
+        }
+    };
+    Some((name.to_string(), expected))
+}
+
+/// `s` as git's `unquote_c_style` reads it when it is a quoted string
+/// (`"a\tb\303\251"`), else `s` itself.
+pub fn unquote_c(s: &str) -> String {
+    let Some(inner) = s.strip_prefix('"').and_then(|r| r.strip_suffix('"')) else { return s.to_string() };
+    let bytes = inner.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        i += 1;
+        if b != b'\\' || i == bytes.len() {
+            out.push(b);
+            continue;
+        }
+        let e = bytes[i];
+        i += 1;
+        out.push(match e {
+            b'a' => 7,
+            b'b' => 8,
+            b'f' => 12,
+            b'n' => b'\n',
+            b'r' => b'\r',
+            b't' => b'\t',
+            b'v' => 11,
+            b'0'..=b'3' if bytes.len() >= i + 2 => {
+                let d = |c: u8| c.wrapping_sub(b'0');
+                let (d1, d2) = (d(bytes[i]), d(bytes[i + 1]));
+                if d1 > 7 || d2 > 7 {
+                    return s.to_string();
+                }
+                i += 2;
+                (d(e) << 6) | (d1 << 3) | d2
+            }
+            other => other, // `\"`, `\\`
+        });
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Reads the rest of a batch (lines up to a blank line), the first given.
 fn batch(input: &mut dyn BufRead, first: &str) -> Result<Vec<String>, Error> {
     let mut lines = vec![first.to_string()];
@@ -574,4 +705,31 @@ fn batch(input: &mut dyn BufRead, first: &str) -> Result<Vec<String>, Error> {
         lines.push(arg.to_string());
     }
     Ok(lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn option_values_are_unquoted_as_git_quotes_them() {
+        assert_eq!(unquote_c("plain value"), "plain value");
+        assert_eq!(unquote_c(r#""\303\251t\303\251 \"q\" \\ \t""#), "été \"q\" \\ \t");
+        assert_eq!(unquote_c(r#""bad \9""#), "bad 9");
+        assert_eq!(unquote_c(r#""cut \30""#), "cut 30");
+        assert_eq!(unquote_c(r#""trailing \""#), "trailing \\");
+        assert_eq!(unquote_c("\""), "\"");
+    }
+
+    #[test]
+    fn leases() {
+        let h = "d177449bdf66e60fc9ed350b808f3701dea49120";
+        let hash = Hash::from(Oid::from_str(h).unwrap());
+        assert_eq!(parse_lease(&format!("refs/heads/main:{h}")), Some(("refs/heads/main".into(), Some(hash))));
+        assert_eq!(parse_lease("refs/heads/main:"), Some(("refs/heads/main".into(), None)));
+        assert_eq!(parse_lease(&format!("refs/heads/main:{}", "0".repeat(40))), Some(("refs/heads/main".into(), None)));
+        assert_eq!(parse_lease("refs/heads/main:d177"), None, "an abbreviated id");
+        assert_eq!(parse_lease("refs/heads/main"), None);
+        assert_eq!(parse_lease(&format!("refs/heads/a..b:{h}")), None);
+    }
 }

@@ -56,11 +56,24 @@ impl PushCommand {
 }
 
 /// Options git gave for this push.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PushOptions {
     pub dry_run: bool,
     pub progress: bool,
+    /// `option atomic true`: if any ref is refused, none is updated.
+    pub atomic: bool,
+    /// `option cas <ref>:<expected>` (`--force-with-lease`), by destination
+    /// ref: what the ref must be now (`None`: it must not exist). A lease
+    /// that holds forces the update; one that does not refuses it.
+    pub leases: BTreeMap<String, Option<Hash>>,
 }
+
+/// Why a deletion of the ref the remote's HEAD names is refused (git's
+/// receive-pack says the same of the current branch).
+pub const HEAD_DELETION_REFUSED: &str = "deletion of the current branch prohibited";
+/// What the other refs of an atomic push that cannot be whole say (as git
+/// servers say it).
+pub const ATOMIC_FAILED: &str = "atomic push failed";
 
 /// What a push did.
 #[derive(Debug, Default)]
@@ -72,6 +85,9 @@ pub struct PushOutcome {
     /// Git objects stored by this push.
     pub objects: Counts,
     pub stats: WriteStats,
+    /// The remote's HEAD before and in the new index, when they differ
+    /// (the branch HEAD named was deleted by force).
+    pub head_moved: Option<(String, Option<String>)>,
 }
 
 /// Runs a push of `commands` from `repo` to `remote`, writing through `writer`.
@@ -83,8 +99,16 @@ pub fn push(repo: &Repository, remote: &Remote<'_>, commands: &[PushCommand], op
     let mut outcome = PushOutcome::default();
     let mut tips = Vec::new();
     for cmd in commands {
-        let status = decide(repo, &mut refs, cmd, &mut tips);
+        let lease = opts.leases.get(&cmd.dst).copied();
+        let status = decide(repo, &mut refs, cmd, lease, remote.head(), &mut tips);
         outcome.statuses.push((cmd.dst.clone(), status));
+    }
+    if opts.atomic && outcome.statuses.iter().any(|(_, s)| s.is_err()) {
+        // One index per push is all or nothing already: write none.
+        for (_, status) in outcome.statuses.iter_mut().filter(|(_, s)| s.is_ok()) {
+            *status = Err(ATOMIC_FAILED.to_string());
+        }
+        return Ok(outcome);
     }
     if refs == before && (remote.index.is_some() || tips.is_empty()) {
         // Nothing changes: no new index, the address stays.
@@ -94,6 +118,9 @@ pub fn push(repo: &Repository, remote: &Remote<'_>, commands: &[PushCommand], op
     // would not fit before storing anything (the object map root and the
     // counts are not known yet; their encoding has a fixed size).
     let head = choose_head(repo, remote.head(), &refs);
+    if let Some(old) = remote.head().filter(|h| before.contains_key(*h) && head.as_deref() != Some(*h)) {
+        outcome.head_moved = Some((old.to_string(), head.clone()));
+    }
     let trial = NipIndex {
         head: head.clone(),
         prev: remote.index.as_ref().map(|(c, _)| *c),
@@ -161,9 +188,30 @@ fn check_index_size(block: &Block, refs: usize) -> Result<(), Error> {
     )))
 }
 
-/// Applies one command to `refs` the way a git server would.
-fn decide(repo: &Repository, refs: &mut BTreeMap<String, Hash>, cmd: &PushCommand, tips: &mut Vec<Oid>) -> Result<(), String> {
+/// Applies one command to `refs` the way a git server would. `lease` is
+/// what `--force-with-lease` expects the ref to be now (`Some(None)`: not
+/// there): if it is, the update is forced; if not, it is refused (`stale
+/// info`). `head` is the ref the remote's HEAD names: deleting it takes
+/// force (a lease that holds, or `+`).
+fn decide(
+    repo: &Repository,
+    refs: &mut BTreeMap<String, Hash>,
+    cmd: &PushCommand,
+    lease: Option<Option<Hash>>,
+    head: Option<&str>,
+    tips: &mut Vec<Oid>,
+) -> Result<(), String> {
+    let mut force = cmd.force;
+    if let Some(expected) = lease {
+        if refs.get(&cmd.dst).copied() != expected {
+            return Err("stale info".into());
+        }
+        force = true;
+    }
     let Some(src) = &cmd.src else {
+        if head == Some(cmd.dst.as_str()) && refs.contains_key(&cmd.dst) && !force {
+            return Err(HEAD_DELETION_REFUSED.into());
+        }
         refs.remove(&cmd.dst);
         return Ok(());
     };
@@ -172,7 +220,7 @@ fn decide(repo: &Repository, refs: &mut BTreeMap<String, Hash>, cmd: &PushComman
     if old == Some(new) {
         return Ok(());
     }
-    if let (Some(old), false) = (old, cmd.force) {
+    if let (Some(old), false) = (old, force) {
         if cmd.dst.starts_with("refs/tags/") {
             return Err("already exists".into());
         }
@@ -235,6 +283,38 @@ fn choose_head(repo: &Repository, old: Option<&str>, refs: &BTreeMap<String, Has
         .flatten()
         .find(|r| refs.contains_key(r))
         .or_else(|| refs.keys().find(|r| r.starts_with("refs/heads/")).cloned())
+}
+
+/// Writes a new index for `remote` whose HEAD names `branch` (`main` or
+/// `refs/heads/main`, a branch the remote has), with the same refs and
+/// objects and the current index as its previous. Returns the full name
+/// and the new index, `None` if HEAD names that branch already.
+pub fn set_head(remote: &Remote<'_>, branch: &str) -> Result<(String, Option<Cid>), Error> {
+    let Some((prev, index)) = &remote.index else {
+        return Err(Error::Other(format!("{} has no refs yet: push a branch first", remote.url())));
+    };
+    let full = if branch.starts_with("refs/") { branch.to_string() } else { format!("refs/heads/{branch}") };
+    if !full.starts_with("refs/heads/") {
+        return Err(Error::Other(format!("HEAD must name a branch (refs/heads/...), not {full}")));
+    }
+    if !index.refs.iter().any(|(n, _)| *n == full) {
+        let branches: Vec<&str> = index.refs.iter().filter_map(|(n, _)| n.strip_prefix("refs/heads/")).take(20).collect();
+        return Err(Error::Other(format!(
+            "{} has no branch {full}; push it first (its branches: {})",
+            remote.url(),
+            if branches.is_empty() { "none".to_string() } else { branches.join(", ") }
+        )));
+    }
+    if index.head.as_deref() == Some(full.as_str()) {
+        return Ok((full, None));
+    }
+    let new = NipIndex { head: Some(full.clone()), prev: Some(*prev), ..index.clone() };
+    let block = new.to_block()?;
+    let cid = block.cid;
+    let mut writer = remote.blocks.store().writer()?;
+    writer.put(block)?;
+    writer.finish(&cid, Some(prev))?;
+    Ok((full, Some(cid)))
 }
 
 /// What the remote already holds.

@@ -1135,6 +1135,7 @@ impl Harness for HelperT {
             "capabilities\nlist\nfetch 0123456789abcdef0123456789abcdef01234567 refs/heads/main\n\n\n",
             "option dry-run true\npush +refs/heads/a:refs/heads/b\npush :refs/tags/v1\n\n",
             "option foo bar\nlist\n\n",
+            "option cas refs/heads/main:\noption atomic true\noption pushcert if-asked\noption push-option \"\\303\\251\"\npush refs/heads/main:refs/heads/main\npush :refs/heads/b\n\n",
         ]
         .iter()
         .map(|s| s.as_bytes().to_vec())

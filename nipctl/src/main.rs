@@ -6,6 +6,7 @@
 //! `--object <git-hash>` decodes one NIPObject; `--block <cid>` prints any
 //! block of the repository; `--json` prints JSON.
 //! `nipctl log <address>` lists the indexes a repository went through.
+//! `nipctl head <address> <branch>` points HEAD at another branch.
 //! `nipctl key list|export|import` moves a repository's IPNS key between
 //! nodes. Every command takes `/ipfs/` and `/ipns/` addresses alike.
 
@@ -57,6 +58,15 @@ enum Command {
         #[arg(short = 'n', long, default_value_t = 20)]
         max: usize,
     },
+    /// Point the repository's HEAD (the branch a clone checks out) at
+    /// another branch: writes a new index, the same refs and objects.
+    Head {
+        /// nip::/ipfs/<cid> (prints the new address) or nip::/ipns/<name>
+        /// (publishes it; needs the name's key)
+        address: String,
+        /// A branch the repository has: main or refs/heads/main
+        branch: String,
+    },
     /// The node's IPNS keys: one per repository published under a name.
     Key {
         #[command(subcommand)]
@@ -100,6 +110,7 @@ fn main() -> ExitCode {
         },
         Command::Pin { address, rm } => pin(&address, rm),
         Command::Log { address, max } => log(&address, max),
+        Command::Head { address, branch } => head(&address, &branch),
         Command::Key { command } => match command {
             KeyCommand::List => key_list(),
             KeyCommand::Export { key, output } => key_export(&key, output),
@@ -324,6 +335,57 @@ fn log(address: &str, max: usize) -> Result<(), nip::Error> {
     }
     if let Some(cid) = at {
         println!("(older: nipctl log nip::/ipfs/{cid})");
+    }
+    Ok(())
+}
+
+/// `nipctl head`: a new index whose HEAD names `branch`. An `/ipfs/`
+/// address gets a new address (printed); a name is published anew, if the
+/// node holds its key and the name has not moved meanwhile.
+fn head(address: &str, branch: &str) -> Result<(), nip::Error> {
+    let parsed = Address::parse(address)?;
+    let store = nip::store::open_here(parsed.is_name())?;
+    let (index, name) = match &parsed {
+        Address::Ipfs(c) => (*c, None),
+        Address::Ipns(name) => {
+            let client = store.node().ok_or_else(|| nip::Error::Other("IPNS names need an IPFS node".into()))?;
+            let key = match nip::ipns::target(client, name)? {
+                nip::ipns::Target::Key(key) => key,
+                nip::ipns::Target::Index(index) => {
+                    return Err(
+                        nip::ipns::IpnsError::FixedLink { domain: name.to_string(), target: format!("/ipfs/{index}") }.into()
+                    )
+                }
+            };
+            let held = nip::ipns::key_to_push(client, &key)?;
+            let current = nip::ipns::current(client, &key, true)?.ok_or(nip::ipns::IpnsError::NotFound { name: key.clone() })?;
+            (current.index, Some((client, held, current)))
+        }
+        Address::New | Address::NewName => {
+            return Err(nip::Error::Other(format!("nip::{parsed} is not a repository yet: push to it first")))
+        }
+    };
+    let remote = Remote::open_index(store.as_ref(), parsed.clone(), Some(index))?;
+    let (full, new) = nip::push::set_head(&remote, branch)?;
+    let Some(new) = new else {
+        println!("HEAD of {} already names {full}; nothing written", remote.url());
+        return Ok(());
+    };
+    if let Some((client, key, current)) = name {
+        if let Err(e) = nip::ipns::publish(client, &key, Some(current), &new) {
+            let _ = store.release(&new);
+            return Err(nip::Error::from(e).context(format!("HEAD of {} was not changed", remote.url())));
+        }
+    }
+    if let Err(e) = store.release(&index) {
+        log::warn!("could not remove the now redundant pin of {index}: {e}");
+    }
+    println!("HEAD of {} now names {full}", remote.url());
+    if parsed.is_name() {
+        println!("published nip::/ipfs/{new} as {}", remote.url());
+    } else {
+        println!("new address: nip::/ipfs/{new}");
+        println!("point your remote at it: git remote set-url <remote> nip::/ipfs/{new}");
     }
     Ok(())
 }

@@ -28,6 +28,7 @@ pub mod hostile_messages;
 pub mod hostile_sizes;
 pub mod kubo;
 pub mod proxy;
+pub mod pushing;
 pub mod scenarios;
 
 use cid::Cid;

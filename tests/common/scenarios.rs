@@ -509,7 +509,8 @@ pub fn scenario_empty_repository(env: &Env) {
     env.git_ok(&one, &["remote", "add", "nip", "nip::new-ipfs"]);
     env.push(&one, &["nip", "main"]);
     let u1 = env.remote_url(&one, "nip");
-    env.push(&one, &["nip", ":refs/heads/main"]);
+    // main is the remote's HEAD: its deletion takes force (a lease).
+    env.push(&one, &["--force-with-lease", "nip", ":refs/heads/main"]);
     let u2 = env.remote_url(&one, "nip");
     assert_ne!(u1, u2);
     assert!(env.ls_remote(&u2).is_empty());
