@@ -31,6 +31,8 @@ fn bound_libgit2_memory() {
 
 fn run() -> Result<(), nip::Error> {
     bound_libgit2_memory();
+    // Ctrl-C, SIGTERM, SIGHUP: remove the pack being written, then exit.
+    nip::tmpfiles::remove_on_signals("nip")?;
     let args: Vec<String> = std::env::args().collect();
     let scheme = args
         .first()

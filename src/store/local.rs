@@ -393,17 +393,23 @@ impl BlockWriter for LocalWriter<'_> {
         let name = format!("{nanos:024}-{}-{root}", std::process::id());
         let dir = self.store.root.join("packs");
         let pack_path = dir.join(format!("{name}.pack"));
+        // A signal now waits for both renames (see crate::tmpfiles).
+        let mut settling = crate::tmpfiles::settling();
+        let (pack_tmp, idx_tmp) = (file.path().to_path_buf(), idx_file.path().to_path_buf());
         file.persist(&pack_path).map_err(|e| StoreError::Io {
             what: "cannot store pack at",
             path: pack_path.clone(),
             source: e.error,
         })?;
+        settling.forget(&pack_tmp);
         let idx_path = dir.join(format!("{name}.idx"));
         idx_file.persist(&idx_path).map_err(|e| StoreError::Io {
             what: "cannot store pack index at",
             path: idx_path.clone(),
             source: e.error,
         })?;
+        settling.forget(&idx_tmp);
+        drop(settling);
         // The renames must survive a crash before the new address is used.
         File::open(&dir).and_then(|d| d.sync_all()).map_err(io_err("cannot sync", &dir))?;
         let pack = Pack::new(pack_path, idx);

@@ -27,6 +27,7 @@ pub mod hostile_leftovers;
 pub mod hostile_messages;
 pub mod hostile_sizes;
 pub mod kubo;
+pub mod misc;
 pub mod proxy;
 pub mod scenarios;
 
