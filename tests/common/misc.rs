@@ -216,23 +216,21 @@ pub fn scenario_stored_line_when_blocks_existed(env: &Env) {
     env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
     env.git_ok(&src, &["remote", "add", "other", "nip::new-ipfs"]);
     let first = env.push(&src, &["--all", "nip"]);
-    let line = |run: &Run| -> String {
-        run.stderr.lines().filter(|l| l.contains(" blocks") || l.contains(" block ")).collect::<Vec<_>>().join("\n")
-    };
-    let said = line(&first);
+    let said = first.stored_line().unwrap_or_else(|| panic!("no stored line:\n{first}")).to_string();
     assert!(said.starts_with("nip: stored ") && said.contains(" new objects in ") && !said.contains("already"), "{first}");
     let stored = first.stored().expect("first push stored");
     assert!(stored.blocks > stored.objects, "{stored:?}");
 
     // Only main: another object map and index, every object's blocks there.
     let again = env.push(&src, &["other", "main"]);
-    let said = line(&again);
+    let said = again.stored_line().unwrap_or_else(|| panic!("no stored line:\n{again}")).to_string();
     let stored = again.stored().unwrap_or_else(|| panic!("no stored line:\n{again}"));
     assert!(stored.objects > 10 && stored.blocks < 10, "{stored:?}\n{again}");
-    assert!(!said.contains("stored") || !said.contains("new objects"), "reads as a contradiction: {said}");
-    assert!(said.contains("objects new to this remote") && said.contains("already had"), "{said}");
-    let plural = if stored.blocks == 1 { "1 new block (" } else { " new blocks (" };
-    assert!(said.contains(plural), "{said}");
+    assert!(!said.contains("new objects"), "reads as a contradiction: {said}");
+    assert!(said.contains(&format!("nip: {} objects new to this remote; ", stored.objects)), "{said}");
+    assert!(said.contains(" already had ") && said.contains(" of their blocks and stored "), "{said}");
+    let blocks = if stored.blocks == 1 { "1 new block (".to_string() } else { format!("{} new blocks (", stored.blocks) };
+    assert!(said.contains(&blocks), "{said}");
 }
 
 /// `git clone --progress`: the first progress line already shows the
