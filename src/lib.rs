@@ -76,6 +76,10 @@ pub enum Error {
     Unstorable { oid: String, why: String },
     #[error("object {oid} is not in the index; the repository is incomplete")]
     MissingObject { oid: String },
+    /// A hash git asked for by name that the repository does not hold (a
+    /// hash an object links to and the index lacks is [`Error::MissingObject`]).
+    #[error("object {oid} is not in this repository")]
+    NotInRepository { oid: String },
     /// A fetch passed a limit of [`limits`]; the text names the setting.
     #[error("{0}")]
     Limit(String),
