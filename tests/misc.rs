@@ -42,3 +42,8 @@ fn stored_line_when_blocks_existed() {
 fn clone_progress_total() {
     scenario_clone_progress_total(&Env::local());
 }
+
+#[test]
+fn sigpipe_and_closed_pipes_leave_nothing() {
+    scenario_sigpipe_and_closed_pipes(&Env::local());
+}

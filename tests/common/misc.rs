@@ -92,6 +92,42 @@ pub fn slow_to_push(env: &Env, name: &str, n: u64) -> PathBuf {
     repo
 }
 
+/// Starts `git push --all nip` in `repo` and waits until its helper is
+/// writing a pack under `tmp`; the git child and the helper's PID.
+fn push_until_writing(env: &Env, repo: &Path, tmp: &Path, what: &str) -> (Child, u32) {
+    let child = env
+        .command("git")
+        .args(["push", "--all", "nip"])
+        .current_dir(repo)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start git push");
+    let git = child.id();
+    let start = Instant::now();
+    loop {
+        let writing = files_in(tmp).iter().any(|f| std::fs::metadata(f).is_ok_and(|m| m.len() > 0));
+        let helpers = descendants_named(git, "git-remote-nip");
+        if writing && helpers.len() == 1 {
+            return (child, helpers[0]);
+        }
+        if start.elapsed() > Duration::from_secs(60) {
+            let run = finish(child, what);
+            panic!("no helper writing a pack in {} after 60 s ({helpers:?}):\n{run}", tmp.display());
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Waits (up to 60 s) until process `pid` is gone.
+fn wait_gone(pid: u32) {
+    let start = Instant::now();
+    while stat_of(pid).is_some_and(|(_, comm)| comm == "git-remote-nip") {
+        assert!(start.elapsed() < Duration::from_secs(60), "the helper {pid} is still running");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
 /// A push to the embedded store sent `signal` (by PID, to the helper only)
 /// once its pack exists under `$NIP_HOME/tmp`: the push fails, `tmp/` is
 /// empty, no pack was added and the remote's address is as it was. Then
@@ -101,28 +137,7 @@ pub fn scenario_interrupted_push(env: &Env, signal: &str) {
     let tmp = home.join("tmp");
     let repo = slow_to_push(env, "src", 12);
     let what = format!("(in {}) git push --all nip, sent SIG{signal}", repo.display());
-    let child = env
-        .command("git")
-        .args(["push", "--all", "nip"])
-        .current_dir(&repo)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start git push");
-    let git = child.id();
-    let start = Instant::now();
-    let helper = loop {
-        let writing = files_in(&tmp).iter().any(|f| std::fs::metadata(f).is_ok_and(|m| m.len() > 0));
-        let helpers = descendants_named(git, "git-remote-nip");
-        if writing && helpers.len() == 1 {
-            break helpers[0];
-        }
-        if start.elapsed() > Duration::from_secs(60) {
-            let run = finish(child, &what);
-            panic!("no helper writing a pack in {} after 60 s ({helpers:?}):\n{run}", tmp.display());
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
+    let (child, helper) = push_until_writing(env, &repo, &tmp, &what);
     kill(helper, signal);
     let run = finish(child, &what);
     if std::env::var_os("NIP_E2E_SHOW").is_some() {
@@ -137,8 +152,7 @@ pub fn scenario_interrupted_push(env: &Env, signal: &str) {
     );
     assert_eq!(files_in(&home.join("packs")), Vec::<PathBuf>::new(), "the interrupted push added a pack:\n{run}");
     assert_eq!(env.remote_url(&repo, "nip"), "nip::new-ipfs", "the remote moved:\n{run}");
-    // The helper is gone (it exited, it did not linger).
-    assert!(stat_of(helper).is_none_or(|(ppid, _)| ppid != git), "the helper {helper} is still running");
+    wait_gone(helper);
 
     let done = env.git_ok(&repo, &["push", "--all", "nip"]);
     assert!(!done.stderr.contains("removed"), "nothing was left to remove:\n{done}");
@@ -148,6 +162,39 @@ pub fn scenario_interrupted_push(env: &Env, signal: &str) {
     env.fsck(&clone);
     assert_eq!(env.rev_parse(&clone, "HEAD"), env.rev_parse(&repo, "HEAD"));
     assert_eq!(files_in(&tmp), Vec::<PathBuf>::new());
+}
+
+/// SIGPIPE is ignored (as Rust ignores it): sent to the helper in the
+/// middle of a push, the push goes on and completes, and leaves nothing in
+/// `tmp/`. A closed pipe shows up as a write error instead: when git itself
+/// dies (SIGKILL to the git this test started), the helper finishes its
+/// pack, fails writing the result to git, and exits, leaving `tmp/` empty.
+pub fn scenario_sigpipe_and_closed_pipes(env: &Env) {
+    let home = nip_home(env);
+    let tmp = home.join("tmp");
+    let repo = slow_to_push(env, "src", 6);
+    let what = format!("(in {}) git push --all nip, sent SIGPIPE", repo.display());
+    let (child, helper) = push_until_writing(env, &repo, &tmp, &what);
+    kill(helper, "PIPE");
+    let run = finish(child, &what);
+    assert!(run.success(), "SIGPIPE stopped the push:\n{run}");
+    assert!(!run.stderr.contains("interrupted"), "{run}");
+    assert_eq!(files_in(&tmp), Vec::<PathBuf>::new(), "{run}");
+    let url = env.remote_url(&repo, "nip");
+    assert!(url.starts_with("nip::/ipfs/"), "{url}");
+
+    // git dies: the helper's stdout and stdin are pipes to nobody.
+    let other = slow_to_push(env, "other", 6);
+    let what = format!("(in {}) git push --all nip, git killed", other.display());
+    let (mut child, helper) = push_until_writing(env, &other, &tmp, &what);
+    child.kill().expect("kill the git this test started");
+    let _ = child.wait();
+    wait_gone(helper);
+    assert_eq!(files_in(&tmp), Vec::<PathBuf>::new(), "the helper of a dead git left files in tmp/");
+    // What it stored is complete: every pack has its index.
+    let packs = files_in(&home.join("packs"));
+    let count = |ext: &str| packs.iter().filter(|p| p.extension().is_some_and(|e| e == ext)).count();
+    assert_eq!(count("pack"), count("idx"), "{packs:?}");
 }
 
 /// `git-remote-nip --version` and `nipctl --version`: the version, exit 0.
