@@ -63,25 +63,28 @@ fn same_file(file: &File, path: &Path) -> bool {
     }
 }
 
-/// A temporary file of this process, as it was created.
+/// A temporary file of this process: its name and a handle on it (opened
+/// apart, so it does not share the lock). The handle keeps its inode from
+/// being reused while the entry lives, so a name that leads to the same
+/// device and inode leads to this very file.
 struct Live {
     path: PathBuf,
-    dev: u64,
-    ino: u64,
+    file: File,
 }
 
 /// Every temporary file [`create_locked`] made that may still be under its
 /// temporary name. An entry whose file was renamed or removed since is
-/// harmless: the name no longer leads to that inode, and it is pruned.
+/// harmless: the name no longer leads to that inode, and it is pruned at
+/// the next [`create_locked`].
 static LIVE: Mutex<Vec<Live>> = Mutex::new(Vec::new());
 
 fn live() -> MutexGuard<'static, Vec<Live>> {
     LIVE.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Whether `path` still names the file (device, inode) that was registered.
+/// Whether `path` still names the file that was registered.
 fn still_there(l: &Live) -> bool {
-    std::fs::symlink_metadata(&l.path).is_ok_and(|m| m.dev() == l.dev && m.ino() == l.ino)
+    same_file(&l.file, &l.path)
 }
 
 /// Holds the registry of temporary files while files are put in place: a
@@ -103,11 +106,14 @@ pub fn settling() -> Settling {
 }
 
 /// Removes every temporary file of this process still under its temporary
-/// name; what it removed. The registry stays held (`hold`), so that no new
-/// file is made or put in place before the process exits.
-fn remove_live(hold: &mut Vec<Live>) -> Removed {
+/// name (of those `which` accepts); what it removed. The registry stays
+/// held (`hold`), so that no new file is made or put in place before the
+/// process exits.
+fn remove_live(hold: &mut Vec<Live>, which: impl Fn(&Path) -> bool) -> Removed {
     let mut removed = Removed::default();
-    for l in hold.drain(..) {
+    let (ours, others): (Vec<Live>, Vec<Live>) = hold.drain(..).partition(|l| which(&l.path));
+    *hold = others;
+    for l in ours {
         if still_there(&l) {
             let len = std::fs::symlink_metadata(&l.path).map(|m| m.len()).unwrap_or(0);
             if std::fs::remove_file(&l.path).is_ok() {
@@ -129,7 +135,7 @@ pub fn remove_on_signals(who: &'static str) -> io::Result<()> {
         let Some(signal) = signals.forever().next() else { return };
         // Held until the exit: nothing is created or renamed after this.
         let mut hold = live();
-        let removed = remove_live(&mut hold);
+        let removed = remove_live(&mut hold, |_| true);
         let name = signal_hook::low_level::signal_name(signal).unwrap_or("a signal");
         // Not eprintln!, which panics (and so would not exit) if stderr is gone.
         let line = match removed.is_empty() {
@@ -161,8 +167,11 @@ pub fn create_locked(dir: &Path, prefix: &str, suffix: &str) -> io::Result<tempf
         // Blocks only while a cleaner holds it, for the instant of a check.
         file.as_file().lock()?;
         if same_file(file.as_file(), file.path()) {
-            let meta = file.as_file().metadata()?;
-            registry.push(Live { path: file.path().to_path_buf(), dev: meta.dev(), ino: meta.ino() });
+            // A handle of its own, not a clone: it must not hold the lock.
+            let handle = File::open(file.path())?;
+            if same_file(&handle, file.path()) {
+                registry.push(Live { path: file.path().to_path_buf(), file: handle });
+            }
             return Ok(file);
         }
         // A cleaner took it between creation and lock: its name is gone.
@@ -288,6 +297,31 @@ mod tests {
         let kept = live.persist(dir.path().join("done.pack")).unwrap();
         drop(kept);
         assert!(clean(dir.path(), |n| n.starts_with("push-")).is_empty());
+    }
+
+    #[test]
+    fn an_interruption_removes_live_files_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let writing = create_locked(dir.path(), "push-", ".pack").unwrap();
+        std::fs::write(writing.path(), b"half a pack").unwrap();
+        let settled = create_locked(dir.path(), "push-", ".idx").unwrap();
+        let dropped = create_locked(dir.path(), "push-", ".tmp").unwrap();
+        let dropped_path = dropped.path().to_path_buf();
+        drop(dropped);
+        // Something else now has the name of the dropped file: not ours.
+        std::fs::write(&dropped_path, b"someone else's").unwrap();
+        let done = dir.path().join("done.idx");
+        {
+            let mut s = settling();
+            let name = settled.path().to_path_buf();
+            let _kept = settled.persist(&done).unwrap();
+            s.forget(&name);
+        }
+        let writing_path = writing.path().to_path_buf();
+        let removed = remove_live(&mut live(), |p| p.starts_with(dir.path()));
+        assert_eq!(removed.files, vec![writing_path.clone()]);
+        assert_eq!(removed.bytes, 11);
+        assert!(!writing_path.exists() && done.exists() && dropped_path.exists());
     }
 
     #[test]

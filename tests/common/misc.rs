@@ -80,11 +80,12 @@ fn finish(child: Child, what: &str) -> Run {
     }
 }
 
-/// A repository whose push takes a while: `n` files of 8 MiB of noise.
-pub fn slow_to_push(env: &Env, name: &str, n: u64) -> PathBuf {
+/// A repository whose push takes a while: `n` files of 8 MiB of noise,
+/// other noise for each `seed`.
+pub fn slow_to_push(env: &Env, name: &str, n: u64, seed: u64) -> PathBuf {
     let repo = env.init(name);
     for i in 0..n {
-        std::fs::write(repo.join(format!("noise-{i}.bin")), prng_bytes(100 + i, 8 << 20)).unwrap();
+        std::fs::write(repo.join(format!("noise-{i}.bin")), prng_bytes(seed * 1000 + i, 8 << 20)).unwrap();
     }
     env.git_ok(&repo, &["add", "."]);
     env.git_ok(&repo, &["commit", "-q", "-m", "noise"]);
@@ -95,7 +96,7 @@ pub fn slow_to_push(env: &Env, name: &str, n: u64) -> PathBuf {
 /// Starts `git push --all nip` in `repo` and waits until its helper is
 /// writing a pack under `tmp`; the git child and the helper's PID.
 fn push_until_writing(env: &Env, repo: &Path, tmp: &Path, what: &str) -> (Child, u32) {
-    let child = env
+    let mut child = env
         .command("git")
         .args(["push", "--all", "nip"])
         .current_dir(repo)
@@ -111,9 +112,9 @@ fn push_until_writing(env: &Env, repo: &Path, tmp: &Path, what: &str) -> (Child,
         if writing && helpers.len() == 1 {
             return (child, helpers[0]);
         }
-        if start.elapsed() > Duration::from_secs(60) {
+        if child.try_wait().expect("wait for git").is_some() || start.elapsed() > Duration::from_secs(120) {
             let run = finish(child, what);
-            panic!("no helper writing a pack in {} after 60 s ({helpers:?}):\n{run}", tmp.display());
+            panic!("git ended, or no helper was writing a pack in {} after 120 s ({helpers:?}):\n{run}", tmp.display());
         }
         std::thread::sleep(Duration::from_millis(5));
     }
@@ -135,7 +136,7 @@ fn wait_gone(pid: u32) {
 pub fn scenario_interrupted_push(env: &Env, signal: &str) {
     let home = nip_home(env);
     let tmp = home.join("tmp");
-    let repo = slow_to_push(env, "src", 12);
+    let repo = slow_to_push(env, "src", 12, 1);
     let what = format!("(in {}) git push --all nip, sent SIG{signal}", repo.display());
     let (child, helper) = push_until_writing(env, &repo, &tmp, &what);
     kill(helper, signal);
@@ -172,7 +173,7 @@ pub fn scenario_interrupted_push(env: &Env, signal: &str) {
 pub fn scenario_sigpipe_and_closed_pipes(env: &Env) {
     let home = nip_home(env);
     let tmp = home.join("tmp");
-    let repo = slow_to_push(env, "src", 6);
+    let repo = slow_to_push(env, "src", 8, 1);
     let what = format!("(in {}) git push --all nip, sent SIGPIPE", repo.display());
     let (child, helper) = push_until_writing(env, &repo, &tmp, &what);
     kill(helper, "PIPE");
@@ -184,7 +185,7 @@ pub fn scenario_sigpipe_and_closed_pipes(env: &Env) {
     assert!(url.starts_with("nip::/ipfs/"), "{url}");
 
     // git dies: the helper's stdout and stdin are pipes to nobody.
-    let other = slow_to_push(env, "other", 6);
+    let other = slow_to_push(env, "other", 8, 2);
     let what = format!("(in {}) git push --all nip, git killed", other.display());
     let (mut child, helper) = push_until_writing(env, &other, &tmp, &what);
     child.kill().expect("kill the git this test started");
