@@ -23,7 +23,7 @@
 //! | [`protocol`] | the typed writer of every line nip sends git |
 //! | [`refname`] | git's ref name rules, checked on every name an address holds |
 //! | [`progress`] | git-style progress lines on stderr |
-//! | [`tmpfiles`] | temporary files locked by their writer, and the removal of those a killed process left |
+//! | [`tmpfiles`] | temporary files locked by their writer, removed by their own process when it is interrupted (SIGINT, SIGTERM, SIGHUP), and the removal of those a killed process left |
 
 pub mod address;
 pub mod block;
