@@ -242,7 +242,13 @@ def helper_stats(repo, op, path):
         R.add(repo, op, "hcpu", sum(r[2] for r in rows))
 
 
-STORED = re.compile(r"nip: stored (\d+) new objects in .*? \((\d+) new blocks, (\d+) bytes\)")
+# `nip: stored N new objects in ... (B new blocks, Y bytes)`, or, when the
+# store already had some of their blocks, `nip: N objects new to this
+# remote; ... already had E of their blocks and stored B new blocks (Y bytes)`.
+STORED = re.compile(
+    r"nip: (?:stored (\d+) new objects? in .*? \((\d+) new blocks?, (\d+) bytes\)"
+    r"|(\d+) objects? new to this remote; .*? and stored (\d+) new blocks? \((\d+) bytes\))"
+)
 
 
 def stored(stderr):
@@ -250,8 +256,8 @@ def stored(stderr):
     found = False
     for m in STORED.finditer(stderr):
         found = True
-        blocks += int(m.group(2))
-        nbytes += int(m.group(3))
+        blocks += int(m.group(2) or m.group(5))
+        nbytes += int(m.group(3) or m.group(6))
     return (blocks, nbytes) if found else (None, None)
 
 

@@ -144,6 +144,7 @@ pub fn fetch(repo: &Repository, remote: &Remote<'_>, wants: &[Oid], progress: bo
     let limits = FetchLimits::read(config.as_ref(), pack.dir()).map_err(context)?;
     log::info!("fetch limits: {:?}", limits);
     let blocks = &remote.blocks;
+    let estimate = clone_total(repo, remote, wants);
     let planned_total = std::sync::atomic::AtomicU64::new(0);
     // Set when the plan fails: the verifier stops at once rather than
     // finish the batches already planned.
@@ -155,7 +156,7 @@ pub fn fetch(repo: &Repository, remote: &Remote<'_>, wants: &[Oid], progress: bo
         let stop = &stop;
         let verifier = scope.spawn(move || {
             let mut out = Batcher { tx, pieces: Vec::with_capacity(BATCH_PIECES), bytes: 0 };
-            let outcome = verify_all(blocks, plan_rx, total, stop, progress, &mut out)?;
+            let outcome = verify_all(blocks, plan_rx, (estimate, total), stop, progress, &mut out)?;
             out.flush().map_err(|_| Error::Other("the pack writer stopped".into()))?;
             Ok::<_, Error>(outcome)
         });
@@ -189,6 +190,21 @@ pub fn fetch(repo: &Repository, remote: &Remote<'_>, wants: &[Oid], progress: bo
         let keep = pack.commit().map_err(|e| context(e.into()))?;
         Ok(Fetched { outcome, keep: Some(keep) })
     })
+}
+
+/// The progress total of a clone before the plan has counted: the index's
+/// object counts, when git wants every ref of the remote into a repository
+/// with no refs (so, likely, no objects). Another fetch's total is known
+/// when the plan ends; so is a clone's exactly (its index may count objects
+/// no ref reaches any more).
+fn clone_total(repo: &Repository, remote: &Remote<'_>, wants: &[Oid]) -> u64 {
+    let Some((_, index)) = &remote.index else { return 0 };
+    let empty = repo.references().map(|mut r| r.next().is_none()).unwrap_or(false);
+    let wanted: std::collections::HashSet<Hash> = wants.iter().map(|w| Hash::from(*w)).collect();
+    match empty && index.refs.iter().all(|(_, h)| wanted.contains(h)) {
+        true => index.counts.total(),
+        false => 0,
+    }
 }
 
 /// Refuses a tag whose target is not of the type the tag says, as git's
@@ -266,7 +282,7 @@ fn plan(
     let odb = repo.odb()?;
     let Some(map) = remote.objects() else {
         return match wants.first() {
-            Some(w) => Err(Error::MissingObject { oid: w.to_string() }),
+            Some(w) => Err(Error::NotInRepository { oid: w.to_string() }),
             None => Ok((0, HashMap::new())),
         };
     };
@@ -289,12 +305,18 @@ fn plan(
     let mut sent = 0u64;
     let mut claimed = 0u64;
     let mut next = Vec::new();
+    // The first round is what git asked for: a hash missing there is one
+    // the repository does not hold, not a hole in it.
+    let mut wanted = true;
     while !queue.is_empty() {
         for batch in queue.chunks(PLAN_BATCH) {
             let cids = map.lookup_many(batch)?;
             let mut found = Vec::with_capacity(batch.len());
             for (oid, cid) in batch.iter().zip(cids) {
-                found.push(cid.ok_or_else(|| Error::MissingObject { oid: oid.to_string() })?);
+                found.push(cid.ok_or_else(|| match wanted {
+                    true => Error::NotInRepository { oid: oid.to_string() },
+                    false => Error::MissingObject { oid: oid.to_string() },
+                })?);
             }
             // NIPObjects are read PLAN_FETCH at a time, lazily: a hostile map
             // of 1 MiB tree NIPObjects keeps at most PLAN_FETCH MiB here.
@@ -374,6 +396,7 @@ fn plan(
             }
         }
         queue = std::mem::take(&mut next);
+        wanted = false;
     }
     log::info!("planned {sent} objects in {:.2}s", started.elapsed().as_secs_f64());
     Ok((sent, seen))
@@ -431,20 +454,25 @@ impl Batcher {
 fn verify_all(
     blocks: &crate::store::Verified<'_>,
     plan: std::sync::mpsc::Receiver<Vec<Planned>>,
-    total: &std::sync::atomic::AtomicU64,
+    (estimate, total): (u64, &std::sync::atomic::AtomicU64),
     stop: &std::sync::atomic::AtomicBool,
     show: bool,
     tx: &mut Batcher,
 ) -> Result<FetchOutcome, Error> {
     let mut outcome = FetchOutcome::default();
-    let mut progress = Progress::new("Receiving objects", 0, show);
+    // The plan's count once it is known (0 until then); a clone's estimate
+    // before.
+    let mut progress = Progress::new("Receiving objects", estimate, show);
     let stopped = || stop.load(std::sync::atomic::Ordering::Relaxed);
     for planned in plan {
         for batch in planned.chunks(DATA_BATCH) {
             if stopped() {
                 return Ok(outcome);
             }
-            progress.set_total(total.load(std::sync::atomic::Ordering::Relaxed));
+            match total.load(std::sync::atomic::Ordering::Relaxed) {
+                0 => {}
+                planned => progress.set_total(planned),
+            }
             let roots: Vec<Cid> = batch.iter().map(|p| p.data).collect();
             let datas = blocks.get_many(&roots)?;
             for (p, root_bytes) in batch.iter().zip(datas) {

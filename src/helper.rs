@@ -515,13 +515,7 @@ impl<'s> Helper<'s> {
 
     fn report_stored(&self, outcome: &PushOutcome) {
         if self.options.verbosity > 0 {
-            eprintln!(
-                "nip: stored {} new objects in {} ({} new blocks, {} bytes)",
-                outcome.objects.total(),
-                self.store.describe(),
-                outcome.stats.blocks_new,
-                outcome.stats.bytes_new
-            );
+            eprintln!("nip: {}", stored_line(outcome.objects.total(), &self.store.describe(), &outcome.stats));
         }
     }
 
@@ -554,6 +548,52 @@ impl<'s> Helper<'s> {
                 eprintln!("nip:   {new_url}");
             }
         }
+    }
+}
+
+/// What a push stored: `stored 60 new objects in <store> (312 new blocks,
+/// 1234 bytes)`; when the store already had blocks of them (the same
+/// objects pushed to another address), it says so rather than "2493 new
+/// objects (1 new block)".
+pub fn stored_line(objects: u64, store: &str, stats: &crate::store::WriteStats) -> String {
+    let s = |n: u64| if n == 1 { "" } else { "s" };
+    let blocks = format!("{} new block{} ({} bytes)", stats.blocks_new, s(stats.blocks_new), stats.bytes_new);
+    match stats.blocks_existing {
+        0 => format!(
+            "stored {objects} new object{} in {store} ({} new block{}, {} bytes)",
+            s(objects),
+            stats.blocks_new,
+            s(stats.blocks_new),
+            stats.bytes_new
+        ),
+        had => format!(
+            "{objects} object{} new to this remote; {store} already had {had} of their blocks and stored {blocks}",
+            s(objects)
+        ),
+    }
+}
+
+/// Refuses, in one line, a repository whose objects are not SHA-1 (git's
+/// `extensions.objectFormat`, read from the config of `$GIT_DIR`, which
+/// git sets for its helpers): nip's format names objects by SHA-1, and
+/// libgit2 would only say "unknown object format". Outside a repository
+/// (`git ls-remote`), nothing to check.
+pub fn check_object_format() -> Result<(), Error> {
+    let Some(git_dir) = std::env::var_os("GIT_DIR").filter(|d| !d.is_empty()).map(PathBuf::from) else { return Ok(()) };
+    // A linked worktree's config is in the common directory.
+    let common = match std::fs::read_to_string(git_dir.join("commondir")) {
+        Ok(rel) => git_dir.join(rel.trim_end_matches(['\n', '\r'])),
+        Err(_) => git_dir,
+    };
+    let Ok(config) = git2::Config::open(&common.join("config")) else { return Ok(()) };
+    match config.get_string("extensions.objectformat") {
+        Ok(format) if !format.eq_ignore_ascii_case("sha1") => {
+            let name = if format.eq_ignore_ascii_case("sha256") { "SHA-256".to_string() } else { format!("{format:?}") };
+            Err(Error::Other(format!(
+                "nip stores SHA-1 repositories only; this repository's objects are {name} (extensions.objectFormat)"
+            )))
+        }
+        _ => Ok(()),
     }
 }
 

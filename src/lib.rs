@@ -23,7 +23,7 @@
 //! | [`protocol`] | the typed writer of every line nip sends git |
 //! | [`refname`] | git's ref name rules, checked on every name an address holds |
 //! | [`progress`] | git-style progress lines on stderr |
-//! | [`tmpfiles`] | temporary files locked by their writer, and the removal of those a killed process left |
+//! | [`tmpfiles`] | temporary files locked by their writer, removed by their own process when it is interrupted (SIGINT, SIGTERM, SIGHUP), and the removal of those a killed process left |
 
 pub mod address;
 pub mod block;
@@ -76,6 +76,10 @@ pub enum Error {
     Unstorable { oid: String, why: String },
     #[error("object {oid} is not in the index; the repository is incomplete")]
     MissingObject { oid: String },
+    /// A hash git asked for by name that the repository does not hold (a
+    /// hash an object links to and the index lacks is [`Error::MissingObject`]).
+    #[error("object {oid} is not in this repository")]
+    NotInRepository { oid: String },
     /// A fetch passed a limit of [`limits`]; the text names the setting.
     #[error("{0}")]
     Limit(String),

@@ -261,16 +261,22 @@ impl PackWriter {
         idx_tmp.as_file().sync_all()?;
         read_only(idx_tmp.as_file())?;
 
+        // A signal now waits for the renames (see crate::tmpfiles).
+        let mut settling = crate::tmpfiles::settling();
+        let (pack_name, idx_name) = (pack_tmp.path().to_path_buf(), idx_tmp.path().to_path_buf());
         std::fs::write(&keep_path, keep_text()).map_err(io_at(&keep_path))?;
         if let Err(e) = pack_tmp.persist(&pack_path) {
             let _ = std::fs::remove_file(&keep_path);
             return Err(io_at(&pack_path)(e.error));
         }
+        settling.forget(&pack_name);
         if let Err(e) = idx_tmp.persist(&idx_path) {
             let _ = std::fs::remove_file(&pack_path);
             let _ = std::fs::remove_file(&keep_path);
             return Err(io_at(&idx_path)(e.error));
         }
+        settling.forget(&idx_name);
+        drop(settling);
         if let Ok(d) = std::fs::File::open(&self.dir) {
             let _ = d.sync_all();
         }

@@ -28,11 +28,27 @@
 //! stderr line what it removed. A file system without `flock` (where the
 //! lock cannot be taken, or taking it fails) keeps every file: nip then
 //! cleans nothing rather than guess.
+//!
+//! **Interrupted, not killed.** A process stopped by SIGINT (Ctrl-C),
+//! SIGTERM or SIGHUP removes its own files before it exits: every file
+//! [`create_locked`] makes is registered while it lives, and
+//! [`remove_on_signals`] starts a thread that, on one of those signals,
+//! removes every registered file that is still the one registered (same
+//! device and inode), says so in one stderr line, and exits with 128 + the
+//! signal's number. The thread does the work, not a signal handler, so
+//! nothing async-signal-unsafe runs in one (signal-hook's iterator). A file
+//! is put in place (renamed out of its temporary name) within
+//! [`settling`], which holds the registry: a signal then waits for the
+//! renames, so it never removes half of a pack and its index. SIGPIPE is
+//! ignored, as Rust ignores it: a closed pipe is a write error, which
+//! returns through every caller and drops (so removes) the files on the
+//! way out. Only `kill -9` and a power cut leave files, for the next start.
 
 use std::fs::File;
 use std::io;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// How long an empty file is left alone after it was made, however free its
 /// lock: its writer may be between creating and locking it. Only empty
@@ -47,17 +63,115 @@ fn same_file(file: &File, path: &Path) -> bool {
     }
 }
 
+/// A temporary file of this process: its name and a handle on it (opened
+/// apart, so it does not share the lock). The handle keeps its inode from
+/// being reused while the entry lives, so a name that leads to the same
+/// device and inode leads to this very file.
+struct Live {
+    path: PathBuf,
+    file: File,
+}
+
+/// Every temporary file [`create_locked`] made that may still be under its
+/// temporary name. An entry whose file was renamed or removed since is
+/// harmless: the name no longer leads to that inode, and it is pruned at
+/// the next [`create_locked`].
+static LIVE: Mutex<Vec<Live>> = Mutex::new(Vec::new());
+
+fn live() -> MutexGuard<'static, Vec<Live>> {
+    LIVE.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Whether `path` still names the file that was registered.
+fn still_there(l: &Live) -> bool {
+    same_file(&l.file, &l.path)
+}
+
+/// Holds the registry of temporary files while files are put in place: a
+/// signal arriving meanwhile waits until this is dropped, then finds the
+/// renamed files gone from their temporary names and leaves them alone.
+pub struct Settling(MutexGuard<'static, Vec<Live>>);
+
+impl Settling {
+    /// `path` was renamed (or removed): no signal has it to remove any more.
+    pub fn forget(&mut self, path: &Path) {
+        self.0.retain(|l| l.path != path);
+    }
+}
+
+/// Starts putting temporary files in place (see [`Settling`]). Keep it
+/// short: renames and syncs, nothing that waits on the network.
+pub fn settling() -> Settling {
+    Settling(live())
+}
+
+/// Removes every temporary file of this process still under its temporary
+/// name (of those `which` accepts); what it removed. The registry stays
+/// held (`hold`), so that no new file is made or put in place before the
+/// process exits.
+fn remove_live(hold: &mut Vec<Live>, which: impl Fn(&Path) -> bool) -> Removed {
+    let mut removed = Removed::default();
+    let (ours, others): (Vec<Live>, Vec<Live>) = hold.drain(..).partition(|l| which(&l.path));
+    *hold = others;
+    for l in ours {
+        if still_there(&l) {
+            let len = std::fs::symlink_metadata(&l.path).map(|m| m.len()).unwrap_or(0);
+            if std::fs::remove_file(&l.path).is_ok() {
+                removed.bytes += len;
+                removed.files.push(l.path);
+            }
+        }
+    }
+    removed
+}
+
+/// Starts the thread that, on SIGINT, SIGTERM or SIGHUP, removes this
+/// process's temporary files, says so on stderr and exits with 128 + the
+/// signal number. For the binaries, once, at start.
+pub fn remove_on_signals(who: &'static str) -> io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
+    std::thread::Builder::new().name("signals".into()).spawn(move || {
+        let Some(signal) = signals.forever().next() else { return };
+        // Held until the exit: nothing is created or renamed after this.
+        let mut hold = live();
+        let removed = remove_live(&mut hold, |_| true);
+        let name = signal_hook::low_level::signal_name(signal).unwrap_or("a signal");
+        // Not eprintln!, which panics (and so would not exit) if stderr is gone.
+        let line = match removed.is_empty() {
+            true => format!("{who}: interrupted by {name}\n"),
+            false => format!("{who}: interrupted by {name}; removed {} it was writing\n", removed.describe()),
+        };
+        let _ = io::Write::write_all(&mut io::stderr(), line.as_bytes());
+        // _exit: the other threads are still running; no destructor or
+        // atexit handler may race them.
+        signal_hook::low_level::exit(128 + signal);
+    })?;
+    Ok(())
+}
+
 /// Creates a temporary file in `dir` named `<prefix><random><suffix>` and
 /// locks it for as long as the returned file (or a file it is persisted
 /// into) is open. Every handle opened with `reopen` shares the file, not
-/// the lock: keep the returned one open until the file is renamed.
+/// the lock: keep the returned one open until the file is renamed. The
+/// file is registered for [`remove_on_signals`]; put it in place within
+/// [`settling`].
 pub fn create_locked(dir: &Path, prefix: &str, suffix: &str) -> io::Result<tempfile::NamedTempFile> {
     let mut last = None;
+    // Held from creation to registration: a signal meanwhile waits, then
+    // removes this file too.
+    let mut registry = live();
+    registry.retain(still_there);
     for _ in 0..8 {
         let file = tempfile::Builder::new().prefix(prefix).suffix(suffix).tempfile_in(dir)?;
         // Blocks only while a cleaner holds it, for the instant of a check.
         file.as_file().lock()?;
         if same_file(file.as_file(), file.path()) {
+            // A handle of its own, not a clone: it must not hold the lock.
+            let handle = File::open(file.path())?;
+            if same_file(&handle, file.path()) {
+                registry.push(Live { path: file.path().to_path_buf(), file: handle });
+            }
             return Ok(file);
         }
         // A cleaner took it between creation and lock: its name is gone.
@@ -183,6 +297,31 @@ mod tests {
         let kept = live.persist(dir.path().join("done.pack")).unwrap();
         drop(kept);
         assert!(clean(dir.path(), |n| n.starts_with("push-")).is_empty());
+    }
+
+    #[test]
+    fn an_interruption_removes_live_files_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let writing = create_locked(dir.path(), "push-", ".pack").unwrap();
+        std::fs::write(writing.path(), b"half a pack").unwrap();
+        let settled = create_locked(dir.path(), "push-", ".idx").unwrap();
+        let dropped = create_locked(dir.path(), "push-", ".tmp").unwrap();
+        let dropped_path = dropped.path().to_path_buf();
+        drop(dropped);
+        // Something else now has the name of the dropped file: not ours.
+        std::fs::write(&dropped_path, b"someone else's").unwrap();
+        let done = dir.path().join("done.idx");
+        {
+            let mut s = settling();
+            let name = settled.path().to_path_buf();
+            let _kept = settled.persist(&done).unwrap();
+            s.forget(&name);
+        }
+        let writing_path = writing.path().to_path_buf();
+        let removed = remove_live(&mut live(), |p| p.starts_with(dir.path()));
+        assert_eq!(removed.files, vec![writing_path.clone()]);
+        assert_eq!(removed.bytes, 11);
+        assert!(!writing_path.exists() && done.exists() && dropped_path.exists());
     }
 
     #[test]

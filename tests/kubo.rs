@@ -220,3 +220,11 @@ fn nipctl_pins_and_unpins() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(!b.ipfs_ok(&["pin", "ls", "--type=recursive", "-q"]).lines().any(|p| p == cid));
 }
+
+/// README: `ipfs dag import $NIP_HOME/packs/*.pack` moves a store to a
+/// node, and what it imports survives `ipfs repo gc`.
+#[test]
+fn dag_import_of_the_embedded_store_survives_gc() {
+    let Some(kubo) = node("dag_import_of_the_embedded_store_survives_gc") else { return };
+    common::misc::scenario_dag_import_recipe(&kubo);
+}

@@ -208,7 +208,7 @@ fn inspect_object(remote: &Remote<'_>, oid: &str, as_json: bool) -> Result<(), n
     let Some((_, index)) = &remote.index else { return Ok(()) };
     let map = ObjectMap::new(&remote.blocks, index.objects);
     let hash = format::Hash::from(git);
-    let cid = map.lookup_many(&[hash])?[0].ok_or(nip::Error::MissingObject { oid: oid.to_string() })?;
+    let cid = map.lookup_many(&[hash])?[0].ok_or(nip::Error::NotInRepository { oid: oid.to_string() })?;
     let object = NipObject::from_block(&cid, &remote.blocks.get(&cid)?)?;
     let links = match &object.links {
         Links::Commit { tree, parents } => {

@@ -31,6 +31,8 @@ fn bound_libgit2_memory() {
 
 fn run() -> Result<(), nip::Error> {
     bound_libgit2_memory();
+    // Ctrl-C, SIGTERM, SIGHUP: remove the pack being written, then exit.
+    nip::tmpfiles::remove_on_signals("nip")?;
     let args: Vec<String> = std::env::args().collect();
     let scheme = args
         .first()
@@ -39,6 +41,10 @@ fn run() -> Result<(), nip::Error> {
         .and_then(|n| n.strip_prefix("git-remote-"))
         .unwrap_or("nip")
         .to_string();
+    if args.len() == 2 && (args[1] == "--version" || args[1] == "-V") {
+        println!("git-remote-{scheme} {}", env!("CARGO_PKG_VERSION"));
+        return Ok(());
+    }
     let (remote_name, url) = match args.len() {
         2 => (args[1].clone(), args[1].clone()),
         3 => (args[1].clone(), args[2].clone()),
@@ -55,6 +61,8 @@ fn run() -> Result<(), nip::Error> {
         let _ = std::io::stdin().read_line(&mut line);
         e
     };
+    // Before libgit2 meets a SHA-256 repository, with its own words.
+    nip::helper::check_object_format().map_err(startup)?;
     let address = Address::parse(url.strip_prefix(&format!("{scheme}::")).unwrap_or(&url)).map_err(|e| startup(e.into()))?;
     let store = nip::store::open_here(address.is_name()).map_err(startup)?;
     let mut helper =

@@ -4,8 +4,10 @@
 //! Postgres. Each write session (one push) that stores anything adds one
 //! pair of files:
 //!
-//! - `packs/<name>.pack`: a CARv1 stream (header without roots, then for each
-//!   block `varint(len) cid data`), so any CAR reader can read it;
+//! - `packs/<name>.pack`: a CARv1 stream (a header whose one root is the
+//!   index the push wrote, then for each block `varint(len) cid data`), so
+//!   any CAR reader can read it, and `ipfs dag import` of every pack pins
+//!   every push's index, which holds the whole repository as it was then;
 //! - `packs/<name>.idx`: `NIPIDX1\n`, a little-endian u64 count, then one
 //!   44-byte entry per block sorted by key: the 32-byte sha2-256 digest of
 //!   the block, the u64 offset of its data in the pack, its u32 length.
@@ -256,6 +258,30 @@ impl LocalStore {
     }
 }
 
+/// What a pack's header names until its root is known: a CID of the size
+/// of every index's (CIDv1, one-byte codec, sha2-256).
+fn placeholder_root() -> Cid {
+    block::sha256_cid(block::DAG_CBOR, &[0; 32])
+}
+
+/// The header of a pack rooted at `root`, as long as the placeholder's so it
+/// takes its place. A CIDv0 root is written as the same block's CIDv1.
+fn root_header(root: &Cid) -> Result<Vec<u8>, StoreError> {
+    let root = match root.version() {
+        cid::Version::V0 => Cid::new_v1(block::DAG_PB, *root.hash()),
+        cid::Version::V1 => *root,
+    };
+    let header = car::header(&[root]);
+    if header.len() != car::header(&[placeholder_root()]).len() {
+        return Err(StoreError::Io {
+            what: "the embedded store roots a pack at a CIDv1 sha2-256 block; cannot root one at",
+            path: PathBuf::from(root.to_string()),
+            source: std::io::Error::from(std::io::ErrorKind::InvalidInput),
+        });
+    }
+    Ok(header)
+}
+
 impl BlockStore for LocalStore {
     fn describe(&self) -> String {
         format!("the embedded store at {}", self.root.display())
@@ -330,7 +356,9 @@ impl BlockWriter for LocalWriter<'_> {
             let tmp = self.tmp();
             let file = crate::tmpfiles::create_locked(&tmp, "push-", ".pack").map_err(io_err("cannot create a file in", &tmp))?;
             let mut w = BufWriter::with_capacity(1 << 20, file.reopen().map_err(io_err("cannot open", file.path()))?);
-            let header = car::header(&[]);
+            // The root is known only at `finish`: a placeholder of its size,
+            // overwritten there.
+            let header = car::header(&[placeholder_root()]);
             w.write_all(&header).map_err(io_err("cannot write", file.path()))?;
             self.pos = header.len() as u64;
             self.out = Some((file, w));
@@ -348,6 +376,8 @@ impl BlockWriter for LocalWriter<'_> {
     fn finish(mut self: Box<Self>, root: &Cid, _replaces: Option<&Cid>) -> Result<WriteStats, StoreError> {
         let Some((file, mut w)) = self.out.take() else { return Ok(self.stats) };
         w.flush().map_err(io_err("cannot write", file.path()))?;
+        let header = root_header(root)?;
+        w.get_ref().write_all_at(&header, 0).map_err(io_err("cannot write", file.path()))?;
         w.get_ref().sync_all().map_err(io_err("cannot sync", file.path()))?;
         self.entries.sort_unstable_by(|a, b| a.key.cmp(&b.key).then(a.offset.cmp(&b.offset)));
         // Blocks put twice: index the first copy, and count the others as
@@ -393,17 +423,23 @@ impl BlockWriter for LocalWriter<'_> {
         let name = format!("{nanos:024}-{}-{root}", std::process::id());
         let dir = self.store.root.join("packs");
         let pack_path = dir.join(format!("{name}.pack"));
+        // A signal now waits for both renames (see crate::tmpfiles).
+        let mut settling = crate::tmpfiles::settling();
+        let (pack_tmp, idx_tmp) = (file.path().to_path_buf(), idx_file.path().to_path_buf());
         file.persist(&pack_path).map_err(|e| StoreError::Io {
             what: "cannot store pack at",
             path: pack_path.clone(),
             source: e.error,
         })?;
+        settling.forget(&pack_tmp);
         let idx_path = dir.join(format!("{name}.idx"));
         idx_file.persist(&idx_path).map_err(|e| StoreError::Io {
             what: "cannot store pack index at",
             path: idx_path.clone(),
             source: e.error,
         })?;
+        settling.forget(&idx_tmp);
+        drop(settling);
         // The renames must survive a crash before the new address is used.
         File::open(&dir).and_then(|d| d.sync_all()).map_err(io_err("cannot sync", &dir))?;
         let pack = Pack::new(pack_path, idx);
@@ -470,6 +506,22 @@ mod tests {
         assert!(err.contains("corrupt") && err.contains(&b.cid.to_string()), "{err}");
         let other = Block::new(RAW, b"other".to_vec());
         assert!(matches!(v.get(&other.cid), Err(StoreError::Missing { .. })));
+    }
+
+    #[test]
+    fn a_pack_is_a_car_rooted_at_its_session_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = LocalStore::open(dir.path()).unwrap();
+        let blocks = [Block::new(RAW, b"one".to_vec()), Block::new(crate::block::DAG_CBOR, vec![0xa0])];
+        let mut w = store.writer().unwrap();
+        blocks.iter().for_each(|b| w.put(b.clone()).unwrap());
+        w.finish(&blocks[1].cid, None).unwrap();
+        let pack = store.packs()[0].path.clone();
+        let mut r = car::Reader::new(std::io::BufReader::new(File::open(&pack).unwrap())).unwrap();
+        assert_eq!(r.roots, vec![blocks[1].cid]);
+        assert_eq!(r.next_block().unwrap().unwrap().cid, blocks[0].cid);
+        // The blocks are where the index says, after the patched header.
+        assert_eq!(Verified::new(&store).get(&blocks[1].cid).unwrap(), vec![0xa0]);
     }
 
     #[test]

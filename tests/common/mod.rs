@@ -27,6 +27,7 @@ pub mod hostile_leftovers;
 pub mod hostile_messages;
 pub mod hostile_sizes;
 pub mod kubo;
+pub mod misc;
 pub mod proxy;
 pub mod pushing;
 pub mod scenarios;
@@ -112,20 +113,34 @@ impl Run {
         assert!(!self.stderr.contains("panicked") && !self.stderr.contains("RUST_BACKTRACE"), "the helper panicked:\n{self}");
     }
 
-    /// The `nip: stored N new objects in ... (B new blocks, Y bytes)` line.
+    /// The line saying what a push stored: `nip: stored N new objects in
+    /// ... (B new blocks, Y bytes)`, or, when the store already had some of
+    /// their blocks, `nip: N objects new to this remote; ... already had E
+    /// of their blocks and stored B new blocks (Y bytes)`.
     pub fn stored(&self) -> Option<Stored> {
-        let line = self.stderr.lines().find(|l| l.starts_with("nip: stored "))?;
-        let num = |after: &str, before: &str| -> u64 {
-            let start = line.find(after).map(|i| i + after.len()).unwrap_or_else(|| panic!("no {after:?} in {line:?}"));
-            let rest = &line[start..];
-            let end = rest.find(before).unwrap_or_else(|| panic!("no {before:?} in {line:?}"));
-            rest[..end].trim().parse().unwrap_or_else(|e| panic!("bad number in {line:?}: {e}"))
+        let line = self.stored_line()?;
+        let number = |text: &str| -> u64 {
+            text.trim_start_matches('(').parse().unwrap_or_else(|e| panic!("bad number {text:?} in {line:?}: {e}"))
         };
+        // The word before `marker`, searched from the end (the store's path
+        // comes earlier and may hold anything).
+        let before = |marker: &str| -> u64 {
+            let at = line.rfind(marker).unwrap_or_else(|| panic!("no {marker:?} in {line:?}"));
+            number(line[..at].rsplit(' ').next().unwrap_or_default())
+        };
+        let objects = line.trim_start_matches("nip: stored ").trim_start_matches("nip: ");
         Some(Stored {
-            objects: num("nip: stored ", " new objects"),
-            blocks: num("(", " new blocks"),
-            bytes: num("new blocks, ", " bytes)"),
+            objects: number(objects.split(' ').next().unwrap_or_default()),
+            blocks: before(" new block"),
+            bytes: before(" bytes)"),
         })
+    }
+
+    /// The `nip: stored ...` (or `nip: N objects new to this remote; ...`) line.
+    pub fn stored_line(&self) -> Option<&str> {
+        self.stderr
+            .lines()
+            .find(|l| l.starts_with("nip: stored ") || (l.starts_with("nip: ") && l.contains(" new to this remote; ")))
     }
 
     /// How many times the helper said a remote moved to a new address.
