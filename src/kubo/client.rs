@@ -403,7 +403,11 @@ impl Client {
                     );
                 }
                 if let Some(msg) = v.get("Message").and_then(|m| m.as_str()) {
-                    return Err(KuboError::Api { endpoint: self.endpoint(), call: "dag/import".into(), message: crate::protocol::one_line(msg) });
+                    return Err(KuboError::Api {
+                        endpoint: self.endpoint(),
+                        call: "dag/import".into(),
+                        message: crate::protocol::one_line(msg),
+                    });
                 }
             }
             Ok(stats)
