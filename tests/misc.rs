@@ -47,3 +47,8 @@ fn clone_progress_total() {
 fn sigpipe_and_closed_pipes_leave_nothing() {
     scenario_sigpipe_and_closed_pipes(&Env::local());
 }
+
+#[test]
+fn submodule_with_a_nip_url() {
+    scenario_submodule_with_a_nip_url(&Env::local());
+}

@@ -328,3 +328,33 @@ pub fn scenario_dag_import_recipe(node: &Kubo) {
     on_node.git_ok(&clone, &["fetch", "-q", "--tags", "origin"]);
     assert_eq!(on_node.ls_remote(&url), env.ls_remote(&url));
 }
+
+/// Issue 12 item 10: a submodule whose URL is a nip address. git allows an
+/// unknown transport in submodules only with `protocol.nip.allow`; with it,
+/// `git clone --recurse-submodules` checks out the submodule at the commit
+/// the superproject records, from its address.
+pub fn scenario_submodule_with_a_nip_url(env: &Env) {
+    let sub = env.synth("sub", Synth { commits: 3, ..Synth::default() });
+    env.git_ok(&sub, &["remote", "add", "nip", "nip::new-ipfs"]);
+    env.push(&sub, &["--all", "nip"]);
+    let sub_url = env.remote_url(&sub, "nip");
+    let sup = env.init("super");
+    env.commit_file(&sup, "README", b"super\n", "init");
+    env.git_ok(&sup, &["-c", "protocol.nip.allow=always", "submodule", "add", &sub_url, "lib"]);
+    env.git_ok(&sup, &["commit", "-q", "-m", "add lib"]);
+    env.git_ok(&sup, &["remote", "add", "nip", "nip::new-ipfs"]);
+    env.push(&sup, &["--all", "nip"]);
+    let sup_url = env.remote_url(&sup, "nip");
+
+    // Without the setting git refuses the submodule's transport (the
+    // superproject itself clones: its URL was given on the command line).
+    let refused = env.git(&env.work, &["clone", "--recurse-submodules", &sup_url, "no-allow"]);
+    assert!(!refused.success(), "{refused}");
+    assert!(refused.stderr.contains("transport 'nip' not allowed"), "{refused}");
+
+    env.git_ok(&env.work, &["-c", "protocol.nip.allow=always", "clone", "-q", "--recurse-submodules", &sup_url, "copy"]);
+    let copy = env.dir("copy");
+    assert_eq!(env.rev_parse(&copy.join("lib"), "HEAD"), env.rev_parse(&sub, "HEAD"));
+    assert_eq!(env.rev_parse(&copy, "HEAD:lib"), env.rev_parse(&sub, "HEAD"));
+    env.fsck(&copy.join("lib"));
+}
