@@ -76,6 +76,9 @@ pub struct Options {
     pub leases: std::collections::BTreeMap<String, Option<Hash>>,
     /// `option push-option`, in order.
     pub push_options: Vec<String>,
+    /// A feature git asked for that nip cannot do yet (a shallow or
+    /// partial clone): the fetch refuses with this before any transfer.
+    pub not_yet: Option<&'static str>,
 }
 
 impl Default for Options {
@@ -87,6 +90,7 @@ impl Default for Options {
             atomic: false,
             leases: Default::default(),
             push_options: Vec::new(),
+            not_yet: None,
         }
     }
 }
@@ -121,8 +125,18 @@ impl<'s> Helper<'s> {
                 ("", _) => return Ok(()),
                 ("capabilities", _) => out.capabilities(&["fetch", "push", "option"])?,
                 ("option", rest) => {
-                    let supported = self.option(rest);
-                    out.option(supported)?;
+                    match not_yet(rest) {
+                        // Taken, and refused at the fetch, before any transfer:
+                        // `git clone` goes on after an option it was refused.
+                        Some(why) => {
+                            self.options.not_yet = Some(why);
+                            out.option(true)?;
+                        }
+                        None => {
+                            let supported = self.option(rest);
+                            out.option(supported)?;
+                        }
+                    }
                 }
                 ("list", arg) => self.list(&mut out, arg == "for-push")?,
                 ("fetch", first) => {
@@ -291,6 +305,9 @@ impl<'s> Helper<'s> {
 
     /// Fetches; returns the `.keep` file holding the new pack, if any.
     fn fetch(&self, lines: &[String]) -> Result<Option<PathBuf>, Error> {
+        if let Some(why) = self.options.not_yet {
+            return Err(Error::Other(why.to_string()));
+        }
         let mut wants = Vec::new();
         for l in lines {
             let sha = l.split(' ').next().unwrap_or_default();
@@ -726,6 +743,24 @@ pub fn unquote_c(s: &str) -> String {
         });
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Why nip refuses the `option` line `rest` before any transfer, for the
+/// git features it cannot do yet: shallow and partial (filtered) clones and
+/// fetches. Answered `unsupported`, git would go on with a full clone
+/// (leaving `remote.<name>.promisor` set for a filter), which is not what
+/// was asked for.
+fn not_yet(rest: &str) -> Option<&'static str> {
+    let (name, value) = rest.split_once(' ').unwrap_or((rest, ""));
+    match name {
+        "depth" | "deepen-since" | "deepen-not" => Some(
+            "nip does not do shallow clones or fetches yet (--depth, --shallow-since, --shallow-exclude, --deepen, \
+             --unshallow); clone or fetch the whole history",
+        ),
+        "deepen-relative" if value == "true" => Some("nip does not do shallow fetches yet (--deepen); fetch the whole history"),
+        "filter" => Some("nip does not do partial clones yet (--filter); clone without --filter"),
+        _ => None,
+    }
 }
 
 /// Reads the rest of a batch (lines up to a blank line), the first given.

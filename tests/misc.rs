@@ -52,3 +52,8 @@ fn sigpipe_and_closed_pipes_leave_nothing() {
 fn submodule_with_a_nip_url() {
     scenario_submodule_with_a_nip_url(&Env::local());
 }
+
+#[test]
+fn shallow_and_partial_are_refused() {
+    scenario_shallow_and_partial_are_refused(&Env::local());
+}

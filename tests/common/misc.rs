@@ -358,3 +358,38 @@ pub fn scenario_submodule_with_a_nip_url(env: &Env) {
     assert_eq!(env.rev_parse(&copy, "HEAD:lib"), env.rev_parse(&sub, "HEAD"));
     env.fsck(&copy.join("lib"));
 }
+
+/// Issue 12 item 5 (refused for now): shallow and partial clones and
+/// fetches stop with one clear line before any transfer, instead of a full
+/// clone that leaves `remote.origin.promisor` behind.
+pub fn scenario_shallow_and_partial_are_refused(env: &Env) {
+    let src = env.synth_pushed("src", Synth { commits: 5, ..Synth::default() });
+    let url = env.remote_url(&src, "nip");
+    for (args, says) in [
+        (vec!["clone", "--depth", "1"], "shallow"),
+        (vec!["clone", "--shallow-since", "2000-01-01"], "shallow"),
+        (vec!["clone", "--filter=blob:none"], "partial clones"),
+        (vec!["clone", "--filter=tree:0"], "partial clones"),
+    ] {
+        let mut a = args.clone();
+        a.extend([url.as_str(), "refused"]);
+        let run = env.git(&env.work, &a);
+        let err = run.one_clean_error();
+        assert!(err.contains(says) && err.contains("yet"), "{args:?}: {run}");
+        assert!(!env.dir("refused").exists(), "{args:?} left a directory");
+    }
+    env.git_ok(&env.work, &["clone", "-q", &url, "full"]);
+    let full = env.dir("full");
+    env.append_commit(&src, "notes.txt", "one more");
+    env.push(&src, &["nip", "main"]);
+    env.git_ok(&full, &["remote", "set-url", "origin", &env.remote_url(&src, "nip")]);
+    let before = env.refs(&full);
+    for args in [vec!["fetch", "--depth", "1", "origin"], vec!["fetch", "--deepen", "1", "origin"]] {
+        let run = env.git(&full, &args);
+        assert!(run.one_clean_error().contains("shallow"), "{args:?}: {run}");
+        assert_eq!(env.refs(&full), before, "{args:?} moved refs");
+    }
+    assert!(!full.join(".git/shallow").exists());
+    env.git_ok(&full, &["fetch", "origin"]);
+    assert_eq!(env.rev_parse(&full, "origin/main"), env.rev_parse(&src, "main"));
+}
