@@ -228,3 +228,19 @@ fn dag_import_of_the_embedded_store_survives_gc() {
     let Some(kubo) = node("dag_import_of_the_embedded_store_survives_gc") else { return };
     common::misc::scenario_dag_import_recipe(&kubo);
 }
+
+/// Issue 12 item 7: a valid address no node has is not two minutes of
+/// silence: within seconds nip says which block it is looking for and how
+/// long it will wait, then fails with one line.
+#[test]
+fn waiting_for_a_block_is_said() {
+    let Some(kubo) = node("waiting_for_a_block_is_said") else { return };
+    let env = Env::kubo_node(&kubo).with_vars(&[("NIP_IPFS_TIMEOUT", "8")]);
+    let cid = nip::block::cid_of(nip::block::DAG_CBOR, b"an index no node has");
+    let run = env.git(&env.work, &["ls-remote", &format!("nip::/ipfs/{cid}")]);
+    run.one_clean_error();
+    let said = run.stderr.lines().position(|l| l.contains(&format!("looking for block {cid} on the IPFS network")));
+    let failed = run.stderr.lines().position(|l| l.starts_with("nip: error:"));
+    assert!(said.is_some() && said < failed, "nothing said while waiting:\n{run}");
+    assert!(run.stderr.contains("up to 8s, NIP_IPFS_TIMEOUT"), "{run}");
+}

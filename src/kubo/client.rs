@@ -344,19 +344,41 @@ impl Client {
     /// Fetches blocks, [`GET_WINDOW`] requests in flight, in the order asked.
     /// An error names the block that failed.
     pub fn block_get_many(&self, cids: &[Cid]) -> Result<Vec<Vec<u8>>, (Cid, KuboError)> {
-        runtime().block_on(async {
-            futures_util::stream::iter(cids.iter())
-                .map(|cid| async move {
-                    let resp = self
-                        .call("block/get", &[("arg", cid.to_string())], None, Some(self.timeout))
-                        .await
-                        .map_err(|e| (*cid, e))?;
-                    self.capped("block/get", format!(" for block {cid}"), resp, BLOCK_BODY_MAX).await.map_err(|e| (*cid, e))
-                })
-                .buffered(GET_WINDOW)
-                .try_collect()
-                .await
-        })
+        // The requests in flight and when each began: a block the node must
+        // search the network for is said within seconds, not after the
+        // timeout.
+        let pending = std::sync::Mutex::new(std::collections::HashMap::<Cid, std::time::Instant>::new());
+        let pending = &pending;
+        let all = futures_util::stream::iter(cids.iter())
+            .map(|cid| async move {
+                pending.lock().unwrap_or_else(|e| e.into_inner()).insert(*cid, std::time::Instant::now());
+                let got = async {
+                    let resp = self.call("block/get", &[("arg", cid.to_string())], None, Some(self.timeout)).await?;
+                    self.capped("block/get", format!(" for block {cid}"), resp, BLOCK_BODY_MAX).await
+                }
+                .await;
+                pending.lock().unwrap_or_else(|e| e.into_inner()).remove(cid);
+                got.map_err(|e| (*cid, e))
+            })
+            .buffered(GET_WINDOW)
+            .try_collect();
+        let mut told: Option<Cid> = None;
+        let timeout = self.timeout.as_secs();
+        let note = move |since_told: Duration| {
+            let pending = pending.lock().unwrap_or_else(|e| e.into_inner());
+            let (cid, began) = pending.iter().min_by_key(|(_, t)| **t).map(|(c, t)| (*c, *t))?;
+            let waited = began.elapsed();
+            if waited < NOTE_AFTER {
+                return None;
+            }
+            if told != Some(cid) {
+                told = Some(cid);
+                return Some(format!("nip: looking for block {cid} on the IPFS network (up to {timeout}s, NIP_IPFS_TIMEOUT)..."));
+            }
+            (since_told >= NOTE_EVERY)
+                .then(|| format!("nip: still looking for block {cid} ({}s of {timeout}s)...", waited.as_secs()))
+        };
+        runtime().block_on(with_notes(all, note))
     }
 
     /// Which blocks the node holds itself (no network search).
@@ -381,37 +403,42 @@ impl Client {
     /// Imports a CAR made of `header` followed by the contents of `file`,
     /// streamed; roots are not pinned here. Returns (blocks, bytes) imported.
     pub fn dag_import(&self, header: Vec<u8>, file: std::fs::File, len: u64) -> Result<(u64, u64), KuboError> {
-        runtime().block_on(async {
-            let head = futures_util::stream::once(async move { Ok::<_, std::io::Error>(bytes_from(header)) });
-            let rest = tokio_util::io::ReaderStream::with_capacity(tokio::fs::File::from_std(file), 1 << 20);
-            let total = len;
-            let body = reqwest::Body::wrap_stream(head.chain(rest));
-            let part = Part::stream_with_length(body, total)
-                .file_name("nip.car")
-                .mime_str("application/vnd.ipld.car")
-                .map_err(|e| KuboError::Api { endpoint: self.endpoint(), call: "dag/import".into(), message: e.to_string() })?;
-            let args = [("pin-roots", "false".to_string()), ("stats", "true".to_string())];
-            let resp = self.call("dag/import", &args, Some(Form::new().part("file", part)), None).await?;
-            let body = self.bytes("dag/import", resp).await?;
-            let mut stats = (0, 0);
-            for line in body.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
-                let v: serde_json::Value = serde_json::from_slice(line).unwrap_or_default();
-                if let Some(s) = v.get("Stats") {
-                    stats = (
-                        s.get("BlockCount").and_then(|n| n.as_u64()).unwrap_or(0),
-                        s.get("BlockBytesCount").and_then(|n| n.as_u64()).unwrap_or(0),
-                    );
+        let what = format!("importing {} of blocks", crate::limits::human(len));
+        let note = slow_call(what, Duration::ZERO);
+        runtime().block_on(with_notes(
+            async {
+                let head = futures_util::stream::once(async move { Ok::<_, std::io::Error>(bytes_from(header)) });
+                let rest = tokio_util::io::ReaderStream::with_capacity(tokio::fs::File::from_std(file), 1 << 20);
+                let total = len;
+                let body = reqwest::Body::wrap_stream(head.chain(rest));
+                let part =
+                    Part::stream_with_length(body, total).file_name("nip.car").mime_str("application/vnd.ipld.car").map_err(
+                        |e| KuboError::Api { endpoint: self.endpoint(), call: "dag/import".into(), message: e.to_string() },
+                    )?;
+                let args = [("pin-roots", "false".to_string()), ("stats", "true".to_string())];
+                let resp = self.call("dag/import", &args, Some(Form::new().part("file", part)), None).await?;
+                let body = self.bytes("dag/import", resp).await?;
+                let mut stats = (0, 0);
+                for line in body.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+                    let v: serde_json::Value = serde_json::from_slice(line).unwrap_or_default();
+                    if let Some(s) = v.get("Stats") {
+                        stats = (
+                            s.get("BlockCount").and_then(|n| n.as_u64()).unwrap_or(0),
+                            s.get("BlockBytesCount").and_then(|n| n.as_u64()).unwrap_or(0),
+                        );
+                    }
+                    if let Some(msg) = v.get("Message").and_then(|m| m.as_str()) {
+                        return Err(KuboError::Api {
+                            endpoint: self.endpoint(),
+                            call: "dag/import".into(),
+                            message: crate::protocol::one_line(msg),
+                        });
+                    }
                 }
-                if let Some(msg) = v.get("Message").and_then(|m| m.as_str()) {
-                    return Err(KuboError::Api {
-                        endpoint: self.endpoint(),
-                        call: "dag/import".into(),
-                        message: crate::protocol::one_line(msg),
-                    });
-                }
-            }
-            Ok(stats)
-        })
+                Ok(stats)
+            },
+            note,
+        ))
     }
 
     /// Stores blocks with `block/put`, one request per codec, all the blocks
@@ -481,13 +508,12 @@ impl Client {
 
     /// Pins `cid` recursively, within `NIP_IPFS_PIN_TIMEOUT` seconds (600).
     pub fn pin_add(&self, cid: &Cid) -> Result<(), KuboError> {
-        runtime()
-            .block_on(async {
-                let args = [("arg", cid.to_string()), ("recursive", "true".into())];
-                let resp = self.call("pin/add", &args, None, Some(self.pin_timeout)).await?;
-                self.bytes("pin/add", resp).await
-            })
-            .map(|_| ())
+        let work = async {
+            let args = [("arg", cid.to_string()), ("recursive", "true".into())];
+            let resp = self.call("pin/add", &args, None, Some(self.pin_timeout)).await?;
+            self.bytes("pin/add", resp).await
+        };
+        runtime().block_on(with_notes(work, slow_call(format!("pinning /ipfs/{cid}"), self.pin_timeout))).map(|_| ())
     }
 
     /// Pins `to` recursively, walking only where it differs from `from`,
@@ -495,13 +521,12 @@ impl Client {
     /// `from`. (Kubo pairs the links of the two roots that changed in the
     /// order they appear, and recurses into each pair.)
     pub fn pin_update(&self, from: &Cid, to: &Cid, unpin: bool) -> Result<(), KuboError> {
-        runtime()
-            .block_on(async {
-                let args = [("arg", from.to_string()), ("arg", to.to_string()), ("unpin", unpin.to_string())];
-                let resp = self.call("pin/update", &args, None, Some(self.pin_timeout)).await?;
-                self.bytes("pin/update", resp).await
-            })
-            .map(|_| ())
+        let work = async {
+            let args = [("arg", from.to_string()), ("arg", to.to_string()), ("unpin", unpin.to_string())];
+            let resp = self.call("pin/update", &args, None, Some(self.pin_timeout)).await?;
+            self.bytes("pin/update", resp).await
+        };
+        runtime().block_on(with_notes(work, slow_call(format!("pinning /ipfs/{to}"), self.pin_timeout))).map(|_| ())
     }
 
     /// Whether `cid` is pinned recursively on the node.
@@ -516,6 +541,49 @@ impl Client {
     /// Removes the recursive pin of `cid`.
     pub fn pin_rm(&self, cid: &Cid) -> Result<(), KuboError> {
         runtime().block_on(self.simple("pin/rm", &[("arg", cid.to_string()), ("recursive", "true".into())])).map(|_| ())
+    }
+}
+
+/// How long a call may be silent before nip says what it waits for, and
+/// how often it says it again.
+const NOTE_AFTER: Duration = Duration::from_secs(3);
+const NOTE_EVERY: Duration = Duration::from_secs(10);
+
+/// Runs `work`, asking `note` every second (with the time since the last
+/// note it printed) for a line to print on stderr: a slow node is never
+/// long silent.
+async fn with_notes<F: std::future::Future>(work: F, mut note: impl FnMut(Duration) -> Option<String>) -> F::Output {
+    let mut work = std::pin::pin!(work);
+    let mut last = std::time::Instant::now();
+    loop {
+        let tick = std::pin::pin!(tokio::time::sleep(Duration::from_secs(1)));
+        match futures_util::future::select(work.as_mut(), tick).await {
+            futures_util::future::Either::Left((done, _)) => return done,
+            futures_util::future::Either::Right(_) => {
+                if let Some(line) = note(last.elapsed()) {
+                    eprintln!("{line}");
+                    last = std::time::Instant::now();
+                }
+            }
+        }
+    }
+}
+
+/// The notes of one long call (`what`, e.g. "pinning /ipfs/<cid>"): after
+/// [`NOTE_AFTER`], then every [`NOTE_EVERY`].
+fn slow_call(what: String, limit: Duration) -> impl FnMut(Duration) -> Option<String> {
+    let started = std::time::Instant::now();
+    let mut told = false;
+    move |since_told| {
+        let waited = started.elapsed();
+        if waited < NOTE_AFTER || (told && since_told < NOTE_EVERY) {
+            return None;
+        }
+        told = true;
+        Some(match limit.is_zero() {
+            true => format!("nip: the IPFS node is {what} ({}s so far)...", waited.as_secs()),
+            false => format!("nip: the IPFS node is {what} ({}s so far, up to {}s)...", waited.as_secs(), limit.as_secs()),
+        })
     }
 }
 
