@@ -45,8 +45,8 @@ struct Entry {
     scope: Scope,
 }
 
-/// A setting's value and where it came from (`git -c nip.store`,
-/// `git config nip.store (repository)`, `NIP_STORE`).
+/// A setting's value and where it came from (`git -c nip.store`, `the
+/// repository's git config nip.store`, `NIP_STORE`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Value {
     pub text: String,
@@ -198,10 +198,10 @@ impl Settings {
         let Some(e) = self.entries.iter().rev().find(|e| e.key.eq_ignore_ascii_case(key)) else { return Ok(None) };
         let from = match e.scope {
             Scope::CommandLine => format!("git -c {key}"),
-            Scope::Count(n) => format!("git config {key} (from GIT_CONFIG_KEY_{n})"),
-            Scope::Repository => format!("git config {key} (repository)"),
-            Scope::Global => format!("git config {key} (global)"),
-            Scope::System => format!("git config {key} (system)"),
+            Scope::Count(n) => format!("git config {key} (GIT_CONFIG_KEY_{n})"),
+            Scope::Repository => format!("the repository's git config {key}"),
+            Scope::Global => format!("the global git config {key}"),
+            Scope::System => format!("the system git config {key}"),
         };
         match &e.value {
             Some(v) => Ok(Some(Value { text: v.clone(), from })),
@@ -253,7 +253,7 @@ fn command_line() -> Result<Vec<Entry>, String> {
 }
 
 /// The pairs of `GIT_CONFIG_PARAMETERS`: shell-quoted, `'key'='value'`
-/// (git 2.31 and later; `'key'` alone for a key without a value) or
+/// (git 2.31 and later; `'key'=` for a key without a value) or
 /// `'key=value'` (older git), space-separated. `None` if it is malformed.
 pub fn parse_config_parameters(text: &str) -> Option<Vec<(String, Option<String>)>> {
     let mut chars = text.chars().peekable();
@@ -290,9 +290,10 @@ pub fn parse_config_parameters(text: &str) -> Option<Vec<(String, Option<String>
         let first = word(&mut chars)?;
         let pair = if chars.peek() == Some(&'=') {
             chars.next();
-            // `'key'=` with nothing quoted after it is an empty value.
-            let value = if chars.peek() == Some(&'\'') { word(&mut chars)? } else { String::new() };
-            (first, Some(value))
+            // `'key'=` with nothing quoted after it is git's implicit
+            // boolean (`git -c key`), no value.
+            let value = if chars.peek() == Some(&'\'') { Some(word(&mut chars)?) } else { None };
+            (first, value)
         } else {
             match first.split_once('=') {
                 Some((k, v)) => (k.to_string(), Some(v.to_string())),
@@ -321,7 +322,9 @@ mod tests {
         );
         assert_eq!(p(" 'nip.maxFetchObjects=10'"), Some(vec![s("nip.maxFetchObjects", "10")]));
         assert_eq!(p("'nip.store'"), Some(vec![("nip.store".to_string(), None)]));
-        assert_eq!(p("'nip.store'= 'a.b'='c'"), Some(vec![s("nip.store", ""), s("a.b", "c")]));
+        assert_eq!(p("'nip.store'= 'a.b'=''"), Some(vec![("nip.store".to_string(), None), s("a.b", "")]));
+        // git 2.39's `-c alias.e=!env`.
+        assert_eq!(p("'alias.e'=''\\!'env'"), Some(vec![s("alias.e", "!env")]));
         assert_eq!(p("'a.b'='c"), None);
         assert_eq!(p("a.b=c"), None);
         assert_eq!(p("'a.b'='c'x"), None);
@@ -337,8 +340,8 @@ mod tests {
             ("nip.apiauth", None, Scope::CommandLine),
         ]);
         let v = s.git("nip.store").unwrap().unwrap();
-        assert_eq!((v.text.as_str(), v.from.as_str()), ("kubo", "git config nip.store (from GIT_CONFIG_KEY_0)"));
-        assert_eq!(s.git("nip.api").unwrap().unwrap().from, "git config nip.api (global)");
+        assert_eq!((v.text.as_str(), v.from.as_str()), ("kubo", "git config nip.store (GIT_CONFIG_KEY_0)"));
+        assert_eq!(s.git("nip.api").unwrap().unwrap().from, "the global git config nip.api");
         assert!(s.git("nip.apiAuth").unwrap_err().contains("git -c nip.apiAuth has no value"));
         assert_eq!(s.git("nip.maxFetchBytes").unwrap(), None);
         assert_eq!(s.get("nip.maxFetchBytes", &["NIP_TEST_SURELY_UNSET_9f2"]).unwrap(), None);

@@ -190,15 +190,14 @@ pub fn open(config: Option<&Settings>, needs_node: bool) -> Result<Box<dyn Block
         Err(e @ (crate::kubo::KuboError::Refused { .. } | crate::kubo::KuboError::NotKubo { .. })) => {
             Err(crate::Error::Other(e.to_string()))
         }
+        Err(e) if !e.nothing_listens() => Err(crate::Error::Other(format!(
+            "{e}; something listens at {} but is no usable IPFS node: fix it, or set nip.api to the node's API address",
+            api.endpoint
+        ))),
         Err(e) if choice == Choice::Kubo => {
             Err(crate::Error::Other(format!("{e}; nip.store=kubo needs a running node (start `ipfs daemon`, or set nip.api)")))
         }
         Err(e) if needs_node => Err(crate::Error::Other(format!("{e}. {NAMES_NEED_A_NODE}"))),
-        Err(e) if !e.nothing_listens() => Err(crate::Error::Other(format!(
-            "{e}; something listens at {} but is no usable IPFS node: fix it or set nip.api to the node's API address \
-             (nip.store=local uses the embedded store)",
-            api.endpoint
-        ))),
         Err(_) => {
             let store = open_local()?;
             eprintln!(

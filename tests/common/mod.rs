@@ -29,6 +29,7 @@ pub mod hostile_sizes;
 pub mod kubo;
 pub mod proxy;
 pub mod scenarios;
+pub mod settings;
 
 use cid::Cid;
 use nip::block::Block;
