@@ -50,7 +50,7 @@ pub enum KuboError {
     #[error("no IPFS node answered at {endpoint} (from {source_desc}): {why}")]
     Unreachable { endpoint: String, source_desc: String, why: String, connect: bool },
     /// Something listens there and refused access (HTTP 401 or 403).
-    #[error("the IPFS node at {endpoint} (from {source_desc}) refused {call}: HTTP {status}; {advice}")]
+    #[error("the IPFS node at {endpoint} (from {source_desc}) refused access ({call}: HTTP {status}); {advice}")]
     Refused { endpoint: String, source_desc: String, call: String, status: String, advice: String },
     /// Something answered there, and not as Kubo's RPC API does.
     #[error(

@@ -190,8 +190,14 @@ pub fn open(config: Option<&Settings>, needs_node: bool) -> Result<Box<dyn Block
         Err(e @ (crate::kubo::KuboError::Refused { .. } | crate::kubo::KuboError::NotKubo { .. })) => {
             Err(crate::Error::Other(e.to_string()))
         }
+        Err(crate::kubo::KuboError::Unreachable { why, connect: false, .. }) => Err(crate::Error::Other(format!(
+            "something listens at {} (from {}) but does not answer as an IPFS node ({why}); check it, or set nip.api \
+             (or NIP_IPFS_API) to the node's API address",
+            api.endpoint, api.source
+        ))),
         Err(e) if !e.nothing_listens() => Err(crate::Error::Other(format!(
-            "{e}; something listens at {} but is no usable IPFS node: fix it, or set nip.api to the node's API address",
+            "{e}; something listens at {} but is no usable IPFS node: check it, or set nip.api (or NIP_IPFS_API) to the \
+             node's API address",
             api.endpoint
         ))),
         Err(e) if choice == Choice::Kubo => {

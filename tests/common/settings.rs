@@ -339,7 +339,7 @@ pub fn scenario_refusing_or_foreign_answer_is_an_error() {
             &["nip.api", "HTTP 404", "not as an IPFS node's RPC API"],
         ),
         ("200 HTML", Answering::start("200 OK", "text/html", Some(HTML)), &["nip.api", "not Kubo's JSON", "It works"]),
-        ("hang-up", Answering::start("", "", None), &["nip.api", "no usable IPFS node"]),
+        ("hang-up", Answering::start("", "", None), &["nip.api", "something listens", "does not answer as an IPFS node"]),
     ];
     for (what, server, says) in &cases {
         for store in ["auto", "kubo"] {
