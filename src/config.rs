@@ -116,7 +116,7 @@ impl Settings {
     /// `GIT_CONFIG_GLOBAL` as git does), or for no repository.
     pub fn of(repo: Option<&git2::Repository>) -> Settings {
         let config = match repo {
-            Some(repo) => repo.config().ok(),
+            Some(repo) => repo.config().ok().or_else(Settings::user_files),
             None => Settings::user_files(),
         };
         let mut files = Vec::new();
