@@ -14,6 +14,7 @@ pub mod local;
 
 use crate::block::{self, Block};
 use crate::config::{Settings, Value};
+use crate::kubo::KuboError;
 use cid::Cid;
 use std::path::PathBuf;
 
@@ -187,19 +188,21 @@ pub fn open(config: Option<&Settings>, needs_node: bool) -> Result<Box<dyn Block
         // Something answered and is no usable node (it refused access, it is
         // not Kubo, it failed, it hung): an error whatever the choice, so
         // that nothing meant for the node stays on this machine.
-        Err(e @ (crate::kubo::KuboError::Refused { .. } | crate::kubo::KuboError::NotKubo { .. })) => {
+        Err(e @ (KuboError::Refused { .. } | KuboError::NotKubo { .. } | KuboError::BadSetting { .. })) => {
             Err(crate::Error::Other(e.to_string()))
         }
-        Err(crate::kubo::KuboError::Unreachable { why, connect: false, .. }) => Err(crate::Error::Other(format!(
+        Err(KuboError::Unreachable { why, connect: false, .. }) => Err(crate::Error::Other(format!(
             "something listens at {} (from {}) but does not answer as an IPFS node ({why}); check it, or set nip.api \
              (or NIP_IPFS_API) to the node's API address",
             api.endpoint, api.source
         ))),
-        Err(e) if !e.nothing_listens() => Err(crate::Error::Other(format!(
-            "{e}; something listens at {} but is no usable IPFS node: check it, or set nip.api (or NIP_IPFS_API) to the \
+        Err(e @ (KuboError::Timeout { .. } | KuboError::Api { .. } | KuboError::TooLarge { .. })) => {
+            Err(crate::Error::Other(format!(
+                "{e}; something listens at {} but is no usable IPFS node: check it, or set nip.api (or NIP_IPFS_API) to the \
              node's API address",
-            api.endpoint
-        ))),
+                api.endpoint
+            )))
+        }
         Err(e) if choice == Choice::Kubo => {
             Err(crate::Error::Other(format!("{e}; nip.store=kubo needs a running node (start `ipfs daemon`, or set nip.api)")))
         }
