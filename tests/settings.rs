@@ -55,6 +55,11 @@ fn refusing_or_foreign_answer_is_an_error() {
 }
 
 #[test]
+fn stalled_listener_is_an_error() {
+    s::scenario_stalled_listener_is_an_error();
+}
+
+#[test]
 fn nothing_listens_falls_back() {
     s::scenario_nothing_listens_falls_back();
 }

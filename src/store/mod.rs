@@ -188,21 +188,20 @@ pub fn open(config: Option<&Settings>, needs_node: bool) -> Result<Box<dyn Block
         // Something answered and is no usable node (it refused access, it is
         // not Kubo, it failed, it hung): an error whatever the choice, so
         // that nothing meant for the node stays on this machine.
-        Err(e @ (KuboError::Refused { .. } | KuboError::NotKubo { .. } | KuboError::BadSetting { .. })) => {
-            Err(crate::Error::Other(e.to_string()))
-        }
+        Err(
+            e
+            @ (KuboError::Refused { .. } | KuboError::NotKubo { .. } | KuboError::BadSetting { .. } | KuboError::Timeout { .. }),
+        ) => Err(crate::Error::Other(e.to_string())),
         Err(KuboError::Unreachable { why, connect: false, .. }) => Err(crate::Error::Other(format!(
             "something listens at {} (from {}) but does not answer as an IPFS node ({why}); check it, or set nip.api \
              (or NIP_IPFS_API) to the node's API address",
             api.endpoint, api.source
         ))),
-        Err(e @ (KuboError::Timeout { .. } | KuboError::Api { .. } | KuboError::TooLarge { .. })) => {
-            Err(crate::Error::Other(format!(
-                "{e}; something listens at {} but is no usable IPFS node: check it, or set nip.api (or NIP_IPFS_API) to the \
+        Err(e @ (KuboError::Api { .. } | KuboError::TooLarge { .. })) => Err(crate::Error::Other(format!(
+            "{e}; something listens at {} but is no usable IPFS node: check it, or set nip.api (or NIP_IPFS_API) to the \
              node's API address",
-                api.endpoint
-            )))
-        }
+            api.endpoint
+        ))),
         Err(e) if choice == Choice::Kubo => {
             Err(crate::Error::Other(format!("{e}; nip.store=kubo needs a running node (start `ipfs daemon`, or set nip.api)")))
         }

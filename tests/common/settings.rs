@@ -279,7 +279,8 @@ pub struct Answering {
 
 impl Answering {
     /// Answers `status` with `body` (`None`: accepts, reads the request,
-    /// and hangs up without a word).
+    /// and hangs up without a word; status `stall`: says nothing and keeps
+    /// the connection open).
     pub fn start(status: &'static str, content_type: &'static str, body: Option<&'static str>) -> Answering {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
@@ -297,6 +298,15 @@ impl Answering {
                     }
                 }
                 s.lock().unwrap().push(String::from_utf8_lossy(&buf).into_owned());
+                if status == "stall" {
+                    // Holds the connection without a word, for longer than
+                    // nip waits (the test ends first).
+                    std::thread::spawn(move || {
+                        std::thread::sleep(std::time::Duration::from_secs(60));
+                        drop(conn);
+                    });
+                    continue;
+                }
                 if let Some(body) = body {
                     let _ = write!(
                         conn,
@@ -379,6 +389,20 @@ pub fn scenario_refusing_or_foreign_answer_is_an_error() {
     let err = run.one_clean_error();
     assert!(err.contains("refused the credentials") && err.contains("git -c nip.api"), "{err}");
     assert!(!run.stderr.contains("zzSECRETzz"), "{run}");
+}
+
+/// N3: something that accepts the connection and never answers is an
+/// error naming the address and `nip.api`, not a fall back.
+pub fn scenario_stalled_listener_is_an_error() {
+    let server = Answering::start("stall", "", None);
+    let env = auto_env();
+    let run = git_with(&env, &env.work, &["ls-remote", "nip::new-ipfs"], &[("NIP_IPFS_API", server.url.as_str())]);
+    let err = run.one_clean_error();
+    for s in [server.url.as_str(), "NIP_IPFS_API", "nip.api", "no answer within", "listening there"] {
+        assert!(err.contains(s), "{s:?} is not in the error:\n{run}");
+    }
+    assert!(!run.stderr.contains("embedded store"), "{run}");
+    nothing_stored(&env);
 }
 
 /// N2: where nothing listens, the default choice still uses the embedded
