@@ -70,3 +70,11 @@ fn command_line_reaches_the_node() {
     let node = Kubo::start(&bin);
     s::scenario_command_line_reaches_the_node(&node.api);
 }
+
+#[test]
+fn node_that_needs_a_secret() {
+    let Some(bin) = binary_or_skip("node_that_needs_a_secret") else { return };
+    let secret = "bearer:zzTOKENzz";
+    let node = Kubo::start_with_auth(&bin, secret);
+    s::scenario_node_that_needs_a_secret(&node, secret);
+}

@@ -449,3 +449,33 @@ pub fn scenario_command_line_reaches_the_node(api: &str) {
     assert_eq!(env.rev_parse(&env.work.join("copy"), "HEAD"), env.rev_parse(&repo, "HEAD"));
     nothing_stored(&env);
 }
+
+/// K2 (a real node whose API needs a secret): without it, the default
+/// choice is an error naming the address and `nip.apiAuth` (not the
+/// embedded store); with it given by `git -c nip.apiAuth`, the push reaches
+/// the node.
+pub fn scenario_node_that_needs_a_secret(node: &super::kubo::Kubo, secret: &str) {
+    let env = auto_env();
+    let repo = env.init("r");
+    env.commit_file(&repo, "a.txt", b"for the node only\n", "one");
+    env.git_ok(&repo, &["remote", "add", "nip", "nip::new-ipfs"]);
+    let api = format!("nip.api={}", node.api);
+    let run = env.git(&repo, &["-c", &api, "push", "nip", "main"]);
+    let err = run.one_clean_error();
+    let port = node.api.rsplit('/').next().unwrap();
+    let addr = format!("127.0.0.1:{port}");
+    for s in [addr.as_str(), "git -c nip.api", "refused access", "nip.apiAuth", "NIP_IPFS_API_AUTH"] {
+        assert!(err.contains(s), "{s:?} is not in the error:\n{run}");
+    }
+    assert!(!run.stderr.contains("embedded store"), "{run}");
+    assert_eq!(env.remote_url(&repo, "nip"), "nip::new-ipfs");
+    nothing_stored(&env);
+    let auth = format!("nip.apiAuth={secret}");
+    let run = ok(env.git(&repo, &["-c", &api, "-c", &auth, "push", "nip", "main"]));
+    assert!(!run.stderr.contains(secret), "{run}");
+    let url = env.remote_url(&repo, "nip");
+    assert!(url.starts_with("nip::/ipfs/"), "{url}");
+    nothing_stored(&env);
+    let cid = super::url_cid(&url).to_string();
+    assert!(node.pins().contains(&cid), "the index {cid} is not pinned on the node");
+}
