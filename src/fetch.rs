@@ -140,8 +140,8 @@ pub fn fetch(repo: &Repository, remote: &Remote<'_>, wants: &[Oid], progress: bo
     let url = remote.url();
     let context = |e: Error| e.context(format!("fetching from {url}"));
     let pack = PackWriter::new(repo).map_err(|e| context(e.into()))?;
-    let config = repo.config().ok();
-    let limits = FetchLimits::read(config.as_ref(), pack.dir()).map_err(context)?;
+    let config = crate::config::Settings::of(Some(repo));
+    let limits = FetchLimits::read(Some(&config), pack.dir()).map_err(context)?;
     log::info!("fetch limits: {:?}", limits);
     let blocks = &remote.blocks;
     let estimate = clone_total(repo, remote, wants);

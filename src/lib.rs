@@ -12,6 +12,7 @@
 //! | [`unixfs`] | object bytes laid out as Kubo lays out files |
 //! | [`store`] | the block store trait, the embedded store and the Kubo store |
 //! | [`kubo`] | the Kubo RPC client and how the node is found |
+//! | [`config`] | nip's settings, read as git resolves config (`git -c`, `GIT_CONFIG_COUNT`, files), then `NIP_*` |
 //! | [`car`] | CARv1 archives, for `dag/import` and `dag/export` |
 //! | [`remote`] | a repository at an address, its index loaded |
 //! | [`links`] | the git hashes a raw git object points to |
@@ -28,6 +29,7 @@
 pub mod address;
 pub mod block;
 pub mod car;
+pub mod config;
 pub mod fetch;
 pub mod format;
 pub mod helper;

@@ -24,15 +24,16 @@
 //!   `NIP_MAX_FETCH_OBJECTS`; default 10,000,000) bounds the objects one
 //!   fetch may bring, and with them the memory the plan keeps (about 60
 //!   bytes per object). Both take git's suffixes `k`, `m`, `g` (powers of
-//!   1024); `0` means no limit. `git -c nip.maxFetchBytes=200g fetch …`
-//!   comes first (read from `GIT_CONFIG_PARAMETERS`, which libgit2 does not
-//!   read), then git config (the repository's, then the user's; `git clone
-//!   -c …` writes it into the new repository), then the environment.
+//!   1024); `0` means no limit. git config comes first, read as git
+//!   resolves it ([`crate::config`]: `git -c nip.maxFetchBytes=200g fetch
+//!   …`, then the repository's, the user's, the system's; `git clone -c …`
+//!   writes it into the new repository), then the environment.
 //!
 //! A fetch that passes a limit fails with one error naming the object
 //! that passed it, the limit, and the setting that raises it; nothing is
 //! written and git updates no ref.
 
+use crate::config::Settings;
 use crate::format::{Links, NipObject};
 use crate::Error;
 use std::path::Path;
@@ -160,86 +161,19 @@ pub fn parse_count(text: &str) -> Option<u64> {
     digits.parse::<u64>().ok()?.checked_mul(1u64 << shift)
 }
 
-/// The pairs of `GIT_CONFIG_PARAMETERS`, which git sets for its children
-/// from `git -c key=value` (libgit2 does not read it): shell-quoted,
-/// `'key'='value'` (git 2.31 and later) or `'key=value'`, space-separated.
-/// `None` if it is malformed.
-pub fn parse_config_parameters(text: &str) -> Option<Vec<(String, String)>> {
-    let mut chars = text.chars().peekable();
-    let mut out = Vec::new();
-    // One quoted word, with git's `'\''` for a quote inside.
-    let word = |chars: &mut std::iter::Peekable<std::str::Chars<'_>>| -> Option<String> {
-        let mut w = String::new();
-        if chars.next()? != '\'' {
-            return None;
-        }
-        loop {
-            match chars.next()? {
-                '\'' => match chars.peek() {
-                    Some('\\') => {
-                        chars.next();
-                        w.push(chars.next()?);
-                        if chars.next()? != '\'' {
-                            return None;
-                        }
-                    }
-                    _ => return Some(w),
-                },
-                c => w.push(c),
-            }
-        }
-    };
-    loop {
-        while chars.peek() == Some(&' ') {
-            chars.next();
-        }
-        if chars.peek().is_none() {
-            return Some(out);
-        }
-        let first = word(&mut chars)?;
-        let pair = if chars.peek() == Some(&'=') {
-            chars.next();
-            (first, word(&mut chars)?)
-        } else {
-            let (k, v) = first.split_once('=').unwrap_or((&first, ""));
-            (k.to_string(), v.to_string())
-        };
-        out.push(pair);
-    }
-}
-
-/// The value `git -c key=value` gave `key` (the last one), if any.
-fn command_line(key: &str) -> Option<String> {
-    let mut found = None;
-    if let Some(pairs) = std::env::var("GIT_CONFIG_PARAMETERS").ok().as_deref().and_then(parse_config_parameters) {
-        for (k, v) in pairs {
-            if k.eq_ignore_ascii_case(key) {
-                found = Some(v);
-            }
-        }
-    }
-    found
-}
-
-/// One setting: `git -c key=…`, then git config `key` (the repository's,
-/// then the user's), then the environment variable `env`. `Ok(None)` if
+/// One setting: git config `key` (`git -c` first: see
+/// [`crate::config`]), then the environment variable `env`. `Ok(None)` if
 /// none is set.
-fn setting(config: Option<&git2::Config>, key: &str, env: &str) -> Result<Option<(u64, String)>, Error> {
-    let bad = |from: &str, v: &str| {
-        Error::Other(format!("{from} is {v:?}, not a count: use a whole number, optionally with k, m or g (0 for no limit)"))
-    };
-    let from_git = command_line(key).or_else(|| config.and_then(|c| c.get_string(key).ok()));
-    if let Some(text) = from_git {
-        let v = parse_count(&text).ok_or_else(|| bad(&format!("git config {key}"), &text))?;
-        return Ok(Some((v, format!("git config {key}"))));
-    }
-    match std::env::var(env) {
-        Ok(text) if !text.trim().is_empty() => {
-            let v = parse_count(&text).ok_or_else(|| bad(env, &text))?;
-            Ok(Some((v, env.to_string())))
-        }
-        _ => Ok(None),
-    }
+fn setting(config: Option<&Settings>, key: &str, env: &str) -> Result<Option<(u64, String)>, Error> {
+    let none = Settings::default();
+    let Some(v) = config.unwrap_or(&none).get(key, &[env]).map_err(Error::Other)? else { return Ok(None) };
+    let n = parse_count(&v.text).ok_or_else(|| {
+        Error::Other(format!(
+            "{} is {:?}, not a count: use a whole number, optionally with k, m or g (0 for no limit)",
+            v.from, v.text
+        ))
+    })?;
+    Ok(Some((n, v.from)))
 }
 
 /// Bytes free for an unprivileged writer on the file system holding `dir`,
@@ -252,7 +186,7 @@ pub fn free_space(dir: &Path) -> Option<u64> {
 impl FetchLimits {
     /// The limits for a fetch writing into `objects` (the pack directory),
     /// from `config` and the environment.
-    pub fn read(config: Option<&git2::Config>, objects: &Path) -> Result<FetchLimits, Error> {
+    pub fn read(config: Option<&Settings>, objects: &Path) -> Result<FetchLimits, Error> {
         let bytes = setting(config, "nip.maxFetchBytes", "NIP_MAX_FETCH_BYTES")?;
         let count = setting(config, "nip.maxFetchObjects", "NIP_MAX_FETCH_OBJECTS")?;
         // The free space matters only when the user set no byte limit.
@@ -369,19 +303,6 @@ mod tests {
         assert!(check_push(&object(MAX_NON_BLOB + 1, Links::Tag { target: Hash([1; 20]) })).is_some());
         assert!(check_push(&object(MAX_NON_BLOB, Links::Tag { target: Hash([1; 20]) })).is_none());
         assert!(check_push(&object(u64::MAX, Links::Blob)).is_none());
-    }
-
-    #[test]
-    fn git_command_line_config_parses() {
-        let p = |t: &str| parse_config_parameters(t);
-        assert_eq!(p(""), Some(vec![]));
-        assert_eq!(
-            p("'nip.maxfetchbytes'='1g' 'core.x'='it'\\''s'"),
-            Some(vec![("nip.maxfetchbytes".into(), "1g".into()), ("core.x".into(), "it's".into())])
-        );
-        assert_eq!(p(" 'nip.maxFetchObjects=10'"), Some(vec![("nip.maxFetchObjects".into(), "10".into())]));
-        assert_eq!(p("'a.b'='c"), None);
-        assert_eq!(p("a.b=c"), None);
     }
 
     #[test]

@@ -270,7 +270,11 @@ fn put(client: &Client, key: &Key, new: &Cid, sequence: u64) -> Result<u64, Ipns
                 );
                 Ok(sequence)
             }
-            Ok(RecordLookup::NotFound) | Ok(RecordLookup::Found(_)) if matches!(e, KuboError::Api { .. }) => Err(e.into()),
+            Ok(RecordLookup::NotFound) | Ok(RecordLookup::Found(_))
+                if matches!(e, KuboError::Api { .. } | KuboError::Refused { .. }) =>
+            {
+                Err(e.into())
+            }
             _ => Err(IpnsError::Uncertain { name: key.id.clone(), why: e.to_string() }),
         };
     }

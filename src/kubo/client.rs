@@ -44,8 +44,20 @@ const VERSION_TIMEOUT: Duration = Duration::from_secs(10);
 /// one block or path, that block; none ever holds a credential.
 #[derive(Debug, thiserror::Error)]
 pub enum KuboError {
+    /// `connect`: nothing accepted the connection (refused, no such
+    /// socket, no route): nothing listens there. Otherwise something did,
+    /// and then failed.
     #[error("no IPFS node answered at {endpoint} (from {source_desc}): {why}")]
-    Unreachable { endpoint: String, source_desc: String, why: String },
+    Unreachable { endpoint: String, source_desc: String, why: String, connect: bool },
+    /// Something listens there and refused access (HTTP 401 or 403).
+    #[error("the IPFS node at {endpoint} (from {source_desc}) refused access ({call}: HTTP {status}); {advice}")]
+    Refused { endpoint: String, source_desc: String, call: String, status: String, advice: String },
+    /// Something answered there, and not as Kubo's RPC API does.
+    #[error(
+        "something answered at {endpoint} (from {source_desc}), but not as an IPFS node's RPC API ({said}); \
+         set nip.api (or NIP_IPFS_API) to the node's API address (Addresses.API in its config)"
+    )]
+    NotKubo { endpoint: String, source_desc: String, said: String },
     /// The node answered with an error; `call` is the call and its argument
     /// (`block/get bafy…`), `message` Kubo's own words.
     #[error("the IPFS node at {endpoint} failed {call}: {message}")]
@@ -111,6 +123,13 @@ where
 const GRACE: Duration = Duration::from_secs(5);
 
 impl KuboError {
+    /// True when nothing listens at the address (the connection was refused,
+    /// or could not be made): the only failure after which the default
+    /// `nip.store=auto` may use the embedded store instead.
+    pub fn nothing_listens(&self) -> bool {
+        matches!(self, KuboError::Unreachable { connect: true, .. })
+    }
+
     /// True when the wait ran out: ours, or the node's own (`timeout=`).
     pub fn is_timeout(&self) -> bool {
         match self {
@@ -175,6 +194,7 @@ impl Client {
             endpoint: api.endpoint.to_string(),
             source_desc: api.source.clone(),
             why: e.to_string(),
+            connect: false,
         })?;
         let secs = |k: &str, default: u64| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
         let timeout = Duration::from_secs(secs("NIP_IPFS_TIMEOUT", 120));
@@ -235,29 +255,51 @@ impl Client {
         if status.is_success() {
             return Ok(resp);
         }
+        if status.as_u16() == 401 || status.as_u16() == 403 {
+            let advice = match self.api.auth {
+                Some(_) => "it refused the credentials sent (nip.apiAuth or NIP_IPFS_API_AUTH, or the user:password in \
+                            the address): set ones its API.Authorizations accepts"
+                    .to_string(),
+                None => "it needs credentials: set nip.apiAuth or NIP_IPFS_API_AUTH to one its API.Authorizations \
+                         accepts (basic:<user>:<password> or bearer:<token>)"
+                    .to_string(),
+            };
+            return Err(KuboError::Refused {
+                endpoint: self.endpoint(),
+                source_desc: self.api.source.clone(),
+                call: what,
+                status: status.to_string(),
+                advice,
+            });
+        }
         let text = match read_capped(None, resp.bytes_stream(), ERROR_BODY_MAX).await {
             Body::Whole(b) => String::from_utf8_lossy(&b).into_owned(),
             Body::Over(b) => format!("{}…", String::from_utf8_lossy(&b)),
             Body::Failed(_) => String::new(),
         };
-        let mut message = serde_json::from_str::<serde_json::Value>(&text)
+        let said = |text: &str| -> String {
+            crate::protocol::one_line(text).split_whitespace().collect::<Vec<_>>().join(" ").chars().take(200).collect()
+        };
+        let kubo_message = serde_json::from_str::<serde_json::Value>(&text)
             .ok()
             // The node's words reach the user's terminal: one line, no
             // control characters (no escape sequences), bounded.
             .and_then(|v| {
                 v.get("Message").and_then(|m| m.as_str()).map(|m| crate::protocol::one_line(m).chars().take(500).collect())
-            })
-            .unwrap_or_else(|| {
-                // Not Kubo's JSON (a proxy's page, say): its status and the
-                // start of what it said, on one line.
-                let said: String =
-                    crate::protocol::one_line(&text).split_whitespace().collect::<Vec<_>>().join(" ").chars().take(200).collect();
-                let hint = match status.as_u16() {
-                    401 | 403 => "the node refused the credentials: check nip.apiAuth or NIP_IPFS_API_AUTH",
-                    _ => "not an answer of Kubo's RPC API: is nip.api the node's API address?",
-                };
-                format!("HTTP {status}: {said} ({hint})")
             });
+        if kubo_message.is_none() && call == "version" {
+            // The first call on a node: what answered is not Kubo.
+            return Err(KuboError::NotKubo {
+                endpoint: self.endpoint(),
+                source_desc: self.api.source.clone(),
+                said: format!("HTTP {status}: {}", said(&text)),
+            });
+        }
+        let mut message = kubo_message.unwrap_or_else(|| {
+            // Not Kubo's JSON (a proxy's page, say): its status and the
+            // start of what it said, on one line.
+            format!("HTTP {status}: {} (not an answer of Kubo's RPC API: is nip.api the node's API address?)", said(&text))
+        });
         if message.contains("deadline exceeded") {
             if let (Some(t), setting @ ("NIP_IPFS_TIMEOUT" | "NIP_IPFS_PIN_TIMEOUT" | "NIP_IPNS_TIMEOUT")) = self.limit_of(call) {
                 message = format!("{message} (the node gave up after {}s; {setting} sets how long)", t.as_secs());
@@ -312,7 +354,7 @@ impl Client {
                 why,
             };
         }
-        KuboError::Unreachable { endpoint: self.endpoint(), source_desc: self.api.source.clone(), why }
+        KuboError::Unreachable { endpoint: self.endpoint(), source_desc: self.api.source.clone(), why, connect: e.is_connect() }
     }
 
     /// The body of an answer, at most [`ANSWER_MAX`] bytes.
@@ -330,14 +372,33 @@ impl Client {
         }
     }
 
-    /// The node's version, e.g. `0.39.0`. Answers within 10 s or fails (a
-    /// node that accepts connections but never answers is no node).
+    /// The node's version, e.g. `0.39.0`. Answers within 10 s or fails. An
+    /// answer that is not Kubo's (no JSON `Version`, or a failure that is
+    /// not Kubo's JSON error) is [`KuboError::NotKubo`]; 401 and 403 are
+    /// [`KuboError::Refused`].
     pub fn version(&self) -> Result<String, KuboError> {
         runtime().block_on(async {
             let resp = self.call("version", &[], None, Some(VERSION_TIMEOUT)).await?;
             let body = self.bytes("version", resp).await?;
             let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-            Ok(v.get("Version").and_then(|v| v.as_str()).unwrap_or("unknown").to_string())
+            match v.get("Version").and_then(|v| v.as_str()) {
+                Some(version) => Ok(crate::protocol::one_line(version).chars().take(100).collect()),
+                // Kubo says its version in JSON; this is something else.
+                None => Err(KuboError::NotKubo {
+                    endpoint: self.endpoint(),
+                    source_desc: self.api.source.clone(),
+                    said: format!(
+                        "its answer to version is not Kubo's JSON: {}",
+                        crate::protocol::one_line(&String::from_utf8_lossy(&body))
+                            .split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                            .chars()
+                            .take(200)
+                            .collect::<String>()
+                    ),
+                }),
+            }
         })
     }
 

@@ -1,6 +1,7 @@
 //! Finding the Kubo node, the way Kubo's own clients do. First match wins:
 //!
-//! 1. git config `nip.api`
+//! 1. git config `nip.api` (`git -c`, repository, global, system: see
+//!    [`crate::config`])
 //! 2. env `NIP_IPFS_API`, then `IPFS_API`
 //! 3. the `$IPFS_PATH/api` file (default `~/.ipfs/api`), written by a running daemon
 //! 4. `/ip4/127.0.0.1/tcp/5001`
@@ -56,6 +57,8 @@ pub enum DiscoverError {
     BadAddress { input: String, from: String },
     #[error("{from} is not a valid API credential: {why}")]
     BadAuth { from: String, why: &'static str },
+    #[error("{why}")]
+    Setting { why: String },
 }
 
 const AUTH_FORMS: &str = "use basic:<user>:<password> or bearer:<token>";
@@ -190,17 +193,16 @@ fn env(k: &str) -> Option<String> {
     std::env::var(k).ok().filter(|v| !v.trim().is_empty())
 }
 
-/// Finds the API from git config (if any) and the environment.
-pub fn find(config: Option<&git2::Config>) -> Result<Api, DiscoverError> {
-    let git = |k: &str| config.and_then(|c| c.get_string(k).ok()).filter(|v| !v.trim().is_empty());
+/// Finds the API from git config (read by [`crate::config::Settings`]: `git
+/// -c`, repository, global, system) and the environment.
+pub fn find(config: Option<&crate::config::Settings>) -> Result<Api, DiscoverError> {
+    let none = crate::config::Settings::default();
+    let settings = config.unwrap_or(&none);
+    let get = |k: &str, envs: &[&str]| settings.get(k, envs).map_err(|why| DiscoverError::Setting { why });
     let ipfs_path = env("IPFS_PATH").map(PathBuf::from).or_else(|| env("HOME").map(|h| PathBuf::from(h).join(".ipfs")));
     let api_file = ipfs_path.map(|p| p.join("api"));
-    let (input, source) = if let Some(v) = git("nip.api") {
-        (v, "git config nip.api".to_string())
-    } else if let Some(v) = env("NIP_IPFS_API") {
-        (v, "NIP_IPFS_API".to_string())
-    } else if let Some(v) = env("IPFS_API") {
-        (v, "IPFS_API".to_string())
+    let (input, source) = if let Some(v) = get("nip.api", &["NIP_IPFS_API", "IPFS_API"])? {
+        (v.text, v.from)
     } else if let Some((v, f)) = api_file.as_ref().and_then(|f| std::fs::read_to_string(f).ok().map(|v| (v, f))) {
         (v, f.display().to_string())
     } else {
@@ -208,10 +210,9 @@ pub fn find(config: Option<&git2::Config>) -> Result<Api, DiscoverError> {
     };
     let (endpoint, userinfo) =
         parse_api(&input).ok_or_else(|| DiscoverError::BadAddress { input: redact(&input), from: source.clone() })?;
-    let auth = match (git("nip.apiAuth"), env("NIP_IPFS_API_AUTH"), userinfo) {
-        (Some(v), _, _) => Some(auth_header(&v, "git config nip.apiAuth")?),
-        (None, Some(v), _) => Some(auth_header(&v, "NIP_IPFS_API_AUTH")?),
-        (None, None, Some(userpass)) => {
+    let auth = match (get("nip.apiAuth", &["NIP_IPFS_API_AUTH"])?, userinfo) {
+        (Some(v), _) => Some(auth_header(&v.text, &v.from)?),
+        (None, Some(userpass)) => {
             if userpass.chars().any(|c| c.is_control()) {
                 return Err(DiscoverError::BadAuth {
                     from: format!("the user:password in {source}"),
@@ -220,7 +221,7 @@ pub fn find(config: Option<&git2::Config>) -> Result<Api, DiscoverError> {
             }
             Some(basic(&userpass))
         }
-        (None, None, None) => None,
+        (None, None) => None,
     };
     Ok(Api { endpoint, source, auth })
 }

@@ -13,6 +13,8 @@ pub mod kubo;
 pub mod local;
 
 use crate::block::{self, Block};
+use crate::config::{Settings, Value};
+use crate::kubo::KuboError;
 use cid::Cid;
 use std::path::PathBuf;
 
@@ -129,16 +131,14 @@ pub enum Choice {
     Local,
 }
 
-/// Reads the choice: git config `nip.store`, then env `NIP_STORE`.
-pub fn choice(config: Option<&git2::Config>) -> Result<Choice, String> {
-    let v = config
-        .and_then(|c| c.get_string("nip.store").ok())
-        .map(|v| (v, "git config nip.store"))
-        .or_else(|| std::env::var("NIP_STORE").ok().map(|v| (v, "NIP_STORE")))
-        .filter(|(v, _)| !v.trim().is_empty());
-    match v {
+/// Reads the choice: git config `nip.store` (`git -c`, repository, global,
+/// system), then env `NIP_STORE`. A value that is none of the choices is an
+/// error naming it and where it was set.
+pub fn choice(config: Option<&Settings>) -> Result<Choice, String> {
+    let none = Settings::default();
+    match config.unwrap_or(&none).get("nip.store", &["NIP_STORE"])? {
         None => Ok(Choice::Auto),
-        Some((v, from)) => match v.trim() {
+        Some(Value { text: v, from }) => match v.trim() {
             "auto" => Ok(Choice::Auto),
             "kubo" | "ipfs" => Ok(Choice::Kubo),
             "local" | "embedded" => Ok(Choice::Local),
@@ -162,10 +162,13 @@ const NAMES_NEED_A_NODE: &str = "IPNS names (nip::new-ipns, nip::/ipns/…) need
 
 /// Opens the store a command should use, following `nip.store`: a Kubo node
 /// found by [`crate::kubo::discover`], or the embedded store. With the
-/// default choice a node that does not answer means the embedded store, said
-/// in one line on stderr, unless `needs_node` (an IPNS address): then it is
-/// an error.
-pub fn open(config: Option<&git2::Config>, needs_node: bool) -> Result<Box<dyn BlockStore>, crate::Error> {
+/// default choice an address where nothing listens (connection refused, no
+/// `api` file and nothing on the default port) means the embedded store,
+/// said in one line on stderr, unless `needs_node` (an IPNS address): then
+/// it is an error. Anything that answers there and is no usable node (401
+/// or 403, not Kubo, a failure, no answer in time) is an error naming the
+/// address and the setting to fix.
+pub fn open(config: Option<&Settings>, needs_node: bool) -> Result<Box<dyn BlockStore>, crate::Error> {
     let choice = choice(config).map_err(crate::Error::Other)?;
     if choice == Choice::Local && needs_node {
         return Err(crate::Error::Other(format!(
@@ -182,6 +185,23 @@ pub fn open(config: Option<&git2::Config>, needs_node: bool) -> Result<Box<dyn B
             log::info!("using Kubo {v} at {} (from {})", api.endpoint, api.source);
             Ok(Box::new(kubo::KuboStore::new(client)))
         }
+        // Something answered and is no usable node (it refused access, it is
+        // not Kubo, it failed, it hung): an error whatever the choice, so
+        // that nothing meant for the node stays on this machine.
+        Err(
+            e
+            @ (KuboError::Refused { .. } | KuboError::NotKubo { .. } | KuboError::BadSetting { .. } | KuboError::Timeout { .. }),
+        ) => Err(crate::Error::Other(e.to_string())),
+        Err(KuboError::Unreachable { why, connect: false, .. }) => Err(crate::Error::Other(format!(
+            "something listens at {} (from {}) but does not answer as an IPFS node ({why}); check it, or set nip.api \
+             (or NIP_IPFS_API) to the node's API address",
+            api.endpoint, api.source
+        ))),
+        Err(e @ (KuboError::Api { .. } | KuboError::TooLarge { .. })) => Err(crate::Error::Other(format!(
+            "{e}; something listens at {} but is no usable IPFS node: check it, or set nip.api (or NIP_IPFS_API) to the \
+             node's API address",
+            api.endpoint
+        ))),
         Err(e) if choice == Choice::Kubo => {
             Err(crate::Error::Other(format!("{e}; nip.store=kubo needs a running node (start `ipfs daemon`, or set nip.api)")))
         }
@@ -199,14 +219,11 @@ pub fn open(config: Option<&git2::Config>, needs_node: bool) -> Result<Box<dyn B
     }
 }
 
-/// The git config that applies here: the repository's (git sets `GIT_DIR`
-/// for helpers; otherwise found from the working directory), else the
-/// user's global config.
-pub fn git_config() -> Option<git2::Config> {
-    match git2::Repository::open_from_env() {
-        Ok(repo) => repo.config().ok(),
-        Err(_) => git2::Config::open_default().ok(),
-    }
+/// The git config that applies here, as git resolves it: `git -c`, the
+/// repository's (git sets `GIT_DIR` for helpers; otherwise found from the
+/// working directory), global and system (see [`crate::config`]).
+pub fn git_config() -> Option<Settings> {
+    Some(Settings::here())
 }
 
 /// [`open`] with [`git_config`].

@@ -52,6 +52,8 @@ pub struct Kubo {
     child: Option<Child>,
     /// The API multiaddr, e.g. `/ip4/127.0.0.1/tcp/40123`.
     pub api: String,
+    /// The secret the CLI sends (`--api-auth`) when the API needs one.
+    auth: Option<String>,
 }
 
 impl Kubo {
@@ -64,7 +66,7 @@ impl Kubo {
     /// (`key`, JSON value) pairs, as `ipfs config --json` takes them.
     pub fn start_with(bin: &Path, config: &[(&str, &str)]) -> Kubo {
         let dir = tempfile::Builder::new().prefix("nip-kubo-").tempdir().expect("temp dir");
-        let mut k = Kubo { bin: bin.to_path_buf(), dir, child: None, api: String::new() };
+        let mut k = Kubo { bin: bin.to_path_buf(), dir, child: None, api: String::new(), auth: None };
         k.ipfs_ok(&["init", "--profile", "test"]);
         k.ipfs_ok(&["config", "--json", "Plugins.Plugins.telemetry.Config.Mode", "\"off\""]);
         // Keep blocks until a test asks for gc.
@@ -72,6 +74,22 @@ impl Kubo {
         for (key, value) in config {
             k.ipfs_ok(&["config", "--json", key, value]);
         }
+        k.run_daemon();
+        k
+    }
+
+    /// [`Kubo::start`] with an RPC API that answers only requests carrying
+    /// `secret` (`bearer:<token>` or `basic:<user>:<password>`, Kubo's
+    /// `API.Authorizations`); the CLI here sends it.
+    pub fn start_with_auth(bin: &Path, secret: &str) -> Kubo {
+        let dir = tempfile::Builder::new().prefix("nip-kubo-").tempdir().expect("temp dir");
+        let mut k = Kubo { bin: bin.to_path_buf(), dir, child: None, api: String::new(), auth: None };
+        k.ipfs_ok(&["init", "--profile", "test"]);
+        k.ipfs_ok(&["config", "--json", "Plugins.Plugins.telemetry.Config.Mode", "\"off\""]);
+        k.ipfs_ok(&["config", "--json", "Datastore.GCPeriod", "\"0\""]);
+        let auth = format!(r#"{{"nip":{{"AuthSecret":"{secret}","AllowedPaths":["/api/v0"]}}}}"#);
+        k.ipfs_ok(&["config", "--json", "API.Authorizations", &auth]);
+        k.auth = Some(secret.to_string());
         k.run_daemon();
         k
     }
@@ -93,6 +111,9 @@ impl Kubo {
     fn command(&self) -> Command {
         let mut c = Command::new(&self.bin);
         c.env("IPFS_PATH", self.dir.path()).env("IPFS_TELEMETRY", "off").env_remove("IPFS_API");
+        if let Some(secret) = &self.auth {
+            c.arg("--api-auth").arg(secret);
+        }
         c
     }
 

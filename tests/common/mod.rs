@@ -31,6 +31,7 @@ pub mod misc;
 pub mod proxy;
 pub mod pushing;
 pub mod scenarios;
+pub mod settings;
 
 use cid::Cid;
 use nip::block::Block;
