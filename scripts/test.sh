@@ -16,6 +16,12 @@ if [ -z "${NIP_TEST_IPFS:-}" ]; then
     echo "test: WARNING: Kubo could not be installed; the Kubo tests will fail" >&2
   fi
 fi
+# Style first (a second, cheap): the code is as rustfmt writes it.
+if cargo fmt --version >/dev/null 2>&1; then
+  cargo fmt --all --check
+else
+  echo "test: WARNING: rustfmt is not installed (rustup component add rustfmt); style not checked" >&2
+fi
 # The binaries first: the end-to-end tests run nipctl, which cargo builds
 # for nipctl's own tests but not for nip's.
 cargo build --workspace --locked 2>&1

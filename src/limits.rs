@@ -12,7 +12,7 @@
 //!   KiB, a tree of 10,000 files about 400 KiB). A tree is also at most
 //!   [`TREE_ENTRY_MAX`] bytes per entry its NIPObject lists (and the
 //!   NIPObject, one block of at most 1 MiB, lists every entry: about
-//!   38,000 at most): a name of up to 4,096 bytes, twice what any file
+//!   41,900 at most): a name of up to 4,096 bytes, twice what any file
 //!   system git checks out to accepts. nip refuses to push a commit, tree
 //!   or tag over these bounds, so every pushed repository can be cloned.
 //! - **Per fetch**, the content the planned objects claim adds up, and the

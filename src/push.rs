@@ -497,7 +497,7 @@ fn store_objects<'w>(
                         oid: object.oid.to_string(),
                         why: format!(
                             "this {} has {n} entries, and its NIPObject would be {} bytes, over the 1 MiB block limit; \
-                             nip format 1 holds trees of up to about 38,000 entries (split the directory)",
+                             nip format 1 holds trees of up to about 41,900 entries (split the directory)",
                             object.kind().name(),
                             block.data.len()
                         ),

@@ -49,8 +49,8 @@ use tempfile::TempDir;
 /// Where the helper keeps its blocks in this environment.
 #[derive(Clone, Debug)]
 pub enum Backend {
-    /// The embedded store (`NIP_STORE=local`): one file per block under
-    /// `<home>/blocks`.
+    /// The embedded store (`NIP_STORE=local`): one pack file (a CAR) and
+    /// its index per push under `<home>/packs`.
     Local { home: PathBuf },
     /// A Kubo node (`NIP_STORE=kubo`, `NIP_IPFS_API=<api>`): no block files
     /// to count or corrupt, so [`Env::block_files`] and [`Env::tamper`]
