@@ -69,6 +69,10 @@ pub enum KuboError {
     /// A setting nip cannot use (never shown: it may be a secret).
     #[error("{from} cannot be used: {why}")]
     BadSetting { from: String, why: String },
+    /// The operating system would not start the async runtime the client
+    /// needs (out of threads or file descriptors).
+    #[error("cannot start the async runtime that talks to the IPFS node: {why}")]
+    NoRuntime { why: String },
     #[error("cannot read the CAR to upload {path}: {source}")]
     File { path: String, source: std::io::Error },
     #[error(
@@ -153,16 +157,25 @@ impl KuboError {
     }
 }
 
-/// The process's tokio runtime.
-pub fn runtime() -> &'static tokio::runtime::Runtime {
-    static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    RT.get_or_init(|| {
-        tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap_or_else(|e| {
-            // Without a runtime nothing can talk to Kubo; this is an OS-level failure.
-            eprintln!("nip: cannot start the async runtime: {e}");
-            std::process::exit(1)
-        })
-    })
+static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+
+/// Starts the process's tokio runtime, once; [`Client::new`] calls it, so
+/// every method of a client finds it running.
+fn start_runtime() -> Result<(), KuboError> {
+    if RT.get().is_none() {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| KuboError::NoRuntime { why: e.to_string() })?;
+        let _ = RT.set(rt);
+    }
+    Ok(())
+}
+
+/// The process's tokio runtime (started by [`Client::new`]).
+pub(crate) fn runtime() -> &'static tokio::runtime::Runtime {
+    // Only a Client calls this, and Client::new started the runtime.
+    RT.get().expect("the runtime starts before any Client exists")
 }
 
 /// A Kubo RPC client.
@@ -182,6 +195,7 @@ pub struct Client {
 
 impl Client {
     pub fn new(api: Api) -> Result<Client, KuboError> {
+        start_runtime()?;
         let mut builder = reqwest::Client::builder().connect_timeout(Duration::from_secs(5)).no_proxy();
         let base = match &api.endpoint {
             Endpoint::Http(u) => format!("{u}/api/v0"),
@@ -663,6 +677,7 @@ mod tests {
     }
 
     fn read(declared: Option<u64>, s: impl futures_util::Stream<Item = Result<bytes::Bytes, ()>>, cap: usize) -> Body<()> {
+        start_runtime().expect("start the runtime");
         runtime().block_on(read_capped(declared, s, cap))
     }
 
