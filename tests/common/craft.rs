@@ -26,7 +26,7 @@ pub fn git_hash(kind: ObjectType, data: &[u8]) -> Hash {
     Hash(sha.finalize().into())
 }
 
-/// Drops blocks already in `out` (crafted trees repeat nodes).
+/// Drops repeated blocks (crafted trees repeat nodes).
 fn dedup(blocks: Vec<Block>) -> Vec<Block> {
     let mut seen = HashSet::new();
     blocks.into_iter().filter(|b| seen.insert(b.cid)).collect()

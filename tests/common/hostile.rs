@@ -219,20 +219,7 @@ pub fn scenario_quoted_data_is_inert_on_the_terminal(env: &Env) {
     env.put_blocks(vec![kind]);
     env.put_blocks(vec![key]);
     for cid in [kind_cid, key_cid] {
-        for run in [
-            env.git(&env.work, &["clone", &url_of(&cid), "quoted"]),
-            env.command(super::nipctl())
-                .args(["inspect", &url_of(&cid)])
-                .current_dir(&env.work)
-                .output()
-                .map(|o| super::Run {
-                    what: format!("nipctl inspect {cid}"),
-                    status: o.status,
-                    stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-                    stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-                })
-                .expect("run nipctl"),
-        ] {
+        for run in [env.git(&env.work, &["clone", &url_of(&cid), "quoted"]), env.nipctl_run(&["inspect", &url_of(&cid)])] {
             assert!(!run.success(), "{run}");
             assert!(!run.stderr.contains('\u{1b}') && !run.stderr.contains('\u{9b}') && !run.stderr.contains('\u{7}'), "{run}");
             assert!(!run.stderr.lines().any(|l| l.starts_with("nip: error: forged")), "{run}");

@@ -3,7 +3,7 @@
 //! next run removes them, and never those of a process still running (their
 //! lock is held). See `nip::tmpfiles`.
 
-use super::{nipctl, Env, Run, Synth};
+use super::{Env, Run, Synth};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
@@ -76,12 +76,7 @@ fn kill_helper_when(env: &Env, dir: &Path, args: &[&str], watch: &Path, prefix: 
     let killed = env.command("kill").args(["-9", &pid.to_string()]).status().expect("run kill");
     assert!(killed.success(), "kill -9 {pid} failed");
     let out = git.wait_with_output().expect("git output");
-    let run = Run {
-        what: format!("(in {}) git {} (helper {pid} killed)", dir.display(), args.join(" ")),
-        status: out.status,
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
+    let run = Run::of(format!("(in {}) git {} (helper {pid} killed)", dir.display(), args.join(" ")), out);
     assert!(!run.success(), "git succeeded although its helper was killed:\n{run}");
     (run, written(watch, prefix))
 }
@@ -100,17 +95,6 @@ fn held_file(dir: &Path, name: &str) -> (PathBuf, File) {
 fn start_time(pid: u32) -> u64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
     stat.rsplit_once(')').unwrap().1.split_whitespace().nth(19).unwrap().parse().unwrap()
-}
-
-/// Runs `nipctl args` in this environment.
-fn nipctl_run(env: &Env, args: &[&str]) -> Run {
-    let out = env.command(nipctl()).args(args).current_dir(&env.work).output().expect("run nipctl");
-    Run {
-        what: format!("nipctl {}", args.join(" ")),
-        status: out.status,
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
 }
 
 /// A repository big enough that a push or a fetch of it lasts a while.
@@ -145,7 +129,7 @@ pub fn scenario_killed_push_leftovers_are_removed(env: &Env) {
     let (live, lock) = held_file(&tmp, "push-live.pack");
     // The next use of the store (here nipctl; a push, fetch or ls-remote
     // as well) removes what the killed push left, and says so in one line.
-    let listed = nipctl_run(env, &["inspect", &url]);
+    let listed = env.nipctl_run(&["inspect", &url]);
     assert!(listed.success(), "{listed}");
     let said: Vec<&str> = listed.stderr.lines().filter(|l| l.contains("removed")).collect();
     assert_eq!(said.len(), 1, "one line says what was removed:\n{listed}");

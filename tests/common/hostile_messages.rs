@@ -12,10 +12,8 @@ fn some_index() -> cid::Cid {
 }
 
 /// `env` with `key` set to `value` (replacing it).
-fn with(mut env: Env, key: &str, value: &str) -> Env {
-    env.vars.retain(|(k, _)| k != key);
-    env.vars.push((key.to_string(), value.to_string()));
-    env
+fn with(env: Env, key: &str, value: &str) -> Env {
+    env.with_vars(&[(key, value)])
 }
 
 fn ls_remote(env: &Env, cid: &cid::Cid) -> Run {

@@ -71,13 +71,7 @@ fn kill(pid: u32, signal: &str) {
 
 /// Waits for `child` and collects what it printed.
 fn finish(child: Child, what: &str) -> Run {
-    let out = child.wait_with_output().expect("wait for git");
-    Run {
-        what: what.to_string(),
-        status: out.status,
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::of(what, child.wait_with_output().expect("wait for git"))
 }
 
 /// A repository whose push takes a while: `n` files of 8 MiB of noise,

@@ -81,6 +81,16 @@ pub struct Run {
 }
 
 impl Run {
+    /// The run of a finished command, named `what`.
+    pub fn of(what: impl Into<String>, out: std::process::Output) -> Run {
+        Run {
+            what: what.into(),
+            status: out.status,
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
     pub fn success(&self) -> bool {
         self.status.success()
     }
@@ -315,6 +325,12 @@ impl Env {
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         }
+    }
+
+    /// Runs `nipctl args` in the work area, whatever its outcome.
+    pub fn nipctl_run(&self, args: &[&str]) -> Run {
+        let out = self.command(nipctl()).args(args).current_dir(&self.work).output().expect("run nipctl");
+        Run::of(format!("nipctl {}", args.join(" ")), out)
     }
 
     /// Runs git and asserts success (no panic either).
