@@ -137,6 +137,9 @@ fn links_digest(links: &Links) -> LinksDigest {
 /// one compresses and writes the pack. The pack's object count is known
 /// only when the plan ends, so the pack writes it at commit.
 pub fn fetch(repo: &Repository, remote: &Remote<'_>, wants: &[Oid], progress: bool) -> Result<Fetched, Error> {
+    if remote.index.as_ref().is_some_and(|(_, i)| i.v2.is_some()) {
+        return crate::packfetch::fetch(repo, remote, wants, progress);
+    }
     let url = remote.url();
     let context = |e: Error| e.context(format!("fetching from {url}"));
     let pack = PackWriter::new(repo).map_err(|e| context(e.into()))?;

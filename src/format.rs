@@ -27,9 +27,15 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// The magic every nip block starts with.
 pub const MAGIC: &str = "NIPNIP";
 /// The version this build writes.
-pub const VERSION: u64 = 1;
+pub const VERSION: u64 = 2;
+/// Format 1: every object its own NIPObject block and UnixFS file (read
+/// only: a push onto a format 1 address writes format 2).
+pub const V1: u64 = 1;
+/// Format 2: object bytes in git packs, NIPObjects as records in the map
+/// (see [`crate::records`]).
+pub const V2: u64 = 2;
 /// The versions this build reads.
-pub const READS: &[u64] = &[1];
+pub const READS: &[u64] = &[1, 2];
 
 /// Block kinds.
 pub const KIND_INDEX: &str = "index";
@@ -46,6 +52,8 @@ pub enum FormatError {
         s = if READS.len() > 1 { "s" } else { "" },
         reads = READS.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", "))]
     Version { cid: Cid, version: u64 },
+    #[error("block {cid} is a nip format {found} block where a format {expected} block was expected; the repository mixes formats and cannot be read")]
+    WrongVersion { cid: Cid, found: u64, expected: u64 },
     #[error("block {cid} is a nip {found:?} block where a nip {expected} block was expected")]
     Kind { cid: Cid, expected: &'static str, found: String },
     #[error("block {cid} is a damaged nip {kind} block: {why}")]
@@ -103,10 +111,35 @@ struct Out<'a, T>(&'static str, u64, &'static str, &'a T);
 #[allow(dead_code)] // magic and version are checked by `check_header`
 struct In<T>(String, u64, String, T);
 
-/// Encodes a body as a nip block of `kind`.
+/// Encodes a body as a format 1 nip block of `kind`.
 pub fn encode<T: Serialize>(kind: &'static str, body: &T) -> Result<Block, FormatError> {
-    let bytes = serde_ipld_dagcbor::to_vec(&Out(MAGIC, VERSION, kind, body)).map_err(|e| FormatError::Encode(e.to_string()))?;
+    encode_v(V1, kind, body)
+}
+
+/// Encodes a body as a format 2 nip block of `kind`.
+pub fn encode_v2<T: Serialize>(kind: &'static str, body: &T) -> Result<Block, FormatError> {
+    encode_v(V2, kind, body)
+}
+
+fn encode_v<T: Serialize>(version: u64, kind: &'static str, body: &T) -> Result<Block, FormatError> {
+    let bytes = serde_ipld_dagcbor::to_vec(&Out(MAGIC, version, kind, body)).map_err(|e| FormatError::Encode(e.to_string()))?;
     Ok(Block::new(DAG_CBOR, bytes))
+}
+
+/// The version of a nip block of `expected` kind, after [`check_header`].
+pub fn header_version(cid: &Cid, bytes: &[u8], expected: &'static str) -> Result<u64, FormatError> {
+    check_header(cid, bytes, expected)?;
+    // The header passed: its second item is a small unsigned integer.
+    #[derive(Deserialize)]
+    struct Magic(#[allow(dead_code)] IgnoredAny, u64, #[allow(dead_code)] IgnoredAny, #[allow(dead_code)] IgnoredAny);
+    match bytes.get(8) {
+        Some(v) if *v < 24 => Ok(u64::from(*v)),
+        _ => serde_ipld_dagcbor::from_slice::<Magic>(bytes).map(|m| m.1).map_err(|e| FormatError::Malformed {
+            cid: *cid,
+            kind: expected,
+            why: e.to_string(),
+        }),
+    }
 }
 
 /// Checks the header of a block: magic, then version, then kind.
@@ -148,23 +181,34 @@ pub fn check_header(cid: &Cid, bytes: &[u8], expected: &'static str) -> Result<(
 }
 
 /// Whether `bytes` start with the canonical encoding of `["NIPNIP",
-/// VERSION, kind, ...`: array of 4, text of 6, the version as one byte,
+/// <a version this build reads>, kind, ...`: array of 4, text of 6, the version as one byte,
 /// the kind as a short text.
 fn kind_prefix_matches(bytes: &[u8], kind: &str) -> bool {
     const HEAD: &[u8] = b"\x84\x66NIPNIP";
-    let (Ok(version), Ok(len)) = (u8::try_from(VERSION), u8::try_from(kind.len())) else { return false };
-    version < 24
-        && len < 24
+    let Ok(len) = u8::try_from(kind.len()) else { return false };
+    len < 24
         && bytes.len() > HEAD.len() + 2 + kind.len()
         && bytes.starts_with(HEAD)
-        && bytes[HEAD.len()] == version
+        && READS.contains(&u64::from(bytes[HEAD.len()]))
         && bytes[HEAD.len() + 1] == 0x60 + len
         && &bytes[HEAD.len() + 2..HEAD.len() + 2 + kind.len()] == kind.as_bytes()
 }
 
-/// Decodes a block of `kind` after checking its header.
+/// Decodes a format 1 block of `kind` after checking its header.
 pub fn decode<T: for<'de> Deserialize<'de>>(cid: &Cid, bytes: &[u8], kind: &'static str) -> Result<T, FormatError> {
-    check_header(cid, bytes, kind)?;
+    decode_v(cid, bytes, kind, V1)
+}
+
+/// Decodes a format 2 block of `kind` after checking its header.
+pub fn decode_v2<T: for<'de> Deserialize<'de>>(cid: &Cid, bytes: &[u8], kind: &'static str) -> Result<T, FormatError> {
+    decode_v(cid, bytes, kind, V2)
+}
+
+fn decode_v<T: for<'de> Deserialize<'de>>(cid: &Cid, bytes: &[u8], kind: &'static str, version: u64) -> Result<T, FormatError> {
+    let found = header_version(cid, bytes, kind)?;
+    if found != version {
+        return Err(FormatError::WrongVersion { cid: *cid, found, expected: version });
+    }
     let In(_, _, _, body) = serde_ipld_dagcbor::from_slice::<In<T>>(bytes).map_err(|e| FormatError::Malformed {
         cid: *cid,
         kind,
@@ -379,9 +423,10 @@ impl Counts {
 }
 
 /// A NIPIndex: the refs of a repository and the map of its objects. Its CID
-/// is the repository's address.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// is the repository's address. The same type holds an index of either
+/// format: `v2` is `Some` for format 2, whose refs live in their own trie
+/// (read with [`crate::records::read_index`], which fills `refs`).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NipIndex {
     /// The ref HEAD points to (`refs/heads/main`), if any.
     pub head: Option<String>,
@@ -396,27 +441,101 @@ pub struct NipIndex {
     /// the changed links of two indexes in order, and this order makes it
     /// compare the two object maps (a walk of what the push changed) instead
     /// of walking the whole new map (see `store/kubo.rs`).
-    #[serde(rename = "previous")]
     pub prev: Option<Cid>,
+    /// Format 2's own links; `None` for a format 1 index.
+    pub v2: Option<IndexLinks>,
+}
+
+/// What a format 2 index links besides the object map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IndexLinks {
+    /// Root of the refs trie.
+    pub refs: Cid,
+    /// The packs list; `None` while no push has stored an object.
+    pub packs: Option<Cid>,
+}
+
+/// A format 1 index as encoded.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IndexV1 {
+    head: Option<String>,
+    refs: Vec<(String, Hash)>,
+    counts: Counts,
+    objects: Cid,
+    previous: Option<Cid>,
+}
+
+/// A format 2 index as encoded: keys in canonical order, every link before
+/// `previous` (see [`NipIndex::prev`]).
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IndexV2 {
+    head: Option<String>,
+    refs: Cid,
+    packs: Option<Cid>,
+    counts: Counts,
+    objects: Cid,
+    previous: Option<Cid>,
 }
 
 impl NipIndex {
-    pub fn to_block(&self) -> Result<Block, FormatError> {
-        encode(KIND_INDEX, self)
+    pub fn version(&self) -> u64 {
+        if self.v2.is_some() {
+            V2
+        } else {
+            V1
+        }
     }
 
+    pub fn to_block(&self) -> Result<Block, FormatError> {
+        match self.v2 {
+            None => encode(
+                KIND_INDEX,
+                &IndexV1 {
+                    head: self.head.clone(),
+                    refs: self.refs.clone(),
+                    counts: self.counts,
+                    objects: self.objects,
+                    previous: self.prev,
+                },
+            ),
+            Some(links) => encode_v2(
+                KIND_INDEX,
+                &IndexV2 {
+                    head: self.head.clone(),
+                    refs: links.refs,
+                    packs: links.packs,
+                    counts: self.counts,
+                    objects: self.objects,
+                    previous: self.prev,
+                },
+            ),
+        }
+    }
+
+    /// Decodes an index block of either format. A format 2 index comes
+    /// back with `refs` empty: they are in the trie `v2.refs` links.
     pub fn from_block(cid: &Cid, bytes: &[u8]) -> Result<NipIndex, FormatError> {
-        let index: NipIndex = decode(cid, bytes, KIND_INDEX)?;
+        let index = match header_version(cid, bytes, KIND_INDEX)? {
+            V1 => {
+                let w: IndexV1 = decode(cid, bytes, KIND_INDEX)?;
+                NipIndex { head: w.head, refs: w.refs, counts: w.counts, objects: w.objects, prev: w.previous, v2: None }
+            }
+            _ => {
+                let w: IndexV2 = decode_v2(cid, bytes, KIND_INDEX)?;
+                NipIndex {
+                    head: w.head,
+                    refs: Vec::new(),
+                    counts: w.counts,
+                    objects: w.objects,
+                    prev: w.previous,
+                    v2: Some(IndexLinks { refs: w.refs, packs: w.packs }),
+                }
+            }
+        };
         let bad = |why: String| FormatError::Malformed { cid: *cid, kind: KIND_INDEX, why };
-        if index.refs.windows(2).any(|w| w[0].0 >= w[1].0) {
-            return Err(bad("refs are not sorted and unique".into()));
-        }
-        // Every name reaches git's protocol and the user's repository: one
-        // git would not accept is refused before any of it is used.
-        for (name, _) in &index.refs {
-            crate::refname::check(name)
-                .map_err(|why| bad(format!("ref {} is not a valid git ref name: it {why}", crate::refname::shown(name))))?;
-        }
+        check_refs(&index.refs).map_err(bad)?;
         if let Some(head) = &index.head {
             crate::refname::check(head)
                 .map_err(|why| bad(format!("head {} is not a valid git ref name: it {why}", crate::refname::shown(head))))?;
@@ -427,6 +546,21 @@ impl NipIndex {
     pub fn get_ref(&self, name: &str) -> Option<Hash> {
         self.refs.binary_search_by(|(n, _)| n.as_str().cmp(name)).ok().map(|i| self.refs[i].1)
     }
+}
+
+/// Checks a list of refs as an index must hold them: sorted by name,
+/// unique, every name one git accepts.
+pub fn check_refs(refs: &[(String, Hash)]) -> Result<(), String> {
+    if refs.windows(2).any(|w| w[0].0 >= w[1].0) {
+        return Err("refs are not sorted and unique".into());
+    }
+    // Every name reaches git's protocol and the user's repository: one
+    // git would not accept is refused before any of it is used.
+    for (name, _) in refs {
+        crate::refname::check(name)
+            .map_err(|why| format!("ref {} is not a valid git ref name: it {why}", crate::refname::shown(name)))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -496,7 +630,7 @@ mod tests {
         let cid = cid_of(DAG_CBOR, &b.data);
         let err = NipObject::from_block(&cid, &b.data).unwrap_err();
         assert!(matches!(err, FormatError::Version { version: 99, .. }), "{err}");
-        assert!(err.to_string().contains("version 99") && err.to_string().contains("reads version 1"));
+        assert!(err.to_string().contains("version 99") && err.to_string().contains("reads versions 1, 2"));
     }
 
     #[test]
@@ -527,6 +661,7 @@ mod tests {
             refs: vec![("refs/heads/main".into(), h(1)), ("refs/tags/v1".into(), h(8))],
             counts: Counts { tag: 1, blob: 1, tree: 1, commit: 1 },
             objects: cid_of(DAG_CBOR, b"objects"),
+            v2: None,
         };
         let b = idx.to_block().unwrap();
         assert_eq!(NipIndex::from_block(&b.cid, &b.data).unwrap(), idx);

@@ -657,7 +657,9 @@ fn peel_locally(odb: &git2::Odb<'_>, oid: Oid) -> Option<Option<Hash>> {
 /// request per level, so a fetch reads what is new, not every tag again.
 fn peel_tags(remote: &Remote<'_>) -> Result<std::collections::HashMap<String, Hash>, Error> {
     let mut peeled = std::collections::HashMap::new();
-    let Some(map) = remote.objects() else { return Ok(peeled) };
+    if remote.index.is_none() {
+        return Ok(peeled);
+    }
     let mut pending: Vec<(String, Hash)> = remote.refs().iter().filter(|(n, _)| n.starts_with("refs/tags/")).cloned().collect();
     let repo = Repository::open_from_env().ok();
     if let Some(odb) = repo.as_ref().and_then(|r| r.odb().ok()) {
@@ -671,6 +673,24 @@ fn peel_tags(remote: &Remote<'_>) -> Result<std::collections::HashMap<String, Ha
             None => true,
         });
     }
+    if let Some(records) = remote.records() {
+        for _ in 0..8 {
+            if pending.is_empty() {
+                break;
+            }
+            let keys: Vec<[u8; 20]> = pending.iter().map(|(_, h)| h.0).collect();
+            let mut next = Vec::new();
+            for ((name, _), record) in pending.into_iter().zip(records.lookup_many(&keys)?) {
+                if let Some(crate::records::Record { links: crate::records::RecordLinks::Tag { target }, .. }) = record {
+                    peeled.insert(name.clone(), target);
+                    next.push((name, target));
+                }
+            }
+            pending = next;
+        }
+        return Ok(peeled);
+    }
+    let Some(map) = remote.objects() else { return Ok(peeled) };
     for _ in 0..8 {
         if pending.is_empty() {
             break;

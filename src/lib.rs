@@ -8,7 +8,9 @@
 //! | [`ipns`] | IPNS names and DNSLink: resolve, publish safely, per-repository keys |
 //! | [`block`] | blocks, CIDs and the one place blocks are verified |
 //! | [`format`] | the nip format: NIPObject, NIPIndex, magic and version |
-//! | [`objmap`] | the sharded map from git hash to NIPObject |
+//! | [`objmap`] | format 1's sharded map from git hash to NIPObject block |
+//! | [`trie`] | format 2's sharded sets: a 16-way trie with leaves cut by bytes |
+//! | [`records`] | format 2's records (NIPObjects), refs trie and packs list |
 //! | [`unixfs`] | object bytes laid out as Kubo lays out files |
 //! | [`store`] | the block store trait, the embedded store and the Kubo store |
 //! | [`kubo`] | the Kubo RPC client and how the node is found |
@@ -20,6 +22,7 @@
 //! | [`fetch`] | what a `git fetch` does: walk, verify, write one pack |
 //! | [`limits`] | what one object may claim and one fetch may bring (`nip.maxFetchBytes`, `nip.maxFetchObjects`) |
 //! | [`pack`] | a git pack stream written into the repository |
+//! | [`packfetch`] | format 2's fetch: the packs the repository lacks, spliced into `git index-pack` |
 //! | [`helper`] | the gitremote-helpers(7) protocol on stdin/stdout |
 //! | [`protocol`] | the typed writer of every line nip sends git |
 //! | [`refname`] | git's ref name rules, checked on every name an address holds |
@@ -39,13 +42,16 @@ pub mod limits;
 pub mod links;
 pub mod objmap;
 pub mod pack;
+pub mod packfetch;
 pub mod progress;
 pub mod protocol;
 pub mod push;
+pub mod records;
 pub mod refname;
 pub mod remote;
 pub mod store;
 pub mod tmpfiles;
+pub mod trie;
 pub mod unixfs;
 
 /// Everything a nip operation can fail with. Each message says what failed
@@ -62,6 +68,10 @@ pub enum Error {
     Map(#[from] objmap::MapError),
     #[error(transparent)]
     Unixfs(#[from] unixfs::UnixfsError),
+    #[error(transparent)]
+    Trie(#[from] trie::TrieError),
+    #[error(transparent)]
+    Records(#[from] records::RecordsError),
     #[error(transparent)]
     Links(#[from] links::LinksError),
     #[error(transparent)]

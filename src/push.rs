@@ -5,22 +5,24 @@
 //!    without `+` must fast-forward (else `non-fast-forward`, or `fetch first`
 //!    when the remote's commit is unknown here), an existing tag is not moved
 //!    without `+` (`already exists`). A refused ref does not stop the others.
-//! 2. The objects to store are those reachable from the new tips and absent
-//!    from the remote: the walk looks every candidate up in the remote's
-//!    object map (shards are fetched in batches and cached) and stops at
-//!    what is there, since the map holds the whole history of each object in
-//!    it; so a push costs what it changes, not the size of the history.
-//! 3. Each object becomes its UnixFS data blocks and a NIPObject; all of them,
-//!    the changed object-map shards and the new index stream into one write
-//!    session of the store. The address changes only after the session has
-//!    finished, so a failed push leaves the remote as it was.
+//! 2. The objects to store go into one git pack, made by the real `git
+//!    pack-objects` (which reuses the deltas already on disk): everything
+//!    reachable from the new tips and not from the remote's tips. A push onto
+//!    an existing repository makes a *thin* pack: deltas may name bases in
+//!    earlier packs, so a one-line change costs a delta, not the file. The
+//!    pack streams into the store as a UnixFS file as it is made.
+//! 3. `git index-pack` gives the offset of every object in the pack; each
+//!    object becomes a record (its NIPObject: type, size, links, pack and
+//!    offset) in the object map. The changed map shards, the packs list, the
+//!    refs trie and the new index go into the same write session of the
+//!    store. The address changes only after the session has finished, so a
+//!    failed push leaves the remote as it was.
 
-use crate::block::{Block, CborLink};
-use crate::format::{Counts, Hash, NipIndex, NipObject, ObjectType};
-use crate::objmap::ObjectMap;
-use crate::progress::Progress;
+use crate::format::{Counts, Hash, IndexLinks, NipIndex, ObjectType};
+use crate::records::{self, PackEntry, Record, RecordLinks};
 use crate::remote::Remote;
 use crate::store::{BlockWriter, WriteStats};
+use crate::trie::{self, Trie};
 use crate::unixfs::{FileBuilder, CHUNK};
 use crate::Error;
 use cid::Cid;
@@ -113,56 +115,87 @@ pub fn push(repo: &Repository, remote: &Remote<'_>, commands: &[PushCommand], op
         // Nothing changes: no new index, the address stays.
         return Ok(outcome);
     }
-    // The index holds every ref in one block: refuse a push whose index
-    // would not fit before storing anything (the object map root and the
-    // counts are not known yet; their encoding has a fixed size).
     let head = choose_head(repo, remote.head(), &refs);
     if let Some(old) = remote.head().filter(|h| before.contains_key(*h) && head.as_deref() != Some(*h)) {
         outcome.head_moved = Some((old.to_string(), head.clone()));
     }
-    let trial = NipIndex {
-        head: head.clone(),
-        prev: remote.index.as_ref().map(|(c, _)| *c),
-        refs: refs.iter().map(|(n, h)| (n.clone(), *h)).collect(),
-        counts: Counts { tag: u64::MAX, blob: u64::MAX, tree: u64::MAX, commit: u64::MAX },
-        objects: crate::block::sha256_cid(crate::block::DAG_CBOR, &[0; 32]),
-    };
-    check_index_size(&trial.to_block()?, trial.refs.len())?;
-    drop(trial);
+    if refs.len() > records::MAX_REFS {
+        return Err(Error::Other(format!("this push would leave {} refs; nip holds at most {}", refs.len(), records::MAX_REFS)));
+    }
     if opts.dry_run {
         return Ok(outcome);
     }
 
-    let writer = remote.blocks.store().writer()?;
-    let map = match &remote.index {
-        Some((_, index)) => ObjectMap::new(&remote.blocks, index.objects),
-        None => ObjectMap::empty(&remote.blocks),
+    let mut writer = remote.blocks.store().writer()?;
+    // What the remote holds in format 2 (a format 1 remote is written over
+    // in format 2 from scratch: its history stays linked as `previous`).
+    let base = remote.index.as_ref().and_then(|(_, i)| i.v2.map(|links| (i, links)));
+    let negatives: Vec<Oid> = match base {
+        Some(_) => {
+            let odb = repo.odb()?;
+            let mut n: Vec<Oid> = before.values().map(|h| h.oid()).filter(|o| odb.exists(*o)).collect();
+            n.sort();
+            n.dedup();
+            n
+        }
+        None => Vec::new(),
     };
-    let remote_has = RemoteHas { map: &map };
+    let packs = match base.and_then(|(_, l)| l.packs) {
+        Some(root) => records::read_packs(&remote.blocks, &root)?,
+        None => Vec::new(),
+    };
     let started = std::time::Instant::now();
-    let todo = missing_objects(repo, &remote_has, &tips)?;
-    log::info!("{} objects to store, found in {:.2}s", todo.len(), started.elapsed().as_secs_f64());
+    let mut tips_sorted = tips.clone();
+    tips_sorted.sort();
+    tips_sorted.dedup();
+    let made = make_pack(repo, &tips_sorted, &negatives, writer.as_mut(), opts.progress)?;
+    log::info!("pack of {} objects, {} bytes, in {:.2}s", made.objects.len(), made.bytes, started.elapsed().as_secs_f64());
 
-    let started = std::time::Instant::now();
-    let (entries, written, mut writer) = store_objects(repo, &todo, writer, opts.progress)?;
-    log::info!("stored in {:.2}s", started.elapsed().as_secs_f64());
-    outcome.objects = written;
-
-    let new_root = map.insert(entries, &mut |b| writer.put(b))?;
-    let mut counts = remote.index.as_ref().map(|(_, i)| i.counts).unwrap_or_default();
-    counts.tag += outcome.objects.tag;
-    counts.blob += outcome.objects.blob;
-    counts.tree += outcome.objects.tree;
-    counts.commit += outcome.objects.commit;
+    let map: Trie<'_, Record> = Trie::new(&remote.blocks, records::OBJECTS, base.map(|(i, _)| i.objects));
+    let mut counts = base.map(|(i, _)| i.counts).unwrap_or_default();
+    let mut packs_root = base.and_then(|(_, l)| l.packs);
+    let objects_root = if made.objects.is_empty() {
+        match map.root() {
+            Some(root) => root,
+            None => {
+                let empty = records::OBJECTS.empty()?;
+                let cid = empty.cid;
+                writer.put(empty)?;
+                cid
+            }
+        }
+    } else {
+        let number = u32::try_from(packs.len()).map_err(|_| Error::Other("too many packs in one repository".into()))?;
+        // Objects the remote has already (a pack may repeat a few) keep
+        // their records; the rest are new.
+        let keys: Vec<[u8; 20]> = made.objects.iter().map(|(h, _)| h.0).collect();
+        let known: Vec<bool> = map.lookup_many(&keys)?.into_iter().map(|r| r.is_some()).collect();
+        let fresh: Vec<(Hash, u64)> = made.objects.iter().zip(known).filter(|(_, k)| !k).map(|(o, _)| *o).collect();
+        let records = make_records(repo, &fresh, number)?;
+        for (r, _) in &records {
+            counts.add(r.kind);
+        }
+        outcome.objects = count_kinds(&records);
+        let root = map.insert(records, &mut |b| writer.put(b))?;
+        let entry = PackEntry { pack: made.root, bytes: made.bytes, objects: made.objects.len() as u64 };
+        packs_root = Some(records::append_pack(&remote.blocks, packs_root.as_ref(), entry, &mut |b| writer.put(b))?);
+        root
+    };
+    let refs: Vec<(String, Hash)> = refs.into_iter().collect();
+    let known_refs = match base {
+        Some((_, l)) => remote.refs_blocks.clone().unwrap_or_else(|| std::iter::once(l.refs).collect()),
+        None => Default::default(),
+    };
+    let refs_root = records::write_refs(&refs, &known_refs, &mut |b| writer.put(b))?;
     let index = NipIndex {
         head,
         prev: remote.index.as_ref().map(|(c, _)| *c),
-        refs: refs.into_iter().collect(),
+        refs,
         counts,
-        objects: new_root,
+        objects: objects_root,
+        v2: Some(IndexLinks { refs: refs_root, packs: packs_root }),
     };
     let block = index.to_block()?;
-    check_index_size(&block, index.refs.len())?;
     let cid = block.cid;
     writer.put(block)?;
     outcome.stats = writer.finish(&cid, remote.index.as_ref().map(|(c, _)| c))?;
@@ -170,21 +203,12 @@ pub fn push(repo: &Repository, remote: &Remote<'_>, commands: &[PushCommand], op
     Ok(outcome)
 }
 
-/// Refuses an index block over the block limit, saying why: nip format 1
-/// keeps every ref in the index, one block, and does not shard refs (yet).
-fn check_index_size(block: &Block, refs: usize) -> Result<(), Error> {
-    let size = block.data.len();
-    if size <= crate::block::MAX_BLOCK {
-        return Ok(());
+fn count_kinds(records: &[(Record, usize)]) -> Counts {
+    let mut c = Counts::default();
+    for (r, _) in records {
+        c.add(r.kind);
     }
-    let fit = (refs as u128 * crate::block::MAX_BLOCK as u128 / size as u128) as usize;
-    Err(Error::Other(format!(
-        "the new index would be {size} bytes for its {refs} refs, over the {}-byte (1 MiB) limit of an IPFS block: \
-         nip format 1 keeps every ref in the index, one block, and does not shard refs yet. About {fit} refs like \
-         these fit: push fewer (say, not every tag), or delete refs on the remote (`git push <remote> --delete \
-         <ref>`); nothing was stored",
-        crate::block::MAX_BLOCK
-    )))
+    c
 }
 
 /// Applies one command to `refs` the way a git server would. `lease` is
@@ -316,291 +340,209 @@ pub fn set_head(remote: &Remote<'_>, branch: &str) -> Result<(String, Option<Cid
     Ok((full, Some(cid)))
 }
 
-/// What the remote already holds.
-struct RemoteHas<'a, 'm> {
-    map: &'a ObjectMap<'m>,
+/// The pack a push made: its root in the store, its length, and the offset
+/// of every object it holds (sorted by hash).
+struct MadePack {
+    root: Cid,
+    bytes: u64,
+    objects: Vec<(Hash, u64)>,
 }
 
-impl RemoteHas<'_, '_> {
-    fn has_many(&self, oids: &[Oid]) -> Result<Vec<bool>, Error> {
-        let hashes: Vec<Hash> = oids.iter().map(|o| Hash::from(*o)).collect();
-        Ok(self.map.lookup_many(&hashes)?.into_iter().map(|c| c.is_some()).collect())
+/// Runs `git pack-objects` for `tips` minus `negatives` (thin when there are
+/// negatives), streams the pack into `writer` as a UnixFS file, and has
+/// `git index-pack` find where each object starts. A pack of no objects is
+/// not stored.
+fn make_pack(
+    repo: &Repository,
+    tips: &[Oid],
+    negatives: &[Oid],
+    writer: &mut dyn BlockWriter,
+    progress: bool,
+) -> Result<MadePack, Error> {
+    use std::io::{Read, Write};
+    use std::process::{Command, Stdio};
+    let git_dir = repo.path().to_path_buf();
+    let tmp = tempfile::Builder::new()
+        .prefix("nip-push-")
+        .tempdir()
+        .map_err(|e| Error::from(e).context("creating a temporary directory for the push's pack"))?;
+    let thin = !negatives.is_empty();
+    let mut cmd = Command::new("git");
+    cmd.arg("--git-dir").arg(&git_dir).args(["pack-objects", "--revs", "--stdout", "--delta-base-offset"]);
+    if thin {
+        cmd.arg("--thin");
     }
+    cmd.arg(if progress { "--progress" } else { "-q" });
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| Error::from(e).context("starting git pack-objects"))?;
+    let mut input = String::with_capacity((tips.len() + negatives.len()) * 42);
+    for t in tips {
+        input.push_str(&format!("{t}\n"));
+    }
+    for n in negatives {
+        input.push_str(&format!("^{n}\n"));
+    }
+    let mut stdin = child.stdin.take().ok_or_else(|| Error::Other("git pack-objects has no stdin".into()))?;
+    let mut stdout = child.stdout.take().ok_or_else(|| Error::Other("git pack-objects has no stdout".into()))?;
+    let pack_path = tmp.path().join("push.pack");
+    let streamed = std::thread::scope(|scope| -> Result<(u64, Option<Cid>, [u8; 12]), Error> {
+        let feeder = scope.spawn(move || stdin.write_all(input.as_bytes()));
+        let mut file = std::io::BufWriter::new(
+            std::fs::File::create(&pack_path).map_err(|e| Error::from(e).context(format!("creating {}", pack_path.display())))?,
+        );
+        let mut builder = FileBuilder::new();
+        let mut total = 0u64;
+        let mut header = [0u8; 12];
+        let mut held: Option<Vec<u8>> = None;
+        loop {
+            let mut chunk = Vec::with_capacity(CHUNK);
+            (&mut stdout)
+                .take(CHUNK as u64)
+                .read_to_end(&mut chunk)
+                .map_err(|e| Error::from(e).context("reading git pack-objects"))?;
+            if chunk.is_empty() {
+                break;
+            }
+            if total == 0 {
+                let n = chunk.len().min(12);
+                header[..n].copy_from_slice(&chunk[..n]);
+            }
+            total += chunk.len() as u64;
+            file.write_all(&chunk).map_err(|e| Error::from(e).context(format!("writing {}", pack_path.display())))?;
+            // The first chunk waits until the pack is known not to be empty.
+            if let Some(first) = held.take() {
+                writer.put(builder.chunk(first))?;
+            }
+            held = Some(chunk);
+        }
+        file.flush().map_err(|e| Error::from(e).context(format!("writing {}", pack_path.display())))?;
+        let fed = feeder.join().map_err(|_| Error::Other("the thread feeding git pack-objects panicked".into()))?;
+        let empty = u32::from_be_bytes([header[8], header[9], header[10], header[11]]) == 0;
+        let root = match (held, empty) {
+            (Some(last), false) => {
+                writer.put(builder.chunk(last))?;
+                let (rest, root) = builder.finish();
+                for b in rest {
+                    writer.put(b)?;
+                }
+                Some(root)
+            }
+            _ => None,
+        };
+        if let Err(e) = fed {
+            // pack-objects stopped reading: its exit status says why.
+            log::info!("git pack-objects stopped reading its input: {e}");
+        }
+        Ok((total, root, header))
+    });
+    let status = child.wait().map_err(|e| Error::from(e).context("waiting for git pack-objects"))?;
+    if !status.success() {
+        return Err(Error::Other(format!("git pack-objects failed ({status}); nothing was stored")));
+    }
+    let (bytes, root, header) = streamed?;
+    if &header[..8] != b"PACK\0\0\0\x02" {
+        return Err(Error::Other("git pack-objects wrote no version 2 pack; nothing was stored".into()));
+    }
+    let count = u32::from_be_bytes([header[8], header[9], header[10], header[11]]);
+    let Some(root) = root else { return Ok(MadePack { root: crate::block::empty_cid(), bytes: 0, objects: Vec::new() }) };
 
-    fn has(&self, oid: Oid) -> Result<bool, Error> {
-        Ok(self.has_many(&[oid])?[0])
+    // The offsets: a thin pack is indexed inside the repository, which has
+    // its bases (`--fix-thin` appends them after the pack's own objects, so
+    // those keep their offsets); a whole one outside any repository, where
+    // index-pack does not compare each object with the repository's copy.
+    let idx_path = tmp.path().join("push.idx");
+    let mut index = Command::new("git");
+    if thin {
+        index
+            .arg("--git-dir")
+            .arg(&git_dir)
+            .args(["index-pack", "--stdin", "--fix-thin", "-o"])
+            .arg(&idx_path)
+            .arg(tmp.path().join("fixed.pack"))
+            .stdin(
+                std::fs::File::open(&pack_path)
+                    .map_err(|e| Error::from(e).context(format!("opening {}", pack_path.display())))?,
+            );
+    } else {
+        index
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .env_remove("GIT_OBJECT_DIRECTORY")
+            .env_remove("GIT_ALTERNATE_OBJECT_DIRECTORIES")
+            .env("GIT_CEILING_DIRECTORIES", tmp.path().parent().unwrap_or(tmp.path()))
+            .current_dir(tmp.path())
+            .args(["index-pack", "-o"])
+            .arg(&idx_path)
+            .arg(&pack_path)
+            .stdin(Stdio::null());
     }
+    let out = index
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| Error::from(e).context("starting git index-pack"))?;
+    if !out.status.success() {
+        return Err(Error::Other(format!(
+            "git index-pack could not index the push's pack ({}): {}; nothing was stored",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    let idx = std::fs::read(&idx_path).map_err(|e| Error::from(e).context(format!("reading {}", idx_path.display())))?;
+    let all = crate::pack::read_idx(&idx)
+        .map_err(|why| Error::Other(format!("git index-pack wrote an index nip cannot read: {why}")))?;
+    let objects: Vec<(Hash, u64)> = all.into_iter().filter(|(_, off)| *off + 20 < bytes).collect();
+    if objects.len() != count as usize {
+        return Err(Error::Other(format!(
+            "git pack-objects wrote {count} objects but git index-pack found {} in the pack; nothing was stored",
+            objects.len()
+        )));
+    }
+    Ok(MadePack { root, bytes, objects })
 }
 
-/// Every object reachable from `tips` that the remote lacks, in an order
-/// where nothing depends on what comes later being stored first (any order
-/// is fine: the index is written last).
-///
-/// The walk stops at objects the remote's map has: a map holds the whole
-/// history of every object in it (each push stores everything reachable
-/// that was missing), so a commit found there needs none of its parents
-/// looked at. So a push of one commit reads that commit and its parent, not
-/// the history around the remote's refs (hiding the remote's 309 ref tips
-/// from libgit2's revwalk instead took 0.5 s at 50,000 commits).
-fn missing_objects(repo: &Repository, remote: &RemoteHas<'_, '_>, tips: &[Oid]) -> Result<Vec<(Oid, ObjectType)>, Error> {
+/// The records of the objects at `offsets` in pack number `pack`: type and
+/// size from the repository, and the links of commits and tags from their
+/// content (checked as a reader checks them).
+fn make_records(repo: &Repository, offsets: &[(Hash, u64)], pack: u32) -> Result<Vec<(Record, usize)>, Error> {
     let odb = repo.odb()?;
-    let mut seen: HashSet<Oid> = HashSet::new();
-    let mut out = Vec::new();
-    let mut commits = Vec::new();
-
-    // Peel tags down to what they point at; tags and non-commit tips directly.
-    let mut stack: Vec<Oid> = tips.to_vec();
-    while let Some(oid) = stack.pop() {
-        if seen.contains(&oid) {
-            continue;
+    let mut out = Vec::with_capacity(offsets.len());
+    for (oid, offset) in offsets {
+        let context = |e: git2::Error| Error::from(e).context(format!("reading object {oid}"));
+        let (size, kind) = odb.read_header(oid.oid()).map_err(context)?;
+        let kind = ObjectType::from_git(kind)
+            .ok_or_else(|| Error::Object { oid: oid.to_string(), why: format!("it is of type {kind}") })?;
+        let size = size as u64;
+        if kind != ObjectType::Blob && size > crate::limits::MAX_NON_BLOB {
+            return Err(Error::Unstorable {
+                oid: oid.to_string(),
+                why: format!(
+                    "this {} is {}, and nip reads commits, trees and tags of up to {}: a clone would refuse it",
+                    kind.name(),
+                    crate::limits::human(size),
+                    crate::limits::human(crate::limits::MAX_NON_BLOB)
+                ),
+            });
         }
-        let (_, kind) = odb.read_header(oid).map_err(|e| Error::from(e).context(format!("reading object {oid}")))?;
-        match kind {
-            git2::ObjectType::Commit => commits.push(oid),
-            git2::ObjectType::Tag => {
-                seen.insert(oid);
-                if !remote.has(oid)? {
-                    out.push((oid, ObjectType::Tag));
-                    stack.push(repo.find_tag(oid)?.target_id());
+        let links = match kind {
+            ObjectType::Commit | ObjectType::Tag => {
+                let object = odb.read(oid.oid()).map_err(context)?;
+                match crate::links::parse(*oid, kind, object.data())? {
+                    crate::format::Links::Commit { tree, parents } => RecordLinks::Commit { tree, parents },
+                    crate::format::Links::Tag { target } => RecordLinks::Tag { target },
+                    _ => RecordLinks::None,
                 }
             }
-            git2::ObjectType::Tree => walk_tree(repo, remote, oid, &mut seen, &mut out)?,
-            _ => {
-                seen.insert(oid);
-                if !remote.has(oid)? {
-                    out.push((oid, ObjectType::Blob));
-                }
-            }
-        }
-    }
-    if commits.is_empty() {
-        return Ok(out);
-    }
-    // libgit2's revwalk gives the commits in the order of the repository's
-    // packs, so the trees read next hit its delta cache (a time-ordered or
-    // breadth-first walk of our own took four times as long at 50,000
-    // commits). It asks `hide` about each commit it meets: one that the
-    // remote has is hidden with its history, so the walk goes no further.
-    let mut failed = None;
-    let mut hide = |oid: Oid| match remote.has(oid) {
-        Ok(has) => has,
-        Err(e) => {
-            failed.get_or_insert(e);
-            true
-        }
-    };
-    let mut walk = repo.revwalk()?;
-    for oid in &commits {
-        walk.push(*oid)?;
-    }
-    let walked: Vec<Oid> = walk.with_hide_callback(&mut hide)?.collect::<Result<_, _>>()?;
-    if let Some(e) = failed {
-        return Err(e);
-    }
-    for oid in walked {
-        if !seen.insert(oid) {
-            continue;
-        }
-        out.push((oid, ObjectType::Commit));
-        let tree = repo.find_commit(oid).map_err(|e| Error::from(e).context(format!("reading commit {oid}")))?.tree_id();
-        walk_tree(repo, remote, tree, &mut seen, &mut out)?;
+            _ => RecordLinks::None,
+        };
+        out.push(trie::sized(Record { oid: *oid, kind, size, pack, offset: *offset, links })?);
     }
     Ok(out)
 }
-
-fn walk_tree(
-    repo: &Repository,
-    remote: &RemoteHas<'_, '_>,
-    root: Oid,
-    seen: &mut HashSet<Oid>,
-    out: &mut Vec<(Oid, ObjectType)>,
-) -> Result<(), Error> {
-    let mut stack = vec![root];
-    while let Some(oid) = stack.pop() {
-        if !seen.insert(oid) || remote.has(oid)? {
-            continue;
-        }
-        out.push((oid, ObjectType::Tree));
-        let tree = repo.find_tree(oid)?;
-        let mut blobs = Vec::new();
-        for entry in tree.iter() {
-            match entry.kind() {
-                Some(git2::ObjectType::Tree) => stack.push(entry.id()),
-                Some(git2::ObjectType::Blob) => {
-                    if seen.insert(entry.id()) {
-                        blobs.push(entry.id());
-                    }
-                }
-                // Gitlinks (submodule commits) are stored as entries only.
-                _ => {}
-            }
-        }
-        let present = remote.has_many(&blobs)?;
-        out.extend(blobs.into_iter().zip(present).filter(|(_, p)| !p).map(|(o, _)| (o, ObjectType::Blob)));
-    }
-    Ok(())
-}
-
-/// Jobs in flight between the reading and the writing thread (bounds memory).
-const PIPELINE: usize = 64;
-/// Objects at least this large are cut into blocks on the reading thread,
-/// so they are never copied whole.
-const LARGE: usize = 1 << 20;
-
-/// Work for the writing thread.
-enum Job {
-    /// A small object: cut it into blocks and store it.
-    Encode(Oid, ObjectType, Vec<u8>),
-    /// A block of a large object, already cut.
-    Block(Block),
-    /// The NIPObject of a large object whose blocks came before.
-    Object(NipObject),
-}
-
-/// Stores every object of `todo` through `writer` in two stages on two
-/// threads: this one reads objects from the repository, the other cuts
-/// them into blocks, hashes them and writes them. Returns the object-map
-/// entries, the counts, and the writer for the rest of the push.
-fn store_objects<'w>(
-    repo: &Repository,
-    todo: &[(Oid, ObjectType)],
-    mut writer: Box<dyn BlockWriter + 'w>,
-    show: bool,
-) -> Result<(Vec<(Hash, CborLink)>, Counts, Box<dyn BlockWriter + 'w>), Error> {
-    let odb = repo.odb()?;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Job>(PIPELINE);
-    std::thread::scope(|scope| {
-        let worker = scope.spawn(move || -> Result<_, Error> {
-            let mut progress = Progress::new("Writing objects", todo.len() as u64, show);
-            let mut entries = Vec::with_capacity(todo.len());
-            let mut counts = Counts::default();
-            for job in rx {
-                let object = match job {
-                    Job::Block(b) => {
-                        writer.put(b)?;
-                        continue;
-                    }
-                    Job::Encode(oid, kind, data) => encode_object(oid, kind, data, writer.as_mut())?,
-                    Job::Object(object) => object,
-                };
-                if let Some(why) = crate::limits::check_push(&object) {
-                    return Err(Error::Unstorable { oid: object.oid.to_string(), why });
-                }
-                let block = object.to_block()?;
-                if block.data.len() > crate::block::MAX_BLOCK {
-                    let n = match &object.links {
-                        crate::format::Links::Tree { entries } => entries.len(),
-                        _ => 0,
-                    };
-                    return Err(Error::Unstorable {
-                        oid: object.oid.to_string(),
-                        why: format!(
-                            "this {} has {n} entries, and its NIPObject would be {} bytes, over the 1 MiB block limit; \
-                             nip format 1 holds trees of up to about 41,900 entries (split the directory)",
-                            object.kind().name(),
-                            block.data.len()
-                        ),
-                    });
-                }
-                let link = CborLink::of(&block.cid).ok_or_else(|| {
-                    Error::Other(format!("NIPObject {} of {} is not a DAG-CBOR sha2-256 block", block.cid, object.oid))
-                })?;
-                entries.push((object.oid, link));
-                writer.put(block)?;
-                counts.add(object.kind());
-                progress.inc(object.size);
-            }
-            progress.finish();
-            Ok((entries, counts, writer))
-        });
-        let read = || -> Result<(), Error> {
-            for (oid, kind) in todo {
-                let context = |e: git2::Error| Error::from(e).context(format!("reading object {oid}"));
-                let (size, _) = odb.read_header(*oid).map_err(context)?;
-                let sent = if size >= LARGE && *kind == ObjectType::Blob {
-                    match odb.reader(*oid) {
-                        // Loose objects stream: never whole in memory.
-                        Ok((reader, _, _)) => send_large(*oid, *kind, size as u64, reader, &tx)?,
-                        Err(_) => {
-                            let obj = odb.read(*oid).map_err(context)?;
-                            send_large(*oid, *kind, size as u64, obj.data(), &tx)?
-                        }
-                    }
-                } else {
-                    let obj = odb.read(*oid).map_err(context)?;
-                    tx.send(Job::Encode(*oid, *kind, obj.data().to_vec())).is_ok()
-                };
-                if !sent {
-                    break; // the worker stopped on an error; it reports it
-                }
-            }
-            Ok(())
-        };
-        let read = read();
-        drop(tx);
-        let stored = worker.join().map_err(|_| Error::Other("the block writer thread panicked".into()))??;
-        read?;
-        Ok(stored)
-    })
-}
-
-/// Cuts a large blob into blocks here, as it is read, and sends them one
-/// by one.
-fn send_large(
-    oid: Oid,
-    kind: ObjectType,
-    size: u64,
-    mut data: impl std::io::Read,
-    tx: &std::sync::mpsc::SyncSender<Job>,
-) -> Result<bool, Error> {
-    use std::io::Read;
-    let hash = Hash::from(oid);
-    let mut builder = FileBuilder::new();
-    let mut read = 0u64;
-    loop {
-        let mut chunk = Vec::with_capacity(CHUNK);
-        (&mut data)
-            .take(CHUNK as u64)
-            .read_to_end(&mut chunk)
-            .map_err(|e| Error::from(e).context(format!("reading object {oid}")))?;
-        if chunk.is_empty() {
-            break;
-        }
-        read += chunk.len() as u64;
-        if tx.send(Job::Block(builder.chunk(chunk))).is_err() {
-            return Ok(false);
-        }
-    }
-    if read != size {
-        return Err(Error::Object { oid: oid.to_string(), why: format!("read {read} bytes of {size}") });
-    }
-    let (rest, root) = builder.finish();
-    for block in rest {
-        if tx.send(Job::Block(block)).is_err() {
-            return Ok(false);
-        }
-    }
-    let links = crate::links::parse(hash, kind, &[])?;
-    Ok(tx.send(Job::Object(NipObject { oid: hash, size, data: root, links })).is_ok())
-}
-
-/// Cuts one object into its data blocks (written through `writer`) and
-/// returns its NIPObject.
-fn encode_object(oid: Oid, kind: ObjectType, data: Vec<u8>, writer: &mut dyn BlockWriter) -> Result<NipObject, Error> {
-    let hash = Hash::from(oid);
-    let links = crate::links::parse(hash, kind, &data)?;
-    let size = data.len() as u64;
-    let mut builder = FileBuilder::new();
-    for chunk in data.chunks(CHUNK) {
-        writer.put(builder.chunk(chunk.to_vec()))?;
-    }
-    let (rest, root) = builder.finish();
-    for block in rest {
-        writer.put(block)?;
-    }
-    Ok(NipObject { oid: hash, size, data: root, links })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,18 +14,24 @@ pub struct Remote<'a> {
     /// The index and its CID; `None` for `new-ipfs`, `new-ipns` and a name
     /// that points nowhere yet.
     pub index: Option<(Cid, NipIndex)>,
+    /// A format 2 index's refs trie blocks (a push does not write them again).
+    pub refs_blocks: Option<std::collections::HashSet<Cid>>,
 }
 
 impl<'a> Remote<'a> {
     /// Reads `index` as the state of `address` (a name resolved to it).
     pub fn open_index(store: &'a dyn BlockStore, address: Address, index: Option<Cid>) -> Result<Remote<'a>, Error> {
         let blocks = Verified::new(store);
+        let mut refs_blocks = None;
         let index = match index {
             None => None,
             Some(cid) => {
-                let read = || -> Result<NipIndex, Error> {
-                    let bytes = blocks.get(&cid)?;
-                    Ok(NipIndex::from_block(&cid, &bytes)?)
+                let mut read = || -> Result<NipIndex, Error> {
+                    let (index, shards) = crate::records::read_index_with_blocks(&blocks, &cid)?;
+                    if index.v2.is_some() {
+                        refs_blocks = Some(shards);
+                    }
+                    Ok(index)
                 };
                 let index = read().map_err(|e| {
                     let at = match &address {
@@ -37,7 +43,7 @@ impl<'a> Remote<'a> {
                 Some((cid, index))
             }
         };
-        Ok(Remote { blocks, address, index })
+        Ok(Remote { blocks, address, index, refs_blocks })
     }
 
     pub fn refs(&self) -> &[(String, Hash)] {
@@ -48,9 +54,17 @@ impl<'a> Remote<'a> {
         self.index.as_ref().and_then(|(_, i)| i.head.as_deref())
     }
 
-    /// The object map, if there is an index.
+    /// The format 1 object map, if there is a format 1 index.
     pub fn objects(&self) -> Option<ObjectMap<'_>> {
-        self.index.as_ref().map(|(_, i)| ObjectMap::new(&self.blocks, i.objects))
+        self.index.as_ref().filter(|(_, i)| i.v2.is_none()).map(|(_, i)| ObjectMap::new(&self.blocks, i.objects))
+    }
+
+    /// The format 2 object map, if there is a format 2 index.
+    pub fn records(&self) -> Option<crate::trie::Trie<'_, crate::records::Record>> {
+        self.index
+            .as_ref()
+            .filter(|(_, i)| i.v2.is_some())
+            .map(|(_, i)| crate::trie::Trie::new(&self.blocks, crate::records::OBJECTS, Some(i.objects)))
     }
 
     /// `nip::<address>` for messages.

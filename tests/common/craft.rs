@@ -92,7 +92,7 @@ impl Env {
         entries.sort();
         entries.dedup();
         let root = ObjectMap::empty(&v).insert(entries, &mut |b| w.put(b)).expect("build object map");
-        let index = NipIndex { head, refs, counts: Counts::default(), objects: root, prev };
+        let index = NipIndex { head, refs, counts: Counts::default(), objects: root, prev, v2: None };
         let block = index.to_block().expect("encode index");
         let cid = block.cid;
         w.put(block).expect("put index");
