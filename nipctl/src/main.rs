@@ -152,6 +152,10 @@ fn inspect(address: &str, object: Option<&str>, as_json: bool) -> Result<(), nip
     if let Some(oid) = object {
         return inspect_object(&remote, oid, as_json);
     }
+    let packs = match index.v2.and_then(|l| l.packs) {
+        Some(root) => nip::records::read_packs(&remote.blocks, &root)?,
+        None => Vec::new(),
+    };
     if as_json {
         let refs: serde_json::Map<String, serde_json::Value> =
             index.refs.iter().map(|(n, h)| (n.clone(), json!(h.to_string()))).collect();
@@ -159,7 +163,8 @@ fn inspect(address: &str, object: Option<&str>, as_json: bool) -> Result<(), nip
             "address": remote.url(),
             "index": cid.to_string(),
             "sequence": sequence,
-            "format": format::VERSION,
+            "format": index.version(),
+            "packs": packs.iter().map(|p| json!({"pack": p.pack.to_string(), "bytes": p.bytes, "objects": p.objects})).collect::<Vec<_>>(),
             "head": index.head,
             "previous": index.prev.map(|c| c.to_string()),
             "refs": refs,
@@ -180,8 +185,12 @@ fn inspect(address: &str, object: Option<&str>, as_json: bool) -> Result<(), nip
         let seq = sequence.map(|s| format!(" (sequence {s})")).unwrap_or_default();
         println!("index:    nip::/ipfs/{cid}{seq}");
     }
-    println!("format:   nip version {}", format::VERSION);
+    println!("format:   nip version {}", index.version());
     println!("HEAD:     {}", index.head.as_deref().unwrap_or("(none)"));
+    if index.v2.is_some() {
+        let bytes: u64 = packs.iter().map(|p| p.bytes).sum();
+        println!("packs:    {} ({bytes} bytes)", packs.len());
+    }
     match index.prev {
         Some(p) => println!("previous: nip::/ipfs/{p}"),
         None => println!("previous: (none: first push)"),
@@ -206,6 +215,9 @@ fn inspect(address: &str, object: Option<&str>, as_json: bool) -> Result<(), nip
 fn inspect_object(remote: &Remote<'_>, oid: &str, as_json: bool) -> Result<(), nip::Error> {
     let git = git2::Oid::from_str(oid).map_err(|_| nip::Error::Other(format!("{oid:?} is not a git object id")))?;
     let Some((_, index)) = &remote.index else { return Ok(()) };
+    if index.v2.is_some() {
+        return inspect_record(remote, index, git, as_json);
+    }
     let map = ObjectMap::new(&remote.blocks, index.objects);
     let hash = format::Hash::from(git);
     let cid = map.lookup_many(&[hash])?[0].ok_or(nip::Error::NotInRepository { oid: oid.to_string() })?;
@@ -236,6 +248,63 @@ fn inspect_object(remote: &Remote<'_>, oid: &str, as_json: bool) -> Result<(), n
         println!("  {} {} ({} bytes), data /ipfs/{}", object.kind().name(), object.oid, object.size, object.data);
         for child in object.children() {
             println!("  -> {child}");
+        }
+    }
+    Ok(())
+}
+
+/// A format 2 object: its record (type, size, links) and where its bytes
+/// are (pack and offset).
+fn inspect_record(remote: &Remote<'_>, index: &nip::format::NipIndex, oid: git2::Oid, as_json: bool) -> Result<(), nip::Error> {
+    use nip::records::RecordLinks;
+    let map = nip::records::object_map(&remote.blocks, index);
+    let hash = format::Hash::from(oid);
+    let record = map.lookup_many(&[hash.0])?.pop().flatten().ok_or(nip::Error::NotInRepository { oid: oid.to_string() })?;
+    let packs = match index.v2.and_then(|l| l.packs) {
+        Some(root) => nip::records::read_packs(&remote.blocks, &root)?,
+        None => Vec::new(),
+    };
+    let pack = packs.get(record.pack as usize).ok_or_else(|| {
+        nip::Error::Other(format!("the record of {oid} names pack {}, and the repository has {}", record.pack, packs.len()))
+    })?;
+    let links = match &record.links {
+        RecordLinks::Commit { tree, parents } => {
+            json!({"tree": tree.to_string(), "parents": parents.iter().map(|p| p.to_string()).collect::<Vec<_>>()})
+        }
+        RecordLinks::Tag { target } => json!({"target": target.to_string()}),
+        RecordLinks::None => json!({}),
+    };
+    let out = json!({
+        "format": index.version(),
+        "oid": record.oid.to_string(),
+        "type": record.kind.name(),
+        "size": record.size,
+        "pack": record.pack,
+        "pack_cid": pack.pack.to_string(),
+        "offset": record.offset,
+        "links": links,
+    });
+    if as_json {
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    } else {
+        println!("NIPObject {} (nip version {})", record.oid, index.version());
+        println!(
+            "  {} ({} bytes), at offset {} of pack {} (/ipfs/{})",
+            record.kind.name(),
+            record.size,
+            record.offset,
+            record.pack,
+            pack.pack
+        );
+        match &record.links {
+            RecordLinks::Commit { tree, parents } => {
+                println!("  -> {tree}");
+                for p in parents {
+                    println!("  -> {p}");
+                }
+            }
+            RecordLinks::Tag { target } => println!("  -> {target}"),
+            RecordLinks::None => {}
         }
     }
     Ok(())
@@ -323,7 +392,7 @@ fn log(address: &str, max: usize) -> Result<(), nip::Error> {
     let mut at = Some(index);
     for _ in 0..max {
         let Some(cid) = at else { break };
-        let i = nip::format::NipIndex::from_block(&cid, &blocks.get(&cid)?)?;
+        let i = nip::records::read_index(&blocks, &cid)?;
         let head = i.head.as_deref().and_then(|h| i.refs.iter().find(|(n, _)| n == h));
         let head = head.map(|(n, h)| format!("{n} {h}")).unwrap_or_else(|| "(no HEAD)".into());
         let pin = match pinned(&cid) {
