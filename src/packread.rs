@@ -1435,6 +1435,20 @@ mod tests {
         assert!(*counting.asked.lock().unwrap() <= 3, "{} blocks", counting.asked.lock().unwrap());
         let err = fresh.read_at(2, 0, 1).unwrap_err();
         assert!(matches!(err, PackReadError::NoPack { pack: 2, packs: 2 }), "{err}");
+        // Fewer bytes only at the end of the pack.
+        let len = f.packs[0].len() as u64;
+        assert_eq!(fresh.read_at(0, len - 5, 100).unwrap(), &f.packs[0][len as usize - 5..]);
+        assert!(fresh.read_at(0, len, 1).unwrap().is_empty());
+        assert!(fresh.read_at(0, len + 1, 1).is_err());
+        // A pack whose blocks the store does not have.
+        let (_, absent) = unixfs::encode(&f.packs[0][..unixfs::CHUNK + 1]);
+        let missing = UnixfsPacks::new(&v, vec![(absent, unixfs::CHUNK as u64 + 1)], |_| Ok(None));
+        let err = read_object(&missing, o.oid, 0, 12, &ReadLimits::default()).unwrap_err();
+        assert!(
+            matches!(&err, PackReadError::Reading { source, .. } if matches!(**source, PackReadError::Unixfs { pack: 0, root, .. } if root == absent)),
+            "{err}"
+        );
+        assert!(err.to_string().contains(&format!("object {}: reading pack 0 ({absent})", o.oid)), "{err}");
     }
 
     struct Counting {
