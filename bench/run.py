@@ -332,6 +332,8 @@ def car_cids(path):
     with open(path, "rb") as f:
         f.seek(uvarint(f), 1)
         while (l := uvarint(f)) is not None:
+            if l == 0:
+                raise ValueError(f"{path}: not a CARv1 file (a section of length 0)")
             start = f.tell()
             if f.read(1) == b"\x12":  # CIDv0: a bare sha2-256 multihash
                 raw = b"\x12" + f.read(33)
