@@ -75,6 +75,8 @@ pub enum Error {
     #[error(transparent)]
     Records(#[from] records::RecordsError),
     #[error(transparent)]
+    PackRead(#[from] packread::PackReadError),
+    #[error(transparent)]
     Links(#[from] links::LinksError),
     #[error(transparent)]
     Ipns(#[from] ipns::IpnsError),

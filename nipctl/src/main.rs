@@ -35,6 +35,9 @@ enum Command {
         /// Decode the NIPObject of this git object instead.
         #[arg(long, value_name = "GIT-HASH")]
         object: Option<String>,
+        /// With --object: print the object's content (as `git cat-file -p` would see its bytes).
+        #[arg(long, requires = "object")]
+        content: bool,
         /// Print any block of the repository (a CID) as DAG-JSON instead.
         #[arg(long, value_name = "CID", conflicts_with = "object")]
         block: Option<String>,
@@ -104,9 +107,9 @@ fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::new().filter_or("NIP_LOG", "warn")).init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Inspect { address, object, block, json } => match block {
+        Command::Inspect { address, object, block, json, content } => match block {
             Some(cid) => inspect_block(&address, &cid),
-            None => inspect(&address, object.as_deref(), json),
+            None => inspect(&address, object.as_deref(), json, content),
         },
         Command::Pin { address, rm } => pin(&address, rm),
         Command::Log { address, max } => log(&address, max),
@@ -145,12 +148,12 @@ fn open(address: &str) -> Result<(Box<dyn BlockStore>, Address, cid::Cid, Option
     Ok((store, address, index, sequence))
 }
 
-fn inspect(address: &str, object: Option<&str>, as_json: bool) -> Result<(), nip::Error> {
+fn inspect(address: &str, object: Option<&str>, as_json: bool, content: bool) -> Result<(), nip::Error> {
     let (store, address, index, sequence) = open(address)?;
     let remote = Remote::open_index(store.as_ref(), address.clone(), Some(index))?;
     let Some((cid, index)) = &remote.index else { unreachable!("opened with an index") };
     if let Some(oid) = object {
-        return inspect_object(&remote, oid, as_json);
+        return inspect_object(&remote, oid, as_json, content);
     }
     let packs = match index.v2.and_then(|l| l.packs) {
         Some(root) => nip::records::read_packs(&remote.blocks, &root)?,
@@ -212,11 +215,21 @@ fn inspect(address: &str, object: Option<&str>, as_json: bool) -> Result<(), nip
     Ok(())
 }
 
-fn inspect_object(remote: &Remote<'_>, oid: &str, as_json: bool) -> Result<(), nip::Error> {
+fn inspect_object(remote: &Remote<'_>, oid: &str, as_json: bool, content: bool) -> Result<(), nip::Error> {
     let git = git2::Oid::from_str(oid).map_err(|_| nip::Error::Other(format!("{oid:?} is not a git object id")))?;
     let Some((_, index)) = &remote.index else { return Ok(()) };
     if index.v2.is_some() {
+        if content {
+            let limits = nip::packread::ReadLimits::default();
+            let (_, _, bytes) = nip::packread::read_by_hash(&remote.blocks, index, format::Hash::from(git), &limits)?
+                .ok_or(nip::Error::NotInRepository { oid: oid.to_string() })?;
+            use std::io::Write;
+            return std::io::stdout().write_all(&bytes).map_err(nip::Error::from);
+        }
         return inspect_record(remote, index, git, as_json);
+    }
+    if content {
+        return Err(nip::Error::Other("--content reads format 2 repositories; this one is format 1".into()));
     }
     let map = ObjectMap::new(&remote.blocks, index.objects);
     let hash = format::Hash::from(git);
