@@ -70,6 +70,13 @@ enum Command {
         /// A branch the repository has: main or refs/heads/main
         branch: String,
     },
+    /// Rewrite a format 2 repository as one pack of all its objects (after
+    /// many small pushes): a new index, the same refs and HEAD.
+    Repack {
+        /// nip::/ipfs/<cid> (prints the new address) or nip::/ipns/<name>
+        /// (publishes it; needs the name's key)
+        address: String,
+    },
     /// The node's IPNS keys: one per repository published under a name.
     Key {
         #[command(subcommand)]
@@ -114,6 +121,7 @@ fn main() -> ExitCode {
         Command::Pin { address, rm } => pin(&address, rm),
         Command::Log { address, max } => log(&address, max),
         Command::Head { address, branch } => head(&address, &branch),
+        Command::Repack { address } => repack(&address),
         Command::Key { command } => match command {
             KeyCommand::List => key_list(),
             KeyCommand::Export { key, output } => key_export(&key, output),
@@ -424,10 +432,13 @@ fn log(address: &str, max: usize) -> Result<(), nip::Error> {
 /// `nipctl head`: a new index whose HEAD names `branch`. An `/ipfs/`
 /// address gets a new address (printed); a name is published anew, if the
 /// node holds its key and the name has not moved meanwhile.
-fn head(address: &str, branch: &str) -> Result<(), nip::Error> {
-    let parsed = Address::parse(address)?;
-    let store = nip::store::open_here(parsed.is_name())?;
-    let (index, name) = match &parsed {
+/// A name's client, key and current record, for publishing a new index.
+type Publish<'a> = Option<(&'a nip::kubo::Client, nip::kubo::names::Key, nip::ipns::Current)>;
+
+/// The index `address` stands for now and, for a name, what publishing a
+/// new one needs (the name's key must be here).
+fn for_update<'a>(parsed: &Address, store: &'a dyn BlockStore) -> Result<(cid::Cid, Publish<'a>), nip::Error> {
+    Ok(match parsed {
         Address::Ipfs(c) => (*c, None),
         Address::Ipns(name) => {
             let client = store.node().ok_or_else(|| nip::Error::Other("IPNS names need an IPFS node".into()))?;
@@ -446,30 +457,104 @@ fn head(address: &str, branch: &str) -> Result<(), nip::Error> {
         Address::New | Address::NewName => {
             return Err(nip::Error::Other(format!("nip::{parsed} is not a repository yet: push to it first")))
         }
-    };
-    let remote = Remote::open_index(store.as_ref(), parsed.clone(), Some(index))?;
-    let (full, new) = nip::push::set_head(&remote, branch)?;
-    let Some(new) = new else {
-        println!("HEAD of {} already names {full}; nothing written", remote.url());
-        return Ok(());
-    };
+    })
+}
+
+/// Makes `new` the state of the repository: publishes it under the name,
+/// if any, lets go of the replaced index's pin, and says where it is.
+fn put_in_place(
+    store: &dyn BlockStore,
+    remote: &Remote<'_>,
+    index: cid::Cid,
+    new: cid::Cid,
+    name: Publish<'_>,
+    what: &str,
+    done: String,
+) -> Result<(), nip::Error> {
     if let Some((client, key, current)) = name {
         if let Err(e) = nip::ipns::publish(client, &key, Some(current), &new) {
             let _ = store.release(&new);
-            return Err(nip::Error::from(e).context(format!("HEAD of {} was not changed", remote.url())));
+            return Err(nip::Error::from(e).context(format!("{what} of {} was not changed", remote.url())));
         }
     }
     if let Err(e) = store.release(&index) {
         log::warn!("could not remove the now redundant pin of {index}: {e}");
     }
-    println!("HEAD of {} now names {full}", remote.url());
-    if parsed.is_name() {
+    println!("{done}");
+    if remote.address.is_name() {
         println!("published nip::/ipfs/{new} as {}", remote.url());
     } else {
         println!("new address: nip::/ipfs/{new}");
         println!("point your remote at it: git remote set-url <remote> nip::/ipfs/{new}");
     }
     Ok(())
+}
+
+fn repack(address: &str) -> Result<(), nip::Error> {
+    let parsed = Address::parse(address)?;
+    let store = nip::store::open_here(parsed.is_name())?;
+    let (index, name) = for_update(&parsed, store.as_ref())?;
+    let remote = Remote::open_index(store.as_ref(), parsed.clone(), Some(index))?;
+    let Some((_, idx)) = &remote.index else { unreachable!("opened with an index") };
+    let Some(links) = idx.v2 else {
+        return Err(nip::Error::Other(format!(
+            "{} is a format 1 repository: push it to a new address (it is written in format 2) instead",
+            remote.url()
+        )));
+    };
+    let packs = match links.packs {
+        Some(root) => nip::records::read_packs(&remote.blocks, &root)?,
+        None => Vec::new(),
+    };
+    if packs.len() <= 1 {
+        println!("{} has {} pack{}: nothing to repack", remote.url(), packs.len(), if packs.len() == 1 { "" } else { "s" });
+        return Ok(());
+    }
+    let before: u64 = packs.iter().map(|p| p.bytes).sum();
+    let tmp = tempfile::Builder::new()
+        .prefix("nipctl-repack-")
+        .tempdir()
+        .map_err(|e| nip::Error::from(e).context("creating a temporary repository"))?;
+    let repo = git2::Repository::init_bare(tmp.path())?;
+    let wants: Vec<git2::Oid> = idx.refs.iter().map(|(_, h)| h.oid()).collect();
+    let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let fetched = nip::fetch::fetch(&repo, &remote, &wants, progress)?;
+    if let Some(keep) = fetched.keep {
+        let _ = std::fs::remove_file(keep);
+    }
+    let stored = nip::push::repack(&repo, &remote, progress)?;
+    let after = pack_bytes(&remote, &stored.index)?;
+    let done = format!(
+        "repacked {} packs ({} bytes) of {} into one ({} bytes); the earlier indexes keep their packs while anything pins them",
+        packs.len(),
+        before,
+        remote.url(),
+        after
+    );
+    put_in_place(store.as_ref(), &remote, index, stored.index, name, "the packs", done)
+}
+
+/// The bytes of the packs of the index `cid`.
+fn pack_bytes(remote: &Remote<'_>, cid: &cid::Cid) -> Result<u64, nip::Error> {
+    let index = nip::records::read_index(&remote.blocks, cid)?;
+    Ok(match index.v2.and_then(|l| l.packs) {
+        Some(root) => nip::records::read_packs(&remote.blocks, &root)?.iter().map(|p| p.bytes).sum(),
+        None => 0,
+    })
+}
+
+fn head(address: &str, branch: &str) -> Result<(), nip::Error> {
+    let parsed = Address::parse(address)?;
+    let store = nip::store::open_here(parsed.is_name())?;
+    let (index, name) = for_update(&parsed, store.as_ref())?;
+    let remote = Remote::open_index(store.as_ref(), parsed.clone(), Some(index))?;
+    let (full, new) = nip::push::set_head(&remote, branch)?;
+    let Some(new) = new else {
+        println!("HEAD of {} already names {full}; nothing written", remote.url());
+        return Ok(());
+    };
+    let done = format!("HEAD of {} now names {full}", remote.url());
+    put_in_place(store.as_ref(), &remote, index, new, name, "HEAD", done)
 }
 
 fn key_list() -> Result<(), nip::Error> {
