@@ -673,6 +673,10 @@ fn peel_tags(remote: &Remote<'_>) -> Result<std::collections::HashMap<String, Ha
             None => true,
         });
     }
+    if remote.index.as_ref().is_some_and(|(_, i)| i.v2.is_some()) {
+        // Format 2 keeps each annotated tag's peeled target beside it.
+        return Ok(remote.peeled.iter().filter(|(n, _)| n.starts_with("refs/tags/")).map(|(n, h)| (n.clone(), *h)).collect());
+    }
     if let Some(records) = remote.records() {
         for _ in 0..8 {
             if pending.is_empty() {

@@ -36,7 +36,7 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 /// How many earlier indexes a fetch looks at for one whose refs it has.
-pub const WALK: usize = 64;
+pub const WALK: usize = 1000;
 
 /// Fetches everything reachable from `wants` that `repo` lacks from the
 /// format 2 repository `remote`.
@@ -105,18 +105,21 @@ fn objects_dir(repo: &Repository) -> PathBuf {
 }
 
 /// How many of the first packs the local repository holds every object of:
-/// the pack count of the newest index (the current one or one of [`WALK`]
-/// before it) whose every ref the repository has.
+/// the pack count of the newest index (one of [`WALK`] before the current
+/// one) whose every ref the repository has. Each index costs its own block
+/// and the refs shards it does not share with the one after it.
 fn held_packs(remote: &Remote<'_>, local: &dyn Fn(Oid) -> bool) -> Result<usize, Error> {
     let Some((_, current)) = &remote.index else { return Ok(0) };
+    let mut known = std::collections::HashMap::new();
+    let has = |h: crate::format::Hash| local(h.oid());
     let mut at = current.prev;
     for _ in 0..WALK {
         let Some(cid) = at else { return Ok(0) };
-        let index = records::read_index(&remote.blocks, &cid)?;
+        let index = crate::format::NipIndex::from_block(&cid, &remote.blocks.get(&cid)?)?;
         let Some(links) = index.v2 else { return Ok(0) };
-        if index.refs.iter().all(|(_, h)| local(h.oid())) {
+        if records::refs_all(&remote.blocks, &links.refs, &has, &mut known)? {
             return Ok(match links.packs {
-                Some(root) => records::read_packs(&remote.blocks, &root)?.len(),
+                Some(root) => records::packs_count(&remote.blocks, &root)?,
                 None => 0,
             });
         }

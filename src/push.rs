@@ -230,7 +230,8 @@ fn store(
         Some(l) => remote.refs_blocks.clone().unwrap_or_else(|| std::iter::once(l.refs).collect()),
         None => Default::default(),
     };
-    let refs_root = records::write_refs(&refs, &known_refs, &mut |b| writer.put(b))?;
+    let peeled = peel_refs(repo, remote, &refs);
+    let refs_root = records::write_refs(&refs, &peeled, &known_refs, &mut |b| writer.put(b))?;
     let index = NipIndex {
         head,
         prev: remote.index.as_ref().map(|(c, _)| *c),
@@ -244,6 +245,40 @@ fn store(
     writer.put(block)?;
     let stats = writer.finish(&cid, remote.index.as_ref().map(|(c, _)| c))?;
     Ok(Stored { index: cid, objects, stats })
+}
+
+/// The peeled target of every ref that points to an annotated tag: kept
+/// from the remote for a ref that did not move, else peeled here.
+fn peel_refs(repo: &Repository, remote: &Remote<'_>, refs: &[(String, Hash)]) -> std::collections::HashMap<String, Hash> {
+    let old: std::collections::HashMap<&str, Hash> = remote.refs().iter().map(|(n, h)| (n.as_str(), *h)).collect();
+    let mut out = std::collections::HashMap::new();
+    let Ok(odb) = repo.odb() else { return out };
+    for (name, hash) in refs {
+        if old.get(name.as_str()) == Some(hash) {
+            if let Some(p) = remote.peeled.get(name) {
+                out.insert(name.clone(), *p);
+            }
+            continue;
+        }
+        let mut at = hash.oid();
+        let mut peeled = None;
+        for _ in 0..16 {
+            match odb.read_header(at) {
+                Ok((_, git2::ObjectType::Tag)) => match repo.find_tag(at) {
+                    Ok(tag) => {
+                        at = tag.target_id();
+                        peeled = Some(Hash::from(at));
+                    }
+                    Err(_) => break,
+                },
+                _ => break,
+            }
+        }
+        if let Some(p) = peeled {
+            out.insert(name.clone(), p);
+        }
+    }
+    out
 }
 
 fn count_kinds(records: &[(Record, usize)]) -> Counts {

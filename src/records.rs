@@ -144,18 +144,22 @@ impl<'de> Deserialize<'de> for Record {
     }
 }
 
-/// One ref in the refs trie.
+/// One ref in the refs trie: its name, the object it points to, and, for a
+/// ref to an annotated tag, the tag peeled to its final non-tag target (as
+/// a `packed-refs` file's `^` lines keep it), so that listing the refs
+/// needs no object lookups.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RefEntry {
     pub name: String,
     pub hash: Hash,
+    pub peeled: Option<Hash>,
     key: [u8; 20],
 }
 
 impl RefEntry {
-    pub fn new(name: String, hash: Hash) -> RefEntry {
+    pub fn new(name: String, hash: Hash, peeled: Option<Hash>) -> RefEntry {
         let key = ref_key(&name);
-        RefEntry { name, hash, key }
+        RefEntry { name, hash, peeled, key }
     }
 }
 
@@ -176,14 +180,32 @@ impl trie::Entry for RefEntry {
 
 impl Serialize for RefEntry {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        (&self.name, &self.hash).serialize(s)
+        match &self.peeled {
+            None => (&self.name, &self.hash).serialize(s),
+            Some(p) => (&self.name, &self.hash, p).serialize(s),
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for RefEntry {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<RefEntry, D::Error> {
-        let (name, hash) = <(String, Hash)>::deserialize(d)?;
-        Ok(RefEntry::new(name, hash))
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RefEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a ref [name, git hash] or [name, git hash, peeled git hash]")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<RefEntry, A::Error> {
+                let name: String = a.next_element()?.ok_or_else(|| de::Error::custom("ref without a name"))?;
+                let hash: Hash = a.next_element()?.ok_or_else(|| de::Error::custom("ref without a target"))?;
+                let peeled: Option<Hash> = a.next_element()?;
+                if a.next_element::<de::IgnoredAny>()?.is_some() {
+                    return Err(de::Error::custom("ref entry with more than three items"));
+                }
+                Ok(RefEntry::new(name, hash, peeled))
+            }
+        }
+        d.deserialize_seq(V)
     }
 }
 
@@ -213,40 +235,94 @@ pub enum RecordsError {
 /// Reads an index of either format with its refs: a format 2 index's refs
 /// trie is read whole and checked as a format 1 index's list is.
 pub fn read_index(blocks: &Verified<'_>, cid: &Cid) -> Result<NipIndex, RecordsError> {
-    Ok(read_index_with_blocks(blocks, cid)?.0)
+    Ok(read_index_full(blocks, cid)?.index)
 }
 
-/// [`read_index`], and the CIDs of its refs trie's blocks (a push skips
-/// writing those again).
-pub fn read_index_with_blocks(
-    blocks: &Verified<'_>,
-    cid: &Cid,
-) -> Result<(NipIndex, std::collections::HashSet<Cid>), RecordsError> {
+/// An index with what its refs trie holds besides the refs.
+#[derive(Debug)]
+pub struct FullIndex {
+    pub index: NipIndex,
+    /// The CIDs of the refs trie's blocks (a push does not write them again).
+    pub refs_blocks: std::collections::HashSet<Cid>,
+    /// Annotated tags' peeled targets, by ref name.
+    pub peeled: std::collections::HashMap<String, Hash>,
+}
+
+/// [`read_index`], with the refs trie's blocks and peeled tags.
+pub fn read_index_full(blocks: &Verified<'_>, cid: &Cid) -> Result<FullIndex, RecordsError> {
     let bytes = blocks.get(cid)?;
     let mut index = NipIndex::from_block(cid, &bytes)?;
-    let mut shards = std::collections::HashSet::new();
+    let mut refs_blocks = std::collections::HashSet::new();
+    let mut peeled = std::collections::HashMap::new();
     if let Some(links) = index.v2 {
         let trie: Trie<'_, RefEntry> = Trie::new(blocks, REFS, Some(links.refs));
         let (entries, read) = trie.all_with_blocks(MAX_REFS)?;
-        shards = read;
-        let mut refs: Vec<(String, Hash)> = entries.into_iter().map(|e| (e.name, e.hash)).collect();
+        refs_blocks = read;
+        let mut refs: Vec<(String, Hash)> = Vec::with_capacity(entries.len());
+        for e in entries {
+            if let Some(p) = e.peeled {
+                peeled.insert(e.name.clone(), p);
+            }
+            refs.push((e.name, e.hash));
+        }
         refs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         format::check_refs(&refs).map_err(|why| RecordsError::Refs { cid: *cid, why })?;
         index.refs = refs;
     }
-    Ok((index, shards))
+    Ok(FullIndex { index, refs_blocks, peeled })
+}
+
+/// Whether every ref of the refs trie at `root` points to an object for
+/// which `local` says yes; `known` remembers the answer per shard, so
+/// asking about one index after another reads only the shards they do not
+/// share.
+pub fn refs_all(
+    blocks: &Verified<'_>,
+    root: &Cid,
+    local: &dyn Fn(Hash) -> bool,
+    known: &mut std::collections::HashMap<Cid, bool>,
+) -> Result<bool, RecordsError> {
+    fn walk(
+        blocks: &Verified<'_>,
+        cid: &Cid,
+        depth: usize,
+        local: &dyn Fn(Hash) -> bool,
+        known: &mut std::collections::HashMap<Cid, bool>,
+    ) -> Result<bool, RecordsError> {
+        if let Some(k) = known.get(cid) {
+            return Ok(*k);
+        }
+        let answer = match REFS.decode::<RefEntry>(cid, &blocks.get(cid)?)? {
+            trie::Shard::Leaf(entries) => entries.iter().all(|e| local(e.hash)),
+            trie::Shard::Node(_) if depth >= trie::MAX_DEPTH => false,
+            trie::Shard::Node(slots) => {
+                let mut all = true;
+                for child in slots.iter().flatten() {
+                    if !walk(blocks, child, depth + 1, local, known)? {
+                        all = false;
+                        break;
+                    }
+                }
+                all
+            }
+        };
+        known.insert(*cid, answer);
+        Ok(answer)
+    }
+    walk(blocks, root, 0, local, known)
 }
 
 /// Writes the refs trie of `refs` through `put`, skipping blocks in `known`
 /// (those of the refs trie being replaced); returns its root.
 pub fn write_refs(
     refs: &[(String, Hash)],
+    peeled: &std::collections::HashMap<String, Hash>,
     known: &std::collections::HashSet<Cid>,
     put: &mut dyn FnMut(Block) -> Result<(), StoreError>,
 ) -> Result<Cid, RecordsError> {
     let mut entries = Vec::with_capacity(refs.len());
     for (n, h) in refs {
-        entries.push(trie::sized(RefEntry::new(n.clone(), *h))?);
+        entries.push(trie::sized(RefEntry::new(n.clone(), *h, peeled.get(n).copied()))?);
     }
     entries.sort_unstable_by_key(|(e, _)| e.key);
     let mut put_new = |b: Block| if known.contains(&b.cid) { Ok(()) } else { put(b) };
@@ -255,6 +331,12 @@ pub fn write_refs(
 
 #[derive(Serialize, Deserialize)]
 struct PacksBody(Vec<Cid>, Vec<PackEntry>);
+
+/// How many packs the list at `root` holds (its root block only).
+pub fn packs_count(blocks: &Verified<'_>, root: &Cid) -> Result<usize, RecordsError> {
+    let PacksBody(chunks, tail) = format::decode_v2(root, &blocks.get(root)?, KIND_PACKS)?;
+    Ok(chunks.len() * PACKS_CHUNK + tail.len())
+}
 
 /// Every pack of the list at `root`, in push order.
 pub fn read_packs(blocks: &Verified<'_>, root: &Cid) -> Result<Vec<PackEntry>, RecordsError> {
@@ -445,7 +527,9 @@ mod tests {
         let v = Verified::new(&store);
         let refs: Vec<(String, Hash)> = (0..3000).map(|i| (format!("refs/tags/v{i}"), h(i))).collect();
         let mut w = store.writer().unwrap();
-        let root = write_refs(&refs, &Default::default(), &mut |b| w.put(b)).unwrap();
+        let mut peeled = std::collections::HashMap::new();
+        peeled.insert("refs/tags/v7".to_string(), h(70_000));
+        let root = write_refs(&refs, &peeled, &Default::default(), &mut |b| w.put(b)).unwrap();
         w.finish(&root, None).unwrap();
         let trie: Trie<'_, RefEntry> = Trie::new(&v, REFS, Some(root));
         let mut back: Vec<(String, Hash)> = trie.all(MAX_REFS).unwrap().into_iter().map(|e| (e.name, e.hash)).collect();
@@ -453,11 +537,14 @@ mod tests {
         let mut want = refs.clone();
         want.sort();
         assert_eq!(back, want);
-        let (_, known) = trie.all_with_blocks(MAX_REFS).unwrap();
+        let (entries, known) = trie.all_with_blocks(MAX_REFS).unwrap();
+        let v7 = entries.iter().find(|e| e.name == "refs/tags/v7").unwrap();
+        assert_eq!(v7.peeled, Some(h(70_000)), "a peeled tag round-trips");
+        assert!(entries.iter().filter(|e| e.peeled.is_some()).count() == 1);
         assert!(known.len() > 16, "3,000 refs are sharded");
         // Written again with the blocks known: nothing new.
         let mut again = 0;
-        write_refs(&refs, &known, &mut |_| {
+        write_refs(&refs, &peeled, &known, &mut |_| {
             again += 1;
             Ok(())
         })

@@ -16,6 +16,8 @@ pub struct Remote<'a> {
     pub index: Option<(Cid, NipIndex)>,
     /// A format 2 index's refs trie blocks (a push does not write them again).
     pub refs_blocks: Option<std::collections::HashSet<Cid>>,
+    /// A format 2 index's peeled tags, by ref name.
+    pub peeled: std::collections::HashMap<String, Hash>,
 }
 
 impl<'a> Remote<'a> {
@@ -23,15 +25,17 @@ impl<'a> Remote<'a> {
     pub fn open_index(store: &'a dyn BlockStore, address: Address, index: Option<Cid>) -> Result<Remote<'a>, Error> {
         let blocks = Verified::new(store);
         let mut refs_blocks = None;
+        let mut peeled = Default::default();
         let index = match index {
             None => None,
             Some(cid) => {
                 let mut read = || -> Result<NipIndex, Error> {
-                    let (index, shards) = crate::records::read_index_with_blocks(&blocks, &cid)?;
-                    if index.v2.is_some() {
-                        refs_blocks = Some(shards);
+                    let full = crate::records::read_index_full(&blocks, &cid)?;
+                    if full.index.v2.is_some() {
+                        refs_blocks = Some(full.refs_blocks);
+                        peeled = full.peeled;
                     }
-                    Ok(index)
+                    Ok(full.index)
                 };
                 let index = read().map_err(|e| {
                     let at = match &address {
@@ -43,7 +47,7 @@ impl<'a> Remote<'a> {
                 Some((cid, index))
             }
         };
-        Ok(Remote { blocks, address, index, refs_blocks })
+        Ok(Remote { blocks, address, index, refs_blocks, peeled })
     }
 
     pub fn refs(&self) -> &[(String, Hash)] {
