@@ -215,12 +215,16 @@ fn store(
         let keys: Vec<[u8; 20]> = made.objects.iter().map(|(h, _)| h.0).collect();
         let known: Vec<bool> = map.lookup_many(&keys)?.into_iter().map(|r| r.is_some()).collect();
         let fresh: Vec<(Hash, u64)> = made.objects.iter().zip(known).filter(|(_, k)| !k).map(|(o, _)| *o).collect();
-        let records = make_records(repo, &fresh, number)?;
+        let started = std::time::Instant::now();
+        let records = make_records(repo, &made, &fresh, number)?;
+        log::info!("{} records in {:.2}s", records.len(), started.elapsed().as_secs_f64());
         for (r, _) in &records {
             counts.add(r.kind);
         }
         objects = count_kinds(&records);
+        let started = std::time::Instant::now();
         let root = map.insert(records, &mut |b| writer.put(b))?;
+        log::info!("object map in {:.2}s", started.elapsed().as_secs_f64());
         let entry = PackEntry { pack: made.root, bytes: made.bytes, objects: made.objects.len() as u64 };
         packs_root = Some(records::append_pack(&remote.blocks, packs_root.as_ref(), entry, &mut |b| writer.put(b))?);
         root
@@ -243,7 +247,9 @@ fn store(
     let block = index.to_block()?;
     let cid = block.cid;
     writer.put(block)?;
+    let started = std::time::Instant::now();
     let stats = writer.finish(&cid, remote.index.as_ref().map(|(c, _)| c))?;
+    log::info!("store session finished in {:.2}s", started.elapsed().as_secs_f64());
     Ok(Stored { index: cid, objects, stats })
 }
 
@@ -418,18 +424,23 @@ pub fn set_head(remote: &Remote<'_>, branch: &str) -> Result<(String, Option<Cid
     Ok((full, Some(cid)))
 }
 
-/// The pack a push made: its root in the store, its length, and the offset
-/// of every object it holds (sorted by hash).
+/// The pack a push made: its root in the store, its length, the offset of
+/// every object it holds (sorted by hash), and the pack file itself, kept
+/// until the records are made.
 struct MadePack {
     root: Cid,
     bytes: u64,
     objects: Vec<(Hash, u64)>,
+    file: Option<(tempfile::TempDir, std::path::PathBuf)>,
 }
 
-/// Runs `git pack-objects` for `tips` minus `negatives` (thin when there are
-/// negatives), streams the pack into `writer` as a UnixFS file, and has
-/// `git index-pack` find where each object starts. A pack of no objects is
-/// not stored.
+/// Runs `git pack-objects` for `tips` minus `negatives`, stores the pack
+/// through `writer` as a UnixFS file, and finds where each object starts.
+/// With no negatives (a first push, a repack) pack-objects writes the pack
+/// and its index itself; with negatives it writes a thin pack to stdout,
+/// streamed into the store as it comes, and `git index-pack --fix-thin`
+/// finds the offsets (it appends the missing bases after the pack's own
+/// objects, so those keep their offsets). A pack of no objects is not stored.
 fn make_pack(
     repo: &Repository,
     tips: &[Oid],
@@ -440,15 +451,19 @@ fn make_pack(
     use std::io::{Read, Write};
     use std::process::{Command, Stdio};
     let git_dir = repo.path().to_path_buf();
+    let started = std::time::Instant::now();
     let tmp = tempfile::Builder::new()
         .prefix("nip-push-")
         .tempdir()
         .map_err(|e| Error::from(e).context("creating a temporary directory for the push's pack"))?;
     let thin = !negatives.is_empty();
     let mut cmd = Command::new("git");
-    cmd.arg("--git-dir").arg(&git_dir).args(["pack-objects", "--revs", "--stdout", "--delta-base-offset"]);
+    cmd.arg("--git-dir").arg(&git_dir).args(["pack-objects", "--revs", "--delta-base-offset"]);
     if thin {
-        cmd.arg("--thin");
+        cmd.args(["--stdout", "--thin"]);
+    } else {
+        // One pack however large (pack.packSizeLimit would split it).
+        cmd.arg("--max-pack-size=0").arg(tmp.path().join("p"));
     }
     cmd.arg(if progress { "--progress" } else { "-q" });
     let mut child = cmd
@@ -466,76 +481,56 @@ fn make_pack(
     }
     let mut stdin = child.stdin.take().ok_or_else(|| Error::Other("git pack-objects has no stdin".into()))?;
     let mut stdout = child.stdout.take().ok_or_else(|| Error::Other("git pack-objects has no stdout".into()))?;
-    let pack_path = tmp.path().join("push.pack");
-    let streamed = std::thread::scope(|scope| -> Result<(u64, Option<Cid>, [u8; 12]), Error> {
+    let stream_path = tmp.path().join("push.pack");
+    // Thin: the pack as it streams, into the store and a file for index-pack.
+    // Whole: pack-objects' answer, the pack's name.
+    let streamed = std::thread::scope(|scope| -> Result<(Option<StreamedPack>, String), Error> {
         let feeder = scope.spawn(move || stdin.write_all(input.as_bytes()));
-        let mut file = std::io::BufWriter::new(
-            std::fs::File::create(&pack_path).map_err(|e| Error::from(e).context(format!("creating {}", pack_path.display())))?,
-        );
-        let mut builder = FileBuilder::new();
-        let mut total = 0u64;
-        let mut header = [0u8; 12];
-        let mut held: Option<Vec<u8>> = None;
-        loop {
-            let mut chunk = Vec::with_capacity(CHUNK);
-            (&mut stdout)
-                .take(CHUNK as u64)
-                .read_to_end(&mut chunk)
-                .map_err(|e| Error::from(e).context("reading git pack-objects"))?;
-            if chunk.is_empty() {
-                break;
-            }
-            if total == 0 {
-                let n = chunk.len().min(12);
-                header[..n].copy_from_slice(&chunk[..n]);
-            }
-            total += chunk.len() as u64;
-            file.write_all(&chunk).map_err(|e| Error::from(e).context(format!("writing {}", pack_path.display())))?;
-            // The first chunk waits until the pack is known not to be empty.
-            if let Some(first) = held.take() {
-                writer.put(builder.chunk(first))?;
-            }
-            held = Some(chunk);
-        }
-        file.flush().map_err(|e| Error::from(e).context(format!("writing {}", pack_path.display())))?;
-        let fed = feeder.join().map_err(|_| Error::Other("the thread feeding git pack-objects panicked".into()))?;
-        let empty = u32::from_be_bytes([header[8], header[9], header[10], header[11]]) == 0;
-        let root = match (held, empty) {
-            (Some(last), false) => {
-                writer.put(builder.chunk(last))?;
-                let (rest, root) = builder.finish();
-                for b in rest {
-                    writer.put(b)?;
-                }
-                Some(root)
-            }
-            _ => None,
+        let out = if thin {
+            let file = std::fs::File::create(&stream_path)
+                .map_err(|e| Error::from(e).context(format!("creating {}", stream_path.display())))?;
+            (Some(store_pack(&mut stdout, Some(file), writer)?), String::new())
+        } else {
+            let mut answer = String::new();
+            stdout.read_to_string(&mut answer).map_err(|e| Error::from(e).context("reading git pack-objects"))?;
+            (None, answer)
         };
-        if let Err(e) = fed {
+        if let Err(e) = feeder.join().map_err(|_| Error::Other("the thread feeding git pack-objects panicked".into()))? {
             // pack-objects stopped reading: its exit status says why.
             log::info!("git pack-objects stopped reading its input: {e}");
         }
-        Ok((total, root, header))
+        Ok(out)
     });
     let status = child.wait().map_err(|e| Error::from(e).context("waiting for git pack-objects"))?;
     if !status.success() {
         return Err(Error::Other(format!("git pack-objects failed ({status}); nothing was stored")));
     }
-    let (bytes, root, header) = streamed?;
+    let (streamed, answer) = streamed?;
+    let (pack_path, idx_path, stored) = match streamed {
+        Some(stored) => (stream_path, tmp.path().join("push.idx"), stored),
+        None => {
+            let name = answer.lines().last().map(str::trim).filter(|h| h.len() >= 40 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+            let name =
+                name.ok_or_else(|| Error::Other(format!("git pack-objects did not name its pack ({:?})", answer.trim())))?;
+            let pack_path = tmp.path().join(format!("p-{name}.pack"));
+            let file = std::fs::File::open(&pack_path)
+                .map_err(|e| Error::from(e).context(format!("opening {}", pack_path.display())))?;
+            let stored = store_pack(&mut std::io::BufReader::with_capacity(1 << 20, file), None, writer)?;
+            (pack_path, tmp.path().join(format!("p-{name}.idx")), stored)
+        }
+    };
+    let StreamedPack { bytes, root, header } = stored;
     if &header[..8] != b"PACK\0\0\0\x02" {
         return Err(Error::Other("git pack-objects wrote no version 2 pack; nothing was stored".into()));
     }
     let count = u32::from_be_bytes([header[8], header[9], header[10], header[11]]);
-    let Some(root) = root else { return Ok(MadePack { root: crate::block::empty_cid(), bytes: 0, objects: Vec::new() }) };
-
-    // The offsets: a thin pack is indexed inside the repository, which has
-    // its bases (`--fix-thin` appends them after the pack's own objects, so
-    // those keep their offsets); a whole one outside any repository, where
-    // index-pack does not compare each object with the repository's copy.
-    let idx_path = tmp.path().join("push.idx");
-    let mut index = Command::new("git");
+    log::info!("git pack-objects: {count} objects, {bytes} bytes stored in {:.2}s", started.elapsed().as_secs_f64());
+    let Some(root) = root else {
+        return Ok(MadePack { root: crate::block::empty_cid(), bytes: 0, objects: Vec::new(), file: None });
+    };
     if thin {
-        index
+        let started = std::time::Instant::now();
+        let out = Command::new("git")
             .arg("--git-dir")
             .arg(&git_dir)
             .args(["index-pack", "--stdin", "--fix-thin", "-o"])
@@ -544,57 +539,258 @@ fn make_pack(
             .stdin(
                 std::fs::File::open(&pack_path)
                     .map_err(|e| Error::from(e).context(format!("opening {}", pack_path.display())))?,
-            );
-    } else {
-        index
-            .env_remove("GIT_DIR")
-            .env_remove("GIT_WORK_TREE")
-            .env_remove("GIT_OBJECT_DIRECTORY")
-            .env_remove("GIT_ALTERNATE_OBJECT_DIRECTORIES")
-            .env("GIT_CEILING_DIRECTORIES", tmp.path().parent().unwrap_or(tmp.path()))
-            .current_dir(tmp.path())
-            .args(["index-pack", "-o"])
-            .arg(&idx_path)
-            .arg(&pack_path)
-            .stdin(Stdio::null());
-    }
-    let out = index
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .output()
-        .map_err(|e| Error::from(e).context("starting git index-pack"))?;
-    if !out.status.success() {
-        return Err(Error::Other(format!(
-            "git index-pack could not index the push's pack ({}): {}; nothing was stored",
-            out.status,
-            String::from_utf8_lossy(&out.stderr).trim()
-        )));
+            )
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+            .map_err(|e| Error::from(e).context("starting git index-pack"))?;
+        if !out.status.success() {
+            return Err(Error::Other(format!(
+                "git index-pack could not index the push's pack ({}): {}; nothing was stored",
+                out.status,
+                String::from_utf8_lossy(&out.stderr).trim()
+            )));
+        }
+        log::info!("git index-pack in {:.2}s", started.elapsed().as_secs_f64());
     }
     let idx = std::fs::read(&idx_path).map_err(|e| Error::from(e).context(format!("reading {}", idx_path.display())))?;
-    let all = crate::pack::read_idx(&idx)
-        .map_err(|why| Error::Other(format!("git index-pack wrote an index nip cannot read: {why}")))?;
+    let all =
+        crate::pack::read_idx(&idx).map_err(|why| Error::Other(format!("git wrote a pack index nip cannot read: {why}")))?;
     let objects: Vec<(Hash, u64)> = all.into_iter().filter(|(_, off)| *off + 20 < bytes).collect();
     if objects.len() != count as usize {
         return Err(Error::Other(format!(
-            "git pack-objects wrote {count} objects but git index-pack found {} in the pack; nothing was stored",
+            "git pack-objects wrote {count} objects but its index lists {}; nothing was stored",
             objects.len()
         )));
     }
-    Ok(MadePack { root, bytes, objects })
+    Ok(MadePack { root, bytes, objects, file: Some((tmp, pack_path)) })
+}
+
+/// A pack stored as a UnixFS file: its length, its root (`None` for a pack
+/// of no objects, which is not stored) and its 12-byte header.
+struct StreamedPack {
+    bytes: u64,
+    root: Option<Cid>,
+    header: [u8; 12],
+}
+
+/// Cuts the pack `from` yields into blocks for `writer` (and a copy into
+/// `copy`); holds the first chunk back until the pack is known to hold
+/// objects.
+fn store_pack(
+    from: &mut dyn std::io::Read,
+    copy: Option<std::fs::File>,
+    writer: &mut dyn BlockWriter,
+) -> Result<StreamedPack, Error> {
+    use std::io::{Read, Write};
+    let mut copy = copy.map(|f| std::io::BufWriter::with_capacity(1 << 20, f));
+    let mut builder = FileBuilder::new();
+    let mut total = 0u64;
+    let mut header = [0u8; 12];
+    let mut held: Option<Vec<u8>> = None;
+    loop {
+        let mut chunk = Vec::with_capacity(CHUNK);
+        from.take(CHUNK as u64).read_to_end(&mut chunk).map_err(|e| Error::from(e).context("reading the pack git made"))?;
+        if chunk.is_empty() {
+            break;
+        }
+        if total == 0 {
+            let n = chunk.len().min(12);
+            header[..n].copy_from_slice(&chunk[..n]);
+        }
+        total += chunk.len() as u64;
+        if let Some(c) = copy.as_mut() {
+            c.write_all(&chunk).map_err(|e| Error::from(e).context("writing a copy of the push's pack"))?;
+        }
+        if let Some(first) = held.take() {
+            writer.put(builder.chunk(first))?;
+        }
+        held = Some(chunk);
+    }
+    if let Some(c) = copy.as_mut() {
+        c.flush().map_err(|e| Error::from(e).context("writing a copy of the push's pack"))?;
+    }
+    let empty = u32::from_be_bytes([header[8], header[9], header[10], header[11]]) == 0;
+    let root = match (held, empty) {
+        (Some(last), false) => {
+            writer.put(builder.chunk(last))?;
+            let (rest, root) = builder.finish();
+            for b in rest {
+                writer.put(b)?;
+            }
+            Some(root)
+        }
+        _ => None,
+    };
+    Ok(StreamedPack { bytes: total, root, header })
+}
+
+/// The type and size of the object at each of `offsets` in the pack file,
+/// read from its entry headers: a whole object's header says both; a
+/// delta's size is the target size at the start of its delta data, and its
+/// type its base's (in the pack, or for a thin pack's outside base, in the
+/// repository). Reading headers costs a few bytes per object where
+/// libgit2's `read_header` walked each delta chain.
+fn entry_kinds(
+    file: &std::fs::File,
+    offsets: &[(Hash, u64)],
+    odb: &git2::Odb<'_>,
+) -> Result<std::collections::HashMap<u64, (ObjectType, u64)>, Error> {
+    use std::os::unix::fs::FileExt;
+    let at_offset: std::collections::HashMap<Hash, u64> = offsets.iter().map(|(h, o)| (*h, *o)).collect();
+    let bad =
+        |offset: u64, why: &str| Error::Other(format!("the pack git made is not one nip can read at offset {offset}: {why}"));
+    enum Found {
+        Whole(ObjectType, u64),
+        /// A delta: its size, and where its base is.
+        Delta(u64, Result<u64, Hash>),
+    }
+    let read_entry = |offset: u64| -> Result<Found, Error> {
+        let mut head = [0u8; 64];
+        let n = file.read_at(&mut head, offset).map_err(|e| Error::from(e).context("reading the push's pack"))?;
+        let head = &head[..n];
+        let mut i = 0;
+        let byte = |i: &mut usize| -> Result<u8, Error> {
+            let b = *head.get(*i).ok_or_else(|| bad(offset, "entry header cut short"))?;
+            *i += 1;
+            Ok(b)
+        };
+        let mut c = byte(&mut i)?;
+        let code = (c >> 4) & 7;
+        let mut size = u64::from(c & 15);
+        let mut shift = 4;
+        while c & 0x80 != 0 {
+            c = byte(&mut i)?;
+            if shift > 57 {
+                return Err(bad(offset, "size too large"));
+            }
+            size |= u64::from(c & 0x7f) << shift;
+            shift += 7;
+        }
+        let base = match code {
+            1..=4 => return Ok(Found::Whole(crate::packread::from_pack_code(code).ok_or_else(|| bad(offset, "type"))?, size)),
+            6 => {
+                let mut c = byte(&mut i)?;
+                let mut back = u64::from(c & 0x7f);
+                while c & 0x80 != 0 {
+                    c = byte(&mut i)?;
+                    back = back.checked_add(1).and_then(|b| b.checked_mul(128)).ok_or_else(|| bad(offset, "base offset"))?
+                        | u64::from(c & 0x7f);
+                }
+                Ok(offset.checked_sub(back).ok_or_else(|| bad(offset, "base before the pack"))?)
+            }
+            7 => {
+                let h: [u8; 20] = head.get(i..i + 20).and_then(|b| b.try_into().ok()).ok_or_else(|| bad(offset, "base hash"))?;
+                i += 20;
+                Err(Hash(h))
+            }
+            _ => return Err(bad(offset, "unknown entry type")),
+        };
+        // The delta data starts with the base's size and the target's.
+        let mut z = flate2::Decompress::new(true);
+        let mut out = Vec::with_capacity(32);
+        let mut input = head[i..].to_vec();
+        let mut at = offset + n as u64;
+        loop {
+            z.decompress_vec(&input[z.total_in() as usize..], &mut out, flate2::FlushDecompress::None)
+                .map_err(|_| bad(offset, "delta data is not zlib"))?;
+            let mut pos = 0;
+            let mut varint = || -> Option<u64> {
+                let (mut v, mut s) = (0u64, 0);
+                loop {
+                    let b = *out.get(pos)?;
+                    pos += 1;
+                    v |= u64::from(b & 0x7f) << s;
+                    s += 7;
+                    if b & 0x80 == 0 || s > 63 {
+                        return Some(v);
+                    }
+                }
+            };
+            if let (Some(_), Some(target)) = (varint(), varint()) {
+                let _ = size;
+                return Ok(Found::Delta(target, base));
+            }
+            if out.len() >= 32 || input.len() > 4096 {
+                return Err(bad(offset, "delta header"));
+            }
+            let mut more = [0u8; 256];
+            let m = file.read_at(&mut more, at).map_err(|e| Error::from(e).context("reading the push's pack"))?;
+            if m == 0 {
+                return Err(bad(offset, "delta cut short"));
+            }
+            at += m as u64;
+            input.extend_from_slice(&more[..m]);
+        }
+    };
+    let mut kinds: std::collections::HashMap<u64, (ObjectType, u64)> = std::collections::HashMap::new();
+    let mut types: std::collections::HashMap<u64, ObjectType> = std::collections::HashMap::new();
+    for (_, offset) in offsets {
+        let mut chain: Vec<(u64, u64)> = Vec::new();
+        let mut at = *offset;
+        let kind = loop {
+            if let Some(t) = types.get(&at) {
+                break *t;
+            }
+            if chain.len() > 10_000 {
+                return Err(bad(*offset, "delta chain too long"));
+            }
+            match read_entry(at)? {
+                Found::Whole(t, size) => {
+                    kinds.insert(at, (t, size));
+                    types.insert(at, t);
+                    break t;
+                }
+                Found::Delta(size, Ok(base)) => {
+                    chain.push((at, size));
+                    at = base;
+                }
+                Found::Delta(size, Err(hash)) => {
+                    chain.push((at, size));
+                    match at_offset.get(&hash) {
+                        Some(o) => at = *o,
+                        None => {
+                            let (_, t) = odb
+                                .read_header(hash.oid())
+                                .map_err(|e| Error::from(e).context(format!("reading object {hash}")))?;
+                            break ObjectType::from_git(t).ok_or_else(|| bad(at, "base of an unknown type"))?;
+                        }
+                    }
+                }
+            }
+        };
+        for (o, size) in chain {
+            kinds.insert(o, (kind, size));
+            types.insert(o, kind);
+        }
+    }
+    Ok(kinds)
 }
 
 /// The records of the objects at `offsets` in pack number `pack`: type and
-/// size from the repository, and the links of commits and tags from their
-/// content (checked as a reader checks them).
-fn make_records(repo: &Repository, offsets: &[(Hash, u64)], pack: u32) -> Result<Vec<(Record, usize)>, Error> {
+/// size from the pack's entries, and the links of commits and tags from
+/// their content (checked as a reader checks them).
+fn make_records(repo: &Repository, made: &MadePack, offsets: &[(Hash, u64)], pack: u32) -> Result<Vec<(Record, usize)>, Error> {
     let odb = repo.odb()?;
+    let kinds = match &made.file {
+        Some((_, path)) => {
+            let file = std::fs::File::open(path).map_err(|e| Error::from(e).context(format!("opening {}", path.display())))?;
+            entry_kinds(&file, offsets, &odb)?
+        }
+        None => Default::default(),
+    };
     let mut out = Vec::with_capacity(offsets.len());
     for (oid, offset) in offsets {
         let context = |e: git2::Error| Error::from(e).context(format!("reading object {oid}"));
-        let (size, kind) = odb.read_header(oid.oid()).map_err(context)?;
-        let kind = ObjectType::from_git(kind)
-            .ok_or_else(|| Error::Object { oid: oid.to_string(), why: format!("it is of type {kind}") })?;
-        let size = size as u64;
+        let (kind, size) = match kinds.get(offset) {
+            Some(k) => *k,
+            None => {
+                let (size, kind) = odb.read_header(oid.oid()).map_err(context)?;
+                let kind = ObjectType::from_git(kind)
+                    .ok_or_else(|| Error::Object { oid: oid.to_string(), why: format!("it is of type {kind}") })?;
+                (kind, size as u64)
+            }
+        };
         if kind != ObjectType::Blob && size > crate::limits::MAX_NON_BLOB {
             return Err(Error::Unstorable {
                 oid: oid.to_string(),
@@ -609,6 +805,12 @@ fn make_records(repo: &Repository, offsets: &[(Hash, u64)], pack: u32) -> Result
         let links = match kind {
             ObjectType::Commit | ObjectType::Tag => {
                 let object = odb.read(oid.oid()).map_err(context)?;
+                if object.len() as u64 != size {
+                    return Err(Error::Object {
+                        oid: oid.to_string(),
+                        why: "its pack entry and the repository disagree on its size".into(),
+                    });
+                }
                 match crate::links::parse(*oid, kind, object.data())? {
                     crate::format::Links::Commit { tree, parents } => RecordLinks::Commit { tree, parents },
                     crate::format::Links::Tag { target } => RecordLinks::Tag { target },
@@ -621,6 +823,7 @@ fn make_records(repo: &Repository, offsets: &[(Hash, u64)], pack: u32) -> Result
     }
     Ok(out)
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
