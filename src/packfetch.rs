@@ -65,6 +65,7 @@ pub fn fetch(repo: &Repository, remote: &Remote<'_>, wants: &[Oid], progress: bo
     let pack_dir = objects_dir.join("pack");
     std::fs::create_dir_all(&pack_dir)
         .map_err(|e| context(Error::from(e).context(format!("creating {}", pack_dir.display()))))?;
+    clean_git_temps(&pack_dir);
     crate::pack::clean_leftovers(&pack_dir);
     let config = crate::config::Settings::of(Some(repo));
     let limits = crate::limits::FetchLimits::read(Some(&config), &pack_dir).map_err(context)?;
@@ -185,12 +186,24 @@ fn index_packs(
     if progress {
         cmd.arg("-v");
     }
+    // index-pack writes its temporary pack as `tmp_pack_XXXXXX` and leaves
+    // it behind when it fails (or its input ends early): nip finds its name
+    // (see [`GitTemp`]), removes it after a failure, and keeps it written in
+    // a locked `tmp_pack_nip_*` file so that the fetch after a killed one
+    // removes it too.
+    let pack_dir = objects_dir(repo).join("pack");
+    let mut marker = crate::tmpfiles::create_locked(&pack_dir, "tmp_pack_nip_", ".git-temp")
+        .map_err(|e| Error::from(e).context(format!("creating a temporary file in {}", pack_dir.display())))?;
     let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| Error::from(e).context("starting git index-pack"))?;
+    let git_temp = GitTemp::find(child.id(), &pack_dir);
+    if let Some(t) = &git_temp {
+        let _ = marker.write_all(t.path.as_os_str().as_encoded_bytes()).and_then(|_| marker.flush());
+    }
     let mut stdin = child.stdin.take().ok_or_else(|| Error::Other("git index-pack has no stdin".into()))?;
     let mut stderr = child.stderr.take().ok_or_else(|| Error::Other("git index-pack has no stderr".into()))?;
     let mut stdout = child.stdout.take().ok_or_else(|| Error::Other("git index-pack has no stdout".into()))?;
@@ -227,6 +240,12 @@ fn index_packs(
     });
     let status = child.wait().map_err(|e| Error::from(e).context("waiting for git index-pack"))?;
     let last = said.lines().rev().map(str::trim).find(|l| !l.is_empty()).unwrap_or("").to_string();
+    if sent.is_err() || !status.success() {
+        if let Some(t) = &git_temp {
+            t.remove();
+        }
+    }
+    drop(marker);
     // A pack that failed its own checks is the first cause; index-pack then
     // only saw its input end early.
     sent?;
@@ -244,6 +263,76 @@ fn index_packs(
         .filter(|h| h.len() >= 40 && h.bytes().all(|b| b.is_ascii_hexdigit()))
         .ok_or_else(|| Error::Other(format!("git index-pack did not name the pack it wrote ({:?})", answer.trim())))?;
     Ok(Some(objects_dir(repo).join("pack").join(format!("pack-{name}.keep"))))
+}
+
+/// The temporary pack a running `git index-pack --stdin` writes: found
+/// among its open files (`/proc/<pid>/fd`), which it opens before it reads
+/// any input (nip writes none before this is found, or a second passed).
+struct GitTemp {
+    path: PathBuf,
+    dev: u64,
+    ino: u64,
+}
+
+impl GitTemp {
+    fn find(pid: u32, pack_dir: &std::path::Path) -> Option<GitTemp> {
+        use std::os::unix::fs::MetadataExt;
+        let dir = pack_dir.canonicalize().ok()?;
+        let started = std::time::Instant::now();
+        while started.elapsed() < std::time::Duration::from_secs(1) {
+            let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).ok()?;
+            for fd in fds.flatten() {
+                let Ok(target) = std::fs::read_link(fd.path()) else { continue };
+                let ours = target.parent() == Some(dir.as_path())
+                    && target.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("tmp_pack_"));
+                if ours {
+                    let meta = std::fs::metadata(fd.path()).ok()?;
+                    return Some(GitTemp { path: target, dev: meta.dev(), ino: meta.ino() });
+                }
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        None
+    }
+
+    /// Removes the file if its name still leads to it.
+    fn remove(&self) {
+        use std::os::unix::fs::MetadataExt;
+        if std::fs::symlink_metadata(&self.path).is_ok_and(|m| m.dev() == self.dev && m.ino() == self.ino) {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Removes the temporary packs of index-pack runs whose fetch was killed:
+/// each named in a `tmp_pack_nip_*.git-temp` file whose lock is free (its
+/// helper is gone); the `.git-temp` file itself is left to
+/// [`crate::pack::clean_leftovers`].
+fn clean_git_temps(pack_dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(pack_dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if !(name.starts_with("tmp_pack_nip_") && name.ends_with(".git-temp")) {
+            continue;
+        }
+        let Ok(file) = std::fs::File::open(entry.path()) else { continue };
+        if file.try_lock().is_err() {
+            continue;
+        }
+        let Ok(named) = std::fs::read_to_string(entry.path()) else { continue };
+        let named = PathBuf::from(named);
+        let in_dir = named.parent().and_then(|p| p.canonicalize().ok()) == pack_dir.canonicalize().ok();
+        let git_name =
+            named.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("tmp_pack_") && !n.contains("nip"));
+        if in_dir
+            && git_name
+            && std::fs::symlink_metadata(&named).is_ok_and(|m| m.is_file())
+            && std::fs::remove_file(&named).is_ok()
+        {
+            log::info!("removed {}, the temporary pack of an index-pack whose fetch was killed", named.display());
+        }
+    }
 }
 
 /// Writes `packs` as one pack of `count` objects into `out`: a header, the
