@@ -247,8 +247,15 @@ fn index_packs(
     }
     drop(marker);
     // A pack that failed its own checks is the first cause; index-pack then
-    // only saw its input end early.
-    sent?;
+    // only saw its input end early. index-pack that stopped reading is the
+    // other way round: it refused what it read, and says why.
+    match sent {
+        Err(Spliced::Refused(e)) => return Err(e),
+        Err(Spliced::Stopped(io)) if status.success() => {
+            return Err(Error::Other(format!("git index-pack stopped reading ({io})")))
+        }
+        _ => {}
+    }
     if !status.success() {
         return Err(Error::Other(format!(
             "git index-pack refused the objects of {} ({status}: {}); nothing was fetched",
@@ -339,19 +346,28 @@ fn clean_git_temps(pack_dir: &std::path::Path) {
 /// entries of each pack in order, and the SHA-1 of all of it. Each pack's
 /// own header must say the objects its entry says, and its own checksum
 /// must match its bytes.
-fn splice(remote: &Remote<'_>, packs: &[PackEntry], count: u32, out: &mut dyn Write) -> Result<(), Error> {
+/// Why [`splice`] stopped.
+enum Spliced {
+    /// A pack failed nip's checks, or could not be read.
+    Refused(Error),
+    /// Writing to index-pack failed: it stopped reading (what it says
+    /// when it exits is the cause).
+    Stopped(std::io::Error),
+}
+
+fn splice(remote: &Remote<'_>, packs: &[PackEntry], count: u32, out: &mut dyn Write) -> Result<(), Spliced> {
     let mut total = Sha1::new();
     let mut header = *b"PACK\0\0\0\x02\0\0\0\0";
     header[8..].copy_from_slice(&count.to_be_bytes());
     total.update(header);
-    let broken = |e: std::io::Error| Error::Other(format!("git index-pack stopped reading ({e})"));
+    let broken = Spliced::Stopped;
     out.write_all(&header).map_err(broken)?;
     for (n, p) in packs.iter().enumerate() {
         let damaged = |why: String| {
             Error::Other(format!("pack {n} ({}) of {} is damaged: {why}; nothing was fetched", p.pack, remote.url()))
         };
         if p.bytes < 32 {
-            return Err(damaged(format!("it is {} bytes, less than a pack's header and checksum", p.bytes)));
+            return Err(Spliced::Refused(damaged(format!("it is {} bytes, less than a pack's header and checksum", p.bytes))));
         }
         let body_end = p.bytes - 20;
         let mut own = Sha1::new();
@@ -385,14 +401,14 @@ fn splice(remote: &Remote<'_>, packs: &[PackEntry], count: u32, out: &mut dyn Wr
         };
         let read = crate::unixfs::read(&remote.blocks, &p.pack, None, p.bytes, &mut sink);
         if let Some(e) = failed {
-            return Err(e);
+            return Err(Spliced::Refused(e));
         }
         read.map_err(|e| match e {
             crate::unixfs::UnixfsError::Sink(io) => broken(io),
-            e => Error::from(e).context(format!("reading pack {n} of {}", remote.url())),
+            e => Spliced::Refused(Error::from(e).context(format!("reading pack {n} of {}", remote.url()))),
         })?;
         if trailer.as_slice() != own.finalize().as_slice() {
-            return Err(damaged("its checksum does not match its bytes".into()));
+            return Err(Spliced::Refused(damaged("its checksum does not match its bytes".into())));
         }
     }
     out.write_all(&total.finalize()).map_err(broken)?;
