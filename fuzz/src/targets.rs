@@ -360,7 +360,7 @@ pub const TARGETS: &[Target] = &[
     },
     Target {
         name: "fetch",
-        about: "fetch::fetch of a real repository with one NIPObject or data block hostile; a fetch gives exactly the real objects, or fails and writes no pack",
+        about: "fetch::fetch of a real format 1 repository with one NIPObject or data block hostile; a fetch gives exactly the real objects, or fails and writes no pack",
         corpora: &[],
         dict: CBOR_DICT,
         max_len: 16 << 10,
@@ -1475,15 +1475,48 @@ impl FetchT {
         let c2 = repo.commit(Some("refs/heads/main"), &sig, &sig, "second\n", &tree(true), &[&c1]).expect("commit");
         let tag = repo.tag("v1", &repo.find_object(c2, None).expect("object"), &sig, "v1\n", false).expect("tag");
 
-        let mut store = MemStore::default();
-        let outcome = {
-            let remote = nip::remote::Remote::open_index(&store, nip::address::Address::New, None).expect("remote");
-            let cmds = ["refs/heads/main:refs/heads/main", "refs/tags/v1:refs/tags/v1"]
-                .map(|c| nip::push::PushCommand::parse(c).expect("refspec"));
-            nip::push::push(&repo, &remote, &cmds, nip::push::PushOptions::default()).expect("push")
+        // A format 1 repository (read, no longer written by a push), made
+        // from the objects as a format 1 push stored them: one UnixFS file
+        // and one NIPObject each, the object map, the index.
+        let odb = repo.odb().expect("odb");
+        let mut oids = Vec::new();
+        odb.foreach(|oid| {
+            oids.push(*oid);
+            true
+        })
+        .expect("list objects");
+        let mut blocks = Vec::new();
+        let mut map_entries = Vec::new();
+        for oid in oids {
+            let raw = odb.read(oid).expect("read object");
+            let kind = ObjectType::from_git(raw.kind()).expect("object type");
+            let h = Hash::from(oid);
+            let links = nip::links::parse(h, kind, raw.data()).expect("links");
+            let (file, root) = nip::unixfs::encode(raw.data());
+            blocks.extend(file);
+            let b = NipObject { oid: h, size: raw.data().len() as u64, data: root, links }.to_block().expect("NIPObject");
+            map_entries.push((h, b.cid));
+            blocks.push(b);
+        }
+        let empty = MemStore::default();
+        let map_root = ObjectMap::empty(&Verified::new(&empty))
+            .insert(map_entries, &mut |b| {
+                blocks.push(b);
+                Ok(())
+            })
+            .expect("object map");
+        let index = NipIndex {
+            head: Some("refs/heads/main".into()),
+            refs: vec![("refs/heads/main".into(), Hash::from(c2)), ("refs/tags/v1".into(), Hash::from(tag))],
+            counts: Counts::default(),
+            objects: map_root,
+            prev: None,
+            v2: None,
         };
-        store.persist();
-        let index_cid = outcome.new_index.expect("an index");
+        let index_block = index.to_block().expect("index");
+        let index_cid = index_block.cid;
+        blocks.push(index_block);
+        let store = MemStore::new(blocks);
         let v = Verified::new(&store);
         let index = NipIndex::from_block(&index_cid, &v.get(&index_cid).expect("index")).expect("index");
         let mut entries = Vec::new();
@@ -1493,7 +1526,6 @@ impl FetchT {
         let mut objects = Vec::new();
         let mut seeds = Vec::new();
         let mut expected = Vec::new();
-        let odb = repo.odb().expect("odb");
         for (i, (h, c)) in entries.iter().enumerate() {
             let bytes = v.get(c).expect("object");
             let o = NipObject::from_block(c, &bytes).expect("object");
