@@ -330,8 +330,10 @@ fn clean_git_temps(pack_dir: &std::path::Path) {
         let Ok(named) = std::fs::read_to_string(entry.path()) else { continue };
         let named = PathBuf::from(named);
         let in_dir = named.parent().and_then(|p| p.canonicalize().ok()) == pack_dir.canonicalize().ok();
-        let git_name =
-            named.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("tmp_pack_") && !n.contains("nip"));
+        let git_name = named
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("tmp_pack_") && !n.starts_with("tmp_pack_nip_"));
         if in_dir
             && git_name
             && std::fs::symlink_metadata(&named).is_ok_and(|m| m.is_file())
