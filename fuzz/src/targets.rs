@@ -12,7 +12,8 @@ use nip::format::ObjectType;
 use nip::format::{self, Counts, Hash, IndexLinks, Links, NipIndex, NipObject, KIND_INDEX, KIND_LEAF, KIND_NODE, KIND_OBJECT};
 use nip::objmap::{self, ObjectMap, Shard};
 use nip::records::{
-    read_packs, PackEntry, Record, RecordLinks, RefEntry, KIND_PACKS, KIND_PACKS_CHUNK, OBJECTS, PACKS_CHUNK, REFS,
+    read_packs, PackEntry, Record, RecordLinks, RefEntry, KIND_PACKS, KIND_PACKS_CHUNK, KIND_REFS_LEAF, KIND_REFS_NODE, OBJECTS,
+    PACKS_CHUNK, REFS,
 };
 use nip::store::{BlockStore, StoreError, Verified};
 use nip::trie::{self, Entry, Shard as TrieShard, Spec};
@@ -216,7 +217,7 @@ const IPNS_DICT: &[&[u8]] = &[
 pub const TARGETS: &[Target] = &[
     Target {
         name: "header",
-        about: "format::check_header for every kind, against a full parse of the header",
+        about: "format::check_header for every kind of both formats, against a full parse of the header",
         corpora: &["header", "index", "object", "shard"],
         dict: CBOR_DICT,
         max_len: 64 << 10,
@@ -440,11 +441,14 @@ fn rng_text(rng: &mut Rng, max: usize) -> String {
 
 struct HeaderT;
 
-const KINDS: [&str; 4] = [KIND_INDEX, KIND_OBJECT, KIND_LEAF, KIND_NODE];
+const KINDS: [&str; 8] =
+    [KIND_INDEX, KIND_OBJECT, KIND_LEAF, KIND_NODE, KIND_REFS_LEAF, KIND_REFS_NODE, KIND_PACKS, KIND_PACKS_CHUNK];
 
 impl Harness for HeaderT {
     fn seeds(&self) -> Vec<Vec<u8>> {
-        KINDS.iter().map(|k| format::encode(k, &()).map(|b| b.data).unwrap_or_default()).collect()
+        let v1 = KINDS.iter().map(|k| format::encode(k, &()).map(|b| b.data).unwrap_or_default());
+        let v2 = KINDS.iter().map(|k| format::encode_v2(k, &()).map(|b| b.data).unwrap_or_default());
+        v1.chain(v2).collect()
     }
 
     fn run(&mut self, input: &[u8]) -> Check {
@@ -455,7 +459,7 @@ impl Harness for HeaderT {
             hit();
         }
         for k in KINDS {
-            if format::decode::<IgnoredAny>(&cid, input, k).is_ok() {
+            if format::decode::<IgnoredAny>(&cid, input, k).is_ok() || format::decode_v2::<IgnoredAny>(&cid, input, k).is_ok() {
                 ensure!(ok == [k], "decode as {k} works where check_header said {ok:?}");
             }
             let raw = cid_of(RAW, input);
