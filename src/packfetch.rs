@@ -4,7 +4,9 @@
 //! 1. **Which packs.** A clone takes every pack. A fetch walks the
 //!    `previous` indexes (at most [`WALK`]) to the newest one whose every
 //!    ref the local repository already has: it holds everything reachable
-//!    from those refs, so only the packs pushed after that index are needed.
+//!    from those refs, so only the packs pushed after that index are needed
+//!    (if its packs list is the start of the current one; an earlier index
+//!    that lists other packs, or cannot be read, means every pack).
 //! 2. **One stream.** The chosen packs are read from the store (every block
 //!    checked against its CID), each one's header and checksum checked, and
 //!    spliced into one pack stream (their entries one after another under a
@@ -18,8 +20,9 @@
 //!    that every wanted object is now whole (`git rev-list --objects`); if
 //!    not (a branch deleted and pushed again, say, leaves objects in older
 //!    packs that no later index's refs reach), it takes the older packs too.
-//!    A failure anywhere leaves no ref moved: git updates refs only after the
-//!    helper answered.
+//!    A failure anywhere leaves no ref moved (git updates refs only after
+//!    the helper answered) and no pack of this fetch: one index-pack wrote
+//!    before the failure is removed, and index-pack's temporary pack too.
 //!
 //! Limits: the packs' total bytes and objects are known from the packs list
 //! before any is read, and checked against `nip.maxFetchBytes` and
@@ -59,7 +62,7 @@ pub fn fetch(repo: &Repository, remote: &Remote<'_>, wants: &[Oid], progress: bo
         Some(root) => records::read_packs(&remote.blocks, &root).map_err(|e| context(e.into()))?,
         None => Vec::new(),
     };
-    let start = if repo.references()?.next().is_none() { 0 } else { held_packs(remote, &local).map_err(context)? };
+    let start = if repo.references()?.next().is_none() { 0 } else { held_packs(remote, &local, &packs) };
     log::info!("{} packs in {url}; the local repository holds the first {start}", packs.len());
     let objects_dir = objects_dir(repo);
     let pack_dir = objects_dir.join("pack");
@@ -70,19 +73,30 @@ pub fn fetch(repo: &Repository, remote: &Remote<'_>, wants: &[Oid], progress: bo
     let config = crate::config::Settings::of(Some(repo));
     let limits = crate::limits::FetchLimits::read(Some(&config), &pack_dir).map_err(context)?;
 
-    let mut keep = index_packs(repo, remote, &packs[start.min(packs.len())..], &limits, progress).map_err(context)?;
+    // Every pack this fetch wrote, so that a fetch that fails after one was
+    // written leaves none of them.
+    let mut written: Vec<Written> = Vec::new();
+    let run = |packs: &[PackEntry], written: &mut Vec<Written>| -> Result<(), Error> {
+        match index_packs(repo, remote, packs, &limits, progress) {
+            Ok(w) => {
+                written.extend(w);
+                Ok(())
+            }
+            Err(e) => {
+                written.iter().for_each(Written::remove);
+                Err(context(e))
+            }
+        }
+    };
+    run(&packs[start..], &mut written)?;
     let mut outcome = FetchOutcome::default();
-    for p in &packs[start.min(packs.len())..] {
+    for p in &packs[start..] {
         outcome.objects += p.objects;
         outcome.bytes += p.bytes;
     }
     if start > 0 && !connected(repo, &missing) {
         log::info!("the newer packs leave objects missing; fetching the {start} older ones too");
-        let older = index_packs(repo, remote, &packs[..start], &limits, progress).map_err(context)?;
-        if let (Some(first), Some(_)) = (&keep, &older) {
-            let _ = std::fs::remove_file(first);
-        }
-        keep = older.or(keep);
+        run(&packs[..start], &mut written)?;
         for p in &packs[..start] {
             outcome.objects += p.objects;
             outcome.bytes += p.bytes;
@@ -91,12 +105,36 @@ pub fn fetch(repo: &Repository, remote: &Remote<'_>, wants: &[Oid], progress: bo
     let odb = repo.odb()?;
     odb.refresh()?;
     if let Some(w) = missing.iter().find(|w| !odb.exists(**w)) {
-        if let Some(k) = &keep {
-            let _ = std::fs::remove_file(k);
-        }
+        written.iter().for_each(Written::remove);
         return Err(context(Error::NotInRepository { oid: w.to_string() }));
     }
+    // git removes the `.keep` it is told of once the refs are updated; the
+    // others go now (their packs are complete and stay).
+    let keep = written.pop().map(|w| w.keep);
+    for w in &written {
+        let _ = std::fs::remove_file(&w.keep);
+    }
     Ok(Fetched { outcome, keep })
+}
+
+/// A pack `git index-pack` wrote for this fetch: its `.keep`, and whether
+/// the pack is new (index-pack keeps a pack of the same name that was
+/// already there, which is then not this fetch's to remove).
+struct Written {
+    keep: PathBuf,
+    fresh: bool,
+}
+
+impl Written {
+    /// Removes the `.keep` and, for a new pack, the pack and its indexes.
+    fn remove(&self) {
+        if self.fresh {
+            for ext in ["idx", "rev", "pack"] {
+                let _ = std::fs::remove_file(self.keep.with_extension(ext));
+            }
+        }
+        let _ = std::fs::remove_file(&self.keep);
+    }
 }
 
 /// `$GIT_OBJECT_DIRECTORY` if git set it, else the repository's (the
@@ -105,25 +143,48 @@ fn objects_dir(repo: &Repository) -> PathBuf {
     std::env::var_os("GIT_OBJECT_DIRECTORY").map(PathBuf::from).unwrap_or_else(|| repo.commondir().join("objects"))
 }
 
-/// How many of the first packs the local repository holds every object of:
-/// the pack count of the newest index (the current one or one of [`WALK`]
-/// before it) whose every ref the repository has.
-fn held_packs(remote: &Remote<'_>, local: &dyn Fn(Oid) -> bool) -> Result<usize, Error> {
-    let Some((_, current)) = &remote.index else { return Ok(0) };
+/// How many of the first `packs` the local repository holds every object
+/// of: the pack count of the newest index (one of [`WALK`] before the
+/// current one) whose every ref the repository has, if its packs are the
+/// first ones of `packs`. Anything else (an earlier index that cannot be
+/// read, or that lists other packs) gives 0: every pack is fetched, which
+/// is slower, never wrong.
+fn held_packs(remote: &Remote<'_>, local: &dyn Fn(Oid) -> bool, packs: &[PackEntry]) -> usize {
+    match newest_held(remote, local) {
+        Ok(None) => 0,
+        Ok(Some(held)) if held.len() <= packs.len() && held[..] == packs[..held.len()] => held.len(),
+        Ok(Some(held)) => {
+            log::info!(
+                "an earlier index lists {} packs that are not the first ones of this index: fetching every pack",
+                held.len()
+            );
+            0
+        }
+        Err(e) => {
+            log::info!("cannot read the earlier indexes ({e}): fetching every pack");
+            0
+        }
+    }
+}
+
+/// The packs list of the newest index before the current one (at most
+/// [`WALK`] back) whose every ref the repository has.
+fn newest_held(remote: &Remote<'_>, local: &dyn Fn(Oid) -> bool) -> Result<Option<Vec<PackEntry>>, Error> {
+    let Some((_, current)) = &remote.index else { return Ok(None) };
     let mut at = current.prev;
     for _ in 0..WALK {
-        let Some(cid) = at else { return Ok(0) };
+        let Some(cid) = at else { return Ok(None) };
         let index = records::read_index(&remote.blocks, &cid)?;
-        let Some(links) = index.v2 else { return Ok(0) };
+        let Some(links) = index.v2 else { return Ok(None) };
         if index.refs.iter().all(|(_, h)| local(h.oid())) {
-            return Ok(match links.packs {
-                Some(root) => records::read_packs(&remote.blocks, &root)?.len(),
-                None => 0,
-            });
+            return Ok(Some(match links.packs {
+                Some(root) => records::read_packs(&remote.blocks, &root)?,
+                None => Vec::new(),
+            }));
         }
         at = index.prev;
     }
-    Ok(0)
+    Ok(None)
 }
 
 /// Whether every object reachable from `wants` is in the repository (git
@@ -147,7 +208,7 @@ fn index_packs(
     packs: &[PackEntry],
     limits: &crate::limits::FetchLimits,
     progress: bool,
-) -> Result<Option<PathBuf>, Error> {
+) -> Result<Option<Written>, Error> {
     if packs.is_empty() {
         return Ok(None);
     }
@@ -192,6 +253,8 @@ fn index_packs(
     // a locked `tmp_pack_nip_*` file so that the fetch after a killed one
     // removes it too.
     let pack_dir = objects_dir(repo).join("pack");
+    let packs_before: std::collections::HashSet<std::ffi::OsString> =
+        std::fs::read_dir(&pack_dir).map(|d| d.flatten().map(|e| e.file_name()).collect()).unwrap_or_default();
     let mut marker = crate::tmpfiles::create_locked(&pack_dir, "tmp_pack_nip_", ".git-temp")
         .map_err(|e| Error::from(e).context(format!("creating a temporary file in {}", pack_dir.display())))?;
     let mut child = cmd
@@ -269,7 +332,8 @@ fn index_packs(
         .map(str::trim)
         .filter(|h| h.len() >= 40 && h.bytes().all(|b| b.is_ascii_hexdigit()))
         .ok_or_else(|| Error::Other(format!("git index-pack did not name the pack it wrote ({:?})", answer.trim())))?;
-    Ok(Some(objects_dir(repo).join("pack").join(format!("pack-{name}.keep"))))
+    let fresh = !packs_before.contains(std::ffi::OsStr::new(&format!("pack-{name}.pack")));
+    Ok(Some(Written { keep: pack_dir.join(format!("pack-{name}.keep")), fresh }))
 }
 
 /// The temporary pack a running `git index-pack --stdin` writes: found
