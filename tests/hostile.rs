@@ -59,6 +59,7 @@ on_both! {
     packs_that_lie_in_their_header_are_refused => crate::hostile_packs::scenario_packs_that_lie_in_their_header_are_refused,
     packs_git_refuses_leave_nothing => crate::hostile_packs::scenario_packs_git_refuses_leave_nothing,
     packs_past_the_fetch_limit_are_never_read => crate::hostile_packs::scenario_packs_past_the_fetch_limit_are_never_read,
+    lying_previous_indexes_are_not_believed => crate::hostile_packs::scenario_lying_previous_indexes_are_not_believed,
 }
 
 /// The node's credentials never reach a log (they only matter on a node).

@@ -219,3 +219,70 @@ pub fn scenario_packs_past_the_fetch_limit_are_never_read(env: &Env) {
     }
     no_pack_left(&through, "limit");
 }
+
+/// Scenario P5: a fetch trusts no `previous` index for which packs it may
+/// skip. An earlier index whose refs the repository has tells a fetch that
+/// the packs it lists are here; one that lists more packs than the current
+/// index, or other ones, is not believed: every pack is fetched. So a fetch
+/// of a new commit through such a chain works (and fsck is clean), and one
+/// of a ref naming an object in no pack is one clean error naming it, with
+/// no ref moved and no pack left (the pack index-pack wrote for it is
+/// removed, the `.keep` too).
+pub fn scenario_lying_previous_indexes_are_not_believed(env: &Env) {
+    let src = env.synth_pushed("src", Synth { commits: 5, ..Synth::default() });
+    let good = url_cid(&env.remote_url(&src, "nip"));
+    let idx = env.index(&good);
+    let links = idx.v2.expect("a push writes format 2");
+    let store = env.store();
+    let v = nip::store::Verified::new(store.as_ref());
+    let refs = nip::records::read_index(&v, &good).expect("read the pushed index").refs;
+    let entries = nip::records::read_packs(&v, &links.packs.expect("a packs list")).expect("read the packs list");
+    assert_eq!(entries.len(), 1);
+    env.git_ok(&env.work, &["clone", "-q", &url_of(&good), "copy"]);
+    let copy = env.dir("copy");
+    let head = Some("refs/heads/main".to_string());
+
+    // A previous index with every ref `copy` has, listing three packs; and
+    // one listing another pack first.
+    let trie = env.craft_refs_trie(&refs);
+    let (other, _) = good_pack();
+    let other = env.craft_pack(&other.finish(), 3);
+    let lies = [vec![entries[0]; 3], vec![other]];
+
+    // A new commit on main, in a second pack.
+    let main = hash(&env.rev_parse(&src, "main"));
+    let tree = hash(&env.rev_parse(&src, "main^{tree}"));
+    let mut p = PackBuilder::new();
+    let new = p.object(ObjectType::Commit, &commit_text(tree, &[main], "on top, through a lying chain"));
+    let second = env.craft_pack(&p.finish(), 1);
+    let mut new_refs: Vec<(String, Hash)> = refs.iter().filter(|(n, _)| n != "refs/heads/main").cloned().collect();
+    new_refs.push(("refs/heads/main".into(), new));
+    for (i, lie) in lies.iter().enumerate() {
+        let prev = env.craft_index_v2(trie, head.clone(), Some(env.craft_packs_list(lie)), Some(idx.objects), Some(good));
+
+        // An object in no pack: refused, nothing left.
+        let nowhere = git_hash(ObjectType::Commit, format!("a commit in no pack {i}").as_bytes());
+        let mut with_nowhere = refs.clone();
+        with_nowhere.push(("refs/heads/nowhere".into(), nowhere));
+        let bad =
+            env.craft_index_v2(env.craft_refs_trie(&with_nowhere), head.clone(), links.packs, Some(idx.objects), Some(prev));
+        let before = (env.refs(&copy), env.packs(&copy));
+        let run = env.git(&copy, &["fetch", &url_of(&bad), "refs/heads/nowhere:refs/heads/nowhere"]);
+        let line = run.one_clean_error();
+        assert!(
+            line.contains(&bad.to_string()) && line.contains(&format!("object {nowhere} is not in this repository")),
+            "{run}"
+        );
+        assert_eq!((env.refs(&copy), env.packs(&copy)), before, "lie {i}: a refused fetch changed the repository");
+
+        // A real new commit: fetched whole.
+        let list = env.craft_packs_list(&[entries[0], second]);
+        let next = env.craft_index_v2(env.craft_refs_trie(&new_refs), head.clone(), Some(list), Some(idx.objects), Some(prev));
+        let got = format!("refs/heads/got-{i}");
+        env.git_ok(&copy, &["fetch", "-q", &url_of(&next), &format!("refs/heads/main:{got}")]);
+        assert_eq!(env.rev_parse(&copy, &got), new.to_string());
+        env.fsck(&copy);
+        let keeps: Vec<String> = env.packs(&copy).into_iter().filter(|p| p.ends_with(".keep")).collect();
+        assert!(keeps.is_empty(), "lie {i}: a fetch left {keeps:?}");
+    }
+}
