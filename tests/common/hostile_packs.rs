@@ -10,7 +10,9 @@
 //! is one clean error naming the address, and leaves nothing: no clone, no
 //! ref, no pack, no `.keep`, no temporary file.
 
-use crate::common::craft::{commit_text, git_hash, insert_delta, tree_text, with_trailer, zlib, PackBuilder, OBJ_BLOB};
+use crate::common::craft::{
+    commit_text, git_hash, insert_delta, tree_text, with_trailer, zlib, PackBuilder, OBJ_BLOB, OBJ_COMMIT,
+};
 use crate::common::hostile::{assert_victim_untouched, index_refused, victim_file};
 use crate::common::hostile_sizes::{clone_and_fetch_refused, FatProxy};
 use crate::common::{hash, url_cid, url_of, Backend, Env, Synth};
@@ -47,6 +49,25 @@ fn refused_with(env: &Env, address: &Cid, name: &str, says: &[&str]) {
         }
     }
     no_pack_left(env, name);
+}
+
+/// A clone of `address` under `ulimit -v` 4 GiB (git, the helper and
+/// index-pack share the limit, each on its own): refused with one clean
+/// error naming `address` and saying every piece of `says`.
+fn refused_within_memory(env: &Env, address: &Cid, name: &str, says: &[&str]) {
+    let out = env
+        .command("sh")
+        .args(["-c", "ulimit -v 4194304 && exec \"$@\"", "sh", "git", "clone", "-q", &url_of(address), name])
+        .current_dir(&env.work)
+        .output()
+        .expect("run sh");
+    let run = crate::common::Run::of(format!("(ulimit -v 4 GiB) git clone {}", url_of(address)), out);
+    let line = run.one_clean_error();
+    assert!(line.contains(&address.to_string()), "{name}: {run}");
+    for s in says {
+        assert!(line.contains(s), "{name}: the error does not say {s:?}: {run}");
+    }
+    assert!(!env.dir(name).exists(), "{name}: a failed clone left a directory");
 }
 
 /// Scenario P1: a format 2 index whose refs trie holds an invalid ref name
@@ -145,10 +166,13 @@ pub fn scenario_packs_that_lie_in_their_header_are_refused(env: &Env) {
 /// fewer bytes than its header says, two REF_DELTA entries whose bases are
 /// each other, and a thin pack whose REF_DELTA base is in no pack. Each is
 /// refused by `git index-pack` within 20 s, with one clean error naming
-/// the address; no file over 1 MiB appears while it runs (the 1 TiB claim
-/// fills neither the disk nor memory: index-pack streams a large entry and
-/// stops where its data ends), and no pack, `.keep` or temporary file is
-/// left.
+/// the address; no file over 1 MiB appears while it runs (the 1 TiB claims
+/// fill neither the disk nor memory: index-pack streams a large blob and
+/// stops where its data ends, and cannot allocate 1 TiB for a commit; a
+/// clone under `ulimit -v` 4 GiB is refused the same way), and no pack,
+/// `.keep` or temporary file is left. Last, a well-formed pack while
+/// `main` is in no pack: refused after index-pack wrote the pack, which the
+/// fetch then removes.
 pub fn scenario_packs_git_refuses_leave_nothing(env: &Env) {
     let (p, commit) = good_pack();
     let git = "git index-pack refused the objects of";
@@ -162,10 +186,19 @@ pub fn scenario_packs_git_refuses_leave_nothing(env: &Env) {
     let bad = env.craft_v2_with_pack(&with_trailer(flipped), 3, commit);
     refused_with(env, &bad, "flipped", &[git, "inflate returned"]);
 
+    // 1 TiB claimed, by a blob (index-pack streams large blobs) and by a
+    // commit (which it would hold whole): both refused, and within 4 GiB of
+    // address space for every process of the clone.
     let mut huge = PackBuilder::new();
     huge.raw(OBJ_BLOB, 1 << 40, &zlib(b"a few bytes that claim to be a terabyte"));
     let bad = env.craft_v2_with_pack(&huge.finish(), 1, commit);
     refused_with(env, &bad, "huge", &[git, "inflate returned"]);
+    refused_within_memory(env, &bad, "huge-limited", &[git, "inflate returned"]);
+    let mut huge = PackBuilder::new();
+    huge.raw(OBJ_COMMIT, 1 << 40, &zlib(b"a few bytes that claim to be a terabyte"));
+    let bad = env.craft_v2_with_pack(&huge.finish(), 1, commit);
+    refused_with(env, &bad, "huge-commit", &[git]);
+    refused_within_memory(env, &bad, "huge-commit-limited", &[git]);
 
     let mut short = PackBuilder::new();
     short.raw(OBJ_BLOB, 100, &zlib(b"nine byte"));
@@ -189,6 +222,12 @@ pub fn scenario_packs_git_refuses_leave_nothing(env: &Env) {
     thin.ref_delta(nowhere, &insert_delta(39, b"what the base would become\n"));
     let bad = env.craft_v2_with_pack(&thin.finish(), 1, commit);
     refused_with(env, &bad, "thin", &[git, "unresolved delta"]);
+
+    // Every pack fine, but `main` is in none: index-pack writes the pack,
+    // the fetch then finds `main` missing and removes that pack again.
+    let nowhere = git_hash(ObjectType::Commit, b"a commit in no pack");
+    let bad = env.craft_v2_with_pack(&p.finish(), 3, nowhere);
+    refused_with(env, &bad, "in-no-pack", &[&format!("object {nowhere} is not in this repository")]);
 }
 
 /// Scenario P4: a packs list whose packs add up to more than
