@@ -72,8 +72,8 @@ fn refused_within_memory(env: &Env, address: &Cid, name: &str, says: &[&str]) {
 
 /// Scenario P1: a format 2 index whose refs trie holds an invalid ref name
 /// (a newline and a `lock <path>` line, as H1), the same name in two
-/// leaves, the same name twice in one leaf, or one shard linked from two
-/// slots, is refused by clone, fetch, ls-remote and push with one clean
+/// leaves, the same name twice in one leaf, one shard linked from two
+/// slots, a node of 17 slots, or a root of another kind, is refused by clone, fetch, ls-remote and push with one clean
 /// error naming the index; nothing is written, no ref or remote moves,
 /// nothing reaches git's protocol (the file an injected `lock` would
 /// delete is still there). The objects and packs are those of a real push.
@@ -117,6 +117,12 @@ pub fn scenario_hostile_refs_tries_are_refused(env: &Env) {
     let bad = with_refs(env.craft_refs_node(&slots));
     index_refused(env, &src, &copy, &bad, "trie-linked-twice", &format!("shard {here} is linked twice"), &victim);
 
+    // A node of 17 slots, and a refs trie whose root is an object map leaf.
+    let bad = with_refs(env.craft_refs_node(&vec![Some(here); 17]));
+    index_refused(env, &src, &copy, &bad, "trie-17-slots", "node has 17 slots, not 16", &victim);
+    let bad = with_refs(idx.objects);
+    index_refused(env, &src, &copy, &bad, "trie-wrong-kind", "where a nip refs-node block was expected", &victim);
+
     // The good address still fetches.
     env.git_ok(&copy, &["fetch", "origin"]);
     env.fsck(&copy);
@@ -128,8 +134,9 @@ pub fn scenario_hostile_refs_tries_are_refused(env: &Env) {
 /// header count other than the list entry's, a version 3 pack, bytes that
 /// are no pack at all, a pack shorter than a header and a checksum, a pack
 /// whose trailer is not the SHA-1 of its bytes (refused after index-pack
-/// has read most of it: its temporary pack is removed too), and a header
-/// that claims one entry more than there is (index-pack refuses it). The
+/// has read most of it: its temporary pack is removed too), a header
+/// that claims one entry more than there is (index-pack refuses it), and a
+/// packs list of 64 entries after its chunks or with a chunk of 3. The
 /// same pack, well formed, clones: the pack builder is right.
 pub fn scenario_packs_that_lie_in_their_header_are_refused(env: &Env) {
     let (p, commit) = good_pack();
@@ -158,6 +165,21 @@ pub fn scenario_packs_that_lie_in_their_header_are_refused(env: &Env) {
 
     let bad = env.craft_v2_with_pack(&p.finish_with(2, 4), 4, commit);
     refused_with(env, &bad, "one-more", &["git index-pack refused the objects of"]);
+
+    // The packs list itself: 64 entries after the chunks (a full chunk's
+    // worth), and a chunk of 3 entries.
+    let entry = env.craft_pack(&pack, 3);
+    let bad = env.craft_v2_with_entries(&vec![entry; nip::records::PACKS_CHUNK], commit);
+    refused_with(env, &bad, "long-tail", &["packs list", "is damaged", "64 packs after the chunks"]);
+    let chunk = nip::format::encode_v2(nip::records::KIND_PACKS_CHUNK, &vec![entry; 3]).unwrap();
+    let chunk_cid = chunk.cid;
+    env.put_blocks(vec![chunk]);
+    let list = nip::format::encode_v2(nip::records::KIND_PACKS, &(vec![chunk_cid], Vec::<PackEntry>::new())).unwrap();
+    let list_cid = list.cid;
+    env.put_blocks(vec![list]);
+    let refs = env.craft_refs_trie(&[("refs/heads/main".to_string(), commit)]);
+    let bad = env.craft_index_v2(refs, Some("refs/heads/main".into()), Some(list_cid), None, None);
+    refused_with(env, &bad, "short-chunk", &[&format!("packs list {chunk_cid} is damaged"), "a chunk holds 3 packs, not 64"]);
 }
 
 /// Scenario P3: packs whose header and checksum are right but whose
