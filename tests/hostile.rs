@@ -1,6 +1,10 @@
 //! Hostile addresses, end to end: every scenario builds a repository whose
 //! blocks lie (with [`common::craft`]) and hands its address to the real
 //! `git`, once on the embedded store and once on a throwaway Kubo node.
+//! Format 1 (still read) is covered by repositories crafted in format 1,
+//! from scratch or from a pushed repository's objects; format 2 by the
+//! scenarios in `hostile_packs` and those built on a real push. Each
+//! scenario's doc says which.
 //! What an address can and cannot do is listed in README.md, section
 //! "Security: what an address can do".
 

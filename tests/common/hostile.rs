@@ -250,19 +250,22 @@ pub fn scenario_objects_are_read_as_git_reads_them(env: &Env) {
 
 /// Scenario H3: what an error quotes from an address (a block's kind, an
 /// unknown key) reaches the terminal as one inert line: no escape
-/// sequence, no forged `nip: error:` line.
+/// sequence, no forged `nip: error:` line. Blocks of both formats' headers.
 pub fn scenario_quoted_data_is_inert_on_the_terminal(env: &Env) {
     use nip::block::{Block, DAG_CBOR};
     use std::collections::BTreeMap;
     let evil = "\u{1b}]0;owned\u{7}\u{1b}[2J\nnip: error: forged\u{9b}31m";
-    let body: BTreeMap<&str, u64> = BTreeMap::from([("x", 1)]);
-    let kind = Block::new(DAG_CBOR, serde_ipld_dagcbor::to_vec(&("NIPNIP", 1u64, evil, &body)).unwrap());
-    let body: BTreeMap<&str, u64> = BTreeMap::from([(evil, 1)]);
-    let key = Block::new(DAG_CBOR, serde_ipld_dagcbor::to_vec(&("NIPNIP", 1u64, "index", &body)).unwrap());
-    let (kind_cid, key_cid) = (kind.cid, key.cid);
-    env.put_blocks(vec![kind]);
-    env.put_blocks(vec![key]);
-    for cid in [kind_cid, key_cid] {
+    let mut cids = Vec::new();
+    for version in [1u64, 2] {
+        let body: BTreeMap<&str, u64> = BTreeMap::from([("x", 1)]);
+        let kind = Block::new(DAG_CBOR, serde_ipld_dagcbor::to_vec(&("NIPNIP", version, evil, &body)).unwrap());
+        let body: BTreeMap<&str, u64> = BTreeMap::from([(evil, 1)]);
+        let key = Block::new(DAG_CBOR, serde_ipld_dagcbor::to_vec(&("NIPNIP", version, "index", &body)).unwrap());
+        cids.extend([kind.cid, key.cid]);
+        env.put_blocks(vec![kind]);
+        env.put_blocks(vec![key]);
+    }
+    for cid in cids {
         for run in [env.git(&env.work, &["clone", &url_of(&cid), "quoted"]), env.nipctl_run(&["inspect", &url_of(&cid)])] {
             assert!(!run.success(), "{run}");
             assert!(!run.stderr.contains('\u{1b}') && !run.stderr.contains('\u{9b}') && !run.stderr.contains('\u{7}'), "{run}");

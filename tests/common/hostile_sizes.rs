@@ -191,7 +191,9 @@ pub fn scenario_commit_claiming_4_gib_is_refused(env: &Env) {
     }
 }
 
-/// Scenario S2: a blob whose NIPObject claims 100 GiB (one chunk reused
+/// Scenario S2 (format 1, crafted from scratch; format 2's counterparts
+/// are in `hostile_packs`: a pack entry claiming 1 TiB, packs past
+/// `nip.maxFetchBytes`): a blob whose NIPObject claims 100 GiB (one chunk reused
 /// 409,600 times) is refused while the fetch is planned, before a byte of
 /// it is read or written: it is past the default `nip.maxFetchBytes`
 /// (64 GiB) and past the free space of any test machine.
@@ -207,7 +209,8 @@ pub fn scenario_blob_claiming_100_gib_is_refused_before_writing(env: &Env) {
     }
 }
 
-/// Scenario S3: a blob that claims 256 MiB, within every limit, over one
+/// Scenario S3 (format 1, crafted from scratch; in format 2 git's
+/// index-pack hashes what it writes): a blob that claims 256 MiB, within every limit, over one
 /// chunk reused 1,024 times: its SHA-1 cannot match, and since it is
 /// large it is hashed before any of it is written, so the failed fetch
 /// never had more than a few bytes of pack on disk.
@@ -228,7 +231,8 @@ fn git_env(env: &Env, dir: &Path, args: &[&str], extra: &[(&str, &str)]) -> Run 
     git_guarded(env, dir, args, extra, &watch).run
 }
 
-/// Scenario S4: `nip.maxFetchObjects` and `nip.maxFetchBytes`, set low in
+/// Scenario S4 (format 2, a real push: the packs list gives the counts
+/// before any pack is read): `nip.maxFetchObjects` and `nip.maxFetchBytes`, set low in
 /// the user's git config or the environment, stop a clone with an error
 /// that names the setting; `git clone -c` with a higher value (or 0, no
 /// limit) lets it through, and a bad value is an error.
