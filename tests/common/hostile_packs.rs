@@ -135,8 +135,8 @@ pub fn scenario_hostile_refs_tries_are_refused(env: &Env) {
 /// are no pack at all, a pack shorter than a header and a checksum, a pack
 /// whose trailer is not the SHA-1 of its bytes (refused after index-pack
 /// has read most of it: its temporary pack is removed too), a header
-/// that claims one entry more than there is (index-pack refuses it), and a
-/// packs list of 64 entries after its chunks or with a chunk of 3. The
+/// that claims one entry more than there is (index-pack refuses it), a
+/// list entry whose byte count is not the pack file's, and a packs list of 64 entries after its chunks or with a chunk of 3. The
 /// same pack, well formed, clones: the pack builder is right.
 pub fn scenario_packs_that_lie_in_their_header_are_refused(env: &Env) {
     let (p, commit) = good_pack();
@@ -165,6 +165,13 @@ pub fn scenario_packs_that_lie_in_their_header_are_refused(env: &Env) {
 
     let bad = env.craft_v2_with_pack(&p.finish_with(2, 4), 4, commit);
     refused_with(env, &bad, "one-more", &["git index-pack refused the objects of"]);
+
+    // A list entry whose byte count is not the pack file's.
+    for (name, bytes) in [("longer", pack.len() as u64 + 100), ("shorter", pack.len() as u64 - 10)] {
+        let entry = PackEntry { bytes, ..env.craft_pack(&pack, 3) };
+        let bad = env.craft_v2_with_entries(&[entry], commit);
+        refused_with(env, &bad, name, &[&format!("reading pack 0 of nip::/ipfs/{bad}"), "does not add up"]);
+    }
 
     // The packs list itself: 64 entries after the chunks (a full chunk's
     // worth), and a chunk of 3 entries.
