@@ -4,7 +4,9 @@
 //! 1. **Which packs.** A clone takes every pack. A fetch walks the
 //!    `previous` indexes (at most [`WALK`]) to the newest one whose every
 //!    ref the local repository already has: it holds everything reachable
-//!    from those refs, so only the packs pushed after that index are needed.
+//!    from those refs, so only the packs pushed after that index are needed
+//!    (if its packs list is the start of the current one; an earlier index
+//!    that lists other packs, or cannot be read, means every pack).
 //! 2. **One stream.** The chosen packs are read from the store (every block
 //!    checked against its CID), each one's header and checksum checked, and
 //!    spliced into one pack stream (their entries one after another under a
@@ -18,8 +20,9 @@
 //!    that every wanted object is now whole (`git rev-list --objects`); if
 //!    not (a branch deleted and pushed again, say, leaves objects in older
 //!    packs that no later index's refs reach), it takes the older packs too.
-//!    A failure anywhere leaves no ref moved: git updates refs only after the
-//!    helper answered.
+//!    A failure anywhere leaves no ref moved (git updates refs only after
+//!    the helper answered) and no pack of this fetch: one index-pack wrote
+//!    before the failure is removed, and index-pack's temporary pack too.
 //!
 //! Limits: the packs' total bytes and objects are known from the packs list
 //! before any is read, and checked against `nip.maxFetchBytes` and
@@ -59,29 +62,41 @@ pub fn fetch(repo: &Repository, remote: &Remote<'_>, wants: &[Oid], progress: bo
         Some(root) => records::read_packs(&remote.blocks, &root).map_err(|e| context(e.into()))?,
         None => Vec::new(),
     };
-    let start = if repo.references()?.next().is_none() { 0 } else { held_packs(remote, &local).map_err(context)? };
+    let start = if repo.references()?.next().is_none() { 0 } else { held_packs(remote, &local, &packs) };
     log::info!("{} packs in {url}; the local repository holds the first {start}", packs.len());
     let objects_dir = objects_dir(repo);
     let pack_dir = objects_dir.join("pack");
     std::fs::create_dir_all(&pack_dir)
         .map_err(|e| context(Error::from(e).context(format!("creating {}", pack_dir.display()))))?;
+    clean_git_temps(&pack_dir);
     crate::pack::clean_leftovers(&pack_dir);
     let config = crate::config::Settings::of(Some(repo));
     let limits = crate::limits::FetchLimits::read(Some(&config), &pack_dir).map_err(context)?;
 
-    let mut keep = index_packs(repo, remote, &packs[start.min(packs.len())..], &limits, progress).map_err(context)?;
+    // Every pack this fetch wrote, so that a fetch that fails after one was
+    // written leaves none of them.
+    let mut written: Vec<Written> = Vec::new();
+    let run = |packs: &[PackEntry], written: &mut Vec<Written>| -> Result<(), Error> {
+        match index_packs(repo, remote, packs, &limits, progress) {
+            Ok(w) => {
+                written.extend(w);
+                Ok(())
+            }
+            Err(e) => {
+                written.iter().for_each(Written::remove);
+                Err(context(e))
+            }
+        }
+    };
+    run(&packs[start..], &mut written)?;
     let mut outcome = FetchOutcome::default();
-    for p in &packs[start.min(packs.len())..] {
+    for p in &packs[start..] {
         outcome.objects += p.objects;
         outcome.bytes += p.bytes;
     }
     if start > 0 && !connected(repo, &missing) {
         log::info!("the newer packs leave objects missing; fetching the {start} older ones too");
-        let older = index_packs(repo, remote, &packs[..start], &limits, progress).map_err(context)?;
-        if let (Some(first), Some(_)) = (&keep, &older) {
-            let _ = std::fs::remove_file(first);
-        }
-        keep = older.or(keep);
+        run(&packs[..start], &mut written)?;
         for p in &packs[..start] {
             outcome.objects += p.objects;
             outcome.bytes += p.bytes;
@@ -90,12 +105,36 @@ pub fn fetch(repo: &Repository, remote: &Remote<'_>, wants: &[Oid], progress: bo
     let odb = repo.odb()?;
     odb.refresh()?;
     if let Some(w) = missing.iter().find(|w| !odb.exists(**w)) {
-        if let Some(k) = &keep {
-            let _ = std::fs::remove_file(k);
-        }
+        written.iter().for_each(Written::remove);
         return Err(context(Error::NotInRepository { oid: w.to_string() }));
     }
+    // git removes the `.keep` it is told of once the refs are updated; the
+    // others go now (their packs are complete and stay).
+    let keep = written.pop().map(|w| w.keep);
+    for w in &written {
+        let _ = std::fs::remove_file(&w.keep);
+    }
     Ok(Fetched { outcome, keep })
+}
+
+/// A pack `git index-pack` wrote for this fetch: its `.keep`, and whether
+/// the pack is new (index-pack keeps a pack of the same name that was
+/// already there, which is then not this fetch's to remove).
+struct Written {
+    keep: PathBuf,
+    fresh: bool,
+}
+
+impl Written {
+    /// Removes the `.keep` and, for a new pack, the pack and its indexes.
+    fn remove(&self) {
+        if self.fresh {
+            for ext in ["idx", "rev", "pack"] {
+                let _ = std::fs::remove_file(self.keep.with_extension(ext));
+            }
+        }
+        let _ = std::fs::remove_file(&self.keep);
+    }
 }
 
 /// `$GIT_OBJECT_DIRECTORY` if git set it, else the repository's (the
@@ -104,28 +143,51 @@ fn objects_dir(repo: &Repository) -> PathBuf {
     std::env::var_os("GIT_OBJECT_DIRECTORY").map(PathBuf::from).unwrap_or_else(|| repo.commondir().join("objects"))
 }
 
-/// How many of the first packs the local repository holds every object of:
-/// the pack count of the newest index (one of [`WALK`] before the current
-/// one) whose every ref the repository has. Each index costs its own block
-/// and the refs shards it does not share with the one after it.
-fn held_packs(remote: &Remote<'_>, local: &dyn Fn(Oid) -> bool) -> Result<usize, Error> {
-    let Some((_, current)) = &remote.index else { return Ok(0) };
+/// How many of the first `packs` the local repository holds every object
+/// of: the pack count of the newest index (one of [`WALK`] before the
+/// current one) whose every ref the repository has, if its packs are the
+/// first ones of `packs`. Anything else (an earlier index that cannot be
+/// read, or that lists other packs) gives 0: every pack is fetched, which
+/// is slower, never wrong.
+fn held_packs(remote: &Remote<'_>, local: &dyn Fn(Oid) -> bool, packs: &[PackEntry]) -> usize {
+    match newest_held(remote, local) {
+        Ok(None) => 0,
+        Ok(Some(held)) if held.len() <= packs.len() && held[..] == packs[..held.len()] => held.len(),
+        Ok(Some(held)) => {
+            log::info!(
+                "an earlier index lists {} packs that are not the first ones of this index: fetching every pack",
+                held.len()
+            );
+            0
+        }
+        Err(e) => {
+            log::info!("cannot read the earlier indexes ({e}): fetching every pack");
+            0
+        }
+    }
+}
+
+/// The packs list of the newest index before the current one (at most
+/// [`WALK`] back) whose every ref the repository has. Each index costs its
+/// own block and the refs shards it does not share with the one after it.
+fn newest_held(remote: &Remote<'_>, local: &dyn Fn(Oid) -> bool) -> Result<Option<Vec<PackEntry>>, Error> {
+    let Some((_, current)) = &remote.index else { return Ok(None) };
     let mut known = std::collections::HashMap::new();
     let has = |h: crate::format::Hash| local(h.oid());
     let mut at = current.prev;
     for _ in 0..WALK {
-        let Some(cid) = at else { return Ok(0) };
+        let Some(cid) = at else { return Ok(None) };
         let index = crate::format::NipIndex::from_block(&cid, &remote.blocks.get(&cid)?)?;
-        let Some(links) = index.v2 else { return Ok(0) };
+        let Some(links) = index.v2 else { return Ok(None) };
         if records::refs_all(&remote.blocks, &links.refs, &has, &mut known)? {
-            return Ok(match links.packs {
-                Some(root) => records::packs_count(&remote.blocks, &root)?,
-                None => 0,
-            });
+            return Ok(Some(match links.packs {
+                Some(root) => records::read_packs(&remote.blocks, &root)?,
+                None => Vec::new(),
+            }));
         }
         at = index.prev;
     }
-    Ok(0)
+    Ok(None)
 }
 
 /// Whether every object reachable from `wants` is in the repository (git
@@ -149,7 +211,7 @@ fn index_packs(
     packs: &[PackEntry],
     limits: &crate::limits::FetchLimits,
     progress: bool,
-) -> Result<Option<PathBuf>, Error> {
+) -> Result<Option<Written>, Error> {
     if packs.is_empty() {
         return Ok(None);
     }
@@ -188,12 +250,26 @@ fn index_packs(
     if progress {
         cmd.arg("-v");
     }
+    // index-pack writes its temporary pack as `tmp_pack_XXXXXX` and leaves
+    // it behind when it fails (or its input ends early): nip finds its name
+    // (see [`GitTemp`]), removes it after a failure, and keeps it written in
+    // a locked `tmp_pack_nip_*` file so that the fetch after a killed one
+    // removes it too.
+    let pack_dir = objects_dir(repo).join("pack");
+    let packs_before: std::collections::HashSet<std::ffi::OsString> =
+        std::fs::read_dir(&pack_dir).map(|d| d.flatten().map(|e| e.file_name()).collect()).unwrap_or_default();
+    let mut marker = crate::tmpfiles::create_locked(&pack_dir, "tmp_pack_nip_", ".git-temp")
+        .map_err(|e| Error::from(e).context(format!("creating a temporary file in {}", pack_dir.display())))?;
     let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| Error::from(e).context("starting git index-pack"))?;
+    let git_temp = GitTemp::find(child.id(), &pack_dir);
+    if let Some(t) = &git_temp {
+        let _ = marker.write_all(t.path.as_os_str().as_encoded_bytes()).and_then(|_| marker.flush());
+    }
     let mut stdin = child.stdin.take().ok_or_else(|| Error::Other("git index-pack has no stdin".into()))?;
     let mut stderr = child.stderr.take().ok_or_else(|| Error::Other("git index-pack has no stderr".into()))?;
     let mut stdout = child.stdout.take().ok_or_else(|| Error::Other("git index-pack has no stdout".into()))?;
@@ -230,9 +306,22 @@ fn index_packs(
     });
     let status = child.wait().map_err(|e| Error::from(e).context("waiting for git index-pack"))?;
     let last = said.lines().rev().map(str::trim).find(|l| !l.is_empty()).unwrap_or("").to_string();
+    if sent.is_err() || !status.success() {
+        if let Some(t) = &git_temp {
+            t.remove();
+        }
+    }
+    drop(marker);
     // A pack that failed its own checks is the first cause; index-pack then
-    // only saw its input end early.
-    sent?;
+    // only saw its input end early. index-pack that stopped reading is the
+    // other way round: it refused what it read, and says why.
+    match sent {
+        Err(Spliced::Refused(e)) => return Err(e),
+        Err(Spliced::Stopped(io)) if status.success() => {
+            return Err(Error::Other(format!("git index-pack stopped reading ({io})")))
+        }
+        _ => {}
+    }
     if !status.success() {
         return Err(Error::Other(format!(
             "git index-pack refused the objects of {} ({status}: {}); nothing was fetched",
@@ -246,26 +335,108 @@ fn index_packs(
         .map(str::trim)
         .filter(|h| h.len() >= 40 && h.bytes().all(|b| b.is_ascii_hexdigit()))
         .ok_or_else(|| Error::Other(format!("git index-pack did not name the pack it wrote ({:?})", answer.trim())))?;
-    Ok(Some(objects_dir(repo).join("pack").join(format!("pack-{name}.keep"))))
+    let fresh = !packs_before.contains(std::ffi::OsStr::new(&format!("pack-{name}.pack")));
+    Ok(Some(Written { keep: pack_dir.join(format!("pack-{name}.keep")), fresh }))
+}
+
+/// The temporary pack a running `git index-pack --stdin` writes: found
+/// among its open files (`/proc/<pid>/fd`), which it opens before it reads
+/// any input (nip writes none before this is found, or a second passed).
+struct GitTemp {
+    path: PathBuf,
+    dev: u64,
+    ino: u64,
+}
+
+impl GitTemp {
+    fn find(pid: u32, pack_dir: &std::path::Path) -> Option<GitTemp> {
+        use std::os::unix::fs::MetadataExt;
+        let dir = pack_dir.canonicalize().ok()?;
+        let started = std::time::Instant::now();
+        while started.elapsed() < std::time::Duration::from_secs(1) {
+            let fds = std::fs::read_dir(format!("/proc/{pid}/fd")).ok()?;
+            for fd in fds.flatten() {
+                let Ok(target) = std::fs::read_link(fd.path()) else { continue };
+                let ours = target.parent() == Some(dir.as_path())
+                    && target.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("tmp_pack_"));
+                if ours {
+                    let meta = std::fs::metadata(fd.path()).ok()?;
+                    return Some(GitTemp { path: target, dev: meta.dev(), ino: meta.ino() });
+                }
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        None
+    }
+
+    /// Removes the file if its name still leads to it.
+    fn remove(&self) {
+        use std::os::unix::fs::MetadataExt;
+        if std::fs::symlink_metadata(&self.path).is_ok_and(|m| m.dev() == self.dev && m.ino() == self.ino) {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Removes the temporary packs of index-pack runs whose fetch was killed:
+/// each named in a `tmp_pack_nip_*.git-temp` file whose lock is free (its
+/// helper is gone); the `.git-temp` file itself is left to
+/// [`crate::pack::clean_leftovers`].
+fn clean_git_temps(pack_dir: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(pack_dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if !(name.starts_with("tmp_pack_nip_") && name.ends_with(".git-temp")) {
+            continue;
+        }
+        let Ok(file) = std::fs::File::open(entry.path()) else { continue };
+        if file.try_lock().is_err() {
+            continue;
+        }
+        let Ok(named) = std::fs::read_to_string(entry.path()) else { continue };
+        let named = PathBuf::from(named);
+        let in_dir = named.parent().and_then(|p| p.canonicalize().ok()) == pack_dir.canonicalize().ok();
+        let git_name = named
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with("tmp_pack_") && !n.starts_with("tmp_pack_nip_"));
+        if in_dir
+            && git_name
+            && std::fs::symlink_metadata(&named).is_ok_and(|m| m.is_file())
+            && std::fs::remove_file(&named).is_ok()
+        {
+            log::info!("removed {}, the temporary pack of an index-pack whose fetch was killed", named.display());
+        }
+    }
 }
 
 /// Writes `packs` as one pack of `count` objects into `out`: a header, the
 /// entries of each pack in order, and the SHA-1 of all of it. Each pack's
 /// own header must say the objects its entry says, and its own checksum
 /// must match its bytes.
-fn splice(remote: &Remote<'_>, packs: &[PackEntry], count: u32, out: &mut dyn Write) -> Result<(), Error> {
+/// Why [`splice`] stopped.
+enum Spliced {
+    /// A pack failed nip's checks, or could not be read.
+    Refused(Error),
+    /// Writing to index-pack failed: it stopped reading (what it says
+    /// when it exits is the cause).
+    Stopped(std::io::Error),
+}
+
+fn splice(remote: &Remote<'_>, packs: &[PackEntry], count: u32, out: &mut dyn Write) -> Result<(), Spliced> {
     let mut total = Sha1::new();
     let mut header = *b"PACK\0\0\0\x02\0\0\0\0";
     header[8..].copy_from_slice(&count.to_be_bytes());
     total.update(header);
-    let broken = |e: std::io::Error| Error::Other(format!("git index-pack stopped reading ({e})"));
+    let broken = Spliced::Stopped;
     out.write_all(&header).map_err(broken)?;
     for (n, p) in packs.iter().enumerate() {
         let damaged = |why: String| {
             Error::Other(format!("pack {n} ({}) of {} is damaged: {why}; nothing was fetched", p.pack, remote.url()))
         };
         if p.bytes < 32 {
-            return Err(damaged(format!("it is {} bytes, less than a pack's header and checksum", p.bytes)));
+            return Err(Spliced::Refused(damaged(format!("it is {} bytes, less than a pack's header and checksum", p.bytes))));
         }
         let body_end = p.bytes - 20;
         let mut own = Sha1::new();
@@ -299,14 +470,14 @@ fn splice(remote: &Remote<'_>, packs: &[PackEntry], count: u32, out: &mut dyn Wr
         };
         let read = crate::unixfs::read(&remote.blocks, &p.pack, None, p.bytes, &mut sink);
         if let Some(e) = failed {
-            return Err(e);
+            return Err(Spliced::Refused(e));
         }
         read.map_err(|e| match e {
             crate::unixfs::UnixfsError::Sink(io) => broken(io),
-            e => Error::from(e).context(format!("reading pack {n} of {}", remote.url())),
+            e => Spliced::Refused(Error::from(e).context(format!("reading pack {n} of {}", remote.url()))),
         })?;
         if trailer.as_slice() != own.finalize().as_slice() {
-            return Err(damaged("its checksum does not match its bytes".into()));
+            return Err(Spliced::Refused(damaged("its checksum does not match its bytes".into())));
         }
     }
     out.write_all(&total.finalize()).map_err(broken)?;

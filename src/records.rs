@@ -332,12 +332,6 @@ pub fn write_refs(
 #[derive(Serialize, Deserialize)]
 struct PacksBody(Vec<Cid>, Vec<PackEntry>);
 
-/// How many packs the list at `root` holds (its root block only).
-pub fn packs_count(blocks: &Verified<'_>, root: &Cid) -> Result<usize, RecordsError> {
-    let PacksBody(chunks, tail) = format::decode_v2(root, &blocks.get(root)?, KIND_PACKS)?;
-    Ok(chunks.len() * PACKS_CHUNK + tail.len())
-}
-
 /// Every pack of the list at `root`, in push order.
 pub fn read_packs(blocks: &Verified<'_>, root: &Cid) -> Result<Vec<PackEntry>, RecordsError> {
     let PacksBody(chunks, tail) = format::decode_v2(root, &blocks.get(root)?, KIND_PACKS)?;

@@ -1,10 +1,18 @@
 //! Hostile addresses, end to end: every scenario builds a repository whose
 //! blocks lie (with [`common::craft`]) and hands its address to the real
 //! `git`, once on the embedded store and once on a throwaway Kubo node.
+//! Format 1 (still read) is covered by repositories crafted in format 1,
+//! from scratch or from a pushed repository's objects; format 2 by the
+//! scenarios in `hostile_packs` and those built on a real push. Each
+//! scenario's doc says which.
 //! What an address can and cannot do is listed in README.md, section
 //! "Security: what an address can do".
 
 mod common;
+/// Format 2's hostile refs tries and packs (beside `common`, which other
+/// test binaries share).
+#[path = "common/hostile_packs.rs"]
+mod hostile_packs;
 
 use common::kubo::{binary_or_skip, Kubo};
 use common::Env;
@@ -51,6 +59,11 @@ on_both! {
         crate::common::hostile_sizes::scenario_push_refuses_a_commit_no_clone_would_take,
     large_real_blob_round_trips => crate::common::hostile_sizes::scenario_large_real_blob_round_trips,
     killed_fetch_leftovers_are_removed => crate::common::hostile_leftovers::scenario_killed_fetch_leftovers_are_removed,
+    hostile_refs_tries_are_refused => crate::hostile_packs::scenario_hostile_refs_tries_are_refused,
+    packs_that_lie_in_their_header_are_refused => crate::hostile_packs::scenario_packs_that_lie_in_their_header_are_refused,
+    packs_git_refuses_leave_nothing => crate::hostile_packs::scenario_packs_git_refuses_leave_nothing,
+    packs_past_the_fetch_limit_are_never_read => crate::hostile_packs::scenario_packs_past_the_fetch_limit_are_never_read,
+    lying_previous_indexes_are_not_believed => crate::hostile_packs::scenario_lying_previous_indexes_are_not_believed,
 }
 
 /// The node's credentials never reach a log (they only matter on a node).
@@ -92,7 +105,8 @@ mod local_only {
 }
 
 /// Messages that blame the right thing; a fake node on loopback plays the
-/// misbehaving node, so these need no Kubo.
+/// misbehaving node, so these need no Kubo (and a push of many refs, on
+/// the embedded store).
 mod messages {
     use crate::common::hostile_messages as m;
 
@@ -117,7 +131,7 @@ mod messages {
     }
 
     #[test]
-    fn too_many_refs_names_the_index() {
-        m::scenario_too_many_refs_names_the_index(&crate::Env::local());
+    fn many_refs_fit_in_the_refs_trie() {
+        m::scenario_many_refs_fit_in_the_refs_trie(&crate::Env::local());
     }
 }

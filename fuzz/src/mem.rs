@@ -33,13 +33,6 @@ impl MemStore {
         }
     }
 
-    /// Keeps what was put so far for every input (a setup's writes).
-    pub fn persist(&mut self) {
-        if let Ok(t) = self.temp.get_mut() {
-            self.base.extend(t.drain());
-        }
-    }
-
     /// Forgets the current input's blocks and resets the fetch count.
     pub fn clear_temp(&self) {
         if let Ok(mut t) = self.temp.lock() {

@@ -8,9 +8,15 @@ use crate::mem::MemStore;
 use crate::mutate::{fnv1a, Rng};
 use cid::Cid;
 use nip::block::{cid_of, sha256_cid, Block, DAG_CBOR, DAG_PB, IDENTITY, RAW};
-use nip::format::{self, Counts, Hash, Links, NipIndex, NipObject, KIND_INDEX, KIND_LEAF, KIND_NODE, KIND_OBJECT};
+use nip::format::ObjectType;
+use nip::format::{self, Counts, Hash, IndexLinks, Links, NipIndex, NipObject, KIND_INDEX, KIND_LEAF, KIND_NODE, KIND_OBJECT};
 use nip::objmap::{self, ObjectMap, Shard};
+use nip::records::{
+    read_packs, PackEntry, Record, RecordLinks, RefEntry, KIND_PACKS, KIND_PACKS_CHUNK, KIND_REFS_LEAF, KIND_REFS_NODE, OBJECTS,
+    PACKS_CHUNK, REFS,
+};
 use nip::store::{BlockStore, StoreError, Verified};
+use nip::trie::{self, Entry, Shard as TrieShard, Spec};
 use serde::de::IgnoredAny;
 use std::collections::HashMap;
 
@@ -91,6 +97,29 @@ const CBOR_DICT: &[&[u8]] = &[
     b"\x64blob",
     b"\x63tag",
     b"\x63tag\x64tree\x64blob",
+];
+
+const CBOR2_DICT: &[&[u8]] = &[
+    b"\x84\x66NIPNIP\x02",
+    b"\x65index",
+    b"\x6cobjects-leaf",
+    b"\x6cobjects-node",
+    b"\x69refs-leaf",
+    b"\x69refs-node",
+    b"\x65packs",
+    b"\x6bpacks-chunk",
+    b"\xd8\x2a\x58\x25\x00\x01\x71\x12\x20",
+    b"\xd8\x2a\x58\x25\x00\x01\x55\x12\x20",
+    b"\x54",
+    b"\x58\x14",
+    b"\xf6",
+    b"\x85",
+    b"\x86",
+    b"\x87",
+    b"\x90",
+    b"\x1b\xff\xff\xff\xff\xff\xff\xff\xff",
+    b"\x1a\xff\xff\xff\xff",
+    b"\x6frefs/heads/main",
 ];
 
 const PB_DICT: &[&[u8]] = &[
@@ -188,7 +217,7 @@ const IPNS_DICT: &[&[u8]] = &[
 pub const TARGETS: &[Target] = &[
     Target {
         name: "header",
-        about: "format::check_header for every kind, against a full parse of the header",
+        about: "format::check_header for every kind of both formats, against a full parse of the header",
         corpora: &["header", "index", "object", "shard"],
         dict: CBOR_DICT,
         max_len: 64 << 10,
@@ -201,6 +230,38 @@ pub const TARGETS: &[Target] = &[
         dict: CBOR_DICT,
         max_len: 64 << 10,
         setup: || Box::new(IndexT),
+    },
+    Target {
+        name: "record",
+        about: "records::Record (a format 2 NIPObject) from CBOR; links match the type; what decodes re-encodes canonically",
+        corpora: &["record"],
+        dict: CBOR2_DICT,
+        max_len: 4 << 10,
+        setup: || Box::new(NipRecordT),
+    },
+    Target {
+        name: "trie-objects",
+        about: "trie::Spec::decode of object map shards (records); leaves sorted, nodes of 16 slots, round trip",
+        corpora: &["trie-objects"],
+        dict: CBOR2_DICT,
+        max_len: 64 << 10,
+        setup: || Box::new(TrieShardT::<Record> { spec: OBJECTS, _e: std::marker::PhantomData }),
+    },
+    Target {
+        name: "trie-refs",
+        about: "trie::Spec::decode of refs shards; leaves sorted by name key, nodes of 16 slots, round trip",
+        corpora: &["trie-refs"],
+        dict: CBOR2_DICT,
+        max_len: 64 << 10,
+        setup: || Box::new(TrieShardT::<RefEntry> { spec: REFS, _e: std::marker::PhantomData }),
+    },
+    Target {
+        name: "packs",
+        about: "records::read_packs of a hostile packs list root (two real chunks in the store); counts add up, round trip",
+        corpora: &["packs"],
+        dict: CBOR2_DICT,
+        max_len: 64 << 10,
+        setup: || Box::new(PacksT::new()),
     },
     Target {
         name: "object",
@@ -300,7 +361,7 @@ pub const TARGETS: &[Target] = &[
     },
     Target {
         name: "fetch",
-        about: "fetch::fetch of a real repository with one NIPObject or data block hostile; a fetch gives exactly the real objects, or fails and writes no pack",
+        about: "fetch::fetch of a real format 1 repository with one NIPObject or data block hostile; a fetch gives exactly the real objects, or fails and writes no pack",
         corpora: &[],
         dict: CBOR_DICT,
         max_len: 16 << 10,
@@ -380,11 +441,14 @@ fn rng_text(rng: &mut Rng, max: usize) -> String {
 
 struct HeaderT;
 
-const KINDS: [&str; 4] = [KIND_INDEX, KIND_OBJECT, KIND_LEAF, KIND_NODE];
+const KINDS: [&str; 8] =
+    [KIND_INDEX, KIND_OBJECT, KIND_LEAF, KIND_NODE, KIND_REFS_LEAF, KIND_REFS_NODE, KIND_PACKS, KIND_PACKS_CHUNK];
 
 impl Harness for HeaderT {
     fn seeds(&self) -> Vec<Vec<u8>> {
-        KINDS.iter().map(|k| format::encode(k, &()).map(|b| b.data).unwrap_or_default()).collect()
+        let v1 = KINDS.iter().map(|k| format::encode(k, &()).map(|b| b.data).unwrap_or_default());
+        let v2 = KINDS.iter().map(|k| format::encode_v2(k, &()).map(|b| b.data).unwrap_or_default());
+        v1.chain(v2).collect()
     }
 
     fn run(&mut self, input: &[u8]) -> Check {
@@ -395,7 +459,7 @@ impl Harness for HeaderT {
             hit();
         }
         for k in KINDS {
-            if format::decode::<IgnoredAny>(&cid, input, k).is_ok() {
+            if format::decode::<IgnoredAny>(&cid, input, k).is_ok() || format::decode_v2::<IgnoredAny>(&cid, input, k).is_ok() {
                 ensure!(ok == [k], "decode as {k} works where check_header said {ok:?}");
             }
             let raw = cid_of(RAW, input);
@@ -425,7 +489,13 @@ impl IndexT {
             true => rng_text(rng, 6),
             false => format!("refs/heads/{}{}", rng.pick(&["main", "v1", "a-b", "é"]), rng.below(100)),
         };
-        let mut refs: Vec<(String, Hash)> = (0..rng.below(6)).map(|_| (name(rng), rng_hash(rng))).collect();
+        // Format 2 half the time: its refs are in a trie the index links,
+        // so the decoded index has none.
+        let v2 = rng.one_in(2).then(|| IndexLinks { refs: rng_cid(rng), packs: (!rng.one_in(3)).then(|| rng_cid(rng)) });
+        let mut refs: Vec<(String, Hash)> = match v2 {
+            Some(_) => Vec::new(),
+            None => (0..rng.below(6)).map(|_| (name(rng), rng_hash(rng))).collect(),
+        };
         refs.sort();
         refs.dedup_by(|a, b| a.0 == b.0);
         NipIndex {
@@ -434,7 +504,7 @@ impl IndexT {
             counts: Counts { tag: rng.size(), blob: rng.size(), tree: rng.size(), commit: rng.size() },
             objects: rng_cid(rng),
             prev: (!rng.one_in(2)).then(|| rng_cid(rng)),
-            v2: None,
+            v2,
         }
     }
 }
@@ -474,10 +544,210 @@ impl Harness for IndexT {
         if let Some(head) = &idx.head {
             ensure!(nip::refname::check(head).is_ok(), "an index with the invalid head {head:?} decodes");
         }
+        ensure!(idx.v2.is_none() || idx.refs.is_empty(), "a format 2 index decodes with refs of its own");
+        ensure!(idx.version() == input.get(8).copied().unwrap_or(0) as u64, "a format {} index decodes", idx.version());
         let b = idx.to_block().map_err(|e| format!("a decoded index does not encode: {e}"))?;
         let back = NipIndex::from_block(&b.cid, &b.data).map_err(|e| format!("a re-encoded index does not decode: {e}"))?;
         ensure!(back == idx, "decode(encode(x)) != x: {idx:?} / {back:?}");
         ensure!(back.to_block().map(|c| c.data).ok() == Some(b.data), "encoding is not stable");
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------- format 2
+
+fn rng_record(rng: &mut Rng) -> Record {
+    let (kind, links) = match rng.below(4) {
+        0 => (
+            ObjectType::Commit,
+            RecordLinks::Commit { tree: rng_hash(rng), parents: (0..rng.below(4)).map(|_| rng_hash(rng)).collect() },
+        ),
+        1 => (ObjectType::Tag, RecordLinks::Tag { target: rng_hash(rng) }),
+        2 => (ObjectType::Tree, RecordLinks::None),
+        _ => (ObjectType::Blob, RecordLinks::None),
+    };
+    Record { oid: rng_hash(rng), kind, size: rng.size(), pack: rng.next() as u32 >> rng.below(32), offset: rng.size(), links }
+}
+
+fn cbor<T: serde::Serialize>(v: &T) -> Result<Vec<u8>, String> {
+    serde_ipld_dagcbor::to_vec(v).map_err(|e| format!("encoding: {e}"))
+}
+
+struct NipRecordT;
+
+impl Harness for NipRecordT {
+    fn seeds(&self) -> Vec<Vec<u8>> {
+        let mut rng = Rng::new(5);
+        (0..8).filter_map(|_| cbor(&rng_record(&mut rng)).ok()).collect()
+    }
+
+    fn generate(&mut self, rng: &mut Rng) -> Option<Result<Vec<u8>, String>> {
+        let r = rng_record(rng);
+        Some((|| {
+            let b = cbor(&r)?;
+            let back: Record =
+                serde_ipld_dagcbor::from_slice(&b).map_err(|e| format!("a generated record {r:?} does not decode: {e}"))?;
+            ensure!(back == r, "generated record {r:?} decodes as {back:?}");
+            Ok(b)
+        })())
+    }
+
+    fn run(&mut self, input: &[u8]) -> Check {
+        let Ok(r) = serde_ipld_dagcbor::from_slice::<Record>(input) else { return Ok(()) };
+        hit();
+        let links_fit = matches!(
+            (&r.kind, &r.links),
+            (ObjectType::Commit, RecordLinks::Commit { .. })
+                | (ObjectType::Tag, RecordLinks::Tag { .. })
+                | (ObjectType::Tree | ObjectType::Blob, RecordLinks::None)
+        );
+        ensure!(links_fit, "a {} record decodes with links {:?}", r.kind.name(), r.links);
+        let b = cbor(&r)?;
+        let back: Record = serde_ipld_dagcbor::from_slice(&b).map_err(|e| format!("a re-encoded record does not decode: {e}"))?;
+        ensure!(back == r, "decode(encode(x)) != x: {r:?} / {back:?}");
+        ensure!(cbor(&back)? == b, "encoding is not stable");
+        Ok(())
+    }
+}
+
+/// Shards of a trie of `E`: the input is one block.
+struct TrieShardT<E> {
+    spec: Spec,
+    _e: std::marker::PhantomData<E>,
+}
+
+/// Seed entries of a trie: records, or refs.
+trait SeedEntries: Entry + PartialEq + std::fmt::Debug {
+    fn seed(rng: &mut Rng, i: usize) -> Self;
+}
+
+impl SeedEntries for Record {
+    fn seed(rng: &mut Rng, _: usize) -> Record {
+        rng_record(rng)
+    }
+}
+
+impl SeedEntries for RefEntry {
+    fn seed(rng: &mut Rng, i: usize) -> RefEntry {
+        let hash = rng_hash(rng);
+        let peeled = if rng.one_in(3) { Some(rng_hash(rng)) } else { None };
+        RefEntry::new(format!("refs/heads/branch-{i}"), hash, peeled)
+    }
+}
+
+impl<E: SeedEntries + 'static> Harness for TrieShardT<E> {
+    fn seeds(&self) -> Vec<Vec<u8>> {
+        let mut rng = Rng::new(6);
+        let mut out = Vec::new();
+        for n in [0usize, 3, 400] {
+            let mut entries: Vec<(E, usize)> = (0..n).filter_map(|i| trie::sized(E::seed(&mut rng, i)).ok()).collect();
+            entries.sort_by_key(|(e, _)| e.key());
+            entries.dedup_by_key(|(e, _)| e.key());
+            let _ = self.spec.build(&entries, 0, &mut |b| {
+                out.push(b.data);
+                Ok(())
+            });
+        }
+        out.truncate(12);
+        out
+    }
+
+    fn run(&mut self, input: &[u8]) -> Check {
+        let cid = cid_of(DAG_CBOR, input);
+        match self.spec.decode::<E>(&cid, input) {
+            Ok(TrieShard::Leaf(entries)) => {
+                hit();
+                ensure!(format::check_header(&cid, input, self.spec.leaf_kind).is_ok(), "a leaf decodes from another kind");
+                ensure!(entries.windows(2).all(|w| w[0].key() < w[1].key()), "a leaf decoded with unsorted entries");
+                let again = format::encode_v2(self.spec.leaf_kind, &entries).map_err(|e| e.to_string())?;
+                match self.spec.decode::<E>(&again.cid, &again.data) {
+                    Ok(TrieShard::Leaf(back)) => ensure!(back == entries, "leaf round trip differs"),
+                    other => return Err(format!("a re-encoded leaf decodes as {other:?}")),
+                }
+                let twice = format::encode_v2(self.spec.leaf_kind, &entries).map_err(|e| e.to_string())?;
+                ensure!(twice.data == again.data, "leaf encoding is not stable");
+            }
+            Ok(TrieShard::Node(slots)) => {
+                hit();
+                ensure!(format::check_header(&cid, input, self.spec.node_kind).is_ok(), "a node decodes from another kind");
+                ensure!(slots.len() == trie::FANOUT, "a node of {} slots", slots.len());
+                let again = format::encode_v2(self.spec.node_kind, &slots).map_err(|e| e.to_string())?;
+                match self.spec.decode::<E>(&again.cid, &again.data) {
+                    Ok(TrieShard::Node(back)) => ensure!(back == slots, "node round trip differs"),
+                    other => return Err(format!("a re-encoded node decodes as {other:?}")),
+                }
+            }
+            Err(_) => {}
+        }
+        Ok(())
+    }
+}
+
+/// A packs list: a store holding two full chunks; the input is the root.
+struct PacksT {
+    store: MemStore,
+    chunks: Vec<Cid>,
+}
+
+fn rng_pack_entry(rng: &mut Rng) -> PackEntry {
+    PackEntry { pack: rng_cid(rng), bytes: rng.size(), objects: rng.size() }
+}
+
+impl PacksT {
+    fn new() -> PacksT {
+        let mut rng = Rng::new(7);
+        let mut blocks = Vec::new();
+        for _ in 0..2 {
+            let entries: Vec<PackEntry> = (0..PACKS_CHUNK).map(|_| rng_pack_entry(&mut rng)).collect();
+            if let Ok(b) = format::encode_v2(KIND_PACKS_CHUNK, &entries) {
+                blocks.push(b);
+            }
+        }
+        let chunks = blocks.iter().map(|b| b.cid).collect();
+        PacksT { store: MemStore::new(blocks), chunks }
+    }
+
+    fn root(&self, chunks: &[Cid], tail: &[PackEntry]) -> Vec<u8> {
+        format::encode_v2(KIND_PACKS, &(chunks, tail)).map(|b| b.data).unwrap_or_default()
+    }
+}
+
+impl Harness for PacksT {
+    fn seeds(&self) -> Vec<Vec<u8>> {
+        let mut rng = Rng::new(8);
+        let tail: Vec<PackEntry> = (0..5).map(|_| rng_pack_entry(&mut rng)).collect();
+        vec![self.root(&[], &[]), self.root(&[], &tail), self.root(&self.chunks, &tail), self.root(&self.chunks[..1], &tail[..1])]
+    }
+
+    fn generate(&mut self, rng: &mut Rng) -> Option<Result<Vec<u8>, String>> {
+        let chunks: Vec<Cid> = (0..rng.below(3)).map(|_| *rng.pick(&self.chunks)).collect();
+        let tail: Vec<PackEntry> = (0..rng.below(PACKS_CHUNK)).map(|_| rng_pack_entry(rng)).collect();
+        Some(Ok(self.root(&chunks, &tail)))
+    }
+
+    fn run(&mut self, input: &[u8]) -> Check {
+        self.store.clear_temp();
+        let root = cid_of(DAG_CBOR, input);
+        self.store.put_temp(Block { cid: root, data: input.to_vec() });
+        let v = Verified::new(&self.store);
+        let Ok(list) = read_packs(&v, &root) else { return Ok(()) };
+        hit();
+        let (chunks, tail): (Vec<Cid>, Vec<PackEntry>) = format::decode_v2(&root, input, KIND_PACKS)
+            .map_err(|e| format!("read_packs reads a root that does not decode: {e}"))?;
+        ensure!(tail.len() < PACKS_CHUNK, "a list with a tail of {} packs reads", tail.len());
+        ensure!(
+            list.len() == chunks.len() * PACKS_CHUNK + tail.len(),
+            "{} packs from {} chunks and {} more",
+            list.len(),
+            chunks.len(),
+            tail.len()
+        );
+        ensure!(list.ends_with(&tail), "the list does not end with the root's own entries");
+        let again = self.root(&chunks, &tail);
+        let back: (Vec<Cid>, Vec<PackEntry>) = format::decode_v2(&cid_of(DAG_CBOR, &again), &again, KIND_PACKS)
+            .map_err(|e| format!("a re-encoded packs list does not decode: {e}"))?;
+        ensure!(back == (chunks.clone(), tail.clone()), "packs list round trip differs");
+        ensure!(self.root(&back.0, &back.1) == again, "packs list encoding is not stable");
         Ok(())
     }
 }
@@ -1211,15 +1481,48 @@ impl FetchT {
         let c2 = repo.commit(Some("refs/heads/main"), &sig, &sig, "second\n", &tree(true), &[&c1]).expect("commit");
         let tag = repo.tag("v1", &repo.find_object(c2, None).expect("object"), &sig, "v1\n", false).expect("tag");
 
-        let mut store = MemStore::default();
-        let outcome = {
-            let remote = nip::remote::Remote::open_index(&store, nip::address::Address::New, None).expect("remote");
-            let cmds = ["refs/heads/main:refs/heads/main", "refs/tags/v1:refs/tags/v1"]
-                .map(|c| nip::push::PushCommand::parse(c).expect("refspec"));
-            nip::push::push(&repo, &remote, &cmds, nip::push::PushOptions::default()).expect("push")
+        // A format 1 repository (read, no longer written by a push), made
+        // from the objects as a format 1 push stored them: one UnixFS file
+        // and one NIPObject each, the object map, the index.
+        let odb = repo.odb().expect("odb");
+        let mut oids = Vec::new();
+        odb.foreach(|oid| {
+            oids.push(*oid);
+            true
+        })
+        .expect("list objects");
+        let mut blocks = Vec::new();
+        let mut map_entries = Vec::new();
+        for oid in oids {
+            let raw = odb.read(oid).expect("read object");
+            let kind = ObjectType::from_git(raw.kind()).expect("object type");
+            let h = Hash::from(oid);
+            let links = nip::links::parse(h, kind, raw.data()).expect("links");
+            let (file, root) = nip::unixfs::encode(raw.data());
+            blocks.extend(file);
+            let b = NipObject { oid: h, size: raw.data().len() as u64, data: root, links }.to_block().expect("NIPObject");
+            map_entries.push((h, b.cid));
+            blocks.push(b);
+        }
+        let empty = MemStore::default();
+        let map_root = ObjectMap::empty(&Verified::new(&empty))
+            .insert(map_entries, &mut |b| {
+                blocks.push(b);
+                Ok(())
+            })
+            .expect("object map");
+        let index = NipIndex {
+            head: Some("refs/heads/main".into()),
+            refs: vec![("refs/heads/main".into(), Hash::from(c2)), ("refs/tags/v1".into(), Hash::from(tag))],
+            counts: Counts::default(),
+            objects: map_root,
+            prev: None,
+            v2: None,
         };
-        store.persist();
-        let index_cid = outcome.new_index.expect("an index");
+        let index_block = index.to_block().expect("index");
+        let index_cid = index_block.cid;
+        blocks.push(index_block);
+        let store = MemStore::new(blocks);
         let v = Verified::new(&store);
         let index = NipIndex::from_block(&index_cid, &v.get(&index_cid).expect("index")).expect("index");
         let mut entries = Vec::new();
@@ -1229,7 +1532,6 @@ impl FetchT {
         let mut objects = Vec::new();
         let mut seeds = Vec::new();
         let mut expected = Vec::new();
-        let odb = repo.odb().expect("odb");
         for (i, (h, c)) in entries.iter().enumerate() {
             let bytes = v.get(c).expect("object");
             let o = NipObject::from_block(c, &bytes).expect("object");

@@ -34,13 +34,26 @@ fn assert_untouched(victim: &Path) {
 /// Scenario H1: an index whose ref names (or head) would inject lines into
 /// git's helper protocol is refused before a line reaches git: on clone,
 /// fetch, ls-remote and push, with one clean error naming the index, and
-/// nothing deleted, no ref moved, no address changed.
+/// nothing deleted, no ref moved, no address changed. Run on both formats:
+/// a format 1 copy of the pushed repository (crafted from its objects, as
+/// a push no longer writes format 1; the names are in the index block) and
+/// the pushed format 2 repository itself (the names in its refs trie).
 pub fn scenario_ref_names_cannot_reach_the_protocol(env: &Env) {
-    let (src, good) = pushed(env);
-    let main = hash(&env.rev_parse(&src, "main"));
+    let (src, v2) = pushed(env);
+    let v1 = env.craft_v1_from_repo(&src);
+    assert!(env.index(&v1).v2.is_none() && env.index(&v2).v2.is_some());
     let victim = victim(env);
-    env.git_ok(&env.work, &["clone", "-q", &url_of(&good), "copy"]);
-    let copy = env.dir("copy");
+    for (format, good) in [("v1", v1), ("v2", v2)] {
+        refs_refused(env, &src, &good, format, &victim);
+    }
+}
+
+/// H1 on the repository at `good` (of `format`).
+fn refs_refused(env: &Env, src: &Path, good: &cid::Cid, format: &str, victim: &Path) {
+    let main = hash(&env.rev_parse(src, "main"));
+    let copy_name = format!("copy-{format}");
+    env.git_ok(&env.work, &["clone", "-q", &url_of(good), &copy_name]);
+    let copy = env.dir(&copy_name);
 
     let injected = format!("refs/heads/a\n\nok\nlock {}", victim.display());
     let hostile: Vec<(String, Option<String>, Vec<(String, Hash)>)> = vec![
@@ -55,42 +68,68 @@ pub fn scenario_ref_names_cannot_reach_the_protocol(env: &Env) {
         ("head".into(), Some(format!("refs/heads/main\n{main} refs/heads/evil")), vec![("refs/heads/main".into(), main)]),
     ];
     for (what, head, refs) in hostile {
-        let bad = env.craft_refs(&good, refs, head);
-        let bad_url = url_of(&bad);
-
-        let clone = env.git(&env.work, &["clone", &bad_url, &format!("clone-{what}")]);
-        let err = clone.one_clean_error();
-        assert!(err.contains(&bad.to_string()) && err.contains("not a valid git ref name"), "{what}: {clone}");
-        assert!(!err.contains('\n'), "{what}");
-        assert!(!env.dir(&format!("clone-{what}")).exists(), "{what}: a failed clone left a directory");
-
-        let before = env.refs(&copy);
-        env.git_ok(&copy, &["remote", "set-url", "origin", &bad_url]);
-        let fetch = env.git(&copy, &["fetch", "origin"]);
-        assert!(fetch.one_clean_error().contains("not a valid git ref name"), "{what}: {fetch}");
-        assert_eq!(env.refs(&copy), before, "{what}: a refused fetch moved refs");
-
-        let ls = env.git(&env.work, &["ls-remote", &bad_url]);
-        assert!(ls.one_clean_error().contains("not a valid git ref name"), "{what}: {ls}");
-        assert!(!ls.stdout.contains("evil") && !ls.stdout.contains("refs/heads/a"), "{what}: {ls}");
-
-        // The push path lists the remote's refs too, then answers `ok`/`error`
-        // per ref: a hostile index must not be able to forge those answers.
-        env.git_ok(&src, &["remote", "add", &format!("bad-{what}"), &bad_url]);
-        let push = env.git(&src, &["push", &format!("bad-{what}"), "main"]);
-        assert!(push.one_clean_error().contains("not a valid git ref name"), "{what}: {push}");
-        assert_eq!(env.remote_url(&src, &format!("bad-{what}")), bad_url, "{what}: a refused push moved the remote");
-        assert!(
-            env.git(&src, &["rev-parse", "--verify", "-q", &format!("refs/remotes/bad-{what}/main")]).stdout.trim().is_empty(),
-            "{what}: a refused push made a remote-tracking ref"
-        );
-        assert_untouched(&victim);
+        let bad = env.craft_refs(good, refs, head);
+        let version = nip::format::header_version(&bad, &env.block(&bad), nip::format::KIND_INDEX).expect("an index block");
+        assert_eq!(version, env.index(good).version(), "{what}: crafted in another format than its base");
+        let what = format!("{format}-{what}");
+        index_refused(env, src, &copy, &bad, &what, "not a valid git ref name", victim);
     }
     // The good address still works after all that.
-    env.git_ok(&copy, &["remote", "set-url", "origin", &url_of(&good)]);
+    env.git_ok(&copy, &["remote", "set-url", "origin", &url_of(good)]);
     env.git_ok(&copy, &["fetch", "origin"]);
     env.fsck(&copy);
-    assert_untouched(&victim);
+    assert_untouched(victim);
+}
+
+/// Asserts the index `bad` is refused by clone, fetch (into `copy`, a
+/// clone of a good address), ls-remote and push (from `src`), each with one
+/// clean error naming `bad` and saying `why`; no clone left, no ref moved,
+/// no remote moved, no remote-tracking ref made, `victim` still there.
+pub fn index_refused(env: &Env, src: &Path, copy: &Path, bad: &cid::Cid, what: &str, why: &str, victim: &Path) {
+    let bad_url = url_of(bad);
+    let clone = env.git(&env.work, &["clone", &bad_url, &format!("clone-{what}")]);
+    let err = clone.one_clean_error();
+    assert!(err.contains(&bad.to_string()) && err.contains(why), "{what}: {clone}");
+    assert!(!err.contains('\n'), "{what}");
+    assert!(!env.dir(&format!("clone-{what}")).exists(), "{what}: a failed clone left a directory");
+
+    let before = (env.refs(copy), env.packs(copy));
+    let url_before = env.remote_url(copy, "origin");
+    env.git_ok(copy, &["remote", "set-url", "origin", &bad_url]);
+    let fetch = env.git(copy, &["fetch", "origin"]);
+    let err = fetch.one_clean_error();
+    assert!(err.contains(&bad.to_string()) && err.contains(why), "{what}: {fetch}");
+    assert_eq!((env.refs(copy), env.packs(copy)), before, "{what}: a refused fetch changed the repository");
+    env.git_ok(copy, &["remote", "set-url", "origin", &url_before]);
+
+    let ls = env.git(&env.work, &["ls-remote", &bad_url]);
+    let err = ls.one_clean_error();
+    assert!(err.contains(&bad.to_string()) && err.contains(why), "{what}: {ls}");
+    assert!(ls.stdout.trim().is_empty(), "{what}: a refused ls-remote listed refs: {ls}");
+
+    // The push path lists the remote's refs too, then answers `ok`/`error`
+    // per ref: a hostile index must not be able to forge those answers.
+    env.git_ok(src, &["remote", "add", &format!("bad-{what}"), &bad_url]);
+    let push = env.git(src, &["push", &format!("bad-{what}"), "main"]);
+    let err = push.one_clean_error();
+    assert!(err.contains(&bad.to_string()) && err.contains(why), "{what}: {push}");
+    assert_eq!(env.remote_url(src, &format!("bad-{what}")), bad_url, "{what}: a refused push moved the remote");
+    assert!(
+        env.git(src, &["rev-parse", "--verify", "-q", &format!("refs/remotes/bad-{what}/main")]).stdout.trim().is_empty(),
+        "{what}: a refused push made a remote-tracking ref"
+    );
+    assert_untouched(victim);
+}
+
+/// A file outside every repository that an injected `lock <path>` line
+/// would make git delete (for other modules).
+pub fn victim_file(env: &Env) -> PathBuf {
+    victim(env)
+}
+
+/// Asserts [`victim_file`] is still there, unchanged.
+pub fn assert_victim_untouched(victim: &Path) {
+    assert_untouched(victim)
 }
 
 /// An index like `good` whose `main` is `commit`, with `extra` objects.
@@ -100,11 +139,16 @@ fn with_main(env: &Env, good: &cid::Cid, commit: Hash, extra: &[(Hash, cid::Cid)
     env.craft_index(vec![("refs/heads/main".into(), commit)], Some("refs/heads/main".into()), entries, Some(*good))
 }
 
-/// Scenario H2: commits and tags git would read another way than a
+/// Scenario H2 (format 1): commits and tags git would read another way than a
 /// careless parser are refused by name; tree entries are followed exactly
-/// where git follows them.
+/// where git follows them. These are checks of the format 1 reader, which
+/// parses every object itself (`src/links.rs`); so the base is a format 1
+/// copy of a pushed repository, crafted from its objects. Format 2 hands
+/// the objects to `git index-pack`, which is git reading them
+/// (its refusals: `tests/common/hostile_packs.rs`).
 pub fn scenario_objects_are_read_as_git_reads_them(env: &Env) {
-    let (src, good) = pushed(env);
+    let (src, _) = pushed(env);
+    let good = env.craft_v1_from_repo(&src);
     let t1 = env.rev_parse(&src, "main^{tree}");
     let t2 = env.rev_parse(&src, "main~1^{tree}");
     let parent = env.rev_parse(&src, "main~1");
@@ -206,19 +250,22 @@ pub fn scenario_objects_are_read_as_git_reads_them(env: &Env) {
 
 /// Scenario H3: what an error quotes from an address (a block's kind, an
 /// unknown key) reaches the terminal as one inert line: no escape
-/// sequence, no forged `nip: error:` line.
+/// sequence, no forged `nip: error:` line. Blocks of both formats' headers.
 pub fn scenario_quoted_data_is_inert_on_the_terminal(env: &Env) {
     use nip::block::{Block, DAG_CBOR};
     use std::collections::BTreeMap;
     let evil = "\u{1b}]0;owned\u{7}\u{1b}[2J\nnip: error: forged\u{9b}31m";
-    let body: BTreeMap<&str, u64> = BTreeMap::from([("x", 1)]);
-    let kind = Block::new(DAG_CBOR, serde_ipld_dagcbor::to_vec(&("NIPNIP", 1u64, evil, &body)).unwrap());
-    let body: BTreeMap<&str, u64> = BTreeMap::from([(evil, 1)]);
-    let key = Block::new(DAG_CBOR, serde_ipld_dagcbor::to_vec(&("NIPNIP", 1u64, "index", &body)).unwrap());
-    let (kind_cid, key_cid) = (kind.cid, key.cid);
-    env.put_blocks(vec![kind]);
-    env.put_blocks(vec![key]);
-    for cid in [kind_cid, key_cid] {
+    let mut cids = Vec::new();
+    for version in [1u64, 2] {
+        let body: BTreeMap<&str, u64> = BTreeMap::from([("x", 1)]);
+        let kind = Block::new(DAG_CBOR, serde_ipld_dagcbor::to_vec(&("NIPNIP", version, evil, &body)).unwrap());
+        let body: BTreeMap<&str, u64> = BTreeMap::from([(evil, 1)]);
+        let key = Block::new(DAG_CBOR, serde_ipld_dagcbor::to_vec(&("NIPNIP", version, "index", &body)).unwrap());
+        cids.extend([kind.cid, key.cid]);
+        env.put_blocks(vec![kind]);
+        env.put_blocks(vec![key]);
+    }
+    for cid in cids {
         for run in [env.git(&env.work, &["clone", &url_of(&cid), "quoted"]), env.nipctl_run(&["inspect", &url_of(&cid)])] {
             assert!(!run.success(), "{run}");
             assert!(!run.stderr.contains('\u{1b}') && !run.stderr.contains('\u{9b}') && !run.stderr.contains('\u{7}'), "{run}");

@@ -162,10 +162,12 @@ pub fn scenario_killed_push_leftovers_are_removed(env: &Env) {
 }
 
 /// Scenario L2 (either store): `kill -9` of the helper in the middle of a
-/// fetch leaves `tmp_pack_nip_*` in `.git/objects/pack` and no ref; the next
-/// fetch removes it (not a file a live process holds) and a nip `.keep`
-/// whose git is gone (not one of a live git, not git's own), says so in one
-/// line, succeeds, and the repository passes `git fsck`.
+/// fetch leaves, in `.git/objects/pack`, the temporary pack of the `git
+/// index-pack` it fed (`tmp_pack_XXXXXX`, git's name) and nip's
+/// `tmp_pack_nip_*.git-temp` naming it, and no ref; the next fetch removes
+/// both (not a file a live process holds) and a nip `.keep` whose git is
+/// gone (not one of a live git, not git's own), says so in one line,
+/// succeeds, and the repository passes `git fsck`.
 pub fn scenario_killed_fetch_leftovers_are_removed(env: &Env) {
     let src = big_repo(env);
     env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
@@ -178,6 +180,9 @@ pub fn scenario_killed_fetch_leftovers_are_removed(env: &Env) {
     let (run, left) = kill_helper_when(env, &dst, &["fetch", "nip"], &pack, "tmp_pack_nip_");
     assert!(!left.is_empty(), "{run}");
     assert!(env.refs(&dst).is_empty(), "the killed fetch updated refs: {:?}", env.refs(&dst));
+    let git_temp: Vec<PathBuf> =
+        files(&pack, "tmp_pack_").into_iter().filter(|p| !p.to_string_lossy().contains("tmp_pack_nip_")).collect();
+    assert!(!git_temp.is_empty(), "no temporary pack of git index-pack after the kill:\n{run}");
 
     // Held by a live process, as a fetch running beside this one would.
     let (live, lock) = held_file(&pack, "tmp_pack_nip_live");
@@ -199,7 +204,7 @@ pub fn scenario_killed_fetch_leftovers_are_removed(env: &Env) {
     let said: Vec<&str> = run.stderr.lines().filter(|l| l.contains("removed")).collect();
     assert_eq!(said.len(), 1, "one line says what was removed:\n{run}");
     assert!(said[0].starts_with("nip: removed ") && said[0].contains("interrupted fetch"), "{run}");
-    for f in &left {
+    for f in left.iter().chain(&git_temp) {
         assert!(!f.exists(), "{} is still there after the next fetch:\n{run}", f.display());
     }
     assert!(said[0].contains("removed 2 temporary files"), "the pack and the stale .keep:\n{run}");

@@ -11,6 +11,7 @@
 use super::{hash, prng_bytes, url_cid, url_of, Env, Run, Synth};
 use cid::Cid;
 use nip::format::{Hash, Links, NipObject, ObjectType};
+
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::Path;
@@ -139,7 +140,7 @@ fn address_with_blob(env: &Env, blob: Hash, blob_cid: Cid) -> Cid {
 
 /// Asserts a guarded run failed cleanly, promptly, and wrote nothing big;
 /// returns its one error line.
-fn refused(g: &Guarded, within: Duration) -> String {
+pub fn refused(g: &Guarded, within: Duration) -> String {
     assert!(!g.killed, "the run was killed after writing a {} byte file or running too long:\n{}", g.biggest, g.run);
     let line = g.run.one_clean_error();
     assert!(g.elapsed < within, "took {:?} (more than {within:?}):\n{}", g.elapsed, g.run);
@@ -151,7 +152,7 @@ fn refused(g: &Guarded, within: Duration) -> String {
 /// repository `work/<name>-fetch` (must fail too); both must refuse within
 /// `within` with nothing written: no clone left, no temporary or large
 /// file, no ref. Returns both error lines.
-fn clone_and_fetch_refused(env: &Env, url: &str, name: &str, within: Duration) -> [String; 2] {
+pub fn clone_and_fetch_refused(env: &Env, url: &str, name: &str, within: Duration) -> [String; 2] {
     let dst = env.dir(name);
     let g = git_guarded(env, &env.work, &["clone", "-q", url, name], &[], &dst);
     let clone = refused(&g, within);
@@ -166,12 +167,15 @@ fn clone_and_fetch_refused(env: &Env, url: &str, name: &str, within: Duration) -
     [clone, fetch]
 }
 
-/// Scenario S1: a commit whose NIPObject claims 4 GiB, over one 256 KiB
+/// Scenario S1 (format 1): a commit whose NIPObject claims 4 GiB, over one 256 KiB
 /// chunk used 16,384 times (four distinct blocks), is refused at once as
-/// no valid commit, without reading its data.
+/// no valid commit, without reading its data. A check of the format 1
+/// reader (format 2 has no per-object size claim outside the pack: see
+/// `hostile_packs`, a pack entry claiming 2^40 bytes), on a format 1 copy
+/// of a pushed repository crafted from its objects.
 pub fn scenario_commit_claiming_4_gib_is_refused(env: &Env) {
-    let src = env.synth_pushed("src", Synth { commits: 5, ..Default::default() });
-    let base = url_cid(&env.remote_url(&src, "nip"));
+    let src = env.synth("src", Synth { commits: 5, ..Default::default() });
+    let base = env.craft_v1_from_repo(&src);
     let tree = hash(&env.rev_parse(&src, "HEAD^{tree}"));
     let parent = hash(&env.rev_parse(&src, "HEAD"));
     let (data, size) = env.craft_repeated_file(&prng_bytes(4, nip::unixfs::CHUNK), 16_384);
@@ -187,7 +191,9 @@ pub fn scenario_commit_claiming_4_gib_is_refused(env: &Env) {
     }
 }
 
-/// Scenario S2: a blob whose NIPObject claims 100 GiB (one chunk reused
+/// Scenario S2 (format 1, crafted from scratch; format 2's counterparts
+/// are in `hostile_packs`: a pack entry claiming 1 TiB, packs past
+/// `nip.maxFetchBytes`): a blob whose NIPObject claims 100 GiB (one chunk reused
 /// 409,600 times) is refused while the fetch is planned, before a byte of
 /// it is read or written: it is past the default `nip.maxFetchBytes`
 /// (64 GiB) and past the free space of any test machine.
@@ -203,7 +209,8 @@ pub fn scenario_blob_claiming_100_gib_is_refused_before_writing(env: &Env) {
     }
 }
 
-/// Scenario S3: a blob that claims 256 MiB, within every limit, over one
+/// Scenario S3 (format 1, crafted from scratch; in format 2 git's
+/// index-pack hashes what it writes): a blob that claims 256 MiB, within every limit, over one
 /// chunk reused 1,024 times: its SHA-1 cannot match, and since it is
 /// large it is hashed before any of it is written, so the failed fetch
 /// never had more than a few bytes of pack on disk.
@@ -224,7 +231,8 @@ fn git_env(env: &Env, dir: &Path, args: &[&str], extra: &[(&str, &str)]) -> Run 
     git_guarded(env, dir, args, extra, &watch).run
 }
 
-/// Scenario S4: `nip.maxFetchObjects` and `nip.maxFetchBytes`, set low in
+/// Scenario S4 (format 2, a real push: the packs list gives the counts
+/// before any pack is read): `nip.maxFetchObjects` and `nip.maxFetchBytes`, set low in
 /// the user's git config or the environment, stop a clone with an error
 /// that names the setting; `git clone -c` with a higher value (or 0, no
 /// limit) lets it through, and a bad value is an error.
@@ -257,7 +265,11 @@ pub fn scenario_fetch_limits_are_settings(env: &Env) {
     // Objects: one under what the clone needs fails, exactly enough passes.
     env.git_ok(&env.work, &["config", "--global", "nip.maxFetchObjects", &under]);
     let line = clone_fails("a", &[], &[], "nip.maxFetchObjects");
-    assert!(line.contains(&format!("more than {under} objects")) && line.contains("git config nip.maxFetchObjects"), "{line}");
+    // Format 2 knows the count from the packs list before it reads a pack.
+    assert!(
+        line.contains(&format!("needs {n} objects, more than {under} ")) && line.contains("git config nip.maxFetchObjects"),
+        "{line}"
+    );
     clone_ok("b", &["-c", &format!("nip.maxFetchObjects={n}")], &[]);
     clone_ok("c", &["-c", "nip.maxFetchObjects=0"], &[]);
     env.git_ok(&env.work, &["config", "--global", "--unset", "nip.maxFetchObjects"]);
@@ -399,14 +411,16 @@ pub fn host_port(api: &str) -> String {
 }
 
 /// Scenario S5 (a Kubo node only): behind a proxy that answers `block/get`
-/// of one block with 512 MiB, a clone fails promptly with one error naming
-/// that block, having read at most a few MiB of the body.
+/// of one block (the root of the pushed repository's pack) with 512 MiB, a
+/// clone fails promptly with one error naming that block, having read at
+/// most a few MiB of the body.
 pub fn scenario_oversized_block_bodies_are_cut(env: &Env, declare_length: bool) {
     let src = env.synth_pushed("src", Synth { commits: 5, files: 10, ..Default::default() });
     let index = url_cid(&env.remote_url(&src, "nip"));
-    let head = env.rev_parse(&src, "HEAD");
-    let (_, commit) = env.object(&index, &head).expect("HEAD's NIPObject");
-    let poison = commit.data.to_string();
+    let packs = env.index(&index).v2.and_then(|l| l.packs).expect("a format 2 index with a packs list");
+    let store = env.store();
+    let list = nip::records::read_packs(&nip::store::Verified::new(store.as_ref()), &packs).expect("read the packs list");
+    let poison = list[0].pack.to_string();
     let super::Backend::Kubo { api, .. } = &env.backend else { panic!("a Kubo environment") };
     let proxy = FatProxy::start(host_port(api), poison.clone(), declare_length);
     let through = env.with_api(&proxy.api);
