@@ -10,11 +10,26 @@ use std::io::Write;
 
 fn main() {
     env_logger::Builder::from_env(env_logger::Env::new().filter_or("NIP_LOG", "warn")).init();
-    if let Err(e) = run() {
+    let result = run();
+    log_peak_memory();
+    if let Err(e) = result {
         let _ = std::io::stdout().flush();
         // A message can quote what an address holds: shown inert.
         eprintln!("nip: error: {}", nip::protocol::for_terminal(&e.to_string()));
         std::process::exit(1);
+    }
+}
+
+/// Logs (NIP_LOG=info) this process's own peak memory, not that of the git
+/// programs it ran (`pack-objects`, `index-pack`), which a measure of the
+/// process tree would include.
+fn log_peak_memory() {
+    if !log::log_enabled!(log::Level::Info) {
+        return;
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    if let Some(line) = status.lines().find(|l| l.starts_with("VmHWM:")) {
+        log::info!("peak memory of the helper itself: {}", line.trim_start_matches("VmHWM:").trim());
     }
 }
 
