@@ -62,8 +62,12 @@ pub fn fetch(repo: &Repository, remote: &Remote<'_>, wants: &[Oid], progress: bo
         Some(root) => records::read_packs(&remote.blocks, &root).map_err(|e| context(e.into()))?,
         None => Vec::new(),
     };
-    let start = if repo.references()?.next().is_none() { 0 } else { held_packs(remote, &local, &packs) };
-    log::info!("{} packs in {url}; the local repository holds the first {start}", packs.len());
+    let chosen = if repo.references()?.next().is_none() { vec![true; packs.len()] } else { needed_packs(remote, &local, &packs) };
+    let (fresh, held): (Vec<PackEntry>, Vec<PackEntry>) = {
+        let (a, b): (Vec<_>, Vec<_>) = packs.iter().cloned().zip(&chosen).partition(|(_, c)| **c);
+        (a.into_iter().map(|(p, _)| p).collect(), b.into_iter().map(|(p, _)| p).collect())
+    };
+    log::info!("{} packs in {url}; the local repository holds {} of them", packs.len(), held.len());
     let objects_dir = objects_dir(repo);
     let pack_dir = objects_dir.join("pack");
     std::fs::create_dir_all(&pack_dir)
@@ -88,16 +92,16 @@ pub fn fetch(repo: &Repository, remote: &Remote<'_>, wants: &[Oid], progress: bo
             }
         }
     };
-    run(&packs[start..], &mut written)?;
+    run(&fresh, &mut written)?;
     let mut outcome = FetchOutcome::default();
-    for p in &packs[start..] {
+    for p in &fresh {
         outcome.objects += p.objects;
         outcome.bytes += p.bytes;
     }
-    if start > 0 && !connected(repo, &missing) {
-        log::info!("the newer packs leave objects missing; fetching the {start} older ones too");
-        run(&packs[..start], &mut written)?;
-        for p in &packs[..start] {
+    if !held.is_empty() && !connected(repo, &missing) {
+        log::info!("the newer packs leave objects missing; fetching the {} others too", held.len());
+        run(&held, &mut written)?;
+        for p in &held {
             outcome.objects += p.objects;
             outcome.bytes += p.bytes;
         }
@@ -141,6 +145,20 @@ impl Written {
 /// common one for a linked worktree).
 fn objects_dir(repo: &Repository) -> PathBuf {
     std::env::var_os("GIT_OBJECT_DIRECTORY").map(PathBuf::from).unwrap_or_else(|| repo.commondir().join("objects"))
+}
+
+/// Which of `packs` the fetch needs: a pack whose tips the repository has
+/// holds nothing new to it (every object of a pack is reachable from its
+/// tips); a pack listed without tips is needed unless it is one of the
+/// first ones [`held_packs`] finds held. So a fetch after N one-commit
+/// pushes reads the packs list and N packs, and walks no index.
+fn needed_packs(remote: &Remote<'_>, local: &dyn Fn(Oid) -> bool, packs: &[PackEntry]) -> Vec<bool> {
+    let by_tips: Vec<Option<bool>> = packs.iter().map(|p| p.tips.as_ref().map(|t| t.iter().any(|h| !local(h.oid())))).collect();
+    let start = match by_tips.iter().any(|n| n.is_none()) {
+        true => held_packs(remote, local, packs),
+        false => 0,
+    };
+    by_tips.into_iter().enumerate().map(|(i, n)| n.unwrap_or(i >= start)).collect()
 }
 
 /// How many of the first `packs` the local repository holds every object

@@ -212,9 +212,14 @@ fn store(
         let number = u32::try_from(packs.len()).map_err(|_| Error::Other("too many packs in one repository".into()))?;
         // Objects the remote has already (a pack may repeat a few) keep
         // their records; the rest are new.
-        let keys: Vec<[u8; 20]> = made.objects.iter().map(|(h, _)| h.0).collect();
-        let known: Vec<bool> = map.lookup_many(&keys)?.into_iter().map(|r| r.is_some()).collect();
-        let fresh: Vec<(Hash, u64)> = made.objects.iter().zip(known).filter(|(_, k)| !k).map(|(o, _)| *o).collect();
+        let fresh: Vec<bool> = match map.root() {
+            // A first push or a repack: every object is new.
+            None => vec![true; made.objects.len()],
+            Some(_) => {
+                let keys: Vec<[u8; 20]> = made.objects.iter().map(|(h, _)| h.0).collect();
+                map.lookup_many(&keys)?.into_iter().map(|r| r.is_none()).collect()
+            }
+        };
         let started = std::time::Instant::now();
         let records = make_records(repo, &made, &fresh, number)?;
         log::info!("{} records in {:.2}s", records.len(), started.elapsed().as_secs_f64());
@@ -225,7 +230,8 @@ fn store(
         let started = std::time::Instant::now();
         let root = map.insert(records, &mut |b| writer.put(b))?;
         log::info!("object map in {:.2}s", started.elapsed().as_secs_f64());
-        let entry = PackEntry { pack: made.root, bytes: made.bytes, objects: made.objects.len() as u64 };
+        let tips = (tips_sorted.len() <= records::MAX_TIPS).then(|| tips_sorted.iter().map(|t| Hash::from(*t)).collect());
+        let entry = PackEntry { pack: made.root, tips, bytes: made.bytes, objects: made.objects.len() as u64 };
         packs_root = Some(records::append_pack(&remote.blocks, packs_root.as_ref(), entry, &mut |b| writer.put(b))?);
         root
     };
@@ -625,21 +631,22 @@ fn store_pack(
     Ok(StreamedPack { bytes: total, root, header })
 }
 
-/// The type and size of the object at each of `offsets` in the pack file,
-/// read from its entry headers: a whole object's header says both; a
-/// delta's size is the target size at the start of its delta data, and its
-/// type its base's (in the pack, or for a thin pack's outside base, in the
-/// repository). Reading headers costs a few bytes per object where
-/// libgit2's `read_header` walked each delta chain.
-fn entry_kinds(
-    file: &std::fs::File,
-    offsets: &[(Hash, u64)],
-    odb: &git2::Odb<'_>,
-) -> Result<std::collections::HashMap<u64, (ObjectType, u64)>, Error> {
+/// The type and size of every object of the pack file, in the order of
+/// `objects` (sorted by hash, with their offsets), read from its entry
+/// headers: a whole object's header says both; a delta's size is the target
+/// size at the start of its delta data, and its type its base's (in the
+/// pack, or for a thin pack's outside base, in the repository). Reading
+/// headers costs a few bytes per object where libgit2's `read_header`
+/// walked each delta chain; two arrays of 16 bytes per object, not maps.
+fn entry_kinds(file: &std::fs::File, objects: &[(Hash, u64)], odb: &git2::Odb<'_>) -> Result<Vec<(ObjectType, u64)>, Error> {
     use std::os::unix::fs::FileExt;
-    let at_offset: std::collections::HashMap<Hash, u64> = offsets.iter().map(|(h, o)| (*h, *o)).collect();
     let bad =
         |offset: u64, why: &str| Error::Other(format!("the pack git made is not one nip can read at offset {offset}: {why}"));
+    // (offset, position in `objects`), sorted by offset.
+    let mut by_offset: Vec<(u64, u32)> = objects.iter().enumerate().map(|(i, (_, o))| (*o, i as u32)).collect();
+    by_offset.sort_unstable();
+    let position = |offset: u64| by_offset.binary_search_by_key(&offset, |(o, _)| *o).ok().map(|i| by_offset[i].1 as usize);
+    let of_hash = |h: &Hash| objects.binary_search_by(|(o, _)| o.cmp(h)).ok().map(|i| objects[i].1);
     enum Found {
         Whole(ObjectType, u64),
         /// A delta: its size, and where its base is.
@@ -708,7 +715,6 @@ fn entry_kinds(
                 }
             };
             if let (Some(_), Some(target)) = (varint(), varint()) {
-                let _ = size;
                 return Ok(Found::Delta(target, base));
             }
             if out.len() >= 32 || input.len() > 4096 {
@@ -723,66 +729,86 @@ fn entry_kinds(
             input.extend_from_slice(&more[..m]);
         }
     };
-    let mut kinds: std::collections::HashMap<u64, (ObjectType, u64)> = std::collections::HashMap::new();
-    let mut types: std::collections::HashMap<u64, ObjectType> = std::collections::HashMap::new();
-    for (_, offset) in offsets {
-        let mut chain: Vec<(u64, u64)> = Vec::new();
-        let mut at = *offset;
+    // Type code 0: not known yet.
+    let mut kinds: Vec<(ObjectType, u64)> = vec![(ObjectType::Blob, u64::MAX); objects.len()];
+    let mut known = vec![false; objects.len()];
+    for start in 0..objects.len() {
+        if known[start] {
+            continue;
+        }
+        let mut chain: Vec<(usize, u64)> = Vec::new();
+        let mut at = objects[start].1;
+        let mut here = Some(start);
         let kind = loop {
-            if let Some(t) = types.get(&at) {
-                break *t;
+            if let Some(p) = here.filter(|p| known[*p]) {
+                break kinds[p].0;
             }
             if chain.len() > 10_000 {
-                return Err(bad(*offset, "delta chain too long"));
+                return Err(bad(objects[start].1, "delta chain too long"));
             }
             match read_entry(at)? {
                 Found::Whole(t, size) => {
-                    kinds.insert(at, (t, size));
-                    types.insert(at, t);
+                    if let Some(p) = here {
+                        chain.push((p, size));
+                    }
                     break t;
                 }
-                Found::Delta(size, Ok(base)) => {
-                    chain.push((at, size));
-                    at = base;
-                }
-                Found::Delta(size, Err(hash)) => {
-                    chain.push((at, size));
-                    match at_offset.get(&hash) {
-                        Some(o) => at = *o,
-                        None => {
+                Found::Delta(size, base) => {
+                    if let Some(p) = here {
+                        chain.push((p, size));
+                    }
+                    let next = match base {
+                        Ok(offset) => Some(offset),
+                        Err(hash) => of_hash(&hash),
+                    };
+                    match (next, base) {
+                        (Some(offset), _) => {
+                            at = offset;
+                            here = position(offset);
+                            if here.is_none() {
+                                return Err(bad(offset, "a delta's base is no object of the pack"));
+                            }
+                        }
+                        (None, Err(hash)) => {
                             let (_, t) = odb
                                 .read_header(hash.oid())
                                 .map_err(|e| Error::from(e).context(format!("reading object {hash}")))?;
                             break ObjectType::from_git(t).ok_or_else(|| bad(at, "base of an unknown type"))?;
                         }
+                        (None, Ok(_)) => unreachable!("an offset base always has a next offset"),
                     }
                 }
             }
         };
-        for (o, size) in chain {
-            kinds.insert(o, (kind, size));
-            types.insert(o, kind);
+        for (p, size) in chain {
+            kinds[p] = (kind, size);
+            known[p] = true;
         }
     }
     Ok(kinds)
 }
 
-/// The records of the objects at `offsets` in pack number `pack`: type and
-/// size from the pack's entries, and the links of commits and tags from
-/// their content (checked as a reader checks them).
-fn make_records(repo: &Repository, made: &MadePack, offsets: &[(Hash, u64)], pack: u32) -> Result<Vec<(Record, usize)>, Error> {
+/// The records of the pack's objects that `fresh` marks (by position in
+/// `made.objects`), as pack number `pack`: type and size from the pack's
+/// entries, and the links of commits and tags from their content (checked
+/// as a reader checks them).
+fn make_records(repo: &Repository, made: &MadePack, fresh: &[bool], pack: u32) -> Result<Vec<(Record, usize)>, Error> {
     let odb = repo.odb()?;
+    let offsets = &made.objects;
     let kinds = match &made.file {
         Some((_, path)) => {
             let file = std::fs::File::open(path).map_err(|e| Error::from(e).context(format!("opening {}", path.display())))?;
             entry_kinds(&file, offsets, &odb)?
         }
-        None => Default::default(),
+        None => Vec::new(),
     };
-    let mut out = Vec::with_capacity(offsets.len());
-    for (oid, offset) in offsets {
+    let mut out = Vec::with_capacity(fresh.iter().filter(|f| **f).count());
+    for (i, (oid, offset)) in offsets.iter().enumerate() {
+        if !fresh[i] {
+            continue;
+        }
         let context = |e: git2::Error| Error::from(e).context(format!("reading object {oid}"));
-        let (kind, size) = match kinds.get(offset) {
+        let (kind, size) = match kinds.get(i) {
             Some(k) => *k,
             None => {
                 let (size, kind) = odb.read_header(oid.oid()).map_err(context)?;

@@ -209,14 +209,21 @@ impl<'de> Deserialize<'de> for RefEntry {
     }
 }
 
-/// One pack of the list: its root (a UnixFS file), its length and how many
-/// objects it holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// One pack of the list: its root (a UnixFS file), the tips of the push
+/// that wrote it (every object of the pack is reachable from them; absent
+/// when there were more than [`MAX_TIPS`]), its length and how many objects
+/// it holds. A fetch skips a pack whose tips it already has.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PackEntry {
     pub pack: Cid,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tips: Option<Vec<Hash>>,
     pub bytes: u64,
     pub objects: u64,
 }
+
+/// Most tips a packs list entry names.
+pub const MAX_TIPS: usize = 16;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RecordsError {
@@ -565,7 +572,12 @@ mod tests {
         let store = LocalStore::open(dir.path()).unwrap();
         let v = Verified::new(&store);
         let mut root: Option<Cid> = None;
-        let entry = |i: u64| PackEntry { pack: crate::block::cid_of(crate::block::RAW, &i.to_be_bytes()), bytes: i, objects: i };
+        let entry = |i: u64| PackEntry {
+            pack: crate::block::cid_of(crate::block::RAW, &i.to_be_bytes()),
+            tips: (i % 2 == 0).then(|| vec![h(i as u32)]),
+            bytes: i,
+            objects: i,
+        };
         for i in 0..150u64 {
             let mut w = store.writer().unwrap();
             let mut blocks = 0;

@@ -331,7 +331,7 @@ impl Env {
     /// check); returns its root.
     pub fn craft_refs_trie(&self, refs: &[(String, Hash)]) -> Cid {
         let mut blocks = Vec::new();
-        let root = nip::records::write_refs(refs, &HashSet::new(), &mut |b| {
+        let root = nip::records::write_refs(refs, &Default::default(), &HashSet::new(), &mut |b| {
             blocks.push(b);
             Ok(())
         })
@@ -367,7 +367,7 @@ impl Env {
     /// Stores `pack` as a UnixFS file (as a push stores its pack) and
     /// returns its packs-list entry, claiming `objects` objects.
     pub fn craft_pack(&self, pack: &[u8], objects: u64) -> PackEntry {
-        PackEntry { pack: self.craft_file(pack), bytes: pack.len() as u64, objects }
+        PackEntry { pack: self.craft_file(pack), tips: None, bytes: pack.len() as u64, objects }
     }
 
     /// Stores a format 2 index: `refs_root` as its refs trie, `packs` as its

@@ -176,7 +176,7 @@ pub fn scenario_packs_that_lie_in_their_header_are_refused(env: &Env) {
     // The packs list itself: 64 entries after the chunks (a full chunk's
     // worth), and a chunk of 3 entries.
     let entry = env.craft_pack(&pack, 3);
-    let bad = env.craft_v2_with_entries(&vec![entry; nip::records::PACKS_CHUNK], commit);
+    let bad = env.craft_v2_with_entries(&vec![entry.clone(); nip::records::PACKS_CHUNK], commit);
     refused_with(env, &bad, "long-tail", &["packs list", "is damaged", "64 packs after the chunks"]);
     let chunk = nip::format::encode_v2(nip::records::KIND_PACKS_CHUNK, &vec![entry; 3]).unwrap();
     let chunk_cid = chunk.cid;
@@ -268,8 +268,8 @@ pub fn scenario_packs_git_refuses_leave_nothing(env: &Env) {
 pub fn scenario_packs_past_the_fetch_limit_are_never_read(env: &Env) {
     let (p, commit) = good_pack();
     let (_, pack) = nip::unixfs::encode(&p.finish());
-    let entry = PackEntry { pack, bytes: 40 << 30, objects: 3 };
-    let bad = env.craft_v2_with_entries(&[entry, entry], commit);
+    let entry = PackEntry { pack, tips: None, bytes: 40 << 30, objects: 3 };
+    let bad = env.craft_v2_with_entries(&[entry.clone(), entry], commit);
     let (through, proxy) = match &env.backend {
         Backend::Kubo { api, .. } => {
             let proxy = FatProxy::start(crate::common::hostile_sizes::host_port(api), pack.to_string(), true);
@@ -315,7 +315,7 @@ pub fn scenario_lying_previous_indexes_are_not_believed(env: &Env) {
     let trie = env.craft_refs_trie(&refs);
     let (other, _) = good_pack();
     let other = env.craft_pack(&other.finish(), 3);
-    let lies = [vec![entries[0]; 3], vec![other]];
+    let lies = [vec![entries[0].clone(); 3], vec![other]];
 
     // A new commit on main, in a second pack.
     let main = hash(&env.rev_parse(&src, "main"));
@@ -344,7 +344,7 @@ pub fn scenario_lying_previous_indexes_are_not_believed(env: &Env) {
         assert_eq!((env.refs(&copy), env.packs(&copy)), before, "lie {i}: a refused fetch changed the repository");
 
         // A real new commit: fetched whole.
-        let list = env.craft_packs_list(&[entries[0], second]);
+        let list = env.craft_packs_list(&[entries[0].clone(), second.clone()]);
         let next = env.craft_index_v2(env.craft_refs_trie(&new_refs), head.clone(), Some(list), Some(idx.objects), Some(prev));
         let got = format!("refs/heads/got-{i}");
         env.git_ok(&copy, &["fetch", "-q", &url_of(&next), &format!("refs/heads/main:{got}")]);
