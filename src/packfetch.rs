@@ -69,15 +69,58 @@ pub fn fetch(repo: &Repository, remote: &Remote<'_>, wants: &[Oid], progress: bo
     let config = crate::config::Settings::of(Some(repo));
     let limits = crate::limits::FetchLimits::read(Some(&config), &pack_dir).map_err(context)?;
 
-    let mut keep = index_packs(repo, remote, &packs[start.min(packs.len())..], &limits, progress).map_err(context)?;
+    // What a failed fetch wrote is removed again: nothing is left but what
+    // was there.
+    let before = pack_dir_names(&pack_dir);
+    let fetched = fetch_packs(repo, remote, &packs, start, &missing, &limits, progress).map_err(context);
+    if fetched.is_err() {
+        remove_new_files(&pack_dir, &before);
+    }
+    fetched
+}
+
+/// The names in an `objects/pack` directory.
+fn pack_dir_names(dir: &std::path::Path) -> std::collections::HashSet<std::ffi::OsString> {
+    std::fs::read_dir(dir).map(|d| d.flatten().map(|e| e.file_name()).collect()).unwrap_or_default()
+}
+
+/// Removes from `dir` the packs, indexes and `git index-pack` temporary
+/// files that are not in `before`: those a failed fetch wrote (a pack
+/// indexed before the fetch found objects missing, the `tmp_pack_*` of an
+/// index-pack whose input was cut short).
+fn remove_new_files(dir: &std::path::Path, before: &std::collections::HashSet<std::ffi::OsString>) {
+    for name in pack_dir_names(dir) {
+        let ours = name.to_str().is_some_and(|n| ["tmp_pack_", "tmp_idx_", "tmp_rev_", "pack-"].iter().any(|p| n.starts_with(p)));
+        if ours && !before.contains(&name) {
+            let path = dir.join(&name);
+            match std::fs::remove_file(&path) {
+                Ok(()) => log::info!("removed {}, written by this failed fetch", path.display()),
+                Err(e) => log::warn!("could not remove {}: {e}", path.display()),
+            }
+        }
+    }
+}
+
+/// The packs from number `start` on, then (if objects are still missing)
+/// the ones before it, into `git index-pack`.
+fn fetch_packs(
+    repo: &Repository,
+    remote: &Remote<'_>,
+    packs: &[PackEntry],
+    start: usize,
+    missing: &[Oid],
+    limits: &crate::limits::FetchLimits,
+    progress: bool,
+) -> Result<Fetched, Error> {
+    let mut keep = index_packs(repo, remote, &packs[start.min(packs.len())..], limits, progress)?;
     let mut outcome = FetchOutcome::default();
     for p in &packs[start.min(packs.len())..] {
         outcome.objects += p.objects;
         outcome.bytes += p.bytes;
     }
-    if start > 0 && !connected(repo, &missing) {
+    if start > 0 && !connected(repo, missing) {
         log::info!("the newer packs leave objects missing; fetching the {start} older ones too");
-        let older = index_packs(repo, remote, &packs[..start], &limits, progress).map_err(context)?;
+        let older = index_packs(repo, remote, &packs[..start], limits, progress)?;
         if let (Some(first), Some(_)) = (&keep, &older) {
             let _ = std::fs::remove_file(first);
         }
@@ -93,7 +136,7 @@ pub fn fetch(repo: &Repository, remote: &Remote<'_>, wants: &[Oid], progress: bo
         if let Some(k) = &keep {
             let _ = std::fs::remove_file(k);
         }
-        return Err(context(Error::NotInRepository { oid: w.to_string() }));
+        return Err(Error::NotInRepository { oid: w.to_string() });
     }
     Ok(Fetched { outcome, keep })
 }
