@@ -112,7 +112,8 @@ fn fetch_packs(
     limits: &crate::limits::FetchLimits,
     progress: bool,
 ) -> Result<Fetched, Error> {
-    let mut keep = index_packs(repo, remote, &packs[start.min(packs.len())..], limits, progress)?;
+    let start = start.min(packs.len());
+    let mut keep = index_packs(repo, remote, &packs[start..], start, limits, progress)?;
     let mut outcome = FetchOutcome::default();
     for p in &packs[start.min(packs.len())..] {
         outcome.objects += p.objects;
@@ -120,7 +121,7 @@ fn fetch_packs(
     }
     if start > 0 && !connected(repo, missing) {
         log::info!("the newer packs leave objects missing; fetching the {start} older ones too");
-        let older = index_packs(repo, remote, &packs[..start], limits, progress)?;
+        let older = index_packs(repo, remote, &packs[..start], 0, limits, progress)?;
         if let (Some(first), Some(_)) = (&keep, &older) {
             let _ = std::fs::remove_file(first);
         }
@@ -181,12 +182,14 @@ fn connected(repo: &Repository, wants: &[Oid]) -> bool {
     child.wait().map(|s| s.success()).unwrap_or(false)
 }
 
-/// Streams `packs`, spliced into one pack, into `git index-pack`; returns
-/// the `.keep` of the pack it wrote (`None` for no packs).
+/// Streams `packs` (numbered from `first` in the packs list), spliced into
+/// one pack, into `git index-pack`; returns the `.keep` of the pack it
+/// wrote (`None` for no packs).
 fn index_packs(
     repo: &Repository,
     remote: &Remote<'_>,
     packs: &[PackEntry],
+    first: usize,
     limits: &crate::limits::FetchLimits,
     progress: bool,
 ) -> Result<Option<PathBuf>, Error> {
@@ -264,7 +267,7 @@ fn index_packs(
             let _ = stdout.read_to_string(&mut s);
             s
         });
-        let sent = splice(remote, packs, count, &mut stdin);
+        let sent = splice(remote, packs, first, count, &mut stdin);
         drop(stdin);
         (sent, messages.join().unwrap_or_default(), answer.join().unwrap_or_default())
     });
@@ -289,11 +292,11 @@ fn index_packs(
     Ok(Some(objects_dir(repo).join("pack").join(format!("pack-{name}.keep"))))
 }
 
-/// Writes `packs` as one pack of `count` objects into `out`: a header, the
+/// Writes `packs` (numbered from `first`) as one pack of `count` objects into `out`: a header, the
 /// entries of each pack in order, and the SHA-1 of all of it. Each pack's
 /// own header must say the objects its entry says, and its own checksum
 /// must match its bytes.
-fn splice(remote: &Remote<'_>, packs: &[PackEntry], count: u32, out: &mut dyn Write) -> Result<(), Error> {
+fn splice(remote: &Remote<'_>, packs: &[PackEntry], first: usize, count: u32, out: &mut dyn Write) -> Result<(), Error> {
     let mut total = Sha1::new();
     let mut header = *b"PACK\0\0\0\x02\0\0\0\0";
     header[8..].copy_from_slice(&count.to_be_bytes());
@@ -301,6 +304,7 @@ fn splice(remote: &Remote<'_>, packs: &[PackEntry], count: u32, out: &mut dyn Wr
     let broken = |e: std::io::Error| Error::Other(format!("git index-pack stopped reading ({e})"));
     out.write_all(&header).map_err(broken)?;
     for (n, p) in packs.iter().enumerate() {
+        let n = first + n;
         let damaged = |why: String| {
             Error::Other(format!("pack {n} ({}) of {} is damaged: {why}; nothing was fetched", p.pack, remote.url()))
         };
