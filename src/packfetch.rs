@@ -137,7 +137,16 @@ fn fetch_packs(
         if let Some(k) = &keep {
             let _ = std::fs::remove_file(k);
         }
-        return Err(Error::NotInRepository { oid: w.to_string() });
+        // A ref's own object missing from the packs: the repository is
+        // damaged (its packs do not hold what its refs name), which "not in
+        // this repository" would not say.
+        let named = remote.refs().iter().find(|(_, h)| h.oid() == *w).map(|(n, _)| n.clone());
+        return Err(match named {
+            Some(name) => Error::Other(format!(
+                "its packs do not hold object {w}, which its ref {name} names: the repository is damaged; nothing was fetched"
+            )),
+            None => Error::NotInRepository { oid: w.to_string() },
+        });
     }
     Ok(Fetched { outcome, keep })
 }
