@@ -566,6 +566,27 @@ impl Env {
         panic!("the object map of {index} is deeper than any key");
     }
 
+    /// Every shard of the object map of the format 2 index at `index`:
+    /// (CID, is a leaf, block length), the root first.
+    pub fn map_shards(&self, index: &Cid) -> Vec<(Cid, bool, usize)> {
+        let idx = self.index(index);
+        let store = self.store();
+        let v = Verified::new(store.as_ref());
+        let mut out = Vec::new();
+        let mut queue = std::collections::VecDeque::from([idx.objects]);
+        while let Some(cid) = queue.pop_front() {
+            let bytes = v.get(&cid).expect("read a map shard");
+            match records::OBJECTS.decode::<Record>(&cid, &bytes).expect("decode a map shard") {
+                nip::trie::Shard::Leaf(_) => out.push((cid, true, bytes.len())),
+                nip::trie::Shard::Node(slots) => {
+                    out.push((cid, false, bytes.len()));
+                    queue.extend(slots.into_iter().flatten());
+                }
+            }
+        }
+        out
+    }
+
     /// The packs list of the format 2 index at `index`, in push order.
     pub fn pack_list(&self, index: &Cid) -> Vec<PackEntry> {
         let idx = self.index(index);

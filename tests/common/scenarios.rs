@@ -3,7 +3,7 @@
 //! skipped where [`Env::block_files`] says `None` or [`Env::tamper`] `false`
 //! (scenarios that cannot run at all without them say so and panic).
 
-use super::{hash, prng_bytes, url_cid, url_of, Env, Synth};
+use super::{prng_bytes, url_cid, url_of, Env, Synth};
 use nip::block::{Block, DAG_CBOR};
 use nip::format::{self, NipIndex, KIND_INDEX, MODE_GITLINK};
 use nip::records::{PackEntry, Record, RecordLinks};
@@ -607,15 +607,22 @@ pub fn scenario_gitlinks(env: &Env) {
     env.push(&src, &["--all", "nip"]);
     let url = env.remote_url(&src, "nip");
 
+    // Format 2: the root tree is a record (its entries are in the pack);
+    // the submodule commits are neither records nor in any pack, and the
+    // tree the packs hold keeps the gitlinks.
     let tree = env.rev_parse(&src, "HEAD^{tree}");
-    let (_, obj) = env.object(&url_cid(&url), &tree).expect("root tree in the index");
-    match &obj.links {
-        format::Links::Tree { entries } => {
-            assert!(entries.contains(&(MODE_GITLINK, hash(SUB))), "{entries:?}");
-        }
-        other => panic!("root tree stored as {other:?}"),
+    let index = url_cid(&url);
+    let record = env.record(&index, &tree).expect("root tree in the object map");
+    assert_eq!(record.kind, format::ObjectType::Tree);
+    for sha in [SUB, NESTED] {
+        assert!(env.record(&index, sha).is_none(), "the submodule commit {sha} got into the object map");
     }
-    assert!(env.object(&url_cid(&url), SUB).is_none(), "the submodule commit got into the index");
+    let unpacked = packs_into_bare(env, &index, "unpacked");
+    let listing = env.out(&unpacked, &["ls-tree", &tree, "sub"]);
+    assert_eq!(listing, format!("{MODE_GITLINK:o} commit {SUB}\tsub"));
+    for sha in [SUB, NESTED] {
+        env.git_fails(&unpacked, &["cat-file", "-e", sha]);
+    }
 
     let clone = env.git_ok(&env.work, &["clone", &url, "copy"]);
     let copy = env.dir("copy");
@@ -640,6 +647,19 @@ pub fn scenario_gitlinks(env: &Env) {
     assert_eq!(env.out(&copy, &["ls-tree", "origin/main", "sub"]), format!("160000 commit {MOVED}\tsub"));
     env.git_fails(&copy, &["cat-file", "-e", MOVED]);
     env.fsck(&copy);
+}
+
+/// A new bare repository `work/<name>` holding every object of the packs
+/// of the format 2 index at `index`, each pack read through the store and
+/// given to `git index-pack --stdin --fix-thin` in push order (a thin pack's
+/// bases are in the packs before it).
+pub fn packs_into_bare(env: &Env, index: &cid::Cid, name: &str) -> std::path::PathBuf {
+    let bare = env.dir(name);
+    env.git_ok(&env.work, &["init", "-q", "--bare", bare.to_str().unwrap()]);
+    for pack in env.pack_list(index) {
+        env.git_input(&bare, &["index-pack", "--stdin", "--fix-thin"], &env.pack_bytes(&pack));
+    }
+    bare
 }
 
 /// Overwrites a stored block with other bytes of the same length.
@@ -955,6 +975,15 @@ pub fn scenario_one_index_per_push(env: &Env) {
     }
     let decoded: NipIndex = env.index(&url_cid(&u2));
     assert_eq!(decoded.counts.tag, 1);
+    // Format 2: the push added one pack, holding every new object of every
+    // ref it pushed.
+    let (p1, p2) = (env.pack_list(&url_cid(&u1)), env.pack_list(&url_cid(&u2)));
+    assert_eq!(p2.len(), p1.len() + 1, "one new pack per push: {p2:?}");
+    let remote_had: Vec<String> = env.ls_remote(&u1).into_values().collect();
+    let mut args = vec!["main", "topic", "v1", "--not"];
+    args.extend(remote_had.iter().map(String::as_str));
+    let new_objects = env.count_rev_list_objects(&src, &args);
+    assert_eq!(p2.last().unwrap().objects as usize, new_objects, "{p2:?}");
 }
 
 /// Scenario 15: Pushing to a bare URL prints the new address and changes no config.
@@ -979,23 +1008,28 @@ pub fn scenario_push_to_bare_url(env: &Env) {
     assert_eq!(env.index(&url_cid(new)).prev, Some(url_cid(&u1)));
 }
 
-/// Scenario 16: Past one object-map leaf (more than 4096 objects): the map is a
-/// node over leaves, a push rewrites only the shards it touches, clone and
-/// fetch find every object.
+/// Scenario 16: A big repository (900 commits): the object map is a node
+/// over leaves (format 2: leaves of at most 4096 bytes of records), a push
+/// rewrites only the shards it touches and adds one pack of the new
+/// objects, clone and fetch find every object.
 pub fn scenario_many_objects(env: &Env) {
     let src = env.synth("src", Synth { commits: 900, files: 30, seed: 12, large: 0 });
     env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
     let first = env.push(&src, &["--all", "nip"]);
     let all = env.count_rev_list_objects(&src, &["--branches"]);
-    assert!(all > nip::objmap::LEAF_MAX, "only {all} objects");
     assert_eq!(first.stored().map(|s| s.objects as usize), Some(all), "{first}");
     let u1 = env.remote_url(&src, "nip");
     let idx = env.index(&url_cid(&u1));
-    assert!(
-        format::check_header(&idx.objects, &env.block(&idx.objects), format::KIND_NODE).is_ok(),
-        "{all} objects and the map root is not a node"
-    );
+    // Format 2: the map is cut by bytes: a node over leaves of at most
+    // 4096 bytes, holding a record per object.
+    let shards = env.map_shards(&url_cid(&u1));
+    assert!(!shards[0].1, "{all} objects and the map root is not a node");
+    let leaves: Vec<_> = shards.iter().filter(|s| s.1).collect();
+    assert!(leaves.len() > 16, "{} leaves for {all} objects", leaves.len());
+    assert!(leaves.iter().all(|s| s.2 <= nip::records::OBJECTS.leaf_max), "a leaf over 4096 bytes: {leaves:?}");
+    assert_eq!(env.records(&url_cid(&u1)).len(), all);
     assert_eq!(idx.counts.total() as usize, all);
+    assert_eq!(env.pack_list(&url_cid(&u1)).len(), 1);
     let tags = env.push(&src, &["--tags", "nip"]);
     let annotated =
         env.out(&src, &["for-each-ref", "--format=%(objecttype)", "refs/tags"]).lines().filter(|t| *t == "tag").count();
@@ -1015,14 +1049,20 @@ pub fn scenario_many_objects(env: &Env) {
     let second = env.push(&src, &["nip", "main"]);
     let stored = second.stored().expect("stored line");
     assert_eq!(stored.objects as usize, expected, "{second}");
-    // Data + NIPObject per object, the root node, at most one leaf per
-    // object, the index.
-    assert!(stored.blocks as usize <= 3 * expected + 2, "{stored:?} for {expected} objects");
+    // Format 2: one pack (one chunk), per new object at most a leaf and a
+    // node below the root, the root, the packs list, the refs leaf, the
+    // index.
+    assert!(stored.blocks as usize <= 2 * expected + 6, "{stored:?} for {expected} objects");
+    let packs = env.pack_list(&url_cid(&env.remote_url(&src, "nip")));
+    assert_eq!(packs.last().map(|p| p.objects as usize), Some(expected), "{packs:?}");
     let u2 = env.remote_url(&src, "nip");
     env.git_ok(&copy, &["remote", "set-url", "origin", &u2]);
     let in_pack = env.count_objects(&copy)["in-pack"];
     env.git_ok(&copy, &["fetch", "-q", "origin"]);
-    assert_eq!(env.count_objects(&copy)["in-pack"], in_pack + expected as u64);
+    // The new pack's objects, and a copy of each delta base `--fix-thin`
+    // completes the thin pack with.
+    let received = env.count_objects(&copy)["in-pack"] - in_pack;
+    assert!(received >= expected as u64 && received <= 2 * expected as u64, "{received} for {expected}");
     assert_eq!(env.rev_parse(&copy, "refs/remotes/origin/main"), new);
     env.fsck(&copy);
 }
@@ -1046,19 +1086,22 @@ pub fn scenario_fetch_follows_annotated_tags(env: &Env) {
     assert!(tags.lines().any(|t| t == "light"), "lightweight tag not followed:\n{fetch}");
     assert!(tags.lines().any(|t| t == "v1.0"), "annotated tag not followed (tags: {tags:?}):\n{fetch}");
 
-    // The next fetch peels the tags it already has locally: it does not
-    // read them again. (Damage the remote's copy of the tag: if the fetch
-    // read it, verification would fail. Only on the embedded store: a node
-    // walks every block when it pins the next push.)
-    if !matches!(env.backend, super::Backend::Local { .. }) {
-        return;
-    }
-    let index = url_cid(&env.remote_url(&src, "nip"));
+    // The next fetch peels the tags it already has locally and reads only
+    // the newest pack: it does not read the tag again. (Format 2: after the
+    // next push, damage the object-map leaf holding the tag's record and
+    // every block of the pack holding the tag: a fetch that read either
+    // would fail.)
     let tag = env.rev_parse(&src, "v1.0");
-    let (tag_block, _) = env.object(&index, &tag).expect("the tag is in the index");
-    if env.tamper(&tag_block, &|b| b.iter().map(|x| x ^ 0x5a).collect()) {
-        let new = env.append_commit(&src, "empty", "after the release");
-        env.push(&src, &["nip", "main"]);
+    let tag_pack = env.record(&url_cid(&env.remote_url(&src, "nip")), &tag).expect("the tag is in the object map").pack;
+    let new = env.append_commit(&src, "empty", "after the release");
+    env.push(&src, &["nip", "main"]);
+    let index = url_cid(&env.remote_url(&src, "nip"));
+    let packs = env.pack_list(&index);
+    assert_eq!(tag_pack as usize, packs.len() - 2, "the tag is in the pack before the newest");
+    let (leaves, nodes) = env.file_blocks(&packs[tag_pack as usize].pack);
+    let mut damaged = vec![env.map_leaf_of(&index, &tag)];
+    damaged.extend(leaves.into_iter().chain(nodes));
+    if damaged.iter().all(|c| env.tamper(c, &|b| b.iter().map(|x| x ^ 0x5a).collect())) {
         env.git_ok(&copy, &["remote", "set-url", "origin", &env.remote_url(&src, "nip")]);
         env.git_ok(&copy, &["fetch", "origin"]);
         assert_eq!(env.rev_parse(&copy, "origin/main"), new);
@@ -1076,15 +1119,6 @@ fn huge_tree_repo(env: &Env) -> (std::path::PathBuf, String) {
     env.git_ok(&src, &["update-ref", "refs/heads/main", &commit]);
     env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
     (src, tree)
-}
-
-/// Scenario 18: A tree with 50,000 entries (a very large flat directory) pushes and
-/// clones.
-pub fn scenario_huge_tree(env: &Env) {
-    let (src, tree) = huge_tree_repo(env);
-    env.push(&src, &["nip", "main"]);
-    env.git_ok(&env.work, &["clone", "-q", "--no-checkout", &env.remote_url(&src, "nip"), "copy"]);
-    assert_eq!(env.rev_parse(&env.dir("copy"), "refs/remotes/origin/main^{tree}"), tree);
 }
 
 /// Scenario 19: Executable files, symlinks and deep paths keep their modes.
@@ -1117,14 +1151,41 @@ pub fn scenario_file_modes(env: &Env) {
     env.fsck(&copy);
 }
 
-/// Format 1's limit on tree size: a push of a tree whose NIPObject would
-/// exceed 1 MiB fails with one clear line naming the tree, and changes
-/// nothing (the limit itself is `scenario_huge_tree`, ignored until lifted).
-pub fn scenario_huge_tree_refused(env: &Env) {
+/// Scenario 18: A tree with 50,000 entries (a very large flat directory)
+/// pushes and clones fsck-clean. Format 1 refused it (its NIPObject, which
+/// listed the entries, passed 1 MiB); format 2 keeps trees in the pack, so
+/// the only bound left is the one a clone reads commits, trees and tags
+/// to ([`nip::limits::MAX_NON_BLOB`], 16 MiB): a tree and a tag past it
+/// are still refused at push, in one line naming the object, the address
+/// kept and nothing stored.
+pub fn scenario_huge_tree_pushes_and_clones(env: &Env) {
     let (src, tree) = huge_tree_repo(env);
-    let before = env.block_files();
-    let err = env.git(&src, &["push", "nip", "main"]).one_clean_error();
-    assert!(err.contains(&tree) && err.contains("50000 entries") && err.contains("remote address is unchanged"), "{err}");
-    assert_eq!(env.remote_url(&src, "nip"), "nip::new-ipfs");
-    assert_eq!(env.block_files(), before, "a refused push stored blocks");
+    env.push(&src, &["nip", "main"]);
+    let url = env.remote_url(&src, "nip");
+    let record = env.record(&url_cid(&url), &tree).expect("the huge tree in the object map");
+    assert_eq!(record.kind, format::ObjectType::Tree);
+    assert!(record.size > 1 << 20, "{record:?}");
+    env.git_ok(&env.work, &["clone", "-q", "--no-checkout", &url, "copy"]);
+    let copy = env.dir("copy");
+    assert_eq!(env.rev_parse(&copy, "refs/remotes/origin/main^{tree}"), tree);
+    env.fsck(&copy);
+
+    // Past 16 MiB: a tree of 4,300 entries with 4,000-byte names, then a
+    // tag with a 17 MiB message.
+    let blob = env.rev_parse(&src, "main:f000000");
+    let listing: String = (0..4300).map(|i| format!("100644 blob {blob}\t{i:04}{}\n", "n".repeat(3996))).collect();
+    let big_tree = env.git_input(&src, &["mktree"], listing.as_bytes());
+    let commit = env.out(&src, &["commit-tree", &big_tree, "-p", "main", "-m", "a tree past 16 MiB"]);
+    env.git_ok(&src, &["update-ref", "refs/heads/big", &commit]);
+    let msg = src.join("msg");
+    std::fs::write(&msg, vec![b'x'; 17 << 20]).unwrap();
+    env.git_ok(&src, &["tag", "-a", "big-tag", "-F", msg.to_str().unwrap(), "main"]);
+    let big_tag = env.rev_parse(&src, "refs/tags/big-tag");
+    for (refname, oid) in [("big", &big_tree), ("big-tag", &big_tag)] {
+        let before = env.block_files();
+        let err = env.git(&src, &["push", "nip", refname]).one_clean_error();
+        assert!(err.contains(oid.as_str()) && err.contains("16.0 MiB") && err.contains("unchanged"), "{refname}: {err}");
+        assert_eq!(env.remote_url(&src, "nip"), url, "{refname}: a refused push moved the remote");
+        assert_eq!(env.block_files(), before, "{refname}: a refused push stored blocks");
+    }
 }
