@@ -52,6 +52,8 @@ on_kubo! {
     kubo_fetch_follows_annotated_tags => scenario_fetch_follows_annotated_tags,
     kubo_fetch_from_a_worktree => scenario_fetch_from_a_worktree,
     kubo_many_objects => scenario_many_objects,
+    kubo_deltas_across_pushes => scenario_deltas_across_pushes,
+    kubo_fetch_after_a_branch_was_deleted_and_pushed_again => scenario_fetch_after_a_branch_was_deleted_and_pushed_again,
 }
 
 /// Pushes a small synthetic repository; returns (repo, address).

@@ -39,6 +39,8 @@ local! {
     fetch_follows_annotated_tags => scenario_fetch_follows_annotated_tags,
     fetch_from_a_worktree => scenario_fetch_from_a_worktree,
     huge_tree_pushes_and_clones => scenario_huge_tree_pushes_and_clones,
+    deltas_across_pushes => scenario_deltas_across_pushes,
+    fetch_after_a_branch_was_deleted_and_pushed_again => scenario_fetch_after_a_branch_was_deleted_and_pushed_again,
 }
 
 /// The embedded store has no network to publish names on: a push to

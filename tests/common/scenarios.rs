@@ -1189,3 +1189,120 @@ pub fn scenario_huge_tree_pushes_and_clones(env: &Env) {
         assert_eq!(env.block_files(), before, "{refname}: a refused push stored blocks");
     }
 }
+
+/// Scenario 20: Deltas across pushes. Format 2's pushes after the first
+/// make thin packs: a one-line change to a large text file costs a delta
+/// against the copy the remote already has, not the file. The second pack
+/// is a small fraction of the file; it cannot be indexed alone (its delta
+/// base is in the first pack), it can after the first with `--fix-thin`;
+/// a fresh clone is fsck-clean and has the changed file byte for byte; a
+/// fetch into a clone of the first push is too.
+pub fn scenario_deltas_across_pushes(env: &Env) {
+    let src = env.init("src");
+    let text: String = prng_bytes(21, 1 << 20)
+        .chunks(32)
+        .enumerate()
+        .map(|(i, c)| format!("{i:06} {}\n", c.iter().map(|b| format!("{b:02x}")).collect::<String>()))
+        .collect();
+    assert!(text.len() > 2 << 20);
+    env.commit_file(&src, "big.txt", text.as_bytes(), "a large text file");
+    env.git_ok(&src, &["remote", "add", "nip", "nip::new-ipfs"]);
+    env.push(&src, &["nip", "main"]);
+    let u1 = env.remote_url(&src, "nip");
+    env.git_ok(&env.work, &["clone", "-q", &u1, "early"]);
+
+    let mut lines: Vec<&str> = text.lines().collect();
+    let changed = format!("{} changed", lines[lines.len() / 2]);
+    let middle = lines.len() / 2;
+    lines[middle] = &changed;
+    let new_text = lines.join("\n") + "\n";
+    let new = env.commit_file(&src, "big.txt", new_text.as_bytes(), "one line changed");
+    let push = env.push(&src, &["nip", "main"]);
+    let u2 = env.remote_url(&src, "nip");
+    let packs = env.pack_list(&url_cid(&u2));
+    assert_eq!(packs.len(), 2, "{packs:?}");
+    assert_eq!(packs[1].objects, 3, "commit, tree, blob: {packs:?}");
+    assert!(
+        packs[1].bytes < text.len() as u64 / 100,
+        "the second pack is {} bytes for a one-line change to a {}-byte file\n{push}",
+        packs[1].bytes,
+        text.len()
+    );
+    let stored = push.stored().expect("stored line");
+    assert!(stored.bytes < text.len() as u64 / 50, "{stored:?}");
+
+    // Thin: the delta's base is in the first pack.
+    let alone = env.dir("alone");
+    env.git_ok(&env.work, &["init", "-q", "--bare", alone.to_str().unwrap()]);
+    let second = env.pack_bytes(&packs[1]);
+    let mut child = env
+        .command("git")
+        .args(["index-pack", "--stdin"])
+        .current_dir(&alone)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let _ = child.stdin.take().unwrap().write_all(&second);
+    }
+    assert!(!child.wait().unwrap().success(), "the second pack is whole: it should be thin");
+    let both = packs_into_bare(env, &url_cid(&u2), "both");
+    assert_eq!(env.out(&both, &["cat-file", "-p", &format!("{new}:big.txt")]) + "\n", new_text);
+
+    env.git_ok(&env.work, &["clone", "-q", &u2, "fresh"]);
+    let fresh = env.dir("fresh");
+    env.fsck(&fresh);
+    assert_eq!(env.rev_parse(&fresh, "HEAD"), new);
+    assert!(std::fs::read(fresh.join("big.txt")).unwrap() == new_text.as_bytes(), "big.txt differs in the clone");
+
+    let early = env.dir("early");
+    env.git_ok(&early, &["remote", "set-url", "origin", &u2]);
+    env.git_ok(&early, &["pull", "-q", "--ff-only"]);
+    env.fsck(&early);
+    assert!(std::fs::read(early.join("big.txt")).unwrap() == new_text.as_bytes(), "big.txt differs after the fetch");
+}
+
+/// Scenario 21: A fetch after a branch was deleted and pushed again. The
+/// branch's objects are first in an older pack (its first push), then a
+/// push deletes it, another moves main, and a last one pushes the branch
+/// again. Fetches from clones made at each step (one that had the branch,
+/// one made after the deletion, one from before the branch existed) all
+/// complete: the right refs, fsck-clean. A fetch takes the packs after
+/// the newest index whose refs the repository has, and the older ones too
+/// if objects are still missing, so none of these can miss an object
+/// that is only in an older pack.
+pub fn scenario_fetch_after_a_branch_was_deleted_and_pushed_again(env: &Env) {
+    let src = env.synth_pushed("src", Synth { commits: 30, seed: 22, ..Synth::default() });
+    env.git_ok(&env.work, &["clone", "-q", &env.remote_url(&src, "nip"), "before-side"]);
+    env.git_ok(&src, &["checkout", "-q", "-b", "side"]);
+    env.commit_file(&src, "side/one.txt", b"only on side, one\n", "side one");
+    let side = env.commit_file(&src, "side/two.txt", b"only on side, two\n", "side two");
+    env.git_ok(&src, &["checkout", "-q", "main"]);
+    env.push(&src, &["nip", "side"]);
+    let with_side = env.remote_url(&src, "nip");
+    env.git_ok(&env.work, &["clone", "-q", &with_side, "had-side"]);
+
+    env.push(&src, &["nip", ":refs/heads/side"]);
+    env.git_ok(&env.work, &["clone", "-q", &env.remote_url(&src, "nip"), "after-delete"]);
+    let main = env.append_commit(&src, "docs/notes.txt", "main moves while side is gone");
+    env.push(&src, &["nip", "main"]);
+    env.push(&src, &["nip", "side"]);
+    let last = env.remote_url(&src, "nip");
+    let listed = env.ls_remote(&last);
+    assert_eq!((listed.get("refs/heads/side"), listed.get("refs/heads/main")), (Some(&side), Some(&main)));
+    let packs = env.pack_list(&url_cid(&last));
+    assert!(packs.len() >= 4, "{packs:?}");
+
+    for name in ["had-side", "after-delete", "before-side"] {
+        let copy = env.dir(name);
+        env.git_ok(&copy, &["remote", "set-url", "origin", &last]);
+        env.git_ok(&copy, &["fetch", "-q", "--prune", "origin"]);
+        assert_eq!(env.rev_parse(&copy, "refs/remotes/origin/side"), side, "{name}");
+        assert_eq!(env.rev_parse(&copy, "refs/remotes/origin/main"), main, "{name}");
+        assert_eq!(env.out(&copy, &["cat-file", "-p", &format!("{side}:side/one.txt")]), "only on side, one", "{name}");
+        env.fsck(&copy);
+    }
+}
