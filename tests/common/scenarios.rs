@@ -594,7 +594,11 @@ pub fn scenario_empty_repository(env: &Env) {
     assert_eq!(env.ls_remote(&u3).get("refs/heads/main"), Some(&env.rev_parse(&copy, "main")));
 }
 
-/// Scenario 9: Gitlinks are kept as entries and never followed.
+/// Scenario 9: Gitlinks are kept as entries and never followed. Format 2:
+/// the root tree is a record of type tree (its entries are in the pack,
+/// and the tree the packs hold lists the gitlinks); the submodule commits
+/// are in no record and no pack; the clone and a fetch after the gitlink
+/// moved show the links and hold none of those commits.
 pub fn scenario_gitlinks(env: &Env) {
     const SUB: &str = "1234567890abcdef1234567890abcdef12345678";
     const NESTED: &str = "fedcba0987654321fedcba0987654321fedcba09";
@@ -895,6 +899,8 @@ pub fn scenario_unknown_version(env: &Env) {
 }
 
 /// Scenario 13: Bad addresses and damaged indexes fail with one clear line.
+/// Format 2: "not a nip block" is checked on a pack's raw block (format 1
+/// used a file's data block; format 2 has none apart from the packs).
 pub fn scenario_bad_input(env: &Env) {
     let run = env.git(&env.work, &["clone", "nip::/ipfs/notacid", "x"]);
     assert!(run.one_clean_error().contains("notacid"), "{run}");
@@ -945,6 +951,8 @@ pub fn scenario_bad_input(env: &Env) {
 }
 
 /// Scenario 14: A push of several refs makes exactly one new index.
+/// Format 2: and one new pack, holding the objects of every ref it pushed
+/// that the remote's refs did not reach.
 pub fn scenario_one_index_per_push(env: &Env) {
     let src = env.synth_pushed("src", Synth { commits: 60, seed: 2, ..Synth::default() });
     let u1 = env.remote_url(&src, "nip");
