@@ -1,34 +1,28 @@
 #!/usr/bin/env python3
-"""nip against plain git (and Kubo's own ingest): one command, one table.
+"""nip against plain git: one command, one table (issue 11).
 
-    python3 bench/run.py [--sizes 1000,10000] [--runs 3] [--big] [--no-build]
+    python3 bench/run.py [--sizes 1000,10000,fd,serde,bat] [--runs 3] [--big] [--pushes 100]
+    python3 bench/run.py --quick            # smoke run: 1,000 commits and fd, one run
 
 Builds nip (release), finds Kubo with scripts/install-kubo.sh, makes the test
-repositories with ../shared/bench/synth-repo.py (cached in bench/.work/), plus
-a mirror of this project's repository and one with a single 100 MiB blob;
-starts throwaway Kubo daemons and one local `git daemon`, all on 127.0.0.1;
-then, for every repository and every run, alternates nip and its baseline:
+repositories (synthetic ones with ../shared/bench/synth-repo.py, real ones
+from the git bundles in ../shared/repos/, cached in bench/.work/), starts
+throwaway Kubo daemons and one local `git daemon`, all on 127.0.0.1, and for
+every repository and every run measures nip and plain git side by side:
 
-  first push, embedded store   git push nip refs/heads/* refs/tags/*  vs  git push --mirror file://<fresh bare>
-  first push, Kubo             the same with NIP_STORE=kubo           vs  ipfs dag import of the very blocks nip wrote
-  clone, Kubo / embedded       git clone nip::/ipfs/<cid>             vs  git clone git://127.0.0.1:<port>/<repo>
-  push of one new commit       git push nip main                      vs  git push file://<bare> main
-  fetch of one new commit      git fetch (after set-url)              vs  git fetch from git://
+  first push (every branch and tag), embedded / Kubo   vs  git push file://<fresh bare> (same refs)
+  bytes stored after it                                vs  objects/pack of git clone --bare --no-local
+  clone from Kubo / from the embedded store            vs  git clone git://127.0.0.1:<port>/<repo>
+  clone's .git, blocks written, requests of a clone    vs  git clone's .git, pack bytes / 256 KiB + 100
+  N one-commit pushes (median time), bytes stored then vs  git push file:// (and git's own growth)
+  fetch of those N pushes: bytes on the wire           vs  git fetch over git://
+  fetch of one new commit                              vs  git fetch over git://
+  peak memory of every helper process
 
-and prints one markdown table of medians (also written to
-bench/results-<date>.md). Progress goes to stderr.
-
-How things are measured:
-  * time: wall clock around the git (or ipfs) command, helper start-up included;
-  * peak memory: a `git-remote-nip` wrapper first on PATH runs the real helper
-    under `/usr/bin/time -f "%M %e %U %S"` (max RSS in KiB, wall, user and
-    system seconds), one line per helper process;
-  * blocks: the helper's own `nip: stored N new objects ... (B new blocks, Y bytes)`;
-  * requests: Kubo's Prometheus counter `http_server_request_duration_seconds_count`
-    for the API port, read before and after the operation (nip is the only
-    client of that daemon meanwhile);
-  * every Kubo run uses a fresh daemon repository (`ipfs init --profile test`,
-    a few tenths of a second), so no run sees blocks of another.
+and prints one markdown table of medians (also written to bench/results-<date>.md).
+Progress goes to stderr. Everything is measured from outside nip (store
+directories, the node's blocks, counting proxies, git), so the same script
+measures every storage format. See bench/README.md for each column.
 """
 import argparse
 import base64
@@ -49,20 +43,26 @@ import time
 import urllib.request
 from pathlib import Path
 
+sys.dont_write_bytecode = True  # no bench/__pycache__ from importing proxies.py
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from proxies import CountingHttpProxy, CountingTcpProxy, diff  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 WORK = BENCH / ".work"
 SYNTH = Path(os.environ.get("NIP_BENCH_SYNTH", ROOT.parent / "shared" / "bench" / "synth-repo.py"))
+REAL = Path(os.environ.get("NIP_BENCH_REPOS", ROOT.parent / "shared" / "repos"))
+REAL_NAMES = ("fd", "serde", "bat")
 TIME_BIN = "/usr/bin/time"
 OP_TIMEOUT = 1800  # seconds; nip's predecessors hung, a benchmark must not
+BLOCK_UNIT = 256 * 1024  # the clone bound: pack bytes / 256 KiB + 100
 
 T0 = time.monotonic()
 
-
-
-# nip's first push: every branch and tag in one push (one index, one pin),
-# as the baseline pushes them in one `git push --mirror`.
+# nip's first push: every branch and tag in one push (one index, one pin);
+# the baseline pushes the same refspecs to a fresh bare repository.
 FIRST_PUSH = ["refs/heads/*:refs/heads/*", "refs/tags/*:refs/tags/*"]
+
 
 def log(msg):
     el = int(time.monotonic() - T0)
@@ -95,15 +95,23 @@ def run(cmd, cwd=None, env=None, stdout=None, timeout=OP_TIMEOUT, check=True):
     return dt, out, err
 
 
-def du(path):
-    total = 0
+def du(path, suffix=None):
+    """Sum of the sizes (st_size) of the files under path (those ending in suffix), and their count."""
+    total = count = 0
     for dirpath, _, files in os.walk(path):
         for f in files:
+            if suffix and not f.endswith(suffix):
+                continue
             try:
                 total += os.lstat(os.path.join(dirpath, f)).st_size
+                count += 1
             except FileNotFoundError:
                 pass
-    return total
+    return total, count
+
+
+def dsize(path):
+    return du(path)[0]
 
 
 def free_port():
@@ -115,6 +123,7 @@ def free_port():
 # ---------------------------------------------------------------- processes
 
 LIVE = []  # Popen objects still to stop
+PROXIES = []  # counting proxies still to close
 
 
 def stop(proc):
@@ -135,27 +144,41 @@ def stop(proc):
 def stop_all():
     for p in list(LIVE):
         stop(p)
+    for px in list(PROXIES):
+        close_proxy(px)
+
+
+def close_proxy(px):
+    try:
+        px.close()
+    except OSError:
+        pass
+    if px in PROXIES:
+        PROXIES.remove(px)
 
 
 class Kubo:
-    """One throwaway Kubo daemon with its own repository."""
+    """One throwaway Kubo daemon with its own repository (`--profile test`:
+    API, gateway and swarm on 127.0.0.1 port 0, no bootstrap peers)."""
 
     def __init__(self, ipfs, parent, env):
         self.ipfs = ipfs
         self.dir = Path(tempfile.mkdtemp(prefix="kubo-", dir=parent))
-        self.env = dict(env, IPFS_PATH=str(self.dir / "repo"))
+        self.repo = self.dir / "repo"
+        self.env = dict(env, IPFS_PATH=str(self.repo))
         run([ipfs, "init", "--profile", "test"], env=self.env)
         run([ipfs, "config", "--json", "Plugins.Plugins.telemetry.Config.Mode", '"off"'], env=self.env)
+        run([ipfs, "config", "--json", "Bootstrap", "[]"], env=self.env)
         # No announcing: with no peers to tell, a node that was just given
         # 746,000 blocks otherwise spends minutes of CPU in the background
-        # trying, and on 2 cores that lands on whatever is measured next
-        # (git's own one-commit push took 1.25 s instead of 0.5 s).
+        # trying, and on 2 cores that lands on whatever is measured next.
         run([ipfs, "config", "--json", "Provide.Enabled", "false"], env=self.env)
         self.log = open(self.dir / "daemon.log", "wb")
         self.proc = subprocess.Popen([ipfs, "daemon"], env=self.env, stdin=subprocess.DEVNULL,
                                      stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         LIVE.append(self.proc)
-        apifile = self.dir / "repo" / "api"
+        self.proxy = None
+        apifile = self.repo / "api"
         deadline = time.monotonic() + 60
         while True:
             if self.proc.poll() is not None:
@@ -172,6 +195,13 @@ class Kubo:
                 raise OpError("ipfs daemon did not answer within 60 s")
             time.sleep(0.03)
 
+    def counting_proxy(self):
+        """A counting HTTP proxy in front of this node's API (started once)."""
+        if self.proxy is None:
+            self.proxy = CountingHttpProxy("127.0.0.1", self.port)
+            PROXIES.append(self.proxy)
+        return self.proxy
+
     def post(self, call):
         req = urllib.request.Request(f"http://127.0.0.1:{self.port}/api/v0/{call}", method="POST")
         with urllib.request.urlopen(req, timeout=10) as r:
@@ -181,21 +211,29 @@ class Kubo:
         return run([self.ipfs, *args], env=self.env, stdout=stdout)
 
     def requests(self):
-        """API requests served so far (Kubo's own counter; our metrics GETs are not POSTs)."""
+        """API requests served so far (Kubo's own counter; our metrics GETs are not counted there)."""
         with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/debug/metrics/prometheus", timeout=10) as r:
             text = r.read().decode()
+        # The server_port label is the port of the Host header: the API's, or
+        # the counting proxy's for requests that came through it.
+        ports = [self.port] + ([self.proxy.port] if self.proxy else [])
         n = 0
         for line in text.splitlines():
-            if line.startswith("http_server_request_duration_seconds_count{") and f'server_port="{self.port}"' in line:
+            if line.startswith("http_server_request_duration_seconds_count{") and any(
+                    f'server_port="{p}"' in line for p in ports):
                 n += int(float(line.rsplit(" ", 1)[1]))
         return n
 
-    def repo_size(self):
+    def stat(self):
+        """(RepoSize of `ipfs repo stat -s`, bytes of the blocks dir's *.data files, their count)."""
         _, out, _ = self.cli("repo", "stat", "-s")
         m = re.search(r"RepoSize:\s+(\d+)", out)
-        return int(m.group(1)) if m else None
+        b, n = du(self.repo / "blocks", ".data")
+        return (int(m.group(1)) if m else None), b, n
 
     def close(self):
+        if self.proxy:
+            close_proxy(self.proxy)
         stop(self.proc)
         self.log.close()
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -205,27 +243,37 @@ class Kubo:
 
 class Results:
     def __init__(self):
-        self.d = {}  # (repo, op) -> dict
+        self.d = {}  # (repo, key) -> dict of lists
 
-    def get(self, repo, op):
-        return self.d.setdefault((repo, op), {"nip": [], "base": [], "rss": [], "hwall": [], "hcpu": [], "blocks": [], "req": [], "err": []})
+    def get(self, repo, key):
+        return self.d.setdefault((repo, key), {"nip": [], "base": [], "rss": [], "hwall": [], "hcpu": [],
+                                               "blocks": [], "req": [], "err": []})
 
-    def add(self, repo, op, key, value):
+    def add(self, repo, key, field, value):
         if value is not None:
-            self.get(repo, op)[key].append(value)
+            self.get(repo, key)[field].append(value)
 
-    def fail(self, repo, op, msg):
-        errs = self.get(repo, op)["err"]
+    def fail(self, repo, key, msg):
+        errs = self.get(repo, key)["err"]
         if msg not in errs:
             errs.append(msg)
-        log(f"  FAILED {op}: {msg}")
+        log(f"  FAILED {key}: {msg}")
 
 
 R = Results()
-FACTS = {}  # repo -> dict of size facts
+FACTS = {}  # repo -> dict of facts (sizes, per-call request counts, ...)
 
 
-def helper_stats(repo, op, path):
+def fact(repo, **kw):
+    FACTS.setdefault(repo, {}).update(kw)
+
+
+def fact_list(repo, key, value):
+    if value is not None:
+        FACTS.setdefault(repo, {}).setdefault(key, []).append(value)
+
+
+def helper_stats(repo, key, path):
     """Records, from the wrapper's lines (`%M %e %U %S` per helper process):
     the max RSS in MiB, and the helper's wall and CPU seconds summed."""
     rows = []
@@ -237,28 +285,34 @@ def helper_stats(repo, op, path):
     except FileNotFoundError:
         pass
     if rows:
-        R.add(repo, op, "rss", max(r[0] for r in rows) / 1024)
-        R.add(repo, op, "hwall", sum(r[1] for r in rows))
-        R.add(repo, op, "hcpu", sum(r[2] for r in rows))
+        R.add(repo, key, "rss", max(r[0] for r in rows) / 1024)
+        R.add(repo, key, "hwall", sum(r[1] for r in rows))
+        R.add(repo, key, "hcpu", sum(r[2] for r in rows))
 
 
-# `nip: stored N new objects in ... (B new blocks, Y bytes)`, or, when the
-# store already had some of their blocks, `nip: N objects new to this
-# remote; ... already had E of their blocks and stored B new blocks (Y bytes)`.
+# What format 1's helper says after a push (used only as a cross-check, and
+# only when present: the benchmark counts blocks from outside):
+# `nip: stored N new objects in ... (B new blocks, Y bytes)`, or
+# `nip: N objects new to this remote; ... and stored B new blocks (Y bytes)`.
 STORED = re.compile(
     r"nip: (?:stored (\d+) new objects? in .*? \((\d+) new blocks?, (\d+) bytes\)"
     r"|(\d+) objects? new to this remote; .*? and stored (\d+) new blocks? \((\d+) bytes\))"
 )
 
 
-def stored(stderr):
-    blocks = nbytes = 0
-    found = False
-    for m in STORED.finditer(stderr):
-        found = True
-        blocks += int(m.group(2) or m.group(5))
-        nbytes += int(m.group(3) or m.group(6))
-    return (blocks, nbytes) if found else (None, None)
+def reported_blocks(stderr):
+    found = [int(m.group(2) or m.group(5)) for m in STORED.finditer(stderr)]
+    return sum(found) if found else None
+
+
+def uvarint_bytes(x):
+    out = bytearray()
+    while True:
+        b = x & 0x7F
+        x >>= 7
+        out.append(b | (0x80 if x else 0))
+        if not x:
+            return bytes(out)
 
 
 def car_cids(path):
@@ -278,6 +332,8 @@ def car_cids(path):
     with open(path, "rb") as f:
         f.seek(uvarint(f), 1)
         while (l := uvarint(f)) is not None:
+            if l == 0:
+                raise ValueError(f"{path}: not a CARv1 file (a section of length 0)")
             start = f.tell()
             if f.read(1) == b"\x12":  # CIDv0: a bare sha2-256 multihash
                 raw = b"\x12" + f.read(33)
@@ -294,22 +350,17 @@ def car_cids(path):
 
 
 def store_cids(home):
-    """The CIDs the embedded store holds, for either layout nip has used:
-    one file per block named by its CID under blocks/, or CARv1 packs under packs/."""
+    """The CIDs the embedded store holds, for the layouts nip has used (one
+    file per block named by its CID under blocks/, or CARv1 packs under
+    packs/); an empty set when the layout is neither."""
     found = {n for _, _, fs in os.walk(home / "blocks") for n in fs}
-    for pack in sorted((home / "packs").glob("*.pack")) if (home / "packs").is_dir() else []:
-        found.update(car_cids(pack))
+    packs = sorted((home / "packs").glob("*.pack")) if (home / "packs").is_dir() else []
+    for pack in packs:
+        try:
+            found.update(car_cids(pack))
+        except (OSError, ValueError, TypeError):
+            return set()
     return found
-
-
-def uvarint_bytes(x):
-    out = bytearray()
-    while True:
-        b = x & 0x7F
-        x >>= 7
-        out.append(b | (0x80 if x else 0))
-        if not x:
-            return bytes(out)
 
 
 # ---------------------------------------------------------------- git helpers
@@ -324,17 +375,20 @@ def git(repo, *args, env, **kw):
     return run(["git", "-C", str(repo), *args], env=env, **kw)
 
 
-def new_commit(repo, scratch, env):
-    """Adds one deterministic commit on main (one new small file); returns its id."""
+def new_commit(repo, branch, i, scratch, env):
+    """Adds commit number i on branch: one file, `bench-pushes.txt` at the
+    top, gets its i-th line (a one-line edit of one file, as a real commit).
+    The same (branch, i) gives the same commit id in every copy."""
     e = dict(env, GIT_INDEX_FILE=str(scratch / f"index-{os.getpid()}-{random.random()}"))
-    git(repo, "read-tree", "main", env=e)
+    git(repo, "read-tree", branch, env=e)
+    text = "".join(f"bench: one-commit push number {k}\n" for k in range(1, i + 1)).encode()
     p = subprocess.run(["git", "-C", str(repo), "hash-object", "-w", "--stdin"], env=e,
-                       input=b"one new commit for the nip benchmark\n", capture_output=True, check=True)
+                       input=text, capture_output=True, check=True)
     blob = p.stdout.decode().strip()
-    git(repo, "update-index", "--add", "--cacheinfo", f"100644,{blob},src/bench-one-commit.txt", env=e)
+    git(repo, "update-index", "--add", "--cacheinfo", f"100644,{blob},bench-pushes.txt", env=e)
     tree = git(repo, "write-tree", env=e)[1].strip()
-    commit = git(repo, "commit-tree", tree, "-p", "main", "-m", "bench: one new commit", env=e)[1].strip()
-    git(repo, "update-ref", "refs/heads/main", commit, env=e)
+    commit = git(repo, "commit-tree", tree, "-p", branch, "-m", f"bench: one-commit push {i}", env=e)[1].strip()
+    git(repo, "update-ref", f"refs/heads/{branch}", commit, env=e)
     os.unlink(e["GIT_INDEX_FILE"])
     return commit
 
@@ -355,20 +409,52 @@ def check_clone(src, clone, env):
         raise OpError(f"clone differs from the source at {len(bad)} refs, e.g. {bad[0]}: want {want[bad[0]]}, got {have.get(bad[0])}")
 
 
+def checked_out(clone, env):
+    return run(["git", "-C", str(clone), "rev-parse", "-q", "--verify", "HEAD"], env=env, check=False)[1].strip() != ""
+
+
+def default_branch(repo, env):
+    head = run(["git", "-C", str(repo), "symbolic-ref", "-q", "HEAD"], env=env, check=False)[1].strip()
+    heads = refs(repo, env, "refs/heads")
+    if head in heads:
+        return head[len("refs/heads/"):]
+    for b in ("main", "master"):
+        if f"refs/heads/{b}" in heads:
+            return b
+    if not heads:
+        raise OpError(f"{repo} has no branch")
+    return sorted(heads)[0][len("refs/heads/"):]
+
+
+def pack_dir(clone):
+    """Sizes in objects/pack of a bare repository: .pack, .idx, .rev and everything."""
+    p = Path(clone) / "objects" / "pack"
+    sizes = {"pack": 0, "idx": 0, "rev": 0, "all": 0}
+    for f in p.iterdir():
+        n = f.stat().st_size
+        sizes["all"] += n
+        ext = f.suffix.lstrip(".")
+        if ext in sizes:
+            sizes[ext] += n
+    return sizes
+
+
 # ---------------------------------------------------------------- the runs
 
 class Ctx:
     pass
 
 
-def timed_nip(c, repo, op, cmd, cwd, extra_env, rss_file, kubo=None):
-    """One timed nip command (git invoking the helper); records time parts."""
+def timed(c, cmd, cwd, extra_env, rss_file, kubo=None, proxy=None):
+    """One timed command (git invoking the helper): (seconds, stderr, Kubo requests, proxy traffic)."""
     env = dict(c.env, NIP_BENCH_RSS=str(rss_file), **extra_env)
     os.sync()  # earlier steps' dirty pages are not this step's cost
     req0 = kubo.requests() if kubo else None
+    p0 = proxy.snapshot() if proxy else None
     dt, _, err = run(cmd, cwd=cwd, env=env)
     req = kubo.requests() - req0 if kubo else None
-    return dt, err, req
+    traffic = diff(proxy.snapshot(), p0) if proxy else None
+    return dt, err, req, traffic
 
 
 def one_run(c, repo, src, run_no, full=True):
@@ -377,7 +463,11 @@ def one_run(c, repo, src, run_no, full=True):
     env = c.env
     name = f"{slug}-{run_no}.git"
     served = c.served / name
+    branch = c.branch[repo]
     ok = {}
+    N = c.pushes
+    gdirect = f"git://127.0.0.1:{c.git_port}/{name}"
+    gproxied = f"git://127.0.0.1:{c.git_proxy.port}/{name}"
 
     def mirror(tag):
         p = d / f"src-{tag}.git"
@@ -396,13 +486,17 @@ def one_run(c, repo, src, run_no, full=True):
             R.fail(repo, op, str(e))
             ok[op] = False
 
-    # 1. baseline: git push --mirror to a fresh bare repository (served by git daemon)
+    # 1. baseline: git push of every branch and tag to a fresh bare repository (served by git daemon)
     def g_push():
         run(["git", "init", "-q", "--bare", str(served)], env=env)
+        git(served, "symbolic-ref", "HEAD", f"refs/heads/{branch}", env=env)
         os.sync()
-        dt, _, _ = git(srcG, "push", "-q", "--mirror", f"file://{served}", env=env)
+        dt, _, _ = git(srcG, "push", "-q", f"file://{served}", *FIRST_PUSH, env=env)
         R.add(repo, "push_local", "base", dt)
-        log(f"  git push --mirror file://          {dt:7.2f} s")
+        if full:
+            R.add(repo, "push_kubo", "base", dt)
+        c.served0 = dsize(served / "objects")
+        log(f"  git push file:// (heads and tags)   {dt:7.2f} s")
     attempt("g_push", g_push)
 
     # 2. nip: first push to the embedded store
@@ -411,15 +505,19 @@ def one_run(c, repo, src, run_no, full=True):
 
     def e_push():
         rss = d / "rss-push-local"
-        t1, err1, _ = timed_nip(c, repo, "push_local", ["git", "push", "nip"] + FIRST_PUSH, srcE, envE, rss)
-        t2, err2 = 0.0, ""
-        blocks, nbytes = stored(err1 + err2)
-        R.add(repo, "push_local", "nip", t1 + t2)
+        dt, err, _, _ = timed(c, ["git", "push", "nip"] + FIRST_PUSH, srcE, envE, rss)
+        R.add(repo, "push_local", "nip", dt)
         helper_stats(repo, "push_local", rss)
-        R.add(repo, "push_local", "blocks", blocks)
         c.addr_local = git(srcE, "config", "remote.nip.url", env=env)[1].strip()
-        FACTS.setdefault(repo, {}).update(local_bytes=du(home), local_blocks=blocks, local_reported_bytes=nbytes)
-        log(f"  nip push, embedded store            {t1 + t2:7.2f} s  ({blocks} blocks)")
+        size = dsize(home)
+        c.home0 = size
+        R.add(repo, "stored_local", "nip", size)
+        cids = store_cids(home)
+        blocks = len(cids) if cids else None
+        R.add(repo, "push_local", "blocks", blocks)
+        fact(repo, local_reported=reported_blocks(err), local_blocks=blocks)
+        log(f"  nip push, embedded store            {dt:7.2f} s  ({size / 2**20:.1f} MiB stored"
+            + (f", {blocks} blocks" if blocks else "") + ")")
     attempt("push_local", e_push)
 
     # 3. nip: first push to a fresh Kubo; then export exactly what it holds
@@ -430,57 +528,68 @@ def one_run(c, repo, src, run_no, full=True):
         nonlocal kubo
         kubo = Kubo(c.ipfs, d, env)
         envK = {"NIP_STORE": "kubo", "NIP_IPFS_API": kubo.api}
-        size0 = kubo.repo_size()
+        rs0, bb0, bn0 = kubo.stat()
         rss = d / "rss-push-kubo"
-        t1, err1, q1 = timed_nip(c, repo, "push_kubo", ["git", "push", "nip"] + FIRST_PUSH, srcK, envK, rss, kubo)
-        t2, err2, q2 = 0.0, "", 0
-        blocks, _ = stored(err1 + err2)
-        R.add(repo, "push_kubo", "nip", t1 + t2)
+        dt, err, q, _ = timed(c, ["git", "push", "nip"] + FIRST_PUSH, srcK, envK, rss, kubo)
+        R.add(repo, "push_kubo", "nip", dt)
         helper_stats(repo, "push_kubo", rss)
-        R.add(repo, "push_kubo", "blocks", blocks)
-        R.add(repo, "push_kubo", "req", q1 + q2)
+        R.add(repo, "push_kubo", "req", q)
         c.addr_kubo = git(srcK, "config", "remote.nip.url", env=env)[1].strip()
-        size1 = kubo.repo_size()
+        rs1, bb1, bn1 = kubo.stat()
+        c.kubo0 = (rs0, bb0, bn0)
+        c.kubo1 = (rs1, bb1, bn1)
+        R.add(repo, "stored_kubo", "nip", bb1 - bb0)
+        R.add(repo, "push_kubo", "blocks", bn1 - bn0)
+        R.add(repo, "blocks_kubo", "nip", bn1 - bn0)
+        fact_list(repo, "kubo_reposize", rs1 - rs0 if rs0 is not None and rs1 is not None else None)
+        fact(repo, kubo_reported=reported_blocks(err))
         cid = c.addr_kubo.split("/ipfs/", 1)[1]
         with open(car, "wb") as f:
             kubo.cli("dag", "export", cid, stdout=f)
         cids = set(car_cids(car))
-        facts = dict(kubo_growth=(size1 - size0) if size0 is not None and size1 is not None else None,
-                     car_bytes=car.stat().st_size, car_blocks=len(cids), kubo_blocks=blocks)
+        fact(repo, car_bytes=car.stat().st_size, car_blocks=len(cids))
         if ok.get("push_local"):  # the CAR against what the same pushes wrote to the embedded store
             local = store_cids(home)
             if local:
-                facts.update(car_not_local=len(cids - local), local_not_car=len(local - cids),
-                             diff_sample=sorted(cids - local)[:3] + sorted(local - cids)[:3])
-        FACTS.setdefault(repo, {}).update(facts)
-        log(f"  nip push, Kubo                      {t1 + t2:7.2f} s  ({blocks} blocks, {q1 + q2} requests)")
+                fact(repo, car_not_local=len(cids - local), local_not_car=len(local - cids),
+                     diff_sample=sorted(cids - local)[:3] + sorted(local - cids)[:3])
+        log(f"  nip push, Kubo                      {dt:7.2f} s  ({(bb1 - bb0) / 2**20:.1f} MiB in {bn1 - bn0} blocks, {q} requests)")
     if full:
         attempt("push_kubo", k_push)
 
-    # 4. baseline: git clone git://
+    # 4. baseline: git clone git:// (timed, straight to git daemon), and its .git
     cloneG = d / "clone-git"
 
     def g_clone():
         os.sync()
-        dt, _, _ = run(["git", "clone", "-q", f"git://127.0.0.1:{c.git_port}/{name}", str(cloneG)], env=env)
+        dt, _, _ = run(["git", "clone", "-q", gdirect, str(cloneG)], env=env)
         for op in ("clone_local", "clone_kubo") if full else ("clone_local",):
             R.add(repo, op, "base", dt)
-        log(f"  git clone git://                    {dt:7.2f} s")
+        size = dsize(cloneG / ".git")
+        for op in ("gitdir_local", "gitdir_kubo") if full else ("gitdir_local",):
+            R.add(repo, op, "base", size)
+        if not checked_out(cloneG, env):
+            fact(repo, note_git_nohead=True)
+        log(f"  git clone git://                    {dt:7.2f} s  (.git {size / 2**20:.1f} MiB)")
     if ok.get("g_push"):
         attempt("g_clone", g_clone)
 
-    # 5. nip: clone from Kubo
+    # 5. nip: clone from Kubo (timed, straight to the node)
     cloneK = d / "clone-kubo"
 
     def k_clone():
         envK = {"NIP_STORE": "kubo", "NIP_IPFS_API": kubo.api}
         rss = d / "rss-clone-kubo"
-        dt, _, q = timed_nip(c, repo, "clone_kubo", ["git", "clone", c.addr_kubo, str(cloneK)], None, envK, rss, kubo)
+        dt, _, q, _ = timed(c, ["git", "clone", c.addr_kubo, str(cloneK)], None, envK, rss, kubo)
         R.add(repo, "clone_kubo", "nip", dt)
         helper_stats(repo, "clone_kubo", rss)
         R.add(repo, "clone_kubo", "req", q)
         check_clone(srcK, cloneK, env)
-        log(f"  nip clone, Kubo                     {dt:7.2f} s  ({q} requests)")
+        size = dsize(cloneK / ".git")
+        R.add(repo, "gitdir_kubo", "nip", size)
+        if not checked_out(cloneK, env):
+            fact(repo, note_kubo_nohead=True)
+        log(f"  nip clone, Kubo                     {dt:7.2f} s  ({q} requests, .git {size / 2**20:.1f} MiB)")
     if full and ok.get("push_kubo"):
         attempt("clone_kubo", k_clone)
 
@@ -489,86 +598,195 @@ def one_run(c, repo, src, run_no, full=True):
 
     def e_clone():
         rss = d / "rss-clone-local"
-        dt, _, _ = timed_nip(c, repo, "clone_local", ["git", "clone", c.addr_local, str(cloneE)], None, envE, rss)
+        dt, _, _, _ = timed(c, ["git", "clone", c.addr_local, str(cloneE)], None, envE, rss)
         R.add(repo, "clone_local", "nip", dt)
         helper_stats(repo, "clone_local", rss)
         check_clone(srcE, cloneE, env)
-        log(f"  nip clone, embedded store           {dt:7.2f} s")
+        size = dsize(cloneE / ".git")
+        R.add(repo, "gitdir_local", "nip", size)
+        if not checked_out(cloneE, env):
+            fact(repo, note_local_nohead=True)
+        log(f"  nip clone, embedded store           {dt:7.2f} s  (.git {size / 2**20:.1f} MiB)")
     if ok.get("push_local"):
         attempt("clone_local", e_clone)
 
+    # 7. counted clones (not timed against each other): git through the
+    # counting TCP proxy, nip through the counting HTTP proxy in front of Kubo
+    def g_clone_counted():
+        dst = d / "clone-git-counted"
+        p0 = c.git_proxy.snapshot()
+        run(["git", "clone", "-q", "--no-checkout", gproxied, str(dst)], env=env)
+        t = diff(c.git_proxy.snapshot(), p0)
+        R.add(repo, "clonebytes_kubo", "base", t["bytes"])
+        shutil.rmtree(dst, ignore_errors=True)
+        log(f"  git clone git:// through the proxy  {t['bytes'] / 2**20:7.2f} MiB on the wire")
+    if full and ok.get("g_push"):
+        attempt("g_clone_counted", g_clone_counted)
+
+    def k_clone_counted():
+        px = kubo.counting_proxy()
+        dst = d / "clone-kubo-counted"
+        rss = d / "rss-clone-kubo-counted"
+        dt, _, q, t = timed(c, ["git", "clone", "--no-checkout", c.addr_kubo, str(dst)], None,
+                            {"NIP_STORE": "kubo", "NIP_IPFS_API": px.url}, rss, kubo, px)
+        helper_stats(repo, "clonereq_kubo", rss)
+        check_clone(srcK, dst, env)
+        R.add(repo, "clonebytes_kubo", "nip", t["bytes"])
+        R.add(repo, "clonereq_kubo", "nip", t["requests"])
+        fact_list(repo, "clone_calls", t["calls"])
+        fact_list(repo, "clone_conns", t["conns"])
+        fact_list(repo, "clone_counter_check", (t["requests"], q))
+        fact_list(repo, "clone_proxied_s", dt)
+        shutil.rmtree(dst, ignore_errors=True)
+        log(f"  nip clone, Kubo, through the proxy  {dt:7.2f} s  ({t['requests']} requests on {t['conns']} "
+            f"connections, {t['bytes'] / 2**20:.2f} MiB on the wire; Kubo counted {q})")
+    if full and ok.get("push_kubo"):
+        attempt("k_clone_counted", k_clone_counted)
+
+    envK = {"NIP_STORE": "kubo", "NIP_IPFS_API": kubo.api} if kubo else {}
     if full:
-        # 7. baseline: push one new commit
-        def g_push1():
-            new_commit(srcG, d, env)
+        # 8. N one-commit pushes, alternating git, embedded, Kubo
+        def push_round(i):
+            if ok.get("g_push") and ok.get("g_pushes", True):
+                try:
+                    new_commit(srcG, branch, i, d, env)
+                    os.sync()
+                    dt, _, _ = git(srcG, "push", "-q", f"file://{served}", branch, env=env)
+                    for op in ("push1_local", "push1_kubo"):
+                        R.add(repo, op, "base", dt)
+                except OpError as e:
+                    R.fail(repo, "push1_local", f"git push {i}: {e}")
+                    ok["g_pushes"] = False
+            if ok.get("push_local") and ok.get("e_pushes", True):
+                try:
+                    new_commit(srcE, branch, i, d, env)
+                    rss = d / "rss-push1-local"
+                    dt, _, _, _ = timed(c, ["git", "push", "nip", branch], srcE, envE, rss)
+                    R.add(repo, "push1_local", "nip", dt)
+                except OpError as e:
+                    R.fail(repo, "push1_local", f"push {i}: {e}")
+                    ok["e_pushes"] = False
+            if ok.get("push_kubo") and ok.get("k_pushes", True):
+                try:
+                    new_commit(srcK, branch, i, d, env)
+                    rss = d / "rss-push1-kubo"
+                    dt, _, q, _ = timed(c, ["git", "push", "nip", branch], srcK, envK, rss, kubo)
+                    R.add(repo, "push1_kubo", "nip", dt)
+                    R.add(repo, "push1_kubo", "req", q)
+                except OpError as e:
+                    R.fail(repo, "push1_kubo", f"push {i}: {e}")
+                    ok["k_pushes"] = False
+
+        t_start = time.monotonic()
+        for i in range(1, N + 1):
+            push_round(i)
+        log(f"  {N} one-commit pushes each (git, embedded, Kubo) in {time.monotonic() - t_start:.1f} s: medians "
+            + ", ".join(f"{k} {fmt(med(R.get(repo, op)[f]))} s" for k, op, f in
+                        (("git", "push1_local", "base"), ("embedded", "push1_local", "nip"), ("Kubo", "push1_kubo", "nip"))))
+
+        # bytes stored after them
+        if ok.get("g_push") and ok.get("g_pushes", True):
+            grown = dsize(served / "objects") - c.served0
+            for op in ("storedN_local", "storedN_kubo"):
+                R.add(repo, op, "base", grown)  # git's own growth, shown beside the baseline
+            fact_list(repo, "git_growth", grown)
+        if ok.get("push_local") and ok.get("e_pushes", True):
+            size = dsize(home)
+            R.add(repo, "storedN_local", "nip", size)
+            fact_list(repo, "local_growth", size - c.home0)
+        if ok.get("push_kubo") and ok.get("k_pushes", True):
+            rs2, bb2, bn2 = kubo.stat()
+            R.add(repo, "storedN_kubo", "nip", bb2 - c.kubo0[1])
+            fact_list(repo, "kubo_growth", bb2 - c.kubo1[1])
+            fact_list(repo, "kubo_growth_blocks", bn2 - c.kubo1[2])
+            if rs2 is not None and c.kubo1[0] is not None:
+                fact_list(repo, "kubo_growth_reposize", rs2 - c.kubo1[0])
+
+        def verify(src, clone):
+            want = git(src, "rev-parse", branch, env=env)[1].strip()
+            got = git(clone, "rev-parse", f"refs/remotes/origin/{branch}", env=env)[1].strip()
+            if want != got:
+                raise OpError(f"after the fetch origin/{branch} is {got}, want {want}")
+
+        # 9. fetch of the N pushes: bytes on the wire (git through the TCP
+        # proxy, nip through the HTTP proxy), times as information
+        def g_fetchN():
+            git(cloneG, "remote", "set-url", "origin", gproxied, env=env)
+            p0 = c.git_proxy.snapshot()
             os.sync()
-            dt, _, _ = git(srcG, "push", "-q", f"file://{served}", "main", env=env)
-            for op in ("push1_local", "push1_kubo"):
+            dt, _, _ = git(cloneG, "fetch", "-q", "origin", env=env)
+            t = diff(c.git_proxy.snapshot(), p0)
+            git(cloneG, "remote", "set-url", "origin", gdirect, env=env)
+            verify(srcG, cloneG)
+            R.add(repo, "fetchNbytes_kubo", "base", t["bytes"])
+            for op in ("fetchN_local", "fetchN_kubo"):
                 R.add(repo, op, "base", dt)
-            log(f"  git push, one commit                {dt:7.2f} s")
-        if ok.get("g_push"):
-            attempt("g_push1", g_push1)
+            log(f"  git fetch of {N} pushes, git://      {dt:7.2f} s  ({t['bytes'] / 1024:.1f} KiB on the wire)")
+        if ok.get("g_clone") and ok.get("g_pushes", True):
+            attempt("g_fetchN", g_fetchN)
 
-        # 8. nip: push one new commit, embedded and Kubo
-        def e_push1():
-            new_commit(srcE, d, env)
-            rss = d / "rss-push1-local"
-            dt, err, _ = timed_nip(c, repo, "push1_local", ["git", "push", "nip", "main"], srcE, envE, rss)
-            R.add(repo, "push1_local", "nip", dt)
-            helper_stats(repo, "push1_local", rss)
-            R.add(repo, "push1_local", "blocks", stored(err)[0])
-            c.addr_local2 = git(srcE, "config", "remote.nip.url", env=env)[1].strip()
-            log(f"  nip push one commit, embedded       {dt:7.2f} s  ({stored(err)[0]} blocks)")
-        if ok.get("push_local"):
-            attempt("push1_local", e_push1)
+        def e_fetchN():
+            git(cloneE, "remote", "set-url", "origin", git(srcE, "config", "remote.nip.url", env=env)[1].strip(), env=env)
+            rss = d / "rss-fetchN-local"
+            dt, _, _, _ = timed(c, ["git", "fetch", "origin"], cloneE, envE, rss)
+            helper_stats(repo, "fetchN_local", rss)
+            verify(srcE, cloneE)
+            R.add(repo, "fetchN_local", "nip", dt)
+            log(f"  nip fetch of {N} pushes, embedded   {dt:7.2f} s")
+        if ok.get("clone_local") and ok.get("e_pushes", True):
+            attempt("e_fetchN", e_fetchN)
 
-        def k_push1():
-            envK = {"NIP_STORE": "kubo", "NIP_IPFS_API": kubo.api}
-            new_commit(srcK, d, env)
-            rss = d / "rss-push1-kubo"
-            dt, err, q = timed_nip(c, repo, "push1_kubo", ["git", "push", "nip", "main"], srcK, envK, rss, kubo)
-            R.add(repo, "push1_kubo", "nip", dt)
-            helper_stats(repo, "push1_kubo", rss)
-            R.add(repo, "push1_kubo", "blocks", stored(err)[0])
-            R.add(repo, "push1_kubo", "req", q)
-            c.addr_kubo2 = git(srcK, "config", "remote.nip.url", env=env)[1].strip()
-            log(f"  nip push one commit, Kubo           {dt:7.2f} s  ({stored(err)[0]} blocks, {q} requests)")
-        if ok.get("push_kubo"):
-            attempt("push1_kubo", k_push1)
+        def k_fetchN():
+            px = kubo.counting_proxy()
+            git(cloneK, "remote", "set-url", "origin", git(srcK, "config", "remote.nip.url", env=env)[1].strip(), env=env)
+            rss = d / "rss-fetchN-kubo"
+            dt, _, q, t = timed(c, ["git", "fetch", "origin"], cloneK, {"NIP_STORE": "kubo", "NIP_IPFS_API": px.url},
+                                rss, kubo, px)
+            helper_stats(repo, "fetchN_kubo", rss)
+            verify(srcK, cloneK)
+            R.add(repo, "fetchN_kubo", "nip", dt)
+            R.add(repo, "fetchN_kubo", "req", t["requests"])
+            R.add(repo, "fetchNbytes_kubo", "nip", t["bytes"])
+            fact_list(repo, "fetchN_calls", t["calls"])
+            log(f"  nip fetch of {N} pushes, Kubo       {dt:7.2f} s  ({t['requests']} requests, "
+                f"{t['bytes'] / 1024:.1f} KiB on the wire)")
+        if ok.get("clone_kubo") and ok.get("k_pushes", True):
+            attempt("k_fetchN", k_fetchN)
 
-        # 9. baseline: fetch one new commit over git://
+        # 10. one more push each (timed with the others), then the timed
+        # fetch of that one commit, straight to git daemon and to the node
+        push_round(N + 1)
+        helper_stats(repo, "push1_local", d / "rss-push1-local")
+        helper_stats(repo, "push1_kubo", d / "rss-push1-kubo")
+
         def g_fetch1():
             os.sync()
             dt, _, _ = git(cloneG, "fetch", "-q", "origin", env=env)
+            verify(srcG, cloneG)
             for op in ("fetch1_local", "fetch1_kubo"):
                 R.add(repo, op, "base", dt)
             log(f"  git fetch, one commit               {dt:7.2f} s")
-        if ok.get("g_clone") and ok.get("g_push1"):
+        if ok.get("g_fetchN"):
             attempt("g_fetch1", g_fetch1)
 
-        # 10. nip: fetch one new commit, embedded and Kubo
-        def fetch1(op, clone, addr, extra, src, kb):
-            git(clone, "remote", "set-url", "origin", addr, env=env)
+        def fetch1(op, clone, srcX, extra, kb):
+            git(clone, "remote", "set-url", "origin", git(srcX, "config", "remote.nip.url", env=env)[1].strip(), env=env)
             rss = d / f"rss-{op}"
-            dt, _, q = timed_nip(c, repo, op, ["git", "fetch", "origin"], clone, extra, rss, kb)
+            dt, _, q, _ = timed(c, ["git", "fetch", "origin"], clone, extra, rss, kb)
             R.add(repo, op, "nip", dt)
             helper_stats(repo, op, rss)
             R.add(repo, op, "req", q)
-            want = git(src, "rev-parse", "main", env=env)[1].strip()
-            got = git(clone, "rev-parse", "refs/remotes/origin/main", env=env)[1].strip()
-            if want != got:
-                raise OpError(f"after fetch origin/main is {got}, want {want}")
+            verify(srcX, clone)
             log(f"  nip fetch one commit, {op.split('_')[1]:13s} {dt:7.2f} s" + (f"  ({q} requests)" if kb else ""))
-        if ok.get("clone_local") and ok.get("push1_local"):
-            attempt("fetch1_local", lambda: fetch1("fetch1_local", cloneE, c.addr_local2, envE, srcE, None))
-        if ok.get("clone_kubo") and ok.get("push1_kubo"):
-            attempt("fetch1_kubo", lambda: fetch1("fetch1_kubo", cloneK,  c.addr_kubo2,
-                                                  {"NIP_STORE": "kubo", "NIP_IPFS_API": kubo.api}, srcK, kubo))
+        if ok.get("e_fetchN"):
+            attempt("fetch1_local", lambda: fetch1("fetch1_local", cloneE, srcE, envE, None))
+        if ok.get("k_fetchN"):
+            attempt("fetch1_kubo", lambda: fetch1("fetch1_kubo", cloneK, srcK, envK, kubo))
 
     if kubo:
         kubo.close()
 
-    # 11. baseline: the node's own ingest of the same blocks, into a fresh node
+    # 11. information: the node's own ingest of the blocks of the first push, into a fresh node
     def k_import():
         k2 = Kubo(c.ipfs, d, env)
         try:
@@ -576,15 +794,32 @@ def one_run(c, repo, src, run_no, full=True):
             q0 = k2.requests()
             dt, _, _ = k2.cli("dag", "import", str(car))
             q = k2.requests() - q0
-            R.add(repo, "push_kubo", "base", dt)
+            R.add(repo, "dag_import", "nip", med(R.get(repo, "push_kubo")["nip"][-1:]))
+            R.add(repo, "dag_import", "base", dt)
             log(f"  ipfs dag import (same blocks)       {dt:7.2f} s  ({q} requests)")
         finally:
             k2.close()
-    if full and ok.get("push_kubo"):
+    if full and ok.get("push_kubo") and c.dag_import:
         attempt("dag_import", k_import)
 
     shutil.rmtree(d, ignore_errors=True)
     shutil.rmtree(served, ignore_errors=True)
+
+
+def git_baseline(c, label, src):
+    """objects/pack of `git clone --bare --no-local` of the repository (its
+    branches and tags): the pack a git server sends, with its .idx (and
+    .rev, when this git writes one)."""
+    d = Path(tempfile.mkdtemp(prefix="baseline-", dir=c.tmp))
+    try:
+        dt, _, _ = run(["git", "clone", "-q", "--bare", "--no-local", str(src), str(d / "b.git")], env=c.env)
+        sizes = pack_dir(d / "b.git")
+        n = len(refs(d / "b.git", c.env, "refs/heads")) + len(refs(d / "b.git", c.env, "refs/tags"))
+        fact(label, pack=sizes, refs=n, src_bytes=dsize(src))
+        log(f"{label}: objects/pack of git clone --bare --no-local: {sizes['all'] / 2**20:.2f} MiB "
+            f"(.pack {sizes['pack'] / 2**20:.2f} MiB), {n} branches and tags")
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- repositories
@@ -599,6 +834,33 @@ def synth_repo(n, env):
         run([sys.executable, str(SYNTH), str(tmp), "--commits", str(n), "--bare"], env=env, timeout=7200)
         (tmp / "bench-complete").write_text("")
         tmp.rename(path)
+    return path
+
+
+def real_repo(name, env):
+    """A bare repository with the bundle's branches and tags only (its
+    refs/pull/* and other refs dropped, then repacked so nothing else is
+    left), cached in bench/.work/repos/."""
+    bundle = REAL / f"{name}.bundle"
+    path = WORK / "repos" / f"real-{name}.git"
+    if (path / "bench-complete").exists():
+        return path
+    if not bundle.exists():
+        raise OpError(f"{bundle} not found (set NIP_BENCH_REPOS)")
+    shutil.rmtree(path, ignore_errors=True)
+    tmp = WORK / "repos" / f"real-{name}.git.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    log(f"making {name}: git clone --mirror {bundle}, branches and tags only (cached in {path.relative_to(ROOT)})")
+    run(["git", "clone", "-q", "--mirror", str(bundle), str(tmp)], env=env)
+    out = git(tmp, "for-each-ref", "--format=%(refname)", env=env)[1].split()
+    drop = "".join(f"delete {r}\n" for r in out if not r.startswith(("refs/heads/", "refs/tags/")))
+    if drop:
+        subprocess.run(["git", "-C", str(tmp), "update-ref", "--stdin"], input=drop.encode(), env=env, check=True)
+    git(tmp, "config", "--unset-all", "remote.origin.fetch", env=env, check=False)
+    git(tmp, "repack", "-q", "-a", "-d", env=env)
+    git(tmp, "prune", env=env)
+    (tmp / "bench-complete").write_text("")
+    tmp.rename(path)
     return path
 
 
@@ -638,18 +900,52 @@ def self_repo(env):
     return path
 
 
+def parse_repos(spec):
+    """`1000,10k,fd,serde,bat,self,blob` -> [(kind, arg)]."""
+    out = []
+    for item in (s.strip().lower() for s in spec.split(",")):
+        if not item:
+            continue
+        m = re.fullmatch(r"(\d+)(k?)", item.replace("_", ""))
+        if m:
+            out.append(("synth", int(m.group(1)) * (1000 if m.group(2) else 1)))
+        elif item in REAL_NAMES or (REAL / f"{item}.bundle").exists():
+            out.append(("real", item))
+        elif item in ("self", "blob"):
+            out.append((item, None))
+        else:
+            raise SystemExit(f"bench: unknown repository {item!r} (a number of commits, "
+                             f"{', '.join(REAL_NAMES)}, self or blob)")
+    return out
+
+
 # ---------------------------------------------------------------- report
 
-OPS = [
-    # key, operation, baseline, kind, target
-    ("push_local", "first push, embedded store", "git push --mirror file://", "ratio", 3.0),
-    ("push_kubo", "first push, Kubo", "ipfs dag import (same blocks)", "ratio", 1.5),
-    ("clone_kubo", "clone, Kubo", "git clone git://", "ratio", 2.0),
-    ("clone_local", "clone, embedded store", "git clone git://", "ratio", 1.5),
-    ("push1_local", "push 1 new commit, embedded", "git push file://", "abs", 0.5),
-    ("push1_kubo", "push 1 new commit, Kubo", "git push file://", "abs", 1.0),
-    ("fetch1_local", "fetch 1 new commit, embedded", "git fetch git://", "abs", 0.5),
-    ("fetch1_kubo", "fetch 1 new commit, Kubo", "git fetch git://", "abs", 1.0),
+# key, measure, baseline, unit, target kind, target value
+#   ratio: nip / baseline <= value;  abs: nip <= value (unit);  bound: nip <= pack/256KiB + 100
+#   info: no target
+ROWS = [
+    ("push_local", "first push, embedded store", "git push file:// (same refs, fresh bare)", "s", "ratio", 1.5),
+    ("push_kubo", "first push, Kubo", "git push file:// (same refs, fresh bare)", "s", "ratio", 2.0),
+    ("dag_import", "first push, Kubo, beside the node's own ingest", "ipfs dag import of the same blocks, fresh node", "s", "info", None),
+    ("stored_local", "bytes stored after the first push, embedded ($NIP_HOME growth)", "objects/pack (.pack+.idx+.rev)", "B", "ratio", 1.3),
+    ("stored_kubo", "bytes stored after the first push, Kubo (blocks/*.data growth)", "objects/pack (.pack+.idx+.rev)", "B", "ratio", 1.3),
+    ("blocks_kubo", "blocks written by the first push, Kubo", "bound: .pack / 256 KiB + 100", "n", "bound", None),
+    ("clone_kubo", "clone, Kubo", "git clone git://", "s", "ratio", 1.2),
+    ("clone_local", "clone, embedded store", "git clone git://", "s", "ratio", 1.0),
+    ("clonereq_kubo", "HTTP requests of a clone from Kubo (counting proxy)", "bound: .pack / 256 KiB + 100", "n", "bound", None),
+    ("clonebytes_kubo", "bytes on the wire, clone from Kubo (proxy)", "git clone git:// (counting proxy)", "B", "info", None),
+    ("gitdir_kubo", "clone's .git, Kubo", "git clone git://'s .git", "B", "info", None),
+    ("gitdir_local", "clone's .git, embedded store", "git clone git://'s .git", "B", "info", None),
+    ("push1_local", "push of 1 new commit, embedded (median of all pushes)", "git push file://", "s", "abs", 0.3),
+    ("push1_kubo", "push of 1 new commit, Kubo (median of all pushes)", "git push file://", "s", "abs", 0.5),
+    ("storedN_local", "bytes stored after the first push + {N} one-commit pushes, embedded", "objects/pack (.pack+.idx+.rev); in (): git's own growth for the {N} commits", "B", "ratioN", 2.0),
+    ("storedN_kubo", "bytes stored after the first push + {N} one-commit pushes, Kubo", "objects/pack (.pack+.idx+.rev); in (): git's own growth for the {N} commits", "B", "ratioN", 2.0),
+    ("fetchNbytes_kubo", "bytes on the wire, fetch of {N} pushes from Kubo (proxy)", "git fetch git:// (counting proxy)", "B", "ratio", 1.5),
+    ("fetchN_local", "fetch of {N} pushes, embedded", "git fetch git://", "s", "info", None),
+    ("fetchN_kubo", "fetch of {N} pushes, Kubo", "git fetch git://", "s", "info", None),
+    ("fetch1_local", "fetch of 1 new commit, embedded", "git fetch git://", "s", "abs", 0.3),
+    ("fetch1_kubo", "fetch of 1 new commit, Kubo", "git fetch git://", "s", "abs", 0.5),
 ]
 MEM_MB = 200
 
@@ -662,116 +958,183 @@ def fmt(x, nd=2):
     return "–" if x is None else f"{x:.{nd}f}"
 
 
-def report(c, repos, cmdline, started, wall):
+def fmt_unit(x, unit):
+    if x is None:
+        return "–"
+    if unit == "s":
+        return f"{x:.2f} s"
+    if unit == "B":
+        if x >= 2**20:
+            return f"{x / 2**20:.2f} MiB"
+        return f"{x / 1024:.1f} KiB"
+    return f"{int(round(x)):,}"
+
+
+def report(c, labels, cmdline, started, wall):
     lines = []
     add = lines.append
-    add(f"# nip benchmark, {started:%Y-%m-%d %H:%M} UTC")
+    N = c.pushes
+    add(f"# nip benchmark, {started:%Y-%m-%d %H:%M} UTC" + (" (smoke run, --quick)" if c.quick else ""))
     add("")
-    add(f"- command: `{cmdline}` (in `{ROOT}`), {c.runs} runs per repository, medians; total wall time {wall / 60:.1f} min")
+    add(f"- command: `{cmdline}` (in `{ROOT}`), {c.runs} run(s) per repository, medians; total wall time {wall / 60:.1f} min")
     add(f"- machine: {c.machine}")
     add(f"- software: {c.software}")
     add(f"- load average (1 min) at start {c.load0:.2f}, at end {os.getloadavg()[0]:.2f} (other work on the machine skews times)")
-    add("- nip's time is the whole `git` command (helper start-up included); the baseline runs right beside it in every run")
+    add("- times are wall clock of the whole `git` command (helper start-up included), straight to git daemon / the node; "
+        "the baseline runs right beside nip in every run. Byte and request counts come from the counting proxies, "
+        "in separate operations that are not timed against each other")
     add("")
-    add("| operation (vs baseline) | repository | nip median s | baseline median s | ratio | target | met? | peak MB | blocks | requests |")
+    add("| measure (vs baseline) | repository | nip | baseline | ratio | target (issue 11) | met? | peak MB | blocks | requests |")
     add("|---|---|---:|---:|---:|---|---|---:|---:|---:|")
     notes = []
-    ref1k = {}
-    for label, _ in repos:
-        if label == "1,000 commits":
-            for key, *_ in OPS:
-                ref1k[key] = med(R.get(label, key)["nip"])
-    for label, full in repos:
+    for label in labels:
+        f = FACTS.get(label, {})
+        pack = f.get("pack", {})
+        bound = pack["pack"] / BLOCK_UNIT + 100 if pack.get("pack") else None
         peak_all = []
-        for key, opname, base, kind, target in OPS:
+        for key, measure, base, unit, kind, target in ROWS:
             if (label, key) not in R.d:
                 continue
             e = R.get(label, key)
-            n, b = med(e["nip"]), med(e["base"])
+            measure, base = measure.format(N=N), base.format(N=N)
+            n = med(e["nip"])
+            growth = None
+            if kind in ("ratio", "info"):
+                b = med(e["base"])
+            elif kind == "ratioN":
+                growth = med(e["base"])
+                b = pack.get("all")
+            elif kind == "bound":
+                b = bound
+            else:
+                b = med(e["base"])
+            if key in ("stored_local", "stored_kubo"):
+                b = pack.get("all")
             ratio = n / b if n is not None and b else None
             peak = max(e["rss"]) if e["rss"] else None
             if peak is not None:
-                peak_all.append((peak, opname))
-            blocks = med(e["blocks"])
-            req = med(e["req"])
-            if kind == "ratio":
+                peak_all.append((peak, measure))
+            blocks, req = med(e["blocks"]), med(e["req"])
+            if kind in ("ratio", "ratioN"):
                 tgt = f"≤ {target:g}×"
                 met = None if ratio is None else ratio <= target
-            else:
-                tgt = f"≤ {target:g} s"
+            elif kind == "abs":
+                tgt = f"≤ {target:g} s (at 50k commits)"
                 met = None if n is None else n <= target
-                r1k = ref1k.get(key)
-                if label.endswith("commits") and label != "1,000 commits" and r1k:
-                    tgt += f" and ≤ 1.5× 1k ({1.5 * r1k:.2f} s)"
-                    met = None if n is None else (n <= target and n <= 1.5 * r1k)
+            elif kind == "bound":
+                tgt = "≤ .pack / 256 KiB + 100" + (f" = {bound:,.0f}" if bound else "")
+                met = None if n is None or bound is None else n <= bound
+            else:
+                tgt, met = "none (information)", None
             mtxt = "–" if met is None else ("yes" if met else "**no**")
             if not e["nip"] and not e["err"]:
                 mtxt = "not run (an earlier step failed)"
             if e["err"]:
-                mtxt = f"**FAILED** ({len(e['err'])})" if not e["nip"] else mtxt + f", **FAILED** in {c.runs - len(e['nip'])} run(s)"
+                mtxt = "**FAILED**" if not e["nip"] else mtxt + ", **FAILED** in some run(s)"
                 for err in e["err"]:
-                    notes.append(f"- {label}, {opname}: {err}")
-            add(f"| {opname} (vs {base}) | {label} | {fmt(n)} | {fmt(b)} | {fmt(ratio)} | {tgt} | {mtxt} | "
-                f"{fmt(peak, 0)} | {'–' if blocks is None else int(blocks)} | {'–' if req is None else int(req)} |")
+                    notes.append(f"- {label}, {measure}: {err}")
+            btxt = fmt_unit(b, "n" if kind == "bound" else unit)
+            if growth is not None:
+                btxt += f" ({fmt_unit(growth, unit)})"
+            add(f"| {measure} (vs {base}) | {label} | {fmt_unit(n, unit)} | {btxt} | {fmt(ratio)} | {tgt} | {mtxt} | "
+                f"{fmt(peak, 0)} | {'–' if blocks is None else f'{int(blocks):,}'} | {'–' if req is None else f'{int(req):,}'} |")
         if peak_all:
             pk, where = max(peak_all)
-            add(f"| peak memory of the helper, all operations above | {label} | | | | ≤ {MEM_MB} MB | "
+            add(f"| peak memory of the helper, all operations above | {label} | {pk:.0f} MB | | | ≤ {MEM_MB} MB | "
                 f"{'yes' if pk <= MEM_MB else '**no**'} | {pk:.0f} ({where}) | | |")
     add("")
-    add("Blocks: new blocks the helper reports having written (`nip: stored ... (B new blocks, ...)`, "
-        "one push of every branch and tag). Requests: HTTP requests Kubo's API served during the operation, "
-        "from Kubo's own counter `http_server_request_duration_seconds_count` (read before and after; "
-        "nip is the daemon's only client meanwhile). The embedded store makes no HTTP requests (–). "
-        "Peak MB: max RSS of any `git-remote-nip` process of that operation (`/usr/bin/time -f %M`), max over runs.")
+    add("Times: medians over the runs (one-commit pushes: over every push of every run). Peak MB: max RSS of any "
+        "`git-remote-nip` process of that operation (`/usr/bin/time -f %M`), max over runs. Blocks: `*.data` files "
+        "the node's `blocks/` gained (Kubo), blocks in the embedded store's packs (embedded, when its layout is "
+        "one this script reads). Requests in the last column: Kubo's own counter "
+        "`http_server_request_duration_seconds_count` during the timed operation (median); the HTTP-requests row "
+        "is the counting proxy's count of a second, untimed clone. The bound rows put `.pack` bytes / 262,144 + 100 "
+        "in the baseline column. See bench/README.md for every row.")
     add("")
-    add("## Bytes stored")
+
+    # facts per repository
+    add("## Sizes and counts")
     add("")
-    add("| repository | `.git` (du -sb) | embedded store (`$NIP_HOME`) | × .git | Kubo repo growth | × .git | CAR from `dag export` | CAR blocks | blocks nip reported, embedded / Kubo | CAR vs embedded store |")
-    add("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
-    for label, _ in repos:
+    add("| repository | branches+tags | objects/pack: .pack / .idx / .rev | embedded after first push | Kubo blocks/ after first push (blocks) | Kubo RepoSize growth | CAR of `dag export` (blocks) | CAR vs embedded | "
+        f"growth for {N} pushes: git objects/ / embedded / Kubo blocks/ (blocks) / Kubo RepoSize |")
+    add("|---|---:|---:|---:|---:|---:|---:|---|---:|")
+
+    def mb(v):
+        return fmt_unit(v, "B")
+
+    for label in labels:
         f = FACTS.get(label, {})
-        g = f.get("git_bytes")
-
-        def x(v):
-            return fmt(v / g) if v and g else "–"
-
-        def mb(v):
-            return "–" if v is None else f"{v / 2**20:.1f} MiB"
-        add(f"| {label} | {mb(g)} | {mb(f.get('local_bytes'))} | {x(f.get('local_bytes'))} | {mb(f.get('kubo_growth'))} | "
-            f"{x(f.get('kubo_growth'))} | {mb(f.get('car_bytes'))} | {f.get('car_blocks', '–')} | "
-            f"{f.get('local_blocks', '–')} / {f.get('kubo_blocks', '–')} | "
-            + ("same blocks" if f.get("car_not_local") == 0 and f.get("local_not_car") == 0 else
-               f"{f['car_not_local']} only in CAR, {f['local_not_car']} only in store" if "car_not_local" in f else "–")
-            + " |")
+        pack = f.get("pack", {})
+        same = ("same blocks" if f.get("car_not_local") == 0 and f.get("local_not_car") == 0 else
+                f"{f['car_not_local']} only in CAR, {f['local_not_car']} only in store" if "car_not_local" in f else "–")
+        add(f"| {label} | {f.get('refs', '–')} | {mb(pack.get('pack'))} / {mb(pack.get('idx'))} / {mb(pack.get('rev')) if pack.get('rev') else 'none'} | "
+            f"{mb(med(R.get(label, 'stored_local')['nip']))}"
+            + (f" ({f['local_blocks']:,} blocks)" if f.get("local_blocks") else "") + " | "
+            f"{mb(med(R.get(label, 'stored_kubo')['nip']))} ({fmt_unit(med(R.get(label, 'blocks_kubo')['nip']), 'n')}) | "
+            f"{mb(med(f.get('kubo_reposize', [])))} | {mb(f.get('car_bytes'))} ({fmt_unit(f.get('car_blocks'), 'n')}) | {same} | "
+            f"{mb(med(f.get('git_growth', [])))} / {mb(med(f.get('local_growth', [])))} / "
+            f"{mb(med(f.get('kubo_growth', [])))} ({fmt_unit(med(f.get('kubo_growth_blocks', [])), 'n')}) / "
+            f"{mb(med(f.get('kubo_growth_reposize', [])))} |")
+    add("")
+    add("objects/pack: of `git clone --bare --no-local` of the branches and tags (what a git server sends, as "
+        "index-pack stores it; this git writes no `.rev` unless `pack.writeReverseIndex` is set). "
+        "Embedded: every file under `$NIP_HOME` (sum of sizes). Kubo blocks/: sum of sizes of the `*.data` "
+        "files flatfs keeps, one per block, growth over the push on a fresh node; RepoSize: growth of "
+        "`ipfs repo stat -s` (blocks plus leveldb). git objects/: growth of the bare repository the baseline "
+        "pushes to (`receive-pack` keeps small pushes as loose objects).")
+    for label in labels:
+        f = FACTS.get(label, {})
+        sample = f.get("diff_sample")
+        if sample:
+            add(f"{label}, CIDs in one and not the other (first few): " + ", ".join(f"`{x}`" for x in sample))
+        extra = []
+        if f.get("local_reported") is not None or f.get("kubo_reported") is not None:
+            extra.append(f"blocks the helper itself reported for the first push: embedded {f.get('local_reported', '–')}, "
+                         f"Kubo {f.get('kubo_reported', '–')}")
+        for calls_key, what in (("clone_calls", "clone through the proxy"), ("fetchN_calls", f"fetch of {N} pushes through the proxy")):
+            calls = f.get(calls_key)
+            if calls:
+                last = calls[-1]
+                extra.append(f"{what}, requests per API call (last run): "
+                             + ", ".join(f"`{k}` {v:,}" for k, v in sorted(last.items(), key=lambda kv: -kv[1])))
+        if f.get("clone_counter_check"):
+            extra.append("clone through the proxy, requests counted by the proxy / by Kubo's own counter: "
+                         + ", ".join(f"{a:,} / {b:,}" for a, b in f["clone_counter_check"])
+                         + f"; connections: {', '.join(str(x) for x in f.get('clone_conns', []))}"
+                         + f"; its time {', '.join(fmt(x) for x in f.get('clone_proxied_s', []))} s (not compared)")
+        for k, who in (("note_git_nohead", "git clone"), ("note_kubo_nohead", "nip clone (Kubo)"), ("note_local_nohead", "nip clone (embedded)")):
+            if f.get(k):
+                extra.append(f"{who} checked nothing out (no HEAD): its time has no checkout")
+        for x in extra:
+            add(f"- {label}: {x}")
     add("")
     if notes:
         add("## Failures")
         add("")
         lines.extend(notes)
         add("")
-    add("Embedded store: every file under `$NIP_HOME` after the first push (every branch and tag, one push). Kubo repo growth: "
-        "`RepoSize` of `ipfs repo stat -s` after those pushes minus before, on a fresh node. CAR vs embedded store: "
-        "whether the CAR that `ipfs dag export` gives for the pushed address holds the same CIDs as the embedded "
-        "store after the same pushes (read from its block files or CAR packs), i.e. whether both back ends hold the same blocks.")
-    for label, _ in repos:
-        sample = FACTS.get(label, {}).get("diff_sample")
-        if sample:
-            add(f"{label}, CIDs in one and not the other (first few): " + ", ".join(f"`{x}`" for x in sample))
+    add("## Every run")
     add("")
-    add("## Every run (seconds, nip / baseline)")
+    add("Seconds, nip / baseline. Helper wall and CPU: seconds the `git-remote-nip` processes ran and used "
+        "(user + system), from `/usr/bin/time`; the rest of nip's time is git itself (checkout, ref updates), "
+        "and for Kubo, helper wall minus helper CPU is mostly waiting on the node. One-commit pushes: median "
+        "and max of all pushes.")
     add("")
-    add("Helper wall and CPU: seconds the `git-remote-nip` processes ran and used (user + system), from "
-        "`/usr/bin/time`; the rest of nip's time is git itself (checkout, ref updates), and for Kubo, "
-        "helper wall minus helper CPU is mostly waiting on the node.")
-    add("")
-    for label, _ in repos:
-        for key, opname, *_ in OPS:
-            if (label, key) in R.d:
-                e = R.get(label, key)
-                add(f"- {label}, {opname}: nip {', '.join(fmt(v) for v in e['nip']) or '–'}; "
-                    f"baseline {', '.join(fmt(v) for v in e['base']) or '–'}"
-                    + (f"; helper wall {', '.join(fmt(v) for v in e['hwall'])}, helper CPU {', '.join(fmt(v) for v in e['hcpu'])}"
-                       if e["hwall"] else ""))
+    for label in labels:
+        for key, measure, _, unit, *_ in ROWS:
+            if (label, key) not in R.d or unit != "s":
+                continue
+            e = R.get(label, key)
+            measure = measure.format(N=N)
+            if key.startswith("push1"):
+                def mm(xs):
+                    return f"median {fmt(med(xs))}, max {fmt(max(xs))} of {len(xs)}" if xs else "–"
+                add(f"- {label}, {measure}: nip {mm(e['nip'])}; baseline {mm(e['base'])}")
+                continue
+            add(f"- {label}, {measure}: nip {', '.join(fmt(v) for v in e['nip']) or '–'}; "
+                f"baseline {', '.join(fmt(v) for v in e['base']) or '–'}"
+                + (f"; helper wall {', '.join(fmt(v) for v in e['hwall'])}, helper CPU {', '.join(fmt(v) for v in e['hcpu'])}"
+                   if e["hwall"] else ""))
     add("")
     return "\n".join(lines)
 
@@ -799,17 +1162,33 @@ def machine():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", default="1000,10000", help="synthetic repository sizes in commits (default 1000,10000)")
-    ap.add_argument("--runs", type=int, default=3, help="runs per repository (default 3); medians are reported")
+    ap.add_argument("--sizes", "--repos", dest="sizes", default=None,
+                    help="repositories: numbers of commits (synthetic, `10k` works) and names of the real ones "
+                         f"({', '.join(REAL_NAMES)}); also `self` and `blob` (default 1000,10000,fd,serde,bat)")
+    ap.add_argument("--runs", type=int, default=None, help="runs per repository (default 3; --quick: 1); medians are reported")
     ap.add_argument("--big", action="store_true", help="add the 50,000-commit repository")
+    ap.add_argument("--pushes", type=int, default=100, help="one-commit pushes after the first push (default 100)")
+    ap.add_argument("--quick", action="store_true",
+                    help="smoke run: --sizes 1000,fd --runs 1 --no-extra (each unless given)")
     ap.add_argument("--no-build", action="store_true", help="skip `cargo build --release --workspace`")
+    ap.add_argument("--bin-dir", default=None, help="directory holding git-remote-nip (default target/release; implies --no-build)")
     ap.add_argument("--no-extra", action="store_true", help="skip this project's repository and the 100 MiB blob repository")
+    ap.add_argument("--no-dag-import", action="store_true", help="skip the `ipfs dag import` information row")
     a = ap.parse_args()
     cmdline = shlex.join(["python3", "bench/run.py", *sys.argv[1:]])
     started = datetime.datetime.now(datetime.timezone.utc)
-    sizes = [int(s) for s in a.sizes.split(",") if s.strip()]
-    if a.big and 50000 not in sizes:
-        sizes.append(50000)
+    if a.pushes < 1:
+        sys.exit("bench: --pushes must be at least 1")
+    spec = a.sizes if a.sizes is not None else ("1000,fd" if a.quick else "1000,10000," + ",".join(REAL_NAMES))
+    items = parse_repos(spec)
+    if a.big and ("synth", 50000) not in items:
+        items.append(("synth", 50000))
+    no_extra = a.no_extra or a.quick
+    if not no_extra:
+        items = [("self", None)] + [i for i in items if i[0] != "self"]
+        if ("blob", None) not in items:
+            items.append(("blob", None))
+    runs = a.runs if a.runs is not None else (1 if a.quick else 3)
 
     def on_signal(signum, _frame):
         raise KeyboardInterrupt(f"signal {signum}")
@@ -817,26 +1196,30 @@ def main():
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGHUP, on_signal)
 
-    if not SYNTH.exists():
+    if any(k == "synth" for k, _ in items) and not SYNTH.exists():
         sys.exit(f"bench: {SYNTH} not found (set NIP_BENCH_SYNTH)")
     if not os.access(TIME_BIN, os.X_OK):
         sys.exit(f"bench: {TIME_BIN} (GNU time) is needed for peak memory")
 
     c = Ctx()
-    c.runs = a.runs
+    c.runs = runs
+    c.pushes = a.pushes
+    c.quick = a.quick
+    c.dag_import = not a.no_dag_import
+    c.branch = {}
     WORK.mkdir(parents=True, exist_ok=True)
     (WORK / "repos").mkdir(exist_ok=True)
     c.tmp = Path(tempfile.mkdtemp(prefix="run-", dir=WORK))
-    gitd = None
     try:
-        if not a.no_build:
+        helper = (Path(a.bin_dir).resolve() if a.bin_dir else ROOT / "target" / "release") / "git-remote-nip"
+        build = not (a.no_build or a.bin_dir)
+        if build:
             log("cargo build --release --workspace")
             p = subprocess.run(["cargo", "build", "--release", "--workspace"], cwd=ROOT)
             if p.returncode != 0:
                 sys.exit("bench: the build failed")
-        helper = ROOT / "target" / "release" / "git-remote-nip"
         if not os.access(helper, os.X_OK):
-            sys.exit(f"bench: {helper} missing (build first)")
+            sys.exit(f"bench: {helper} missing (build first, or --bin-dir)")
         log("finding Kubo (scripts/install-kubo.sh)")
         p = subprocess.run(["bash", str(ROOT / "scripts" / "install-kubo.sh")], capture_output=True, text=True)
         if p.returncode != 0:
@@ -864,21 +1247,27 @@ def main():
         _, gv, _ = run(["git", "--version"], env=env)
         rev = run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], env=env)[1].strip()
         dirty = run(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"], env=env)[1].strip()
+        hstat = helper.stat()
+        built = datetime.datetime.fromtimestamp(hstat.st_mtime, datetime.timezone.utc)
         c.machine = machine()
         c.load0 = os.getloadavg()[0]
-        c.software = (f"nip {rev}{' + uncommitted changes' if dirty else ''} (release build), {kv.strip()}, "
+        c.software = (f"bench of {rev}{' + uncommitted changes' if dirty else ''}; helper `{helper}` "
+                      f"(release build of {built:%Y-%m-%d %H:%M} UTC), {kv.strip()}, "
                       f"{gv.strip()}, Python {platform.python_version()}")
 
         # repositories
         repos = []  # (label, path, full)
-        if not a.no_extra:
-            repos.append(("nip's own repository", self_repo(env), True))
-        for n in sizes:
-            repos.append((f"{n:,} commits", synth_repo(n, env), True))
-        if not a.no_extra:
-            repos.append(("one 100 MiB blob", blob_repo(env), False))
+        for kind, arg in items:
+            if kind == "self":
+                repos.append(("nip's own repository", self_repo(env), True))
+            elif kind == "synth":
+                repos.append((f"{arg:,} commits", synth_repo(arg, env), True))
+            elif kind == "real":
+                repos.append((arg, real_repo(arg, env), True))
+            elif kind == "blob":
+                repos.append(("one 100 MiB blob", blob_repo(env), False))
 
-        # one git daemon for the whole benchmark
+        # one git daemon for the whole benchmark, and a counting proxy in front of it
         c.served = c.tmp / "served"
         c.served.mkdir()
         c.git_port = free_port()
@@ -896,17 +1285,24 @@ def main():
                 if gitd.poll() is not None or time.monotonic() > deadline:
                     sys.exit("bench: git daemon did not start")
                 time.sleep(0.05)
+        c.git_proxy = CountingTcpProxy("127.0.0.1", c.git_port)
+        PROXIES.append(c.git_proxy)
 
         for label, path, full in repos:
-            FACTS.setdefault(label, {})["git_bytes"] = du(path)
-            for r in range(a.runs):
-                log(f"{label}: run {r + 1}/{a.runs}")
+            try:
+                c.branch[label] = default_branch(path, env)
+                git_baseline(c, label, path)
+            except OpError as e:
+                R.fail(label, "push_local", f"preparing the repository: {e}")
+                continue
+            for r in range(runs):
+                log(f"{label}: run {r + 1}/{runs} (branch {c.branch[label]})")
                 one_run(c, label, path, r, full=full)
 
         wall = time.monotonic() - T0
-        text = report(c, [(l, f) for l, _, f in repos], cmdline, started, wall)
+        text = report(c, [l for l, _, _ in repos], cmdline, started, wall)
         print(text)
-        out = BENCH / f"results-{started:%Y-%m-%d}.md"
+        out = BENCH / f"results-{started:%Y-%m-%d}{'-quick' if a.quick else ''}.md"
         out.write_text(text + "\n")
         log(f"wrote {out.relative_to(ROOT)}; total {wall / 60:.1f} min")
     except KeyboardInterrupt as e:

@@ -23,6 +23,7 @@
 //! | [`limits`] | what one object may claim and one fetch may bring (`nip.maxFetchBytes`, `nip.maxFetchObjects`) |
 //! | [`pack`] | a git pack stream written into the repository |
 //! | [`packfetch`] | format 2's fetch: the packs the repository lacks, spliced into `git index-pack` |
+//! | [`packread`] | one git object read by hash out of a stored pack: entry, zlib, delta chain, SHA-1, each bounded |
 //! | [`helper`] | the gitremote-helpers(7) protocol on stdin/stdout |
 //! | [`protocol`] | the typed writer of every line nip sends git |
 //! | [`refname`] | git's ref name rules, checked on every name an address holds |
@@ -43,6 +44,7 @@ pub mod links;
 pub mod objmap;
 pub mod pack;
 pub mod packfetch;
+pub mod packread;
 pub mod progress;
 pub mod protocol;
 pub mod push;
@@ -72,6 +74,8 @@ pub enum Error {
     Trie(#[from] trie::TrieError),
     #[error(transparent)]
     Records(#[from] records::RecordsError),
+    #[error(transparent)]
+    PackRead(#[from] packread::PackReadError),
     #[error(transparent)]
     Links(#[from] links::LinksError),
     #[error(transparent)]

@@ -126,14 +126,57 @@ pub fn push(repo: &Repository, remote: &Remote<'_>, commands: &[PushCommand], op
         return Ok(outcome);
     }
 
+    let stored = store(repo, remote, refs, head, &tips, false, opts.progress)?;
+    outcome.objects = stored.objects;
+    outcome.stats = stored.stats;
+    outcome.new_index = Some(stored.index);
+    Ok(outcome)
+}
+
+/// What [`store`] wrote.
+#[derive(Debug)]
+pub struct Stored {
+    pub index: Cid,
+    /// Objects new to the remote.
+    pub objects: Counts,
+    pub stats: WriteStats,
+}
+
+/// Rewrites the repository at `remote` (format 2) as one pack of all its
+/// objects (`repo` must hold them: a clone of it) under a new index with the
+/// same refs and HEAD, whose `previous` is the current index. The earlier
+/// indexes keep their packs: the storage they take is freed only where
+/// nothing pins them any more.
+pub fn repack(repo: &Repository, remote: &Remote<'_>, progress: bool) -> Result<Stored, Error> {
+    let Some((_, index)) = &remote.index else {
+        return Err(Error::Other(format!("{} has no index yet: nothing to repack", remote.url())));
+    };
+    let refs: BTreeMap<String, Hash> = index.refs.iter().cloned().collect();
+    let tips: Vec<Oid> = refs.values().map(|h| h.oid()).collect();
+    store(repo, remote, refs, index.head.clone(), &tips, true, progress)
+}
+
+/// Stores a push: the pack of what `tips` add to the remote (all of their
+/// objects if `fresh`, as for a format 1 remote), its records, the packs
+/// list, the refs trie of `refs` and a new index with HEAD `head`, in one
+/// write session.
+fn store(
+    repo: &Repository,
+    remote: &Remote<'_>,
+    refs: BTreeMap<String, Hash>,
+    head: Option<String>,
+    tips: &[Oid],
+    fresh: bool,
+    progress: bool,
+) -> Result<Stored, Error> {
     let mut writer = remote.blocks.store().writer()?;
     // What the remote holds in format 2 (a format 1 remote is written over
     // in format 2 from scratch: its history stays linked as `previous`).
-    let base = remote.index.as_ref().and_then(|(_, i)| i.v2.map(|links| (i, links)));
+    let base = remote.index.as_ref().filter(|_| !fresh).and_then(|(_, i)| i.v2.map(|links| (i, links)));
     let negatives: Vec<Oid> = match base {
         Some(_) => {
             let odb = repo.odb()?;
-            let mut n: Vec<Oid> = before.values().map(|h| h.oid()).filter(|o| odb.exists(*o)).collect();
+            let mut n: Vec<Oid> = remote.refs().iter().map(|(_, h)| h.oid()).filter(|o| odb.exists(*o)).collect();
             n.sort();
             n.dedup();
             n
@@ -145,14 +188,15 @@ pub fn push(repo: &Repository, remote: &Remote<'_>, commands: &[PushCommand], op
         None => Vec::new(),
     };
     let started = std::time::Instant::now();
-    let mut tips_sorted = tips.clone();
+    let mut tips_sorted = tips.to_vec();
     tips_sorted.sort();
     tips_sorted.dedup();
-    let made = make_pack(repo, &tips_sorted, &negatives, writer.as_mut(), opts.progress)?;
+    let made = make_pack(repo, &tips_sorted, &negatives, writer.as_mut(), progress)?;
     log::info!("pack of {} objects, {} bytes, in {:.2}s", made.objects.len(), made.bytes, started.elapsed().as_secs_f64());
 
     let map: Trie<'_, Record> = Trie::new(&remote.blocks, records::OBJECTS, base.map(|(i, _)| i.objects));
     let mut counts = base.map(|(i, _)| i.counts).unwrap_or_default();
+    let mut objects = Counts::default();
     let mut packs_root = base.and_then(|(_, l)| l.packs);
     let objects_root = if made.objects.is_empty() {
         match map.root() {
@@ -175,15 +219,15 @@ pub fn push(repo: &Repository, remote: &Remote<'_>, commands: &[PushCommand], op
         for (r, _) in &records {
             counts.add(r.kind);
         }
-        outcome.objects = count_kinds(&records);
+        objects = count_kinds(&records);
         let root = map.insert(records, &mut |b| writer.put(b))?;
         let entry = PackEntry { pack: made.root, bytes: made.bytes, objects: made.objects.len() as u64 };
         packs_root = Some(records::append_pack(&remote.blocks, packs_root.as_ref(), entry, &mut |b| writer.put(b))?);
         root
     };
     let refs: Vec<(String, Hash)> = refs.into_iter().collect();
-    let known_refs = match base {
-        Some((_, l)) => remote.refs_blocks.clone().unwrap_or_else(|| std::iter::once(l.refs).collect()),
+    let known_refs = match remote.index.as_ref().and_then(|(_, i)| i.v2) {
+        Some(l) => remote.refs_blocks.clone().unwrap_or_else(|| std::iter::once(l.refs).collect()),
         None => Default::default(),
     };
     let refs_root = records::write_refs(&refs, &known_refs, &mut |b| writer.put(b))?;
@@ -198,9 +242,8 @@ pub fn push(repo: &Repository, remote: &Remote<'_>, commands: &[PushCommand], op
     let block = index.to_block()?;
     let cid = block.cid;
     writer.put(block)?;
-    outcome.stats = writer.finish(&cid, remote.index.as_ref().map(|(c, _)| c))?;
-    outcome.new_index = Some(cid);
-    Ok(outcome)
+    let stats = writer.finish(&cid, remote.index.as_ref().map(|(c, _)| c))?;
+    Ok(Stored { index: cid, objects, stats })
 }
 
 fn count_kinds(records: &[(Record, usize)]) -> Counts {

@@ -11,7 +11,8 @@
 //!
 //! The encoder ([`FileBuilder`]) takes chunks as they are read and keeps only
 //! the CIDs of finished nodes; the decoder ([`read`]) streams a file back
-//! chunk by chunk, fetching children in bounded batches.
+//! chunk by chunk, fetching children in bounded batches, and
+//! [`read_range`] reads one byte range, fetching only the blocks over it.
 
 use crate::block::{Block, DAG_PB, RAW};
 use crate::store::{StoreError, Verified};
@@ -150,6 +151,8 @@ pub enum UnixfsError {
     Store(#[from] StoreError),
     #[error("writing file data: {0}")]
     Sink(#[from] std::io::Error),
+    #[error("cannot read {len} bytes at offset {offset} of file {cid}: it has {size} bytes")]
+    Range { cid: Cid, offset: u64, len: u64, size: u64 },
 }
 
 /// A decoded dag-pb UnixFS node: its children, any inline data, and the
@@ -352,6 +355,106 @@ fn read_block(
     }
 }
 
+/// Streams bytes `[offset, offset + len)` of the file rooted at `root`, of
+/// `size` bytes, into `sink`, fetching only the blocks over that range: from
+/// each node, the children whose `blocksizes` overlap it (in batches of at
+/// most 32). Every node touched gets the checks [`read`] makes: its declared
+/// sizes against what its parent (for the root: `size`) says is under it,
+/// before any child is fetched, and a raw leaf's length against its parent's
+/// `blocksizes` entry. A range past `size` is an error before any fetch; an
+/// empty range fetches nothing.
+///
+/// Depth is bounded as in [`read`], and so is the number of blocks fetched:
+/// a range of `len` bytes in a file of [`CHUNK`]-byte leaves touches at most
+/// `len / CHUNK + 2` leaves and a few nodes per level above them; a tree
+/// that needs more (smaller leaves than nip and `ipfs add` write, or a
+/// hostile one) is refused when it passes that budget.
+pub fn read_range(
+    blocks: &Verified<'_>,
+    root: &Cid,
+    size: u64,
+    offset: u64,
+    len: u64,
+    sink: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+) -> Result<(), UnixfsError> {
+    let end = offset.checked_add(len).filter(|e| *e <= size).ok_or(UnixfsError::Range { cid: *root, offset, len, size })?;
+    if len == 0 {
+        return Ok(());
+    }
+    let bytes = blocks.get(root)?;
+    let mut budget = 2 * (len.div_ceil(CHUNK as u64) + 2) + 2 * MAX_DEPTH as u64;
+    range_block(blocks, root, bytes, size, (offset, end), 0, &mut budget, sink)
+}
+
+/// Emits `range` (relative to this block, within `expected`, which is what
+/// its parent declares under it) of the block `cid`.
+#[allow(clippy::too_many_arguments)]
+fn range_block(
+    blocks: &Verified<'_>,
+    cid: &Cid,
+    bytes: Vec<u8>,
+    expected: u64,
+    (lo, hi): (u64, u64),
+    depth: usize,
+    budget: &mut u64,
+    sink: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+) -> Result<(), UnixfsError> {
+    let too_many = UnixfsError::Malformed { cid: *cid, why: "file tree has more nodes than its size allows" };
+    if depth > MAX_DEPTH {
+        return Err(UnixfsError::Malformed { cid: *cid, why: "file tree deeper than any real file" });
+    }
+    *budget = budget.checked_sub(1).ok_or(too_many)?;
+    match cid.codec() {
+        RAW => {
+            if expected != bytes.len() as u64 {
+                return Err(UnixfsError::Sizes {
+                    cid: *cid,
+                    why: format!("it holds {} bytes where {expected} were expected", bytes.len()),
+                });
+            }
+            // lo < hi <= expected == bytes.len(), as the caller chose them.
+            Ok(sink(&bytes[lo as usize..hi as usize])?)
+        }
+        DAG_PB => {
+            let node = decode_node(cid, &bytes)?;
+            drop(bytes);
+            let sizes = child_sizes(cid, &node, Some(expected))?;
+            // Inline data is the first data.len() bytes under the node.
+            let inline = node.data.len() as u64;
+            if lo < inline {
+                sink(&node.data[lo as usize..hi.min(inline) as usize])?;
+            }
+            let Some(sizes) = sizes else { return Ok(()) };
+            // (child, its first byte under this node, its size): only the
+            // children that overlap the range. child_sizes checked that the
+            // sizes add up to `expected` without overflow.
+            let mut wanted = Vec::new();
+            let mut start = inline;
+            for (i, s) in sizes.iter().enumerate() {
+                if start >= hi {
+                    break;
+                }
+                if *s > 0 && start + s > lo {
+                    wanted.push((node.links[i], start, *s));
+                }
+                start += s;
+            }
+            if wanted.len() as u64 > *budget {
+                return Err(UnixfsError::Malformed { cid: *cid, why: "file tree has more nodes than its size allows" });
+            }
+            for window in wanted.chunks(READ_WINDOW) {
+                let cids: Vec<Cid> = window.iter().map(|w| w.0).collect();
+                for ((child, start, s), data) in window.iter().zip(blocks.get_many(&cids)?) {
+                    let range = (lo.max(*start) - start, hi.min(start + s) - start);
+                    range_block(blocks, child, data, *s, range, depth + 1, budget, sink)?;
+                }
+            }
+            Ok(())
+        }
+        codec => Err(UnixfsError::Codec { cid: *cid, codec }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -506,5 +609,180 @@ mod tests {
             let _ = decode_node(&root, &top.data[..cut]);
         }
         assert!(decode_node(&root, &top.data[..top.data.len() - 3]).is_err());
+    }
+
+    /// A store that records the CIDs asked of it.
+    struct Counting {
+        inner: crate::store::local::LocalStore,
+        asked: std::sync::Mutex<Vec<Cid>>,
+    }
+
+    impl crate::store::BlockStore for Counting {
+        fn describe(&self) -> String {
+            self.inner.describe()
+        }
+        fn get_many(&self, cids: &[Cid]) -> Result<Vec<Vec<u8>>, StoreError> {
+            self.asked.lock().unwrap().extend_from_slice(cids);
+            self.inner.get_many(cids)
+        }
+        fn has_many(&self, cids: &[Cid]) -> Result<Vec<bool>, StoreError> {
+            self.inner.has_many(cids)
+        }
+        fn writer(&self) -> Result<Box<dyn crate::store::BlockWriter + '_>, StoreError> {
+            self.inner.writer()
+        }
+    }
+
+    fn counting_store(dir: &std::path::Path, blocks: Vec<Block>, root: &Cid) -> Counting {
+        use crate::store::BlockStore;
+        let inner = crate::store::local::LocalStore::open(dir).unwrap();
+        let mut w = inner.writer().unwrap();
+        for b in blocks {
+            w.put(b).unwrap();
+        }
+        w.finish(root, None).unwrap();
+        Counting { inner, asked: Default::default() }
+    }
+
+    fn range_of(v: &Verified<'_>, root: &Cid, size: u64, offset: u64, len: u64) -> (Result<(), UnixfsError>, Vec<u8>) {
+        let mut got = Vec::new();
+        let r = read_range(v, root, size, offset, len, &mut |b: &[u8]| {
+            got.extend_from_slice(b);
+            Ok(())
+        });
+        (r, got)
+    }
+
+    /// A file of 400 small leaves (two levels of nodes: 174 + 174 + 52
+    /// leaves under three nodes under the root): every range reads back
+    /// exactly, fetching the root, the nodes over it and exactly the leaves
+    /// it overlaps.
+    #[test]
+    fn read_range_fetches_only_the_leaves_over_the_range() {
+        let lens: Vec<usize> = (0..400).map(|i| 90 + i % 23).collect();
+        let data = pattern(lens.iter().sum());
+        let mut builder = FileBuilder::new();
+        let mut blocks = Vec::new();
+        let mut bounds = vec![0u64];
+        let mut at = 0;
+        for n in &lens {
+            blocks.push(builder.chunk(data[at..at + n].to_vec()));
+            at += n;
+            bounds.push(at as u64);
+        }
+        let leaves: Vec<Cid> = blocks.iter().map(|b| b.cid).collect();
+        let (nodes, root) = builder.finish();
+        assert_eq!(nodes.len(), 4, "three nodes over the leaves and a root");
+        blocks.extend(nodes);
+        let dir = tempfile::tempdir().unwrap();
+        let store = counting_store(dir.path(), blocks, &root);
+        let v = Verified::new(&store);
+        let size = data.len() as u64;
+        let first_of_second_node = bounds[MAX_LINKS];
+        let mut cases = vec![
+            (0, 1),
+            (0, 90),
+            (0, 91),
+            (5, 700),
+            (first_of_second_node - 1, 2),
+            (first_of_second_node - 300, 600),
+            (first_of_second_node, 1),
+            (size - 1, 1),
+            (size - 1000, 1000),
+            (bounds[200], bounds[201] - bounds[200]),
+        ];
+        cases.extend((0..40).map(|i| (i * 997 % size, 1 + i * 31 % 900)).filter(|(o, l)| o + l <= size));
+        for (offset, len) in cases {
+            store.asked.lock().unwrap().clear();
+            let (r, got) = range_of(&v, &root, size, offset, len);
+            r.unwrap_or_else(|e| panic!("range {offset}+{len}: {e}"));
+            assert_eq!(got, &data[offset as usize..(offset + len) as usize], "range {offset}+{len}");
+            let asked = store.asked.lock().unwrap().clone();
+            let want: Vec<Cid> =
+                (0..lens.len()).filter(|i| bounds[*i] < offset + len && bounds[i + 1] > offset).map(|i| leaves[i]).collect();
+            let got_leaves: Vec<Cid> = asked.iter().filter(|c| c.codec() == RAW).copied().collect();
+            assert_eq!(got_leaves, want, "leaves fetched for range {offset}+{len}");
+            let node_of = |x: u64| (x >= bounds[MAX_LINKS]) as usize + (x >= bounds[2 * MAX_LINKS]) as usize;
+            let spans_nodes = node_of(offset) != node_of(offset + len - 1);
+            assert_eq!(asked.len() - want.len(), if spans_nodes { 3 } else { 2 }, "nodes fetched for {offset}+{len}");
+        }
+        // An empty range fetches nothing; one past the end is refused before any fetch.
+        store.asked.lock().unwrap().clear();
+        assert_eq!(range_of(&v, &root, size, size, 0).1, b"");
+        let (r, _) = range_of(&v, &root, size, size - 1, 2);
+        assert!(matches!(r, Err(UnixfsError::Range { .. })), "{r:?}");
+        let (r, _) = range_of(&v, &root, size, u64::MAX, 2);
+        assert!(matches!(r, Err(UnixfsError::Range { .. })), "{r:?}");
+        assert!(store.asked.lock().unwrap().is_empty());
+    }
+
+    /// The layout nip writes, with full 256 KiB leaves and two levels of
+    /// nodes (175 leaves): ranges across the two level-one nodes, at the
+    /// end, and the whole file.
+    #[test]
+    fn read_range_on_kubo_layout() {
+        let data = pattern(175 * CHUNK + 5);
+        let (blocks, root) = encode(&data);
+        let dir = tempfile::tempdir().unwrap();
+        let store = counting_store(dir.path(), blocks, &root);
+        let v = Verified::new(&store);
+        let size = data.len() as u64;
+        let edge = (174 * CHUNK) as u64;
+        for (offset, len) in [(edge - 10, 20), (edge - CHUNK as u64 - 1, 2 * CHUNK as u64 + 2), (size - 5, 5), (0, size)] {
+            store.asked.lock().unwrap().clear();
+            let (r, got) = range_of(&v, &root, size, offset, len);
+            r.unwrap();
+            assert!(got == data[offset as usize..(offset + len) as usize], "range {offset}+{len}");
+            let leaves = store.asked.lock().unwrap().iter().filter(|c| c.codec() == RAW).count() as u64;
+            assert_eq!(leaves, (offset + len).div_ceil(CHUNK as u64) - offset / CHUNK as u64, "{offset}+{len}");
+        }
+    }
+
+    /// The size checks of `read` hold on every node a range read touches:
+    /// a root whose size is not the one asked for, a node whose children's
+    /// sizes do not add up, a leaf shorter than its parent says. Each fails
+    /// before any byte is handed on.
+    #[test]
+    fn read_range_checks_sizes() {
+        let data = pattern(CHUNK * 3 + 10);
+        let (mut blocks, root) = encode(&data);
+        let leaf = Block::new(RAW, b"12345".to_vec());
+        // Declares 6 bytes under each of its two links to a 5-byte leaf.
+        let short_leaf = Block::new(DAG_PB, encode_file_node(&[Child { cid: leaf.cid, tsize: 5, filesize: 6 }; 2]));
+        blocks.extend([leaf, short_leaf.clone()]);
+        let dir = tempfile::tempdir().unwrap();
+        let store = counting_store(dir.path(), blocks, &root);
+        let v = Verified::new(&store);
+        let size = data.len() as u64;
+        for claim in [size - 1, size + 1, 4 << 30] {
+            let (r, got) = range_of(&v, &root, claim, 0, 10);
+            assert!(matches!(r, Err(UnixfsError::Sizes { cid, .. }) if cid == root), "{r:?}");
+            assert!(got.is_empty());
+        }
+        let (r, got) = range_of(&v, &short_leaf.cid, 12, 0, 3);
+        assert!(matches!(&r, Err(UnixfsError::Sizes { why, .. }) if why.contains("holds 5 bytes where 6")), "{r:?}");
+        assert!(got.is_empty());
+        let (r, _) = range_of(&v, &short_leaf.cid, 11, 0, 3);
+        assert!(matches!(&r, Err(UnixfsError::Sizes { cid, .. }) if *cid == short_leaf.cid), "{r:?}");
+    }
+
+    /// A file of 1-byte leaves is not a layout nip writes: a range over
+    /// 400 of them passes the block budget and is refused.
+    #[test]
+    fn read_range_budget_refuses_tiny_leaves() {
+        let mut builder = FileBuilder::new();
+        let mut blocks: Vec<Block> = (0..400).map(|i| builder.chunk(vec![i as u8])).collect();
+        let (nodes, root) = builder.finish();
+        blocks.extend(nodes);
+        let dir = tempfile::tempdir().unwrap();
+        let store = counting_store(dir.path(), blocks, &root);
+        let v = Verified::new(&store);
+        let (r, _) = range_of(&v, &root, 400, 10, 15);
+        r.unwrap();
+        let (r, got) = range_of(&v, &root, 400, 0, 400);
+        let err = r.unwrap_err();
+        assert!(err.to_string().contains("more nodes than its size allows"), "{err}");
+        assert!(got.len() < 400);
+        assert!(store.asked.lock().unwrap().len() < 60, "{} blocks fetched", store.asked.lock().unwrap().len());
     }
 }

@@ -434,6 +434,7 @@ impl IndexT {
             counts: Counts { tag: rng.size(), blob: rng.size(), tree: rng.size(), commit: rng.size() },
             objects: rng_cid(rng),
             prev: (!rng.one_in(2)).then(|| rng_cid(rng)),
+            v2: None,
         }
     }
 }

@@ -35,6 +35,9 @@ enum Command {
         /// Decode the NIPObject of this git object instead.
         #[arg(long, value_name = "GIT-HASH")]
         object: Option<String>,
+        /// With --object: print the object's content (as `git cat-file -p` would see its bytes).
+        #[arg(long, requires = "object")]
+        content: bool,
         /// Print any block of the repository (a CID) as DAG-JSON instead.
         #[arg(long, value_name = "CID", conflicts_with = "object")]
         block: Option<String>,
@@ -66,6 +69,13 @@ enum Command {
         address: String,
         /// A branch the repository has: main or refs/heads/main
         branch: String,
+    },
+    /// Rewrite a format 2 repository as one pack of all its objects (after
+    /// many small pushes): a new index, the same refs and HEAD.
+    Repack {
+        /// nip::/ipfs/<cid> (prints the new address) or nip::/ipns/<name>
+        /// (publishes it; needs the name's key)
+        address: String,
     },
     /// The node's IPNS keys: one per repository published under a name.
     Key {
@@ -104,13 +114,14 @@ fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::new().filter_or("NIP_LOG", "warn")).init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Inspect { address, object, block, json } => match block {
+        Command::Inspect { address, object, block, json, content } => match block {
             Some(cid) => inspect_block(&address, &cid),
-            None => inspect(&address, object.as_deref(), json),
+            None => inspect(&address, object.as_deref(), json, content),
         },
         Command::Pin { address, rm } => pin(&address, rm),
         Command::Log { address, max } => log(&address, max),
         Command::Head { address, branch } => head(&address, &branch),
+        Command::Repack { address } => repack(&address),
         Command::Key { command } => match command {
             KeyCommand::List => key_list(),
             KeyCommand::Export { key, output } => key_export(&key, output),
@@ -145,13 +156,17 @@ fn open(address: &str) -> Result<(Box<dyn BlockStore>, Address, cid::Cid, Option
     Ok((store, address, index, sequence))
 }
 
-fn inspect(address: &str, object: Option<&str>, as_json: bool) -> Result<(), nip::Error> {
+fn inspect(address: &str, object: Option<&str>, as_json: bool, content: bool) -> Result<(), nip::Error> {
     let (store, address, index, sequence) = open(address)?;
     let remote = Remote::open_index(store.as_ref(), address.clone(), Some(index))?;
     let Some((cid, index)) = &remote.index else { unreachable!("opened with an index") };
     if let Some(oid) = object {
-        return inspect_object(&remote, oid, as_json);
+        return inspect_object(&remote, oid, as_json, content);
     }
+    let packs = match index.v2.and_then(|l| l.packs) {
+        Some(root) => nip::records::read_packs(&remote.blocks, &root)?,
+        None => Vec::new(),
+    };
     if as_json {
         let refs: serde_json::Map<String, serde_json::Value> =
             index.refs.iter().map(|(n, h)| (n.clone(), json!(h.to_string()))).collect();
@@ -159,7 +174,8 @@ fn inspect(address: &str, object: Option<&str>, as_json: bool) -> Result<(), nip
             "address": remote.url(),
             "index": cid.to_string(),
             "sequence": sequence,
-            "format": format::VERSION,
+            "format": index.version(),
+            "packs": packs.iter().map(|p| json!({"pack": p.pack.to_string(), "bytes": p.bytes, "objects": p.objects})).collect::<Vec<_>>(),
             "head": index.head,
             "previous": index.prev.map(|c| c.to_string()),
             "refs": refs,
@@ -180,8 +196,12 @@ fn inspect(address: &str, object: Option<&str>, as_json: bool) -> Result<(), nip
         let seq = sequence.map(|s| format!(" (sequence {s})")).unwrap_or_default();
         println!("index:    nip::/ipfs/{cid}{seq}");
     }
-    println!("format:   nip version {}", format::VERSION);
+    println!("format:   nip version {}", index.version());
     println!("HEAD:     {}", index.head.as_deref().unwrap_or("(none)"));
+    if index.v2.is_some() {
+        let bytes: u64 = packs.iter().map(|p| p.bytes).sum();
+        println!("packs:    {} ({bytes} bytes)", packs.len());
+    }
     match index.prev {
         Some(p) => println!("previous: nip::/ipfs/{p}"),
         None => println!("previous: (none: first push)"),
@@ -203,9 +223,22 @@ fn inspect(address: &str, object: Option<&str>, as_json: bool) -> Result<(), nip
     Ok(())
 }
 
-fn inspect_object(remote: &Remote<'_>, oid: &str, as_json: bool) -> Result<(), nip::Error> {
+fn inspect_object(remote: &Remote<'_>, oid: &str, as_json: bool, content: bool) -> Result<(), nip::Error> {
     let git = git2::Oid::from_str(oid).map_err(|_| nip::Error::Other(format!("{oid:?} is not a git object id")))?;
     let Some((_, index)) = &remote.index else { return Ok(()) };
+    if index.v2.is_some() {
+        if content {
+            let limits = nip::packread::ReadLimits::default();
+            let (_, _, bytes) = nip::packread::read_by_hash(&remote.blocks, index, format::Hash::from(git), &limits)?
+                .ok_or(nip::Error::NotInRepository { oid: oid.to_string() })?;
+            use std::io::Write;
+            return std::io::stdout().write_all(&bytes).map_err(nip::Error::from);
+        }
+        return inspect_record(remote, index, git, as_json);
+    }
+    if content {
+        return Err(nip::Error::Other("--content reads format 2 repositories; this one is format 1".into()));
+    }
     let map = ObjectMap::new(&remote.blocks, index.objects);
     let hash = format::Hash::from(git);
     let cid = map.lookup_many(&[hash])?[0].ok_or(nip::Error::NotInRepository { oid: oid.to_string() })?;
@@ -236,6 +269,63 @@ fn inspect_object(remote: &Remote<'_>, oid: &str, as_json: bool) -> Result<(), n
         println!("  {} {} ({} bytes), data /ipfs/{}", object.kind().name(), object.oid, object.size, object.data);
         for child in object.children() {
             println!("  -> {child}");
+        }
+    }
+    Ok(())
+}
+
+/// A format 2 object: its record (type, size, links) and where its bytes
+/// are (pack and offset).
+fn inspect_record(remote: &Remote<'_>, index: &nip::format::NipIndex, oid: git2::Oid, as_json: bool) -> Result<(), nip::Error> {
+    use nip::records::RecordLinks;
+    let map = nip::records::object_map(&remote.blocks, index);
+    let hash = format::Hash::from(oid);
+    let record = map.lookup_many(&[hash.0])?.pop().flatten().ok_or(nip::Error::NotInRepository { oid: oid.to_string() })?;
+    let packs = match index.v2.and_then(|l| l.packs) {
+        Some(root) => nip::records::read_packs(&remote.blocks, &root)?,
+        None => Vec::new(),
+    };
+    let pack = packs.get(record.pack as usize).ok_or_else(|| {
+        nip::Error::Other(format!("the record of {oid} names pack {}, and the repository has {}", record.pack, packs.len()))
+    })?;
+    let links = match &record.links {
+        RecordLinks::Commit { tree, parents } => {
+            json!({"tree": tree.to_string(), "parents": parents.iter().map(|p| p.to_string()).collect::<Vec<_>>()})
+        }
+        RecordLinks::Tag { target } => json!({"target": target.to_string()}),
+        RecordLinks::None => json!({}),
+    };
+    let out = json!({
+        "format": index.version(),
+        "oid": record.oid.to_string(),
+        "type": record.kind.name(),
+        "size": record.size,
+        "pack": record.pack,
+        "pack_cid": pack.pack.to_string(),
+        "offset": record.offset,
+        "links": links,
+    });
+    if as_json {
+        println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    } else {
+        println!("NIPObject {} (nip version {})", record.oid, index.version());
+        println!(
+            "  {} ({} bytes), at offset {} of pack {} (/ipfs/{})",
+            record.kind.name(),
+            record.size,
+            record.offset,
+            record.pack,
+            pack.pack
+        );
+        match &record.links {
+            RecordLinks::Commit { tree, parents } => {
+                println!("  -> {tree}");
+                for p in parents {
+                    println!("  -> {p}");
+                }
+            }
+            RecordLinks::Tag { target } => println!("  -> {target}"),
+            RecordLinks::None => {}
         }
     }
     Ok(())
@@ -323,7 +413,7 @@ fn log(address: &str, max: usize) -> Result<(), nip::Error> {
     let mut at = Some(index);
     for _ in 0..max {
         let Some(cid) = at else { break };
-        let i = nip::format::NipIndex::from_block(&cid, &blocks.get(&cid)?)?;
+        let i = nip::records::read_index(&blocks, &cid)?;
         let head = i.head.as_deref().and_then(|h| i.refs.iter().find(|(n, _)| n == h));
         let head = head.map(|(n, h)| format!("{n} {h}")).unwrap_or_else(|| "(no HEAD)".into());
         let pin = match pinned(&cid) {
@@ -342,10 +432,13 @@ fn log(address: &str, max: usize) -> Result<(), nip::Error> {
 /// `nipctl head`: a new index whose HEAD names `branch`. An `/ipfs/`
 /// address gets a new address (printed); a name is published anew, if the
 /// node holds its key and the name has not moved meanwhile.
-fn head(address: &str, branch: &str) -> Result<(), nip::Error> {
-    let parsed = Address::parse(address)?;
-    let store = nip::store::open_here(parsed.is_name())?;
-    let (index, name) = match &parsed {
+/// A name's client, key and current record, for publishing a new index.
+type Publish<'a> = Option<(&'a nip::kubo::Client, nip::kubo::names::Key, nip::ipns::Current)>;
+
+/// The index `address` stands for now and, for a name, what publishing a
+/// new one needs (the name's key must be here).
+fn for_update<'a>(parsed: &Address, store: &'a dyn BlockStore) -> Result<(cid::Cid, Publish<'a>), nip::Error> {
+    Ok(match parsed {
         Address::Ipfs(c) => (*c, None),
         Address::Ipns(name) => {
             let client = store.node().ok_or_else(|| nip::Error::Other("IPNS names need an IPFS node".into()))?;
@@ -364,30 +457,104 @@ fn head(address: &str, branch: &str) -> Result<(), nip::Error> {
         Address::New | Address::NewName => {
             return Err(nip::Error::Other(format!("nip::{parsed} is not a repository yet: push to it first")))
         }
-    };
-    let remote = Remote::open_index(store.as_ref(), parsed.clone(), Some(index))?;
-    let (full, new) = nip::push::set_head(&remote, branch)?;
-    let Some(new) = new else {
-        println!("HEAD of {} already names {full}; nothing written", remote.url());
-        return Ok(());
-    };
+    })
+}
+
+/// Makes `new` the state of the repository: publishes it under the name,
+/// if any, lets go of the replaced index's pin, and says where it is.
+fn put_in_place(
+    store: &dyn BlockStore,
+    remote: &Remote<'_>,
+    index: cid::Cid,
+    new: cid::Cid,
+    name: Publish<'_>,
+    what: &str,
+    done: String,
+) -> Result<(), nip::Error> {
     if let Some((client, key, current)) = name {
         if let Err(e) = nip::ipns::publish(client, &key, Some(current), &new) {
             let _ = store.release(&new);
-            return Err(nip::Error::from(e).context(format!("HEAD of {} was not changed", remote.url())));
+            return Err(nip::Error::from(e).context(format!("{what} of {} was not changed", remote.url())));
         }
     }
     if let Err(e) = store.release(&index) {
         log::warn!("could not remove the now redundant pin of {index}: {e}");
     }
-    println!("HEAD of {} now names {full}", remote.url());
-    if parsed.is_name() {
+    println!("{done}");
+    if remote.address.is_name() {
         println!("published nip::/ipfs/{new} as {}", remote.url());
     } else {
         println!("new address: nip::/ipfs/{new}");
         println!("point your remote at it: git remote set-url <remote> nip::/ipfs/{new}");
     }
     Ok(())
+}
+
+fn repack(address: &str) -> Result<(), nip::Error> {
+    let parsed = Address::parse(address)?;
+    let store = nip::store::open_here(parsed.is_name())?;
+    let (index, name) = for_update(&parsed, store.as_ref())?;
+    let remote = Remote::open_index(store.as_ref(), parsed.clone(), Some(index))?;
+    let Some((_, idx)) = &remote.index else { unreachable!("opened with an index") };
+    let Some(links) = idx.v2 else {
+        return Err(nip::Error::Other(format!(
+            "{} is a format 1 repository: push it to a new address (it is written in format 2) instead",
+            remote.url()
+        )));
+    };
+    let packs = match links.packs {
+        Some(root) => nip::records::read_packs(&remote.blocks, &root)?,
+        None => Vec::new(),
+    };
+    if packs.len() <= 1 {
+        println!("{} has {} pack{}: nothing to repack", remote.url(), packs.len(), if packs.len() == 1 { "" } else { "s" });
+        return Ok(());
+    }
+    let before: u64 = packs.iter().map(|p| p.bytes).sum();
+    let tmp = tempfile::Builder::new()
+        .prefix("nipctl-repack-")
+        .tempdir()
+        .map_err(|e| nip::Error::from(e).context("creating a temporary repository"))?;
+    let repo = git2::Repository::init_bare(tmp.path())?;
+    let wants: Vec<git2::Oid> = idx.refs.iter().map(|(_, h)| h.oid()).collect();
+    let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let fetched = nip::fetch::fetch(&repo, &remote, &wants, progress)?;
+    if let Some(keep) = fetched.keep {
+        let _ = std::fs::remove_file(keep);
+    }
+    let stored = nip::push::repack(&repo, &remote, progress)?;
+    let after = pack_bytes(&remote, &stored.index)?;
+    let done = format!(
+        "repacked {} packs ({} bytes) of {} into one ({} bytes); the earlier indexes keep their packs while anything pins them",
+        packs.len(),
+        before,
+        remote.url(),
+        after
+    );
+    put_in_place(store.as_ref(), &remote, index, stored.index, name, "the packs", done)
+}
+
+/// The bytes of the packs of the index `cid`.
+fn pack_bytes(remote: &Remote<'_>, cid: &cid::Cid) -> Result<u64, nip::Error> {
+    let index = nip::records::read_index(&remote.blocks, cid)?;
+    Ok(match index.v2.and_then(|l| l.packs) {
+        Some(root) => nip::records::read_packs(&remote.blocks, &root)?.iter().map(|p| p.bytes).sum(),
+        None => 0,
+    })
+}
+
+fn head(address: &str, branch: &str) -> Result<(), nip::Error> {
+    let parsed = Address::parse(address)?;
+    let store = nip::store::open_here(parsed.is_name())?;
+    let (index, name) = for_update(&parsed, store.as_ref())?;
+    let remote = Remote::open_index(store.as_ref(), parsed.clone(), Some(index))?;
+    let (full, new) = nip::push::set_head(&remote, branch)?;
+    let Some(new) = new else {
+        println!("HEAD of {} already names {full}; nothing written", remote.url());
+        return Ok(());
+    };
+    let done = format!("HEAD of {} now names {full}", remote.url());
+    put_in_place(store.as_ref(), &remote, index, new, name, "HEAD", done)
 }
 
 fn key_list() -> Result<(), nip::Error> {
