@@ -756,7 +756,10 @@ fn is_index(env: &Env, cid: &str) -> bool {
 /// - a record map that lies (every record's offset, size and pack moved,
 ///   the blob called a commit, the commit's parents hidden): clone and
 ///   fetch do not take object bytes or links from records (the packs are
-///   indexed by git), so they give exactly the pushed objects, fsck-clean.
+///   indexed by git), so they give exactly the pushed objects, fsck-clean;
+///   the one reader that does, `nipctl inspect --object <hash> --content`,
+///   refuses it (and the other pack) in one line naming the object, and
+///   prints nothing of it.
 pub fn scenario_wrong_sha1_object(env: &Env) {
     let src = env.synth_pushed("src", Synth { commits: 50, seed: 8, ..Synth::default() });
     let u1 = env.remote_url(&src, "nip");
@@ -768,6 +771,11 @@ pub fn scenario_wrong_sha1_object(env: &Env) {
     let packs = env.pack_list(&u2);
     assert_eq!(packs.len(), 2, "{packs:?}");
     let records = env.records(&u2);
+    let blob = env.rev_parse(&src, "HEAD:notes/hello.txt");
+    // The one reader that takes bytes by record (map, pack, offset):
+    // `nipctl inspect --object <hash> --content`, checked by SHA-1.
+    let read = env.nipctl_run(&["inspect", "--object", &blob, "--content", &url_of(&u2)]);
+    assert!(read.success() && read.stdout == "hello, world\n", "{read}");
 
     // Another valid pack: the same change with other bytes, made by git.
     let other = env.init("other");
@@ -788,6 +796,7 @@ pub fn scenario_wrong_sha1_object(env: &Env) {
     let clone = env.git(&env.work, &["clone", &url_of(&bad), "bad-pack"]);
     assert!(clone.one_clean_error().contains(&commit), "{clone}");
     assert_no_clone(env, "bad-pack");
+    nipctl_refuses(env, &["inspect", "--object", &blob, "--content", &url_of(&bad)], &blob);
 
     // The entry's object count and length lie about a real pack.
     for (what, lie) in [
@@ -807,8 +816,8 @@ pub fn scenario_wrong_sha1_object(env: &Env) {
         assert_no_clone(env, &name);
     }
 
-    // A map whose every record lies: not used for bytes or links.
-    let blob = env.rev_parse(&src, "HEAD:notes/hello.txt");
+    // A map whose every record lies: not used for bytes or links by a
+    // clone or a fetch; a read by record is refused.
     let lying: Vec<Record> = records
         .iter()
         .map(|r| {
@@ -827,6 +836,7 @@ pub fn scenario_wrong_sha1_object(env: &Env) {
         })
         .collect();
     let bad = env.forge_v2_index(&u2, lying, packs.clone());
+    nipctl_refuses(env, &["inspect", "--object", &blob, "--content", &url_of(&bad)], &blob);
     env.git_ok(&env.work, &["clone", "-q", &url_of(&bad), "lying-map"]);
     let lying_clone = env.dir("lying-map");
     env.fsck(&lying_clone);
@@ -836,6 +846,17 @@ pub fn scenario_wrong_sha1_object(env: &Env) {
     env.git_ok(&copy, &["fetch", "-q", "origin"]);
     assert_eq!(env.rev_parse(&copy, "origin/main"), commit);
     env.fsck(&copy);
+}
+
+/// Asserts `nipctl args` fails the way a user should see a failure: a
+/// non-zero exit, no panic, one `nipctl: error:` line, naming `needle`.
+fn nipctl_refuses(env: &Env, args: &[&str], needle: &str) {
+    let run = env.nipctl_run(args);
+    assert!(!run.success() && run.status.code().is_some(), "nipctl should have failed:\n{run}");
+    run.assert_no_panic();
+    let errors: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("nipctl: error:")).collect();
+    assert!(errors.len() == 1 && errors[0].contains(needle), "one error naming {needle} expected:\n{run}");
+    assert!(run.stdout.is_empty(), "a refused read printed content:\n{run}");
 }
 
 /// The bytes of `git pack-objects --revs --stdout` for `revs` in `repo`.
