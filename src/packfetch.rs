@@ -63,10 +63,8 @@ pub fn fetch(repo: &Repository, remote: &Remote<'_>, wants: &[Oid], progress: bo
         None => Vec::new(),
     };
     let chosen = if repo.references()?.next().is_none() { vec![true; packs.len()] } else { needed_packs(remote, &local, &packs) };
-    let (fresh, held): (Vec<PackEntry>, Vec<PackEntry>) = {
-        let (a, b): (Vec<_>, Vec<_>) = packs.iter().cloned().zip(&chosen).partition(|(_, c)| **c);
-        (a.into_iter().map(|(p, _)| p).collect(), b.into_iter().map(|(p, _)| p).collect())
-    };
+    let (fresh, held): (Vec<(usize, PackEntry)>, Vec<(usize, PackEntry)>) =
+        packs.iter().cloned().enumerate().partition(|(n, _)| chosen[*n]);
     log::info!("{} packs in {url}; the local repository holds {} of them", packs.len(), held.len());
     let objects_dir = objects_dir(repo);
     let pack_dir = objects_dir.join("pack");
@@ -80,7 +78,7 @@ pub fn fetch(repo: &Repository, remote: &Remote<'_>, wants: &[Oid], progress: bo
     // Every pack this fetch wrote, so that a fetch that fails after one was
     // written leaves none of them.
     let mut written: Vec<Written> = Vec::new();
-    let run = |packs: &[PackEntry], written: &mut Vec<Written>| -> Result<(), Error> {
+    let run = |packs: &[(usize, PackEntry)], written: &mut Vec<Written>| -> Result<(), Error> {
         match index_packs(repo, remote, packs, &limits, progress) {
             Ok(w) => {
                 written.extend(w);
@@ -94,14 +92,14 @@ pub fn fetch(repo: &Repository, remote: &Remote<'_>, wants: &[Oid], progress: bo
     };
     run(&fresh, &mut written)?;
     let mut outcome = FetchOutcome::default();
-    for p in &fresh {
+    for (_, p) in &fresh {
         outcome.objects += p.objects;
         outcome.bytes += p.bytes;
     }
     if !held.is_empty() && !connected(repo, &missing) {
         log::info!("the newer packs leave objects missing; fetching the {} others too", held.len());
         run(&held, &mut written)?;
-        for p in &held {
+        for (_, p) in &held {
             outcome.objects += p.objects;
             outcome.bytes += p.bytes;
         }
@@ -110,7 +108,16 @@ pub fn fetch(repo: &Repository, remote: &Remote<'_>, wants: &[Oid], progress: bo
     odb.refresh()?;
     if let Some(w) = missing.iter().find(|w| !odb.exists(**w)) {
         written.iter().for_each(Written::remove);
-        return Err(context(Error::NotInRepository { oid: w.to_string() }));
+        // A ref's own object missing from the packs: the repository is
+        // damaged (its packs do not hold what its refs name), which "not in
+        // this repository" would not say.
+        let named = remote.refs().iter().find(|(_, h)| h.oid() == *w).map(|(n, _)| n.clone());
+        return Err(context(match named {
+            Some(name) => Error::Other(format!(
+                "its packs do not hold object {w}, which its ref {name} names: the repository is damaged; nothing was fetched"
+            )),
+            None => Error::NotInRepository { oid: w.to_string() },
+        }));
     }
     // git removes the `.keep` it is told of once the refs are updated; the
     // others go now (their packs are complete and stay).
@@ -221,20 +228,21 @@ fn connected(repo: &Repository, wants: &[Oid]) -> bool {
     child.wait().map(|s| s.success()).unwrap_or(false)
 }
 
-/// Streams `packs`, spliced into one pack, into `git index-pack`; returns
-/// the `.keep` of the pack it wrote (`None` for no packs).
+/// Streams `packs` (each with its number in the packs list), spliced into
+/// one pack, into `git index-pack`; returns the `.keep` of the pack it
+/// wrote (`None` for no packs).
 fn index_packs(
     repo: &Repository,
     remote: &Remote<'_>,
-    packs: &[PackEntry],
+    packs: &[(usize, PackEntry)],
     limits: &crate::limits::FetchLimits,
     progress: bool,
 ) -> Result<Option<Written>, Error> {
     if packs.is_empty() {
         return Ok(None);
     }
-    let bytes: u64 = packs.iter().map(|p| p.bytes).fold(0, u64::saturating_add);
-    let objects: u64 = packs.iter().map(|p| p.objects).fold(0, u64::saturating_add);
+    let bytes: u64 = packs.iter().map(|(_, p)| p.bytes).fold(0, u64::saturating_add);
+    let objects: u64 = packs.iter().map(|(_, p)| p.objects).fold(0, u64::saturating_add);
     if bytes > limits.bytes.value {
         return Err(Error::Limit(format!(
             "this fetch needs {} packs of {} in all, more than {} (nip.maxFetchBytes, {}); if you trust this address, \
@@ -429,7 +437,7 @@ fn clean_git_temps(pack_dir: &std::path::Path) {
     }
 }
 
-/// Writes `packs` as one pack of `count` objects into `out`: a header, the
+/// Writes `packs` (each with its number in the packs list) as one pack of `count` objects into `out`: a header, the
 /// entries of each pack in order, and the SHA-1 of all of it. Each pack's
 /// own header must say the objects its entry says, and its own checksum
 /// must match its bytes.
@@ -442,14 +450,15 @@ enum Spliced {
     Stopped(std::io::Error),
 }
 
-fn splice(remote: &Remote<'_>, packs: &[PackEntry], count: u32, out: &mut dyn Write) -> Result<(), Spliced> {
+fn splice(remote: &Remote<'_>, packs: &[(usize, PackEntry)], count: u32, out: &mut dyn Write) -> Result<(), Spliced> {
     let mut total = Sha1::new();
     let mut header = *b"PACK\0\0\0\x02\0\0\0\0";
     header[8..].copy_from_slice(&count.to_be_bytes());
     total.update(header);
     let broken = Spliced::Stopped;
     out.write_all(&header).map_err(broken)?;
-    for (n, p) in packs.iter().enumerate() {
+    for (n, p) in packs {
+        let n = *n;
         let damaged = |why: String| {
             Error::Other(format!("pack {n} ({}) of {} is damaged: {why}; nothing was fetched", p.pack, remote.url()))
         };

@@ -38,15 +38,9 @@ local! {
     file_modes => scenario_file_modes,
     fetch_follows_annotated_tags => scenario_fetch_follows_annotated_tags,
     fetch_from_a_worktree => scenario_fetch_from_a_worktree,
-    huge_tree_refused => scenario_huge_tree_refused,
-}
-
-// Known limitations, kept as reproductions: `cargo test --test local_store -- --ignored`.
-
-#[test]
-#[ignore = "a tree of more than ~41,900 entries makes a NIPObject block over the 1 MiB limit"]
-fn huge_tree() {
-    scenario_huge_tree(&Env::local());
+    huge_tree_pushes_and_clones => scenario_huge_tree_pushes_and_clones,
+    deltas_across_pushes => scenario_deltas_across_pushes,
+    fetch_after_a_branch_was_deleted_and_pushed_again => scenario_fetch_after_a_branch_was_deleted_and_pushed_again,
 }
 
 /// The embedded store has no network to publish names on: a push to

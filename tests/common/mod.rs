@@ -37,7 +37,9 @@ use cid::Cid;
 use nip::block::Block;
 use nip::format::{Hash, NipIndex, NipObject};
 use nip::objmap::ObjectMap;
+use nip::records::{self, PackEntry, Record};
 use nip::store::{BlockStore, Verified};
+use nip::trie::Trie;
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::fmt;
@@ -456,6 +458,24 @@ impl Env {
         }
     }
 
+    /// Runs the `ipfs` CLI on the test node this environment talks to and
+    /// returns its stdout, where the environment is a test node's
+    /// ([`Env::kubo_node`]); `None` otherwise.
+    pub fn ipfs_cli(&self, args: &[&str]) -> Option<Vec<u8>> {
+        let Backend::Kubo { ipfs_path: Some(path), .. } = &self.backend else { return None };
+        let bin = kubo::binary()?;
+        let out = Command::new(bin)
+            .env("IPFS_PATH", path)
+            .env("IPFS_TELEMETRY", "off")
+            .env_remove("IPFS_API")
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run ipfs");
+        assert!(out.status.success(), "ipfs {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        Some(out.stdout)
+    }
+
     /// Writes blocks into the store in one session.
     pub fn put_blocks(&self, blocks: Vec<Block>) {
         if let Backend::Kubo { api, .. } = &self.backend {
@@ -473,11 +493,12 @@ impl Env {
         w.finish(&root, None).expect("finish write session");
     }
 
-    /// Reads and decodes the index at `cid`.
+    /// Reads and decodes the index at `cid` (either format), with its refs
+    /// (a format 2 index's refs trie is read whole).
     pub fn index(&self, cid: &Cid) -> NipIndex {
         let store = self.store();
-        let bytes = Verified::new(store.as_ref()).get(cid).expect("read index block");
-        NipIndex::from_block(cid, &bytes).expect("decode index")
+        let v = Verified::new(store.as_ref());
+        nip::records::read_index(&v, cid).expect("read and decode index")
     }
 
     /// The raw bytes of a block (verified).
@@ -487,9 +508,13 @@ impl Env {
         bytes
     }
 
-    /// The NIPObject of `oid` in the repository at `index`: its CID and body.
+    /// The format 1 NIPObject of `oid` in the format 1 repository at
+    /// `index`: its CID and body. Format 2 has no NIPObject blocks (see
+    /// [`Env::record`]); kept for tests of format 1 addresses, which are
+    /// still read.
     pub fn object(&self, index: &Cid, oid: &str) -> Option<(Cid, NipObject)> {
         let idx = self.index(index);
+        assert!(idx.v2.is_none(), "Env::object reads format 1 indexes; {index} is format 2: use Env::record");
         let store = self.store();
         let v = Verified::new(store.as_ref());
         let map = ObjectMap::new(&v, idx.objects);
@@ -498,25 +523,161 @@ impl Env {
         Some((cid, NipObject::from_block(&cid, &bytes).expect("decode NIPObject")))
     }
 
-    /// Writes a copy of the index at `base` whose object map maps each
-    /// `(oid, cid)` of `replace` to `cid` instead; returns the new index.
-    pub fn rewrite_index(&self, base: &Cid, replace: &[(Hash, Cid)]) -> Cid {
-        let idx = self.index(base);
+    /// The record (format 2's NIPObject) of `oid` in the object map of the
+    /// format 2 index at `index`.
+    pub fn record(&self, index: &Cid, oid: &str) -> Option<Record> {
+        let idx = self.index(index);
+        assert!(idx.v2.is_some(), "{index} is not a format 2 index");
         let store = self.store();
         let v = Verified::new(store.as_ref());
-        let mut entries = Vec::new();
-        ObjectMap::new(&v, idx.objects).for_each(&mut |h, c| entries.push((h, c))).expect("walk object map");
-        for (h, c) in replace {
-            let e = entries.iter_mut().find(|e| e.0 == *h).unwrap_or_else(|| panic!("{h} is not in the index"));
-            e.1 = *c;
+        let map: Trie<'_, Record> = Trie::new(&v, records::OBJECTS, Some(idx.objects));
+        map.lookup_many(&[hash(oid).0]).expect("object map lookup").pop().flatten()
+    }
+
+    /// Every record of the object map of the format 2 index at `index`.
+    pub fn records(&self, index: &Cid) -> Vec<Record> {
+        let idx = self.index(index);
+        let store = self.store();
+        let v = Verified::new(store.as_ref());
+        let map: Trie<'_, Record> = Trie::new(&v, records::OBJECTS, Some(idx.objects));
+        map.all(usize::MAX).expect("read the object map")
+    }
+
+    /// The shard of the object map at `index` whose key range holds `oid`
+    /// (a leaf, reached from the root by `oid`'s nibbles), and every shard
+    /// of the map (CIDs; the root first).
+    pub fn map_leaf_of(&self, index: &Cid, oid: &str) -> Cid {
+        let idx = self.index(index);
+        let store = self.store();
+        let v = Verified::new(store.as_ref());
+        let key = hash(oid).0;
+        let mut at = idx.objects;
+        for depth in 0..nip::trie::MAX_DEPTH {
+            let bytes = v.get(&at).expect("read a map shard");
+            match records::OBJECTS.decode::<Record>(&at, &bytes).expect("decode a map shard") {
+                nip::trie::Shard::Leaf(_) => return at,
+                nip::trie::Shard::Node(slots) => {
+                    let b = key[depth / 2];
+                    let nibble = if depth % 2 == 0 { b >> 4 } else { b & 15 };
+                    at = slots[nibble as usize].unwrap_or_else(|| panic!("no shard for {oid} in {index}"));
+                }
+            }
         }
-        let mut w = store.writer().unwrap();
-        let root = ObjectMap::empty(&v).insert(entries, &mut |b| w.put(b)).expect("build object map");
-        let new = NipIndex { objects: root, ..idx };
+        panic!("the object map of {index} is deeper than any key");
+    }
+
+    /// Every shard of the object map of the format 2 index at `index`:
+    /// (CID, is a leaf, block length), the root first.
+    pub fn map_shards(&self, index: &Cid) -> Vec<(Cid, bool, usize)> {
+        let idx = self.index(index);
+        let store = self.store();
+        let v = Verified::new(store.as_ref());
+        let mut out = Vec::new();
+        let mut queue = std::collections::VecDeque::from([idx.objects]);
+        while let Some(cid) = queue.pop_front() {
+            let bytes = v.get(&cid).expect("read a map shard");
+            match records::OBJECTS.decode::<Record>(&cid, &bytes).expect("decode a map shard") {
+                nip::trie::Shard::Leaf(_) => out.push((cid, true, bytes.len())),
+                nip::trie::Shard::Node(slots) => {
+                    out.push((cid, false, bytes.len()));
+                    queue.extend(slots.into_iter().flatten());
+                }
+            }
+        }
+        out
+    }
+
+    /// The packs list of the format 2 index at `index`, in push order.
+    pub fn pack_list(&self, index: &Cid) -> Vec<PackEntry> {
+        let idx = self.index(index);
+        let links = idx.v2.unwrap_or_else(|| panic!("{index} is not a format 2 index"));
+        let Some(root) = links.packs else { return Vec::new() };
+        let store = self.store();
+        let v = Verified::new(store.as_ref());
+        records::read_packs(&v, &root).expect("read the packs list")
+    }
+
+    /// The bytes of a pack, read through the store as the UnixFS file it
+    /// is (every block verified).
+    pub fn pack_bytes(&self, pack: &PackEntry) -> Vec<u8> {
+        let store = self.store();
+        let v = Verified::new(store.as_ref());
+        let mut out = Vec::with_capacity(pack.bytes as usize);
+        nip::unixfs::read(&v, &pack.pack, None, pack.bytes, &mut |c| {
+            out.extend_from_slice(c);
+            Ok(())
+        })
+        .expect("read the pack's UnixFS file");
+        out
+    }
+
+    /// The blocks of the UnixFS file at `root`: its raw leaves in file
+    /// order, and its dag-pb nodes (a file of one chunk is one raw leaf and
+    /// no node).
+    pub fn file_blocks(&self, root: &Cid) -> (Vec<Cid>, Vec<Cid>) {
+        let store = self.store();
+        let v = Verified::new(store.as_ref());
+        let (mut leaves, mut nodes) = (Vec::new(), Vec::new());
+        let mut stack = vec![*root];
+        while let Some(cid) = stack.pop() {
+            if cid.codec() == nip::block::RAW {
+                leaves.push(cid);
+                continue;
+            }
+            let bytes = v.get(&cid).expect("read a UnixFS node");
+            let node = nip::unixfs::decode_node(&cid, &bytes).expect("decode a UnixFS node");
+            nodes.push(cid);
+            stack.extend(node.links.into_iter().rev());
+        }
+        (leaves, nodes)
+    }
+
+    /// Stores `bytes` as a UnixFS file (as a push stores a pack); returns
+    /// its root.
+    pub fn put_file(&self, bytes: &[u8]) -> Cid {
+        let (blocks, root) = nip::unixfs::encode(bytes);
+        self.put_blocks(blocks);
+        root
+    }
+
+    /// Writes a format 2 index like the one at `base` whose object map
+    /// holds `records` and whose packs list holds `packs` (each built
+    /// whole with nip's own encoders), refs, head and counts kept;
+    /// returns the new index. Its `previous` is `base`'s.
+    pub fn forge_v2_index(&self, base: &Cid, records: Vec<Record>, packs: Vec<PackEntry>) -> Cid {
+        let idx = self.index(base);
+        let links = idx.v2.unwrap_or_else(|| panic!("{base} is not a format 2 index"));
+        let mut blocks = Vec::new();
+        let mut entries: Vec<(Record, usize)> = records.into_iter().map(|r| nip::trie::sized(r).unwrap()).collect();
+        entries.sort_by_key(|(r, _)| r.oid);
+        entries.dedup_by_key(|(r, _)| r.oid);
+        let objects = records::OBJECTS
+            .build(&entries, 0, &mut |b| {
+                blocks.push(b);
+                Ok(())
+            })
+            .expect("build the object map");
+        let packs_root = if packs.is_empty() {
+            None
+        } else {
+            let chunks = packs.len() / records::PACKS_CHUNK;
+            let mut chunk_cids = Vec::new();
+            for c in packs.chunks(records::PACKS_CHUNK).take(chunks) {
+                let block = nip::format::encode_v2(records::KIND_PACKS_CHUNK, &c.to_vec()).unwrap();
+                chunk_cids.push(block.cid);
+                blocks.push(block);
+            }
+            let tail = packs[chunks * records::PACKS_CHUNK..].to_vec();
+            let block = nip::format::encode_v2(records::KIND_PACKS, &(chunk_cids, tail)).unwrap();
+            let cid = block.cid;
+            blocks.push(block);
+            Some(cid)
+        };
+        let new = NipIndex { objects, v2: Some(nip::format::IndexLinks { refs: links.refs, packs: packs_root }), ..idx };
         let block = new.to_block().unwrap();
         let cid = block.cid;
-        w.put(block).unwrap();
-        w.finish(&cid, None).unwrap();
+        blocks.push(block);
+        self.put_blocks(blocks);
         cid
     }
 }
