@@ -838,7 +838,7 @@ fn make_records(repo: &Repository, made: &MadePack, fresh: &[bool], pack: u32) -
                     });
                 }
                 match crate::links::parse(*oid, kind, object.data())? {
-                    crate::format::Links::Commit { tree, parents } => RecordLinks::Commit { tree, parents },
+                    crate::format::Links::Commit { tree, parents } => RecordLinks::commit(tree, parents),
                     crate::format::Links::Tag { target } => RecordLinks::Tag { target },
                     _ => RecordLinks::None,
                 }

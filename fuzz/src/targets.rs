@@ -558,10 +558,10 @@ impl Harness for IndexT {
 
 fn rng_record(rng: &mut Rng) -> Record {
     let (kind, links) = match rng.below(4) {
-        0 => (
-            ObjectType::Commit,
-            RecordLinks::Commit { tree: rng_hash(rng), parents: (0..rng.below(4)).map(|_| rng_hash(rng)).collect() },
-        ),
+        0 => (ObjectType::Commit, {
+            let tree = rng_hash(rng);
+            RecordLinks::commit(tree, (0..rng.below(4)).map(|_| rng_hash(rng)).collect())
+        }),
         1 => (ObjectType::Tag, RecordLinks::Tag { target: rng_hash(rng) }),
         2 => (ObjectType::Tree, RecordLinks::None),
         _ => (ObjectType::Blob, RecordLinks::None),

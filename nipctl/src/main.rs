@@ -289,8 +289,8 @@ fn inspect_record(remote: &Remote<'_>, index: &nip::format::NipIndex, oid: git2:
         nip::Error::Other(format!("the record of {oid} names pack {}, and the repository has {}", record.pack, packs.len()))
     })?;
     let links = match &record.links {
-        RecordLinks::Commit { tree, parents } => {
-            json!({"tree": tree.to_string(), "parents": parents.iter().map(|p| p.to_string()).collect::<Vec<_>>()})
+        RecordLinks::Commit(c) => {
+            json!({"tree": c.tree.to_string(), "parents": c.parents.iter().map(|p| p.to_string()).collect::<Vec<_>>()})
         }
         RecordLinks::Tag { target } => json!({"target": target.to_string()}),
         RecordLinks::None => json!({}),
@@ -318,9 +318,9 @@ fn inspect_record(remote: &Remote<'_>, index: &nip::format::NipIndex, oid: git2:
             pack.pack
         );
         match &record.links {
-            RecordLinks::Commit { tree, parents } => {
-                println!("  -> {tree}");
-                for p in parents {
+            RecordLinks::Commit(c) => {
+                println!("  -> {}", c.tree);
+                for p in &c.parents {
                     println!("  -> {p}");
                 }
             }

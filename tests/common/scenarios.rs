@@ -827,10 +827,10 @@ pub fn scenario_wrong_sha1_object(env: &Env) {
             r.pack = 1 - r.pack.min(1);
             if r.oid.to_string() == blob {
                 r.kind = nip::format::ObjectType::Commit;
-                r.links = RecordLinks::Commit { tree: r.oid, parents: vec![] };
+                r.links = RecordLinks::commit(r.oid, vec![]);
             }
-            if let RecordLinks::Commit { parents, .. } = &mut r.links {
-                parents.clear();
+            if let RecordLinks::Commit(c) = &mut r.links {
+                c.parents.clear();
             }
             r
         })
