@@ -256,7 +256,7 @@ pub fn scenario_packs_git_refuses_leave_nothing(env: &Env) {
     // the fetch then finds `main` missing and removes that pack again.
     let nowhere = git_hash(ObjectType::Commit, b"a commit in no pack");
     let bad = env.craft_v2_with_pack(&p.finish(), 3, nowhere);
-    refused_with(env, &bad, "in-no-pack", &[&format!("object {nowhere} is not in this repository")]);
+    refused_with(env, &bad, "in-no-pack", &[&format!("its packs do not hold object {nowhere}"), "the repository is damaged"]);
 }
 
 /// Scenario P4: a packs list whose packs add up to more than
@@ -338,7 +338,8 @@ pub fn scenario_lying_previous_indexes_are_not_believed(env: &Env) {
         let run = env.git(&copy, &["fetch", &url_of(&bad), "refs/heads/nowhere:refs/heads/nowhere"]);
         let line = run.one_clean_error();
         assert!(
-            line.contains(&bad.to_string()) && line.contains(&format!("object {nowhere} is not in this repository")),
+            line.contains(&bad.to_string())
+                && line.contains(&format!("its packs do not hold object {nowhere}, which its ref refs/heads/nowhere names")),
             "{run}"
         );
         assert_eq!((env.refs(&copy), env.packs(&copy)), before, "lie {i}: a refused fetch changed the repository");
