@@ -154,13 +154,18 @@ fn objects_dir(repo: &Repository) -> PathBuf {
     std::env::var_os("GIT_OBJECT_DIRECTORY").map(PathBuf::from).unwrap_or_else(|| repo.commondir().join("objects"))
 }
 
-/// Which of `packs` the fetch needs: a pack whose tips the repository has
-/// holds nothing new to it (every object of a pack is reachable from its
-/// tips); a pack listed without tips is needed unless it is one of the
+/// Which of `packs` the fetch needs: a pack whose tips (in its entry, or in
+/// its `tips` block when there are many) the repository has holds nothing
+/// new to it (every object of a pack is reachable from its tips); a pack
+/// listed without tips is needed unless it is one of the
 /// first ones [`held_packs`] finds held. So a fetch after N one-commit
 /// pushes reads the packs list and N packs, and walks no index.
 fn needed_packs(remote: &Remote<'_>, local: &dyn Fn(Oid) -> bool, packs: &[PackEntry]) -> Vec<bool> {
-    let by_tips: Vec<Option<bool>> = packs.iter().map(|p| p.tips.as_ref().map(|t| t.iter().any(|h| !local(h.oid())))).collect();
+    // A tips block that cannot be read counts as no tips.
+    let by_tips: Vec<Option<bool>> = packs
+        .iter()
+        .map(|p| records::read_tips(&remote.blocks, p).ok().flatten().map(|t| t.iter().any(|h| !local(h.oid()))))
+        .collect();
     let start = match by_tips.iter().any(|n| n.is_none()) {
         true => held_packs(remote, local, packs),
         false => 0,

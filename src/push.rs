@@ -230,8 +230,17 @@ fn store(
         let started = std::time::Instant::now();
         let root = map.insert(records, &mut |b| writer.put(b))?;
         log::info!("object map in {:.2}s", started.elapsed().as_secs_f64());
-        let tips = (tips_sorted.len() <= records::MAX_TIPS).then(|| tips_sorted.iter().map(|t| Hash::from(*t)).collect());
-        let entry = PackEntry { pack: made.root, tips, bytes: made.bytes, objects: made.objects.len() as u64 };
+        let hashes: Vec<Hash> = tips_sorted.iter().map(|t| Hash::from(*t)).collect();
+        let (tips, tipset) = records::tips_of(&hashes)?;
+        let tipset = match tipset {
+            Some(block) => {
+                let cid = block.cid;
+                writer.put(block)?;
+                Some(cid)
+            }
+            None => None,
+        };
+        let entry = PackEntry { pack: made.root, tips, bytes: made.bytes, tipset, objects: made.objects.len() as u64 };
         packs_root = Some(records::append_pack(&remote.blocks, packs_root.as_ref(), entry, &mut |b| writer.put(b))?);
         root
     };

@@ -231,11 +231,51 @@ pub struct PackEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tips: Option<Vec<Hash>>,
     pub bytes: u64,
+    /// When the push had more than [`MAX_TIPS`] tips: a `tips` block listing
+    /// them all (up to [`MAX_TIPSET`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tipset: Option<Cid>,
     pub objects: u64,
 }
 
-/// Most tips a packs list entry names.
+/// Most tips a packs list entry names itself.
 pub const MAX_TIPS: usize = 16;
+/// Most tips a `tips` block lists (it stays under 1 MiB).
+pub const MAX_TIPSET: usize = 48_000;
+pub const KIND_TIPS: &str = "tips";
+
+/// The tips of a push, for its pack's entry: inline when few, else a
+/// `tips` block (returned to be stored), else none.
+pub fn tips_of(tips: &[Hash]) -> Result<(Option<Vec<Hash>>, Option<Block>), RecordsError> {
+    let mut sorted = tips.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    Ok(match sorted.len() {
+        n if n <= MAX_TIPS => (Some(sorted), None),
+        n if n <= MAX_TIPSET => (None, Some(format::encode_v2(KIND_TIPS, &sorted)?)),
+        _ => (None, None),
+    })
+}
+
+/// The tips a pack's entry gives: inline, from its `tips` block, or `None`.
+pub fn read_tips(blocks: &Verified<'_>, entry: &PackEntry) -> Result<Option<Vec<Hash>>, RecordsError> {
+    if let Some(t) = &entry.tips {
+        return Ok(Some(t.clone()));
+    }
+    match &entry.tipset {
+        Some(cid) => {
+            let tips: Vec<Hash> = format::decode_v2(cid, &blocks.get(cid)?, KIND_TIPS)?;
+            if tips.len() > MAX_TIPSET {
+                return Err(RecordsError::Packs {
+                    cid: *cid,
+                    why: format!("it lists {} tips, more than {MAX_TIPSET}", tips.len()),
+                });
+            }
+            Ok(Some(tips))
+        }
+        None => Ok(None),
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum RecordsError {
@@ -590,6 +630,7 @@ mod tests {
             pack: crate::block::cid_of(crate::block::RAW, &i.to_be_bytes()),
             tips: (i % 2 == 0).then(|| vec![h(i as u32)]),
             bytes: i,
+            tipset: None,
             objects: i,
         };
         for i in 0..150u64 {

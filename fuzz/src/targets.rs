@@ -691,7 +691,7 @@ struct PacksT {
 
 fn rng_pack_entry(rng: &mut Rng) -> PackEntry {
     let tips = if rng.one_in(2) { Some((0..rng.below(4)).map(|_| rng_hash(rng)).collect()) } else { None };
-    PackEntry { pack: rng_cid(rng), tips, bytes: rng.size(), objects: rng.size() }
+    PackEntry { pack: rng_cid(rng), tips, bytes: rng.size(), tipset: None, objects: rng.size() }
 }
 
 impl PacksT {

@@ -367,7 +367,7 @@ impl Env {
     /// Stores `pack` as a UnixFS file (as a push stores its pack) and
     /// returns its packs-list entry, claiming `objects` objects.
     pub fn craft_pack(&self, pack: &[u8], objects: u64) -> PackEntry {
-        PackEntry { pack: self.craft_file(pack), tips: None, bytes: pack.len() as u64, objects }
+        PackEntry { pack: self.craft_file(pack), tips: None, bytes: pack.len() as u64, tipset: None, objects }
     }
 
     /// Stores a format 2 index: `refs_root` as its refs trie, `packs` as its

@@ -268,7 +268,7 @@ pub fn scenario_packs_git_refuses_leave_nothing(env: &Env) {
 pub fn scenario_packs_past_the_fetch_limit_are_never_read(env: &Env) {
     let (p, commit) = good_pack();
     let (_, pack) = nip::unixfs::encode(&p.finish());
-    let entry = PackEntry { pack, tips: None, bytes: 40 << 30, objects: 3 };
+    let entry = PackEntry { pack, tips: None, bytes: 40 << 30, tipset: None, objects: 3 };
     let bad = env.craft_v2_with_entries(&[entry.clone(), entry], commit);
     let (through, proxy) = match &env.backend {
         Backend::Kubo { api, .. } => {

@@ -782,7 +782,8 @@ pub fn scenario_wrong_sha1_object(env: &Env) {
     env.commit_file(&other, "notes/hello.txt", b"hello, World\n", "add hello");
     let forged_pack = pack_of(env, &other, &["HEAD"]);
     let count = u32::from_be_bytes(forged_pack[8..12].try_into().unwrap()) as u64;
-    let entry = PackEntry { pack: env.put_file(&forged_pack), tips: None, bytes: forged_pack.len() as u64, objects: count };
+    let entry =
+        PackEntry { pack: env.put_file(&forged_pack), tips: None, bytes: forged_pack.len() as u64, tipset: None, objects: count };
     let bad = env.forge_v2_index(&u2, records.clone(), vec![packs[0].clone(), entry]);
 
     env.git_ok(&copy, &["remote", "set-url", "origin", &url_of(&bad)]);
