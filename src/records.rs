@@ -88,13 +88,7 @@ impl trie::Entry for Record {
 }
 
 fn type_of(code: u64) -> Option<ObjectType> {
-    Some(match code {
-        1 => ObjectType::Commit,
-        2 => ObjectType::Tree,
-        3 => ObjectType::Blob,
-        4 => ObjectType::Tag,
-        _ => return None,
-    })
+    u8::try_from(code).ok().and_then(crate::packread::from_pack_code)
 }
 
 impl Serialize for Record {
