@@ -125,3 +125,35 @@ fn any_object_reads_back_by_hash() {
     let missing = env.nipctl_run(&["inspect", &url, "--object", &"ab".repeat(20), "--content"]);
     assert!(!missing.success() && missing.stderr.contains("is not in this repository"), "{missing}");
 }
+
+/// A format 1 address is still read, and a push onto it writes format 2:
+/// every object again in one pack, with the format 1 index as `previous`.
+#[test]
+fn a_push_onto_a_format_1_address_writes_format_2() {
+    let env = Env::local();
+    let repo = env.synth("src", Synth { commits: 30, ..Synth::default() });
+    let v1 = env.craft_v1_from_repo(&repo);
+    let old = common::url_of(&v1);
+    assert_eq!(env.index(&v1).version(), 1);
+
+    let clone = env.dir("clone");
+    env.git_ok(&env.work, &["clone", "-q", &old, clone.to_str().unwrap()]);
+    env.fsck(&clone);
+    assert_eq!(env.rev_parse(&clone, "HEAD"), env.rev_parse(&repo, "main"));
+
+    let new = env.append_commit(&clone, "notes.txt", "on top of format 1");
+    let pushed = env.git(&clone, &["push", "origin", "HEAD:refs/heads/main"]);
+    assert!(pushed.success(), "{pushed}");
+    let url = env.remote_url(&clone, "origin");
+    let index = env.index(&url_cid(&url));
+    assert_eq!(index.version(), 2, "the new index is format 2");
+    assert_eq!(index.prev, Some(v1), "its previous is the format 1 index");
+    let json: serde_json::Value = serde_json::from_str(&env.nipctl_run(&["inspect", &url, "--json"]).stdout).unwrap();
+    let objects = json["packs"][0]["objects"].as_u64().unwrap_or(0) as usize;
+    assert_eq!(objects, env.count_rev_list_objects(&clone, &["--all"]), "one pack of every object: {json}");
+
+    let again = env.dir("again");
+    env.git_ok(&env.work, &["clone", "-q", &url, again.to_str().unwrap()]);
+    env.fsck(&again);
+    assert_eq!(env.rev_parse(&again, "HEAD"), new);
+}
