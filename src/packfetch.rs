@@ -161,10 +161,27 @@ fn objects_dir(repo: &Repository) -> PathBuf {
 /// first ones [`held_packs`] finds held. So a fetch after N one-commit
 /// pushes reads the packs list and N packs, and walks no index.
 fn needed_packs(remote: &Remote<'_>, local: &dyn Fn(Oid) -> bool, packs: &[PackEntry]) -> Vec<bool> {
-    // A tips block that cannot be read counts as no tips.
+    // The tips blocks, read in batches; one that cannot be read counts as no tips.
+    let mut sets: std::collections::HashMap<cid::Cid, Vec<crate::format::Hash>> = std::collections::HashMap::new();
+    let mut wanted: Vec<cid::Cid> = packs.iter().filter(|p| p.tips.is_none()).filter_map(|p| p.tipset).collect();
+    wanted.sort();
+    wanted.dedup();
+    for group in wanted.chunks(256) {
+        let Ok(datas) = remote.blocks.get_many(group) else { continue };
+        for (cid, data) in group.iter().zip(datas) {
+            if let Ok(tips) = crate::format::decode_v2::<Vec<crate::format::Hash>>(cid, &data, records::KIND_TIPS) {
+                if tips.len() <= records::MAX_TIPSET {
+                    sets.insert(*cid, tips);
+                }
+            }
+        }
+    }
     let by_tips: Vec<Option<bool>> = packs
         .iter()
-        .map(|p| records::read_tips(&remote.blocks, p).ok().flatten().map(|t| t.iter().any(|h| !local(h.oid()))))
+        .map(|p| {
+            let tips = p.tips.as_ref().or_else(|| p.tipset.as_ref().and_then(|c| sets.get(c)));
+            tips.map(|t| t.iter().any(|h| !local(h.oid())))
+        })
         .collect();
     let start = match by_tips.iter().any(|n| n.is_none()) {
         true => held_packs(remote, local, packs),
@@ -276,7 +293,10 @@ fn index_packs(
     let strict =
         repo.config().ok().and_then(|c| c.get_bool("fetch.fsckObjects").ok().or_else(|| c.get_bool("transfer.fsckObjects").ok()));
     if strict == Some(true) {
-        cmd.arg("--strict");
+        // What git's own fetch passes: fsck every object. (`--strict` would
+        // also refuse an object two spliced packs both hold, and links to
+        // objects a completeness check fetches next.)
+        cmd.arg("--fsck-objects");
     }
     if progress {
         cmd.arg("-v");

@@ -189,6 +189,23 @@ fn store(
     };
     let started = std::time::Instant::now();
     let mut tips_sorted = tips.to_vec();
+    if base.is_none() {
+        // Nothing is stored in format 2 yet (a format 1 remote, a repack):
+        // the pack must hold what every ref of the new index reaches, not
+        // only what this push moved.
+        let odb = repo.odb()?;
+        for hash in refs.values() {
+            if !odb.exists(hash.oid()) {
+                return Err(Error::Other(format!(
+                    "{} is in nip format 1, and a push rewrites it in format 2 with every ref's objects, but this \
+                     repository lacks {hash}; fetch every ref first (`git fetch <remote> '+refs/*:refs/remotes/<remote>/*'`) \
+                     or push to nip::new-ipfs; nothing was stored",
+                    remote.url()
+                )));
+            }
+            tips_sorted.push(hash.oid());
+        }
+    }
     tips_sorted.sort();
     tips_sorted.dedup();
     let made = make_pack(repo, &tips_sorted, &negatives, writer.as_mut(), progress)?;
@@ -516,6 +533,12 @@ fn make_pack(
         }
         Ok(out)
     });
+    // An error above stopped reading: pack-objects may be blocked writing,
+    // so it is stopped before it is waited for.
+    drop(stdout);
+    if streamed.is_err() {
+        let _ = child.kill();
+    }
     let status = child.wait().map_err(|e| Error::from(e).context("waiting for git pack-objects"))?;
     if !status.success() {
         return Err(Error::Other(format!("git pack-objects failed ({status}); nothing was stored")));

@@ -232,6 +232,8 @@ pub struct PackEntry {
     pub objects: u64,
 }
 
+/// Most packs a reader takes in one list (a push adds at most one).
+pub const MAX_PACKS: usize = 1_000_000;
 /// Most tips a packs list entry names itself.
 pub const MAX_TIPS: usize = 16;
 /// Most tips a `tips` block lists (it stays under 1 MiB).
@@ -388,6 +390,15 @@ struct PacksBody(Vec<Cid>, Vec<PackEntry>);
 /// Every pack of the list at `root`, in push order.
 pub fn read_packs(blocks: &Verified<'_>, root: &Cid) -> Result<Vec<PackEntry>, RecordsError> {
     let PacksBody(chunks, tail) = format::decode_v2(root, &blocks.get(root)?, KIND_PACKS)?;
+    let bad = |why: String| RecordsError::Packs { cid: *root, why };
+    if chunks.len() * PACKS_CHUNK > MAX_PACKS {
+        return Err(bad(format!("it lists {} chunks of packs, more than the {MAX_PACKS} packs a reader takes", chunks.len())));
+    }
+    // A chunk listed twice would be read (and held) twice per listing.
+    let distinct: std::collections::HashSet<&Cid> = chunks.iter().collect();
+    if distinct.len() != chunks.len() {
+        return Err(bad("it lists one chunk twice".into()));
+    }
     let mut out = Vec::with_capacity(chunks.len() * PACKS_CHUNK + tail.len());
     for group in chunks.chunks(256) {
         for (cid, data) in group.iter().zip(blocks.get_many(group)?) {
@@ -408,8 +419,8 @@ pub fn read_packs(blocks: &Verified<'_>, root: &Cid) -> Result<Vec<PackEntry>, R
         });
     }
     out.extend(tail);
-    if out.len() > u32::MAX as usize {
-        return Err(RecordsError::Packs { cid: *root, why: "more packs than a record can number".into() });
+    if let Some(p) = out.iter().find(|p| p.tips.as_ref().is_some_and(|t| t.len() > MAX_TIPS)) {
+        return Err(bad(format!("pack {} names more than {MAX_TIPS} tips in its entry", p.pack)));
     }
     Ok(out)
 }

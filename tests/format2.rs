@@ -132,6 +132,10 @@ fn any_object_reads_back_by_hash() {
 fn a_push_onto_a_format_1_address_writes_format_2() {
     let env = Env::local();
     let repo = env.synth("src", Synth { commits: 30, ..Synth::default() });
+    // A branch main does not reach: the format 2 pack must hold it too.
+    env.git_ok(&repo, &["checkout", "-q", "-b", "side"]);
+    let side = env.append_commit(&repo, "side.txt", "only on side");
+    env.git_ok(&repo, &["checkout", "-q", "main"]);
     let v1 = env.craft_v1_from_repo(&repo);
     let old = common::url_of(&v1);
     assert_eq!(env.index(&v1).version(), 1);
@@ -156,4 +160,5 @@ fn a_push_onto_a_format_1_address_writes_format_2() {
     env.git_ok(&env.work, &["clone", "-q", &url, again.to_str().unwrap()]);
     env.fsck(&again);
     assert_eq!(env.rev_parse(&again, "HEAD"), new);
+    assert_eq!(env.rev_parse(&again, "origin/side"), side, "the branch the push did not touch came along");
 }

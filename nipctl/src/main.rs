@@ -205,7 +205,7 @@ fn inspect(address: &str, object: Option<&str>, as_json: bool, content: bool) ->
     println!("format:   nip version {}", index.version());
     println!("HEAD:     {}", index.head.as_deref().unwrap_or("(none)"));
     if index.v2.is_some() {
-        let bytes: u64 = packs.iter().map(|p| p.bytes).sum();
+        let bytes: u64 = packs.iter().map(|p| p.bytes).fold(0, u64::saturating_add);
         println!("packs:    {} ({bytes} bytes)", packs.len());
     }
     match index.prev {
@@ -516,7 +516,7 @@ fn repack(address: &str) -> Result<(), nip::Error> {
         println!("{} has {} pack{}: nothing to repack", remote.url(), packs.len(), if packs.len() == 1 { "" } else { "s" });
         return Ok(());
     }
-    let before: u64 = packs.iter().map(|p| p.bytes).sum();
+    let before: u64 = packs.iter().map(|p| p.bytes).fold(0, u64::saturating_add);
     let tmp = tempfile::Builder::new()
         .prefix("nipctl-repack-")
         .tempdir()
@@ -544,7 +544,7 @@ fn repack(address: &str) -> Result<(), nip::Error> {
 fn pack_bytes(remote: &Remote<'_>, cid: &cid::Cid) -> Result<u64, nip::Error> {
     let index = nip::records::read_index(&remote.blocks, cid)?;
     Ok(match index.v2.and_then(|l| l.packs) {
-        Some(root) => nip::records::read_packs(&remote.blocks, &root)?.iter().map(|p| p.bytes).sum(),
+        Some(root) => nip::records::read_packs(&remote.blocks, &root)?.iter().map(|p| p.bytes).fold(0, u64::saturating_add),
         None => 0,
     })
 }
