@@ -226,13 +226,27 @@ impl FetchLimits {
     /// The error for `object`, whose claimed size brings the fetch past
     /// the byte limit.
     pub fn bytes_exceeded(&self, object: &NipObject) -> Error {
-        let what = format!(
+        self.bytes_message(format!(
             "object {} (a {} that claims {}) brings this fetch to more than {} of content",
             object.oid,
             object.kind().name(),
             human(object.size),
             human(self.bytes.value)
-        );
+        ))
+    }
+
+    /// The error when the packs a (format 2) fetch needs, `bytes` in all,
+    /// pass the byte limit; nothing has been read yet.
+    pub fn packs_exceeded(&self, packs: usize, bytes: u64) -> Error {
+        self.bytes_message(format!(
+            "this fetch needs {packs} packs of {} in all, more than {} (nip.maxFetchBytes)",
+            human(bytes),
+            human(self.bytes.value)
+        ))
+    }
+
+    /// `what`, then what to do about it, by where the byte limit comes from.
+    fn bytes_message(&self, what: String) -> Error {
         let raise =
             "(`git -c nip.maxFetchBytes=200g clone …`, git config nip.maxFetchBytes, or NIP_MAX_FETCH_BYTES; 0 for no limit)";
         let msg = match &self.bytes.source {

@@ -266,15 +266,7 @@ fn index_packs(
     let bytes: u64 = packs.iter().map(|(_, p)| p.bytes).fold(0, u64::saturating_add);
     let objects: u64 = packs.iter().map(|(_, p)| p.objects).fold(0, u64::saturating_add);
     if bytes > limits.bytes.value {
-        return Err(Error::Limit(format!(
-            "this fetch needs {} packs of {} in all, more than {} (nip.maxFetchBytes, {}); if you trust this address, \
-             raise it (`git -c nip.maxFetchBytes=200g clone …`, git config nip.maxFetchBytes, or NIP_MAX_FETCH_BYTES; \
-             0 for no limit); nothing was written",
-            packs.len(),
-            crate::limits::human(bytes),
-            crate::limits::human(limits.bytes.value),
-            source(&limits.bytes.source)
-        )));
+        return Err(limits.packs_exceeded(packs.len(), bytes));
     }
     if objects > limits.objects.value {
         return Err(Error::Limit(format!(
