@@ -42,6 +42,22 @@ use git2::{Oid, Repository};
 use sha1_checked::{Digest, Sha1};
 use std::collections::HashMap;
 
+/// Why a (format 1) fetch failed on its own account; the objects' own
+/// failures are [`Error::ObjectHash`], [`Error::Object`], [`Error::Limit`]
+/// and the store's.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    /// The thread writing the pack stopped (its own error is the cause,
+    /// reported before this one).
+    #[error("the pack writer stopped")]
+    WriterStopped,
+    #[error("the {thread} thread panicked")]
+    Panicked { thread: &'static str },
+    /// The three threads disagree on what the fetch holds: a bug in nip.
+    #[error("planned {planned} objects but verified {verified} and packed {packed}")]
+    Counts { planned: u64, verified: u64, packed: usize },
+}
+
 /// Objects looked up and fetched per request while planning.
 const PLAN_BATCH: usize = 2048;
 /// NIPObjects held at once while planning (each at most 1 MiB).
@@ -160,7 +176,7 @@ pub fn fetch(repo: &Repository, remote: &Remote<'_>, wants: &[Oid], progress: bo
         let verifier = scope.spawn(move || {
             let mut out = Batcher { tx, pieces: Vec::with_capacity(BATCH_PIECES), bytes: 0 };
             let outcome = verify_all(blocks, plan_rx, (estimate, total), stop, progress, &mut out)?;
-            out.flush().map_err(|_| Error::Other("the pack writer stopped".into()))?;
+            out.flush().map_err(|_| closed())?;
             Ok::<_, Error>(outcome)
         });
         let writer = scope.spawn(move || write_pack(pack, rx));
@@ -170,8 +186,8 @@ pub fn fetch(repo: &Repository, remote: &Remote<'_>, wants: &[Oid], progress: bo
             Err(_) => stop.store(true, std::sync::atomic::Ordering::Relaxed),
         }
         drop(plan_tx);
-        let verified = verifier.join().map_err(|_| Error::Other("the verifying thread panicked".into()));
-        let written = writer.join().map_err(|_| Error::Other("the pack writing thread panicked".into()));
+        let verified = verifier.join().map_err(|_| Error::from(FetchError::Panicked { thread: "verifying" }));
+        let written = writer.join().map_err(|_| Error::from(FetchError::Panicked { thread: "pack writing" }));
         // A thread that stopped makes the one feeding it stop too: report
         // the first cause, the writer's, then the plan's (a failed plan
         // stops the verifier), then the verifier's.
@@ -184,11 +200,8 @@ pub fn fetch(repo: &Repository, remote: &Remote<'_>, wants: &[Oid], progress: bo
             return Ok(Fetched::default()); // the unused pack file is removed
         }
         if outcome.objects != planned || pack.count() as u64 != planned {
-            return Err(context(Error::Other(format!(
-                "planned {planned} objects but verified {} and packed {}",
-                outcome.objects,
-                pack.count()
-            ))));
+            let counts = FetchError::Counts { planned, verified: outcome.objects, packed: pack.count() };
+            return Err(context(counts.into()));
         }
         let keep = pack.commit().map_err(|e| context(e.into()))?;
         Ok(Fetched { outcome, keep: Some(keep) })
@@ -507,7 +520,7 @@ fn verify_all(
 }
 
 fn closed() -> Error {
-    Error::Other("the pack writer stopped".into())
+    FetchError::WriterStopped.into()
 }
 
 /// Reads `p`'s content into `sink`, checking that it has exactly its

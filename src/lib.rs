@@ -58,6 +58,13 @@ pub mod unixfs;
 
 /// Everything a nip operation can fail with. Each message says what failed
 /// and on which object or address.
+///
+/// A message is whole on its own: where a variant holds the error that
+/// caused it (an [`std::io::Error`], a [`git2::Error`], another `Error`),
+/// its `Display` shows that cause and `source()` does not return it, so
+/// that printing the error and then its chain never says a cause twice
+/// (the binaries print `{e}` alone). `transparent` variants pass both
+/// through from the module's own error.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(transparent)]
@@ -80,9 +87,19 @@ pub enum Error {
     Links(#[from] links::LinksError),
     #[error(transparent)]
     Ipns(#[from] ipns::IpnsError),
+    // The push and fetch halves' own errors.
+    #[error(transparent)]
+    Push(#[from] push::PushError),
+    #[error(transparent)]
+    Fetch(#[from] fetch::FetchError),
+    #[error(transparent)]
+    PackFetch(#[from] packfetch::PackFetchError),
+    #[error(transparent)]
+    Setting(#[from] limits::SettingError),
+    /// A libgit2 failure: its message is shown, so it is not the `source()`.
     #[error("git: {}", .0.message())]
-    Git(#[from] git2::Error),
-    #[error("{0}")]
+    Git(git2::Error),
+    #[error(transparent)]
     Io(#[from] std::io::Error),
     #[error("object {oid} is corrupt: its content hashes to {actual}; nothing was written")]
     ObjectHash { oid: String, actual: String },
@@ -99,19 +116,24 @@ pub enum Error {
     /// A fetch passed a limit of [`limits`]; the text names the setting.
     #[error("{0}")]
     Limit(String),
+    /// Being removed (issue 13): every use is becoming a typed error.
     #[error("{0}")]
     Other(String),
-    #[error("{context}: {source}")]
-    Context {
-        context: String,
-        #[source]
-        source: Box<Error>,
-    },
+    /// `error`, while doing `context`: both are shown, so `error` is not
+    /// the `source()`.
+    #[error("{context}: {error}")]
+    Context { context: String, error: Box<Error> },
+}
+
+impl From<git2::Error> for Error {
+    fn from(e: git2::Error) -> Error {
+        Error::Git(e)
+    }
 }
 
 impl Error {
     /// Wraps the error with what was being done.
     pub fn context(self, context: impl Into<String>) -> Error {
-        Error::Context { context: context.into(), source: Box::new(self) }
+        Error::Context { context: context.into(), error: Box::new(self) }
     }
 }

@@ -106,6 +106,19 @@ pub fn check_push(object: &NipObject) -> Option<String> {
     })
 }
 
+/// A limit's setting that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SettingError {
+    /// git's configuration could not be read while looking for `key`;
+    /// `why` says what was wrong (from [`crate::config`]).
+    #[error("{why}")]
+    Config { key: &'static str, why: String },
+    /// The setting `from` (`git config nip.maxFetchBytes`, an environment
+    /// variable) holds `text`, which is not a count.
+    #[error("{from} is {text:?}, not a count: use a whole number, optionally with k, m or g (0 for no limit)")]
+    NotACount { from: String, text: String },
+}
+
 /// Where a limit comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Source {
@@ -164,15 +177,11 @@ pub fn parse_count(text: &str) -> Option<u64> {
 /// One setting: git config `key` (`git -c` first: see
 /// [`crate::config`]), then the environment variable `env`. `Ok(None)` if
 /// none is set.
-fn setting(config: Option<&Settings>, key: &str, env: &str) -> Result<Option<(u64, String)>, Error> {
+fn setting(config: Option<&Settings>, key: &'static str, env: &str) -> Result<Option<(u64, String)>, SettingError> {
     let none = Settings::default();
-    let Some(v) = config.unwrap_or(&none).get(key, &[env]).map_err(Error::Other)? else { return Ok(None) };
-    let n = parse_count(&v.text).ok_or_else(|| {
-        Error::Other(format!(
-            "{} is {:?}, not a count: use a whole number, optionally with k, m or g (0 for no limit)",
-            v.from, v.text
-        ))
-    })?;
+    let found = config.unwrap_or(&none).get(key, &[env]).map_err(|why| SettingError::Config { key, why })?;
+    let Some(v) = found else { return Ok(None) };
+    let Some(n) = parse_count(&v.text) else { return Err(SettingError::NotACount { from: v.from, text: v.text }) };
     Ok(Some((n, v.from)))
 }
 

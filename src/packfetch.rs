@@ -38,6 +38,46 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
+/// Why a format 2 fetch failed on its own account (a limit it passed is
+/// [`Error::Limit`]; a block the store lacks, the store's error).
+#[derive(Debug, thiserror::Error)]
+pub enum PackFetchError {
+    /// A wanted object a ref names is in none of the packs: the
+    /// repository's packs do not hold what its refs say.
+    #[error("its packs do not hold object {oid}, which its ref {name} names: the repository is damaged; nothing was fetched")]
+    Unheld { oid: Oid, name: String },
+    /// Pack `pack` (its number in the packs list, stored as `cid`) failed
+    /// nip's own checks.
+    #[error("pack {pack} ({cid}) of {url} is damaged: {why}; nothing was fetched")]
+    Damaged { pack: usize, cid: cid::Cid, url: String, why: Damage },
+    /// Reading pack `pack`'s UnixFS file failed.
+    #[error("reading pack {pack} of {url}: {error}")]
+    Read { pack: usize, url: String, error: Box<crate::unixfs::UnixfsError> },
+    #[error("{objects} objects do not fit in one git pack")]
+    TooManyObjects { objects: u64 },
+    #[error("git index-pack has no {pipe}")]
+    NoPipe { pipe: &'static str },
+    /// index-pack stopped reading its input, yet exited with success.
+    #[error("git index-pack stopped reading ({error})")]
+    StoppedReading { error: std::io::Error },
+    /// index-pack refused the spliced pack; `said` is the last line it wrote.
+    #[error("git index-pack refused the objects of {url} ({status}: {said}); nothing was fetched")]
+    Refused { url: String, status: std::process::ExitStatus, said: String },
+    #[error("git index-pack did not name the pack it wrote ({answer:?})")]
+    Unnamed { answer: String },
+}
+
+/// What is wrong with a pack, by nip's own checks before index-pack's.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Damage {
+    #[error("it is {bytes} bytes, less than a pack's header and checksum")]
+    Short { bytes: u64 },
+    #[error("its header is not a version 2 pack of {objects} objects, as the packs list says")]
+    Header { objects: u64 },
+    #[error("its checksum does not match its bytes")]
+    Checksum,
+}
+
 /// How many earlier indexes a fetch looks at for one whose refs it has.
 pub const WALK: usize = 1000;
 
@@ -113,9 +153,7 @@ pub fn fetch(repo: &Repository, remote: &Remote<'_>, wants: &[Oid], progress: bo
         // this repository" would not say.
         let named = remote.refs().iter().find(|(_, h)| h.oid() == *w).map(|(n, _)| n.clone());
         return Err(context(match named {
-            Some(name) => Error::Other(format!(
-                "its packs do not hold object {w}, which its ref {name} names: the repository is damaged; nothing was fetched"
-            )),
+            Some(name) => PackFetchError::Unheld { oid: *w, name }.into(),
             None => Error::NotInRepository { oid: w.to_string() },
         }));
     }
@@ -276,7 +314,7 @@ fn index_packs(
             source(&limits.objects.source)
         )));
     }
-    let count = u32::try_from(objects).map_err(|_| Error::Other(format!("{objects} objects do not fit in one git pack")))?;
+    let count = u32::try_from(objects).map_err(|_| PackFetchError::TooManyObjects { objects })?;
     let keep_text = crate::pack::keep_text();
     let mut cmd = Command::new("git");
     cmd.arg("--git-dir").arg(repo.path()).args(["index-pack", "--stdin", "--fix-thin"]);
@@ -313,9 +351,9 @@ fn index_packs(
     if let Some(t) = &git_temp {
         let _ = marker.write_all(t.path.as_os_str().as_encoded_bytes()).and_then(|_| marker.flush());
     }
-    let mut stdin = child.stdin.take().ok_or_else(|| Error::Other("git index-pack has no stdin".into()))?;
-    let mut stderr = child.stderr.take().ok_or_else(|| Error::Other("git index-pack has no stderr".into()))?;
-    let mut stdout = child.stdout.take().ok_or_else(|| Error::Other("git index-pack has no stdout".into()))?;
+    let mut stdin = child.stdin.take().ok_or(PackFetchError::NoPipe { pipe: "stdin" })?;
+    let mut stderr = child.stderr.take().ok_or(PackFetchError::NoPipe { pipe: "stderr" })?;
+    let mut stdout = child.stdout.take().ok_or(PackFetchError::NoPipe { pipe: "stdout" })?;
     let (sent, said, answer) = std::thread::scope(|scope| {
         // index-pack's messages: shown as progress when asked, and the last
         // of them kept for the error.
@@ -360,24 +398,19 @@ fn index_packs(
     // other way round: it refused what it read, and says why.
     match sent {
         Err(Spliced::Refused(e)) => return Err(e),
-        Err(Spliced::Stopped(io)) if status.success() => {
-            return Err(Error::Other(format!("git index-pack stopped reading ({io})")))
-        }
+        Err(Spliced::Stopped(error)) if status.success() => return Err(PackFetchError::StoppedReading { error }.into()),
         _ => {}
     }
     if !status.success() {
-        return Err(Error::Other(format!(
-            "git index-pack refused the objects of {} ({status}: {}); nothing was fetched",
-            remote.url(),
-            crate::protocol::one_line(&last)
-        )));
+        let said = crate::protocol::one_line(&last);
+        return Err(PackFetchError::Refused { url: remote.url(), status, said }.into());
     }
     let name = answer
         .lines()
         .find_map(|l| l.strip_prefix("keep\t").or_else(|| l.strip_prefix("pack\t")))
         .map(str::trim)
         .filter(|h| h.len() >= 40 && h.bytes().all(|b| b.is_ascii_hexdigit()))
-        .ok_or_else(|| Error::Other(format!("git index-pack did not name the pack it wrote ({:?})", answer.trim())))?;
+        .ok_or_else(|| PackFetchError::Unnamed { answer: answer.trim().to_string() })?;
     let fresh = !packs_before.contains(std::ffi::OsStr::new(&format!("pack-{name}.pack")));
     Ok(Some(Written { keep: pack_dir.join(format!("pack-{name}.keep")), fresh }))
 }
@@ -454,10 +487,6 @@ fn clean_git_temps(pack_dir: &std::path::Path) {
     }
 }
 
-/// Writes `packs` (each with its number in the packs list) as one pack of `count` objects into `out`: a header, the
-/// entries of each pack in order, and the SHA-1 of all of it. Each pack's
-/// own header must say the objects its entry says, and its own checksum
-/// must match its bytes.
 /// Why [`splice`] stopped.
 enum Spliced {
     /// A pack failed nip's checks, or could not be read.
@@ -467,6 +496,10 @@ enum Spliced {
     Stopped(std::io::Error),
 }
 
+/// Writes `packs` (each with its number in the packs list) as one pack of
+/// `count` objects into `out`: a header, the entries of each pack in order,
+/// and the SHA-1 of all of it. Each pack's own header must say the objects
+/// its entry says, and its own checksum must match its bytes.
 fn splice(remote: &Remote<'_>, packs: &[(usize, PackEntry)], count: u32, out: &mut dyn Write) -> Result<(), Spliced> {
     let mut total = Sha1::new();
     let mut header = *b"PACK\0\0\0\x02\0\0\0\0";
@@ -476,11 +509,9 @@ fn splice(remote: &Remote<'_>, packs: &[(usize, PackEntry)], count: u32, out: &m
     out.write_all(&header).map_err(broken)?;
     for (n, p) in packs {
         let n = *n;
-        let damaged = |why: String| {
-            Error::Other(format!("pack {n} ({}) of {} is damaged: {why}; nothing was fetched", p.pack, remote.url()))
-        };
+        let damaged = |why: Damage| Error::from(PackFetchError::Damaged { pack: n, cid: p.pack, url: remote.url(), why });
         if p.bytes < 32 {
-            return Err(Spliced::Refused(damaged(format!("it is {} bytes, less than a pack's header and checksum", p.bytes))));
+            return Err(Spliced::Refused(damaged(Damage::Short { bytes: p.bytes })));
         }
         let body_end = p.bytes - 20;
         let mut own = Sha1::new();
@@ -502,10 +533,7 @@ fn splice(remote: &Remote<'_>, packs: &[(usize, PackEntry)], count: u32, out: &m
             if head.len() == 12 && start < 12 {
                 let declared = u32::from_be_bytes([head[8], head[9], head[10], head[11]]) as u64;
                 if &head[..8] != b"PACK\0\0\0\x02" || declared != p.objects {
-                    failed = Some(damaged(format!(
-                        "its header is not a version 2 pack of {} objects, as the packs list says",
-                        p.objects
-                    )));
+                    failed = Some(damaged(Damage::Header { objects: p.objects }));
                     return Err(std::io::Error::other("damaged pack"));
                 }
             }
@@ -518,10 +546,10 @@ fn splice(remote: &Remote<'_>, packs: &[(usize, PackEntry)], count: u32, out: &m
         }
         read.map_err(|e| match e {
             crate::unixfs::UnixfsError::Sink(io) => broken(io),
-            e => Spliced::Refused(Error::from(e).context(format!("reading pack {n} of {}", remote.url()))),
+            e => Spliced::Refused(PackFetchError::Read { pack: n, url: remote.url(), error: Box::new(e) }.into()),
         })?;
         if trailer.as_slice() != own.finalize().as_slice() {
-            return Err(Spliced::Refused(damaged("its checksum does not match its bytes".into())));
+            return Err(Spliced::Refused(damaged(Damage::Checksum)));
         }
     }
     out.write_all(&total.finalize()).map_err(broken)?;

@@ -151,30 +151,26 @@ impl std::fmt::Display for DeltaProblem {
 /// the object, the pack and offset of the entry at fault, and what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum PackReadError {
+    /// The repository is in format 1: it has no packs to read `oid` from.
+    #[error("this is a format 1 repository: its objects are NIPObject blocks, not packs")]
+    Format1 { oid: Hash },
     /// A pack number the source does not have.
     #[error("pack {pack} is not in the repository (it has {packs} packs); {BAD_MAP}")]
     NoPack { pack: u32, packs: usize },
-    /// Reading a pack's UnixFS file failed.
-    #[error("reading pack {pack} ({root}): {source}")]
-    Unixfs {
-        pack: u32,
-        root: Cid,
-        #[source]
-        source: Box<UnixfsError>,
-    },
+    /// Reading a pack's UnixFS file failed (`error` is shown, so it is not
+    /// the `source()`).
+    #[error("reading pack {pack} ({root}): {error}")]
+    Unixfs { pack: u32, root: Cid, error: Box<UnixfsError> },
     /// Another [`PackSource`] failure.
     #[error("reading pack {pack}: {why}")]
     Source { pack: u32, why: String },
     /// The object map lookup failed.
     #[error("looking up object {oid}: {why}")]
     Locate { oid: Hash, why: String },
-    /// The source failed while `oid` was read.
-    #[error("object {oid}: {source}")]
-    Reading {
-        oid: Hash,
-        #[source]
-        source: Box<PackReadError>,
-    },
+    /// The source failed while `oid` was read (`error` is shown, so it is
+    /// not the `source()`).
+    #[error("object {oid}: {error}")]
+    Reading { oid: Hash, error: Box<PackReadError> },
     /// The source gave a length other than the one asked for.
     #[error("object {oid}: pack {pack} gave {got} bytes at offset {offset} where {wanted} were asked inside it; the store or the packs list is damaged")]
     ShortRead { oid: Hash, pack: u32, offset: u64, wanted: usize, got: usize },
@@ -272,7 +268,7 @@ pub fn read_object(
     offset: u64,
     limits: &ReadLimits,
 ) -> Result<(ObjectType, Vec<u8>), PackReadError> {
-    let reading = |e: PackReadError| PackReadError::Reading { oid, source: Box::new(e) };
+    let reading = |e: PackReadError| PackReadError::Reading { oid, error: Box::new(e) };
     let mut lens: HashMap<u32, u64> = HashMap::new();
     let mut seen: HashSet<(u32, u64)> = HashSet::new();
     // The deltas from the object down to its base, walked first; only
@@ -351,7 +347,7 @@ pub fn read_object(
 /// the pack's entries).
 fn read_exact(src: &dyn PackSource, oid: Hash, pack: u32, offset: u64, len: u64) -> Result<Vec<u8>, PackReadError> {
     let wanted = len as usize; // at most HEADER_READ or READ_STEP
-    let got = src.read_at(pack, offset, wanted).map_err(|e| PackReadError::Reading { oid, source: Box::new(e) })?;
+    let got = src.read_at(pack, offset, wanted).map_err(|e| PackReadError::Reading { oid, error: Box::new(e) })?;
     if got.len() != wanted {
         return Err(PackReadError::ShortRead { oid, pack, offset, wanted, got: got.len() });
     }
@@ -610,7 +606,7 @@ where
             bytes.extend_from_slice(b);
             Ok(())
         })
-        .map_err(|source| PackReadError::Unixfs { pack, root, source: Box::new(source) })?;
+        .map_err(|e| PackReadError::Unixfs { pack, root, error: Box::new(e) })?;
         let out = bytes[(offset - start) as usize..(end - start) as usize].to_vec();
         *last = Some((pack, start, bytes));
         Ok(out)
@@ -1393,7 +1389,7 @@ mod tests {
         assert!(matches!(err, PackReadError::ShortRead { wanted, got, .. } if got + 1 == wanted), "{err}");
         let err = read_object(&one_pack(Vec::new()), Hash([0; 20]), 3, 12, &ReadLimits::default()).unwrap_err();
         assert!(
-            matches!(&err, PackReadError::Reading { source, .. } if matches!(**source, PackReadError::NoPack { pack: 3, .. })),
+            matches!(&err, PackReadError::Reading { error: source, .. } if matches!(**source, PackReadError::NoPack { pack: 3, .. })),
             "{err}"
         );
     }
@@ -1445,7 +1441,7 @@ mod tests {
         let missing = UnixfsPacks::new(&v, vec![(absent, unixfs::CHUNK as u64 + 1)], |_| Ok(None));
         let err = read_object(&missing, o.oid, 0, 12, &ReadLimits::default()).unwrap_err();
         assert!(
-            matches!(&err, PackReadError::Reading { source, .. } if matches!(**source, PackReadError::Unixfs { pack: 0, root, .. } if root == absent)),
+            matches!(&err, PackReadError::Reading { error: source, .. } if matches!(**source, PackReadError::Unixfs { pack: 0, root, .. } if root == absent)),
             "{err}"
         );
         assert!(err.to_string().contains(&format!("object {}: reading pack 0 ({absent})", o.oid)), "{err}");
@@ -1483,7 +1479,7 @@ pub fn read_by_hash(
     limits: &ReadLimits,
 ) -> Result<Option<(crate::records::Record, ObjectType, Vec<u8>)>, crate::Error> {
     let Some(links) = index.v2 else {
-        return Err(crate::Error::Other("this is a format 1 repository: its objects are NIPObject blocks, not packs".into()));
+        return Err(PackReadError::Format1 { oid }.into());
     };
     let map = crate::records::object_map(blocks, index);
     let Some(record) = map.lookup_many(&[oid.0])?.pop().flatten() else { return Ok(None) };

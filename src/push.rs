@@ -28,6 +28,74 @@ use crate::Error;
 use cid::Cid;
 use git2::{Oid, Repository};
 use std::collections::{BTreeMap, HashSet};
+use std::process::ExitStatus;
+
+/// Why a push, a repack or a change of HEAD failed. Each says what failed,
+/// on which ref, object, address or git command, and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum PushError {
+    #[error("push refspec {spec:?} has no ':<dst>'")]
+    NoDestination { spec: String },
+    #[error("push refspec {spec:?} has an empty destination")]
+    EmptyDestination { spec: String },
+    #[error("cannot push to {dst:?}: it is not a valid git ref name (it {why}); push to a full name such as refs/heads/main")]
+    BadRefName { dst: String, why: &'static str },
+    #[error("this push would leave {refs} refs; nip holds at most {max}")]
+    TooManyRefs { refs: usize, max: usize },
+    /// A push onto a format 1 remote writes every ref's objects in format
+    /// 2, and the pushing repository lacks `oid`, which a ref names.
+    #[error(
+        "{url} is in nip format 1, and a push rewrites it in format 2 with every ref's objects, but this \
+         repository lacks {oid}; fetch every ref first (`git fetch <remote> '+refs/*:refs/remotes/<remote>/*'`) \
+         or push to nip::new-ipfs; nothing was stored"
+    )]
+    Missing { url: String, oid: Hash },
+    /// A repack needs every object; the repository it packs from lacks `oid`.
+    #[error(
+        "cannot repack {url}: the repository packed from lacks {oid}, which a ref of it names; fetch every ref \
+         first; nothing was stored"
+    )]
+    RepackMissing { url: String, oid: Hash },
+    #[error("{url} has no index yet: nothing to repack")]
+    NothingToRepack { url: String },
+    #[error("too many packs in one repository ({packs}); repack it (nipctl repack)")]
+    TooManyPacks { packs: usize },
+    #[error("{url} has no refs yet: push a branch first")]
+    NoRefs { url: String },
+    #[error("HEAD must name a branch (refs/heads/...), not {name}")]
+    HeadNotBranch { name: String },
+    /// `branches`: up to 20 of the remote's branches, for the message.
+    #[error("{url} has no branch {branch}; push it first (its branches: {})", list_or_none(.branches))]
+    NoSuchBranch { url: String, branch: String, branches: Vec<String> },
+    /// A pipe to a git command that was asked for and is not there.
+    #[error("{command} has no {pipe}")]
+    NoPipe { command: &'static str, pipe: &'static str },
+    #[error("the thread feeding {command} panicked")]
+    Panicked { command: &'static str },
+    #[error("git pack-objects failed ({status}); nothing was stored")]
+    PackObjects { status: ExitStatus },
+    #[error("git pack-objects did not name its pack ({answer:?})")]
+    Unnamed { answer: String },
+    #[error("git pack-objects wrote no version 2 pack; nothing was stored")]
+    NotVersion2,
+    /// `said`: index-pack's standard error, trimmed.
+    #[error("git index-pack could not index the push's pack ({status}): {said}; nothing was stored")]
+    IndexPack { status: ExitStatus, said: String },
+    #[error("git wrote a pack index nip cannot read: {why}")]
+    BadIndex { why: String },
+    #[error("git pack-objects wrote {count} objects but its index lists {listed}; nothing was stored")]
+    CountMismatch { count: u32, listed: usize },
+    #[error("the pack git made is not one nip can read at offset {offset}: {why}")]
+    BadPack { offset: u64, why: &'static str },
+}
+
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".to_string()
+    } else {
+        items.join(", ")
+    }
+}
 
 /// One `push` line: `[+]<src>:<dst>`, or `:<dst>` to delete.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,20 +106,16 @@ pub struct PushCommand {
 }
 
 impl PushCommand {
-    pub fn parse(spec: &str) -> Result<PushCommand, Error> {
+    pub fn parse(spec: &str) -> Result<PushCommand, PushError> {
         let (force, spec) = match spec.strip_prefix('+') {
             Some(s) => (true, s),
             None => (false, spec),
         };
-        let (src, dst) = spec.split_once(':').ok_or_else(|| Error::Other(format!("push refspec {spec:?} has no ':<dst>'")))?;
+        let (src, dst) = spec.split_once(':').ok_or_else(|| PushError::NoDestination { spec: spec.to_string() })?;
         if dst.is_empty() {
-            return Err(Error::Other(format!("push refspec {spec:?} has an empty destination")));
+            return Err(PushError::EmptyDestination { spec: spec.to_string() });
         }
-        crate::refname::check(dst).map_err(|why| {
-            Error::Other(format!(
-                "cannot push to {dst:?}: it is not a valid git ref name (it {why}); push to a full name such as refs/heads/main"
-            ))
-        })?;
+        crate::refname::check(dst).map_err(|why| PushError::BadRefName { dst: dst.to_string(), why })?;
         let src = (!src.is_empty()).then(|| src.to_string());
         Ok(PushCommand { src, dst: dst.to_string(), force })
     }
@@ -120,7 +184,7 @@ pub fn push(repo: &Repository, remote: &Remote<'_>, commands: &[PushCommand], op
         outcome.head_moved = Some((old.to_string(), head.clone()));
     }
     if refs.len() > records::MAX_REFS {
-        return Err(Error::Other(format!("this push would leave {} refs; nip holds at most {}", refs.len(), records::MAX_REFS)));
+        return Err(PushError::TooManyRefs { refs: refs.len(), max: records::MAX_REFS }.into());
     }
     if opts.dry_run {
         return Ok(outcome);
@@ -149,7 +213,7 @@ pub struct Stored {
 /// nothing pins them any more.
 pub fn repack(repo: &Repository, remote: &Remote<'_>, progress: bool) -> Result<Stored, Error> {
     let Some((_, index)) = &remote.index else {
-        return Err(Error::Other(format!("{} has no index yet: nothing to repack", remote.url())));
+        return Err(PushError::NothingToRepack { url: remote.url() }.into());
     };
     let refs: BTreeMap<String, Hash> = index.refs.iter().cloned().collect();
     let tips: Vec<Oid> = refs.values().map(|h| h.oid()).collect();
@@ -196,12 +260,8 @@ fn store(
         let odb = repo.odb()?;
         for hash in refs.values() {
             if !odb.exists(hash.oid()) {
-                return Err(Error::Other(format!(
-                    "{} is in nip format 1, and a push rewrites it in format 2 with every ref's objects, but this \
-                     repository lacks {hash}; fetch every ref first (`git fetch <remote> '+refs/*:refs/remotes/<remote>/*'`) \
-                     or push to nip::new-ipfs; nothing was stored",
-                    remote.url()
-                )));
+                let (url, oid) = (remote.url(), *hash);
+                return Err(if fresh { PushError::RepackMissing { url, oid } } else { PushError::Missing { url, oid } }.into());
             }
             tips_sorted.push(hash.oid());
         }
@@ -226,7 +286,7 @@ fn store(
             }
         }
     } else {
-        let number = u32::try_from(packs.len()).map_err(|_| Error::Other("too many packs in one repository".into()))?;
+        let number = u32::try_from(packs.len()).map_err(|_| PushError::TooManyPacks { packs: packs.len() })?;
         // Objects the remote has already (a pack may repeat a few) keep
         // their records; the rest are new.
         let fresh: Vec<bool> = match map.root() {
@@ -430,19 +490,16 @@ fn choose_head(repo: &Repository, old: Option<&str>, refs: &BTreeMap<String, Has
 /// and the new index, `None` if HEAD names that branch already.
 pub fn set_head(remote: &Remote<'_>, branch: &str) -> Result<(String, Option<Cid>), Error> {
     let Some((prev, index)) = &remote.index else {
-        return Err(Error::Other(format!("{} has no refs yet: push a branch first", remote.url())));
+        return Err(PushError::NoRefs { url: remote.url() }.into());
     };
     let full = if branch.starts_with("refs/") { branch.to_string() } else { format!("refs/heads/{branch}") };
     if !full.starts_with("refs/heads/") {
-        return Err(Error::Other(format!("HEAD must name a branch (refs/heads/...), not {full}")));
+        return Err(PushError::HeadNotBranch { name: full }.into());
     }
     if !index.refs.iter().any(|(n, _)| *n == full) {
-        let branches: Vec<&str> = index.refs.iter().filter_map(|(n, _)| n.strip_prefix("refs/heads/")).take(20).collect();
-        return Err(Error::Other(format!(
-            "{} has no branch {full}; push it first (its branches: {})",
-            remote.url(),
-            if branches.is_empty() { "none".to_string() } else { branches.join(", ") }
-        )));
+        let branches =
+            index.refs.iter().filter_map(|(n, _)| n.strip_prefix("refs/heads/")).take(20).map(str::to_string).collect();
+        return Err(PushError::NoSuchBranch { url: remote.url(), branch: full, branches }.into());
     }
     if index.head.as_deref() == Some(full.as_str()) {
         return Ok((full, None));
@@ -511,8 +568,8 @@ fn make_pack(
     for n in negatives {
         input.push_str(&format!("^{n}\n"));
     }
-    let mut stdin = child.stdin.take().ok_or_else(|| Error::Other("git pack-objects has no stdin".into()))?;
-    let mut stdout = child.stdout.take().ok_or_else(|| Error::Other("git pack-objects has no stdout".into()))?;
+    let mut stdin = child.stdin.take().ok_or(PushError::NoPipe { command: "git pack-objects", pipe: "stdin" })?;
+    let mut stdout = child.stdout.take().ok_or(PushError::NoPipe { command: "git pack-objects", pipe: "stdout" })?;
     let stream_path = tmp.path().join("push.pack");
     // Thin: the pack as it streams, into the store and a file for index-pack.
     // Whole: pack-objects' answer, the pack's name.
@@ -527,7 +584,7 @@ fn make_pack(
             stdout.read_to_string(&mut answer).map_err(|e| Error::from(e).context("reading git pack-objects"))?;
             (None, answer)
         };
-        if let Err(e) = feeder.join().map_err(|_| Error::Other("the thread feeding git pack-objects panicked".into()))? {
+        if let Err(e) = feeder.join().map_err(|_| PushError::Panicked { command: "git pack-objects" })? {
             // pack-objects stopped reading: its exit status says why.
             log::info!("git pack-objects stopped reading its input: {e}");
         }
@@ -541,15 +598,14 @@ fn make_pack(
     }
     let status = child.wait().map_err(|e| Error::from(e).context("waiting for git pack-objects"))?;
     if !status.success() {
-        return Err(Error::Other(format!("git pack-objects failed ({status}); nothing was stored")));
+        return Err(PushError::PackObjects { status }.into());
     }
     let (streamed, answer) = streamed?;
     let (pack_path, idx_path, stored) = match streamed {
         Some(stored) => (stream_path, tmp.path().join("push.idx"), stored),
         None => {
             let name = answer.lines().last().map(str::trim).filter(|h| h.len() >= 40 && h.bytes().all(|b| b.is_ascii_hexdigit()));
-            let name =
-                name.ok_or_else(|| Error::Other(format!("git pack-objects did not name its pack ({:?})", answer.trim())))?;
+            let name = name.ok_or_else(|| PushError::Unnamed { answer: answer.trim().to_string() })?;
             let pack_path = tmp.path().join(format!("p-{name}.pack"));
             let file = std::fs::File::open(&pack_path)
                 .map_err(|e| Error::from(e).context(format!("opening {}", pack_path.display())))?;
@@ -559,7 +615,7 @@ fn make_pack(
     };
     let StreamedPack { bytes, root, header } = stored;
     if &header[..8] != b"PACK\0\0\0\x02" {
-        return Err(Error::Other("git pack-objects wrote no version 2 pack; nothing was stored".into()));
+        return Err(PushError::NotVersion2.into());
     }
     let count = u32::from_be_bytes([header[8], header[9], header[10], header[11]]);
     log::info!("git pack-objects: {count} objects, {bytes} bytes stored in {:.2}s", started.elapsed().as_secs_f64());
@@ -583,23 +639,16 @@ fn make_pack(
             .output()
             .map_err(|e| Error::from(e).context("starting git index-pack"))?;
         if !out.status.success() {
-            return Err(Error::Other(format!(
-                "git index-pack could not index the push's pack ({}): {}; nothing was stored",
-                out.status,
-                String::from_utf8_lossy(&out.stderr).trim()
-            )));
+            let said = String::from_utf8_lossy(&out.stderr).trim().to_string();
+            return Err(PushError::IndexPack { status: out.status, said }.into());
         }
         log::info!("git index-pack in {:.2}s", started.elapsed().as_secs_f64());
     }
     let idx = std::fs::read(&idx_path).map_err(|e| Error::from(e).context(format!("reading {}", idx_path.display())))?;
-    let all =
-        crate::pack::read_idx(&idx).map_err(|why| Error::Other(format!("git wrote a pack index nip cannot read: {why}")))?;
+    let all = crate::pack::read_idx(&idx).map_err(|why| PushError::BadIndex { why })?;
     let objects: Vec<(Hash, u64)> = all.into_iter().filter(|(_, off)| *off + 20 < bytes).collect();
     if objects.len() != count as usize {
-        return Err(Error::Other(format!(
-            "git pack-objects wrote {count} objects but its index lists {}; nothing was stored",
-            objects.len()
-        )));
+        return Err(PushError::CountMismatch { count, listed: objects.len() }.into());
     }
     Ok(MadePack { root, bytes, objects, file: Some((tmp, pack_path)) })
 }
@@ -672,8 +721,7 @@ fn store_pack(
 /// walked each delta chain; two arrays of 16 bytes per object, not maps.
 fn entry_kinds(file: &std::fs::File, objects: &[(Hash, u64)], odb: &git2::Odb<'_>) -> Result<Vec<(ObjectType, u64)>, Error> {
     use std::os::unix::fs::FileExt;
-    let bad =
-        |offset: u64, why: &str| Error::Other(format!("the pack git made is not one nip can read at offset {offset}: {why}"));
+    let bad = |offset: u64, why: &'static str| Error::from(PushError::BadPack { offset, why });
     // (offset, position in `objects`), sorted by offset.
     let mut by_offset: Vec<(u64, u32)> = objects.iter().enumerate().map(|(i, (_, o))| (*o, i as u32)).collect();
     by_offset.sort_unstable();
