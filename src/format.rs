@@ -47,17 +47,17 @@ pub const KIND_NODE: &str = "objects-node";
 #[derive(Debug, thiserror::Error)]
 pub enum FormatError {
     #[error("block {cid} is not a nip block ({why}); is this the address of a nip repository?")]
-    NotNip { cid: Cid, why: String },
+    NotNip { cid: Box<Cid>, why: String },
     #[error("block {cid} uses nip format version {version}; this build reads version{s} {reads}: upgrade nip",
         s = if READS.len() > 1 { "s" } else { "" },
         reads = READS.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", "))]
-    Version { cid: Cid, version: u64 },
+    Version { cid: Box<Cid>, version: u64 },
     #[error("block {cid} is a nip format {found} block where a format {expected} block was expected; the repository mixes formats and cannot be read")]
-    WrongVersion { cid: Cid, found: u64, expected: u64 },
+    WrongVersion { cid: Box<Cid>, found: u64, expected: u64 },
     #[error("block {cid} is a nip {found:?} block where a nip {expected} block was expected")]
-    Kind { cid: Cid, expected: &'static str, found: String },
+    Kind { cid: Box<Cid>, expected: &'static str, found: String },
     #[error("block {cid} is a damaged nip {kind} block: {why}")]
-    Malformed { cid: Cid, kind: &'static str, why: String },
+    Malformed { cid: Box<Cid>, kind: &'static str, why: String },
     #[error("cannot encode a nip block: {0}")]
     Encode(String),
 }
@@ -135,7 +135,7 @@ pub fn header_version(cid: &Cid, bytes: &[u8], expected: &'static str) -> Result
     match bytes.get(8) {
         Some(v) if *v < 24 => Ok(u64::from(*v)),
         _ => serde_ipld_dagcbor::from_slice::<Magic>(bytes).map(|m| m.1).map_err(|e| FormatError::Malformed {
-            cid: *cid,
+            cid: Box::new(*cid),
             kind: expected,
             why: e.to_string(),
         }),
@@ -145,7 +145,7 @@ pub fn header_version(cid: &Cid, bytes: &[u8], expected: &'static str) -> Result
 /// Checks the header of a block: magic, then version, then kind.
 pub fn check_header(cid: &Cid, bytes: &[u8], expected: &'static str) -> Result<(), FormatError> {
     if cid.codec() != DAG_CBOR {
-        return Err(FormatError::NotNip { cid: *cid, why: format!("its codec is 0x{:x}, not dag-cbor", cid.codec()) });
+        return Err(FormatError::NotNip { cid: Box::new(*cid), why: format!("its codec is 0x{:x}, not dag-cbor", cid.codec()) });
     }
     // The header as this version writes it, byte for byte (DAG-CBOR's
     // encoding is canonical): the common case, checked without parsing. The
@@ -157,25 +157,29 @@ pub fn check_header(cid: &Cid, bytes: &[u8], expected: &'static str) -> Result<(
     // of a future format can make this check fail.
     #[derive(Deserialize)]
     struct Magic(String, u64, #[allow(dead_code)] IgnoredAny, #[allow(dead_code)] IgnoredAny);
-    let not_nip = |why: String| FormatError::NotNip { cid: *cid, why };
+    let not_nip = |why: String| FormatError::NotNip { cid: Box::new(*cid), why };
     match serde_ipld_dagcbor::from_slice::<Magic>(bytes) {
         Ok(Magic(m, v, ..)) => {
             if m != MAGIC {
                 return Err(not_nip(format!("magic {m:?} instead of {MAGIC:?}")));
             }
             if !READS.contains(&v) {
-                return Err(FormatError::Version { cid: *cid, version: v });
+                return Err(FormatError::Version { cid: Box::new(*cid), version: v });
             }
         }
         Err(e) if bytes.starts_with(b"\x84\x66NIPNIP") => {
-            return Err(FormatError::Malformed { cid: *cid, kind: expected, why: format!("truncated or invalid DAG-CBOR: {e}") })
+            return Err(FormatError::Malformed {
+                cid: Box::new(*cid),
+                kind: expected,
+                why: format!("truncated or invalid DAG-CBOR: {e}"),
+            })
         }
         Err(e) => return Err(not_nip(format!("invalid DAG-CBOR or no NIPNIP header: {e}"))),
     }
     let In(_, _, kind, IgnoredAny) = serde_ipld_dagcbor::from_slice::<In<IgnoredAny>>(bytes)
-        .map_err(|e| FormatError::Malformed { cid: *cid, kind: expected, why: e.to_string() })?;
+        .map_err(|e| FormatError::Malformed { cid: Box::new(*cid), kind: expected, why: e.to_string() })?;
     if kind != expected {
-        return Err(FormatError::Kind { cid: *cid, expected, found: kind });
+        return Err(FormatError::Kind { cid: Box::new(*cid), expected, found: kind });
     }
     Ok(())
 }
@@ -207,10 +211,10 @@ pub fn decode_v2<T: for<'de> Deserialize<'de>>(cid: &Cid, bytes: &[u8], kind: &'
 fn decode_v<T: for<'de> Deserialize<'de>>(cid: &Cid, bytes: &[u8], kind: &'static str, version: u64) -> Result<T, FormatError> {
     let found = header_version(cid, bytes, kind)?;
     if found != version {
-        return Err(FormatError::WrongVersion { cid: *cid, found, expected: version });
+        return Err(FormatError::WrongVersion { cid: Box::new(*cid), found, expected: version });
     }
     let In(_, _, _, body) = serde_ipld_dagcbor::from_slice::<In<T>>(bytes).map_err(|e| FormatError::Malformed {
-        cid: *cid,
+        cid: Box::new(*cid),
         kind,
         why: e.to_string(),
     })?;
@@ -383,7 +387,7 @@ impl NipObject {
 
     pub fn from_block(cid: &Cid, bytes: &[u8]) -> Result<NipObject, FormatError> {
         let w: ObjectWire = decode(cid, bytes, KIND_OBJECT)?;
-        let bad = |why: &str| FormatError::Malformed { cid: *cid, kind: KIND_OBJECT, why: why.to_string() };
+        let bad = |why: &str| FormatError::Malformed { cid: Box::new(*cid), kind: KIND_OBJECT, why: why.to_string() };
         let kind = ObjectType::from_name(&w.kind).ok_or_else(|| bad(&format!("unknown object type {:?}", w.kind)))?;
         let links = match kind {
             ObjectType::Commit => Links::Commit {
@@ -534,7 +538,7 @@ impl NipIndex {
                 }
             }
         };
-        let bad = |why: String| FormatError::Malformed { cid: *cid, kind: KIND_INDEX, why };
+        let bad = |why: String| FormatError::Malformed { cid: Box::new(*cid), kind: KIND_INDEX, why };
         check_refs(&index.refs).map_err(bad)?;
         if let Some(head) = &index.head {
             crate::refname::check(head)

@@ -31,7 +31,7 @@ pub enum MapError {
     #[error(transparent)]
     Format(#[from] FormatError),
     #[error("object map shard {cid} is damaged: {why}")]
-    Malformed { cid: Cid, why: &'static str },
+    Malformed { cid: Box<Cid>, why: &'static str },
 }
 
 /// One decoded shard.
@@ -92,7 +92,11 @@ impl<'a> ObjectMap<'a> {
 
     fn shard(&self, cid: &Cid) -> Result<Rc<Shard>, MapError> {
         self.load_many(std::slice::from_ref(cid))?;
-        self.cache.borrow().get(cid).cloned().ok_or(MapError::Malformed { cid: *cid, why: "shard vanished from cache" })
+        self.cache
+            .borrow()
+            .get(cid)
+            .cloned()
+            .ok_or_else(|| MapError::Malformed { cid: Box::new(*cid), why: "shard vanished from cache" })
     }
 
     /// Looks up many hashes with one store request per trie level.
@@ -281,14 +285,14 @@ pub fn decode_shard(cid: &Cid, data: &[u8]) -> Result<Shard, MapError> {
         Ok(()) => {
             let entries: Vec<(Hash, Cid)> = format::decode(cid, data, KIND_LEAF)?;
             if entries.windows(2).any(|w| w[0].0 >= w[1].0) {
-                return Err(MapError::Malformed { cid: *cid, why: "leaf entries are not sorted" });
+                return Err(MapError::Malformed { cid: Box::new(*cid), why: "leaf entries are not sorted" });
             }
             Ok(Shard::Leaf(entries))
         }
         Err(FormatError::Kind { .. }) => {
             let children: Vec<Option<Cid>> = format::decode(cid, data, KIND_NODE)?;
             if children.len() != 256 {
-                return Err(MapError::Malformed { cid: *cid, why: "node does not have 256 slots" });
+                return Err(MapError::Malformed { cid: Box::new(*cid), why: "node does not have 256 slots" });
             }
             Ok(Shard::Node(children))
         }

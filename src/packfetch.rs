@@ -49,7 +49,7 @@ pub enum PackFetchError {
     /// Pack `pack` (its number in the packs list, stored as `cid`) failed
     /// nip's own checks.
     #[error("pack {pack} ({cid}) of {url} is damaged: {why}; nothing was fetched")]
-    Damaged { pack: usize, cid: cid::Cid, url: String, why: Damage },
+    Damaged { pack: usize, cid: Box<cid::Cid>, url: String, why: Damage },
     /// Reading pack `pack`'s UnixFS file failed.
     #[error("reading pack {pack} of {url}: {error}")]
     Read { pack: usize, url: String, error: Box<crate::unixfs::UnixfsError> },
@@ -509,7 +509,8 @@ fn splice(remote: &Remote<'_>, packs: &[(usize, PackEntry)], count: u32, out: &m
     out.write_all(&header).map_err(broken)?;
     for (n, p) in packs {
         let n = *n;
-        let damaged = |why: Damage| Error::from(PackFetchError::Damaged { pack: n, cid: p.pack, url: remote.url(), why });
+        let damaged =
+            |why: Damage| Error::from(PackFetchError::Damaged { pack: n, cid: Box::new(p.pack), url: remote.url(), why });
         if p.bytes < 32 {
             return Err(Spliced::Refused(damaged(Damage::Short { bytes: p.bytes })));
         }

@@ -263,7 +263,7 @@ pub fn read_tips(blocks: &Verified<'_>, entry: &PackEntry) -> Result<Option<Vec<
             let tips: Vec<Hash> = format::decode_v2(cid, &blocks.get(cid)?, KIND_TIPS)?;
             if tips.len() > MAX_TIPSET {
                 return Err(RecordsError::Packs {
-                    cid: *cid,
+                    cid: Box::new(*cid),
                     why: format!("it lists {} tips, more than {MAX_TIPSET}", tips.len()),
                 });
             }
@@ -282,9 +282,9 @@ pub enum RecordsError {
     #[error(transparent)]
     Format(#[from] FormatError),
     #[error("the packs list {cid} is damaged: {why}; the repository cannot be read")]
-    Packs { cid: Cid, why: String },
+    Packs { cid: Box<Cid>, why: String },
     #[error("the refs of index {cid} are damaged: {why}; the repository cannot be read")]
-    Refs { cid: Cid, why: String },
+    Refs { cid: Box<Cid>, why: String },
 }
 
 /// Reads an index of either format with its refs: a format 2 index's refs
@@ -321,7 +321,7 @@ pub fn read_index_full(blocks: &Verified<'_>, cid: &Cid) -> Result<FullIndex, Re
             refs.push((e.name, e.hash));
         }
         refs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        format::check_refs(&refs).map_err(|why| RecordsError::Refs { cid: *cid, why })?;
+        format::check_refs(&refs).map_err(|why| RecordsError::Refs { cid: Box::new(*cid), why })?;
         index.refs = refs;
     }
     Ok(FullIndex { index, refs_blocks, peeled })
@@ -390,7 +390,7 @@ struct PacksBody(Vec<Cid>, Vec<PackEntry>);
 /// Every pack of the list at `root`, in push order.
 pub fn read_packs(blocks: &Verified<'_>, root: &Cid) -> Result<Vec<PackEntry>, RecordsError> {
     let PacksBody(chunks, tail) = format::decode_v2(root, &blocks.get(root)?, KIND_PACKS)?;
-    let bad = |why: String| RecordsError::Packs { cid: *root, why };
+    let bad = |why: String| RecordsError::Packs { cid: Box::new(*root), why };
     if chunks.len() * PACKS_CHUNK > MAX_PACKS {
         return Err(bad(format!("it lists {} chunks of packs, more than the {MAX_PACKS} packs a reader takes", chunks.len())));
     }
@@ -405,7 +405,7 @@ pub fn read_packs(blocks: &Verified<'_>, root: &Cid) -> Result<Vec<PackEntry>, R
             let entries: Vec<PackEntry> = format::decode_v2(cid, &data, KIND_PACKS_CHUNK)?;
             if entries.len() != PACKS_CHUNK {
                 return Err(RecordsError::Packs {
-                    cid: *cid,
+                    cid: Box::new(*cid),
                     why: format!("a chunk holds {} packs, not {PACKS_CHUNK}", entries.len()),
                 });
             }
@@ -414,7 +414,7 @@ pub fn read_packs(blocks: &Verified<'_>, root: &Cid) -> Result<Vec<PackEntry>, R
     }
     if tail.len() >= PACKS_CHUNK {
         return Err(RecordsError::Packs {
-            cid: *root,
+            cid: Box::new(*root),
             why: format!("{} packs after the chunks, at most {}", tail.len(), PACKS_CHUNK - 1),
         });
     }

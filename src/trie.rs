@@ -59,7 +59,7 @@ pub enum TrieError {
     #[error(transparent)]
     Format(#[from] FormatError),
     #[error("{what} shard {cid} is damaged: {why}; the repository cannot be read")]
-    Malformed { what: &'static str, cid: Cid, why: String },
+    Malformed { what: &'static str, cid: Box<Cid>, why: String },
 }
 
 fn nibble(key: &[u8; 20], depth: usize) -> usize {
@@ -102,7 +102,7 @@ impl Spec {
     }
 
     fn bad(&self, cid: &Cid, why: impl Into<String>) -> TrieError {
-        TrieError::Malformed { what: self.what, cid: *cid, why: why.into() }
+        TrieError::Malformed { what: self.what, cid: Box::new(*cid), why: why.into() }
     }
 
     /// Decodes one shard, checking what readers rely on: a leaf's keys
