@@ -378,6 +378,20 @@ mod tests {
     }
 
     #[test]
+    fn a_setting_that_is_no_count_is_typed() {
+        let env = "NIP_TEST_LIMITS_NOT_A_COUNT";
+        std::env::set_var(env, "lots");
+        let err = setting(None, "nip.testNotACount", env).unwrap_err();
+        std::env::remove_var(env);
+        assert_eq!(err, SettingError::NotACount { from: env.to_string(), text: "lots".to_string() });
+        assert_eq!(
+            err.to_string(),
+            format!("{env} is \"lots\", not a count: use a whole number, optionally with k, m or g (0 for no limit)")
+        );
+        assert_eq!(setting(None, "nip.testNotACount", env), Ok(None));
+    }
+
+    #[test]
     fn free_space_is_known_here() {
         let dir = tempfile::tempdir().unwrap();
         assert!(free_space(dir.path()).is_some_and(|n| n > 0));

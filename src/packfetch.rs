@@ -565,3 +565,70 @@ fn source(s: &crate::limits::Source) -> String {
         crate::limits::Source::FreeSpace(dir) => format!("the space free on the file system of {dir}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::local::LocalStore;
+    use crate::store::BlockStore;
+
+    /// `bytes` stored as a UnixFS file, as a packs list entry of `objects`.
+    fn stored(store: &LocalStore, bytes: &[u8], objects: u64) -> PackEntry {
+        let mut builder = crate::unixfs::FileBuilder::new();
+        let mut w = store.writer().unwrap();
+        w.put(builder.chunk(bytes.to_vec())).unwrap();
+        let (rest, root) = builder.finish();
+        for b in rest {
+            w.put(b).unwrap();
+        }
+        w.finish(&root, None).unwrap();
+        PackEntry { pack: root, tips: None, bytes: bytes.len() as u64, tipset: None, objects }
+    }
+
+    fn pack_of(count: u32, body: &[u8]) -> Vec<u8> {
+        let mut p = b"PACK\0\0\0\x02".to_vec();
+        p.extend_from_slice(&count.to_be_bytes());
+        p.extend_from_slice(body);
+        let sum = Sha1::digest(&p);
+        p.extend_from_slice(&sum);
+        p
+    }
+
+    fn damage(remote: &Remote<'_>, entry: PackEntry) -> (usize, Damage) {
+        let mut out = Vec::new();
+        match splice(remote, &[(3, entry.clone())], 1, &mut out) {
+            Err(Spliced::Refused(Error::PackFetch(PackFetchError::Damaged { pack, cid, url, why }))) => {
+                assert_eq!((*cid, url), (entry.pack, remote.url()));
+                (pack, why)
+            }
+            Err(Spliced::Refused(e)) => panic!("not a damaged pack: {e:?}"),
+            Err(Spliced::Stopped(e)) => panic!("stopped: {e}"),
+            Ok(()) => panic!("spliced"),
+        }
+    }
+
+    #[test]
+    fn a_damaged_pack_is_named_with_what_is_wrong() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = LocalStore::open(dir.path()).unwrap();
+        let remote = Remote::open_index(&store, crate::address::Address::New, None).unwrap();
+        let short = stored(&store, b"PACK", 1);
+        assert_eq!(damage(&remote, short), (3, Damage::Short { bytes: 4 }));
+        let good = pack_of(2, &[0u8; 40]);
+        assert_eq!(damage(&remote, stored(&store, &good, 1)), (3, Damage::Header { objects: 1 }));
+        let mut bad_sum = good.clone();
+        *bad_sum.last_mut().unwrap() ^= 1;
+        let entry = stored(&store, &bad_sum, 2);
+        let cid = entry.pack;
+        assert_eq!(damage(&remote, entry), (3, Damage::Checksum));
+        let err = PackFetchError::Damaged { pack: 3, cid: Box::new(cid), url: remote.url(), why: Damage::Checksum };
+        assert_eq!(
+            err.to_string(),
+            format!("pack 3 ({cid}) of {} is damaged: its checksum does not match its bytes; nothing was fetched", remote.url())
+        );
+        // An honest pack splices.
+        let mut out = Vec::new();
+        assert!(splice(&remote, &[(0, stored(&store, &good, 2))], 2, &mut out).is_ok());
+        assert_eq!(out, good);
+    }
+}

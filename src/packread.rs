@@ -1467,6 +1467,25 @@ mod tests {
             self.inner.writer()
         }
     }
+
+    #[test]
+    fn a_format_1_index_has_no_packs_to_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::local::LocalStore::open(dir.path()).unwrap();
+        let blocks = Verified::new(&store);
+        let index = crate::format::NipIndex {
+            head: None,
+            refs: Vec::new(),
+            counts: Default::default(),
+            objects: crate::block::empty_cid(),
+            prev: None,
+            v2: None,
+        };
+        let oid = Hash([5; 20]);
+        let err = read_by_hash(&blocks, &index, oid, &ReadLimits::default()).unwrap_err();
+        assert!(matches!(&err, crate::Error::PackRead(PackReadError::Format1 { oid: o }) if *o == oid), "{err:?}");
+        assert_eq!(err.to_string(), "this is a format 1 repository: its objects are NIPObject blocks, not packs");
+    }
 }
 
 /// Reads the object `oid` of the format 2 repository `index` from its

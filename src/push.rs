@@ -968,4 +968,108 @@ mod tests {
         assert!(PushCommand::parse("refs/heads/a").is_err());
         assert!(PushCommand::parse("refs/heads/a:").is_err());
     }
+
+    #[test]
+    fn bad_push_lines_are_typed() {
+        assert!(matches!(PushCommand::parse("refs/heads/a"), Err(PushError::NoDestination { spec }) if spec == "refs/heads/a"));
+        assert!(matches!(PushCommand::parse("+a:"), Err(PushError::EmptyDestination { spec }) if spec == "a:"));
+        let err = PushCommand::parse("a:refs/heads/x..y").unwrap_err();
+        assert!(matches!(&err, PushError::BadRefName { dst, .. } if dst == "refs/heads/x..y"), "{err:?}");
+        let msg = err.to_string();
+        assert!(msg.starts_with("cannot push to \"refs/heads/x..y\": it is not a valid git ref name (it "), "{msg}");
+        assert!(msg.ends_with("); push to a full name such as refs/heads/main"), "{msg}");
+    }
+
+    /// A remote at `nip::new-ipfs` in an embedded store, and a repository
+    /// with one commit on main.
+    fn pushed_repo() -> (tempfile::TempDir, crate::store::local::LocalStore, Repository, Oid) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::local::LocalStore::open(dir.path().join("store")).unwrap();
+        let repo = Repository::init(dir.path().join("repo")).unwrap();
+        let sig = git2::Signature::new("t", "t@example.org", &git2::Time::new(0, 0)).unwrap();
+        let tree = repo.find_tree(repo.treebuilder(None).unwrap().write().unwrap()).unwrap();
+        let commit = repo.commit(Some("refs/heads/main"), &sig, &sig, "one", &tree, &[]).unwrap();
+        drop(tree);
+        (dir, store, repo, commit)
+    }
+
+    #[test]
+    fn an_empty_remote_has_no_head_to_set_nor_packs_to_repack() {
+        let (_dir, store, repo, _) = pushed_repo();
+        let remote = Remote::open_index(&store, crate::address::Address::New, None).unwrap();
+        let err = set_head(&remote, "main").unwrap_err();
+        assert!(matches!(&err, Error::Push(PushError::NoRefs { url }) if *url == remote.url()), "{err:?}");
+        assert_eq!(err.to_string(), format!("{} has no refs yet: push a branch first", remote.url()));
+        let err = repack(&repo, &remote, false).unwrap_err();
+        assert!(matches!(&err, Error::Push(PushError::NothingToRepack { .. })), "{err:?}");
+        assert_eq!(err.to_string(), format!("{} has no index yet: nothing to repack", remote.url()));
+    }
+
+    #[test]
+    fn set_head_refuses_what_is_no_branch_of_the_remote() {
+        let (_dir, store, repo, _) = pushed_repo();
+        let remote = Remote::open_index(&store, crate::address::Address::New, None).unwrap();
+        let cmd = PushCommand::parse("refs/heads/main:refs/heads/main").unwrap();
+        let outcome = push(&repo, &remote, &[cmd], PushOptions::default()).unwrap();
+        let remote = Remote::open_index(&store, crate::address::Address::New, outcome.new_index).unwrap();
+        let err = set_head(&remote, "refs/tags/v1").unwrap_err();
+        assert!(matches!(&err, Error::Push(PushError::HeadNotBranch { name }) if name == "refs/tags/v1"), "{err:?}");
+        let err = set_head(&remote, "other").unwrap_err();
+        assert!(
+            matches!(&err, Error::Push(PushError::NoSuchBranch { branch, branches, .. })
+                if branch == "refs/heads/other" && branches == &["main".to_string()]),
+            "{err:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            format!("{} has no branch refs/heads/other; push it first (its branches: main)", remote.url())
+        );
+        assert_eq!(set_head(&remote, "main").unwrap(), ("refs/heads/main".to_string(), None));
+    }
+
+    #[test]
+    fn a_repack_from_a_repository_that_lacks_an_object_names_it() {
+        let (dir, store, repo, commit) = pushed_repo();
+        let remote = Remote::open_index(&store, crate::address::Address::New, None).unwrap();
+        let cmd = PushCommand::parse("refs/heads/main:refs/heads/main").unwrap();
+        let outcome = push(&repo, &remote, &[cmd], PushOptions::default()).unwrap();
+        let remote = Remote::open_index(&store, crate::address::Address::New, outcome.new_index).unwrap();
+        let empty = Repository::init_bare(dir.path().join("empty")).unwrap();
+        let err = repack(&empty, &remote, false).unwrap_err();
+        assert!(matches!(&err, Error::Push(PushError::RepackMissing { oid, .. }) if oid.oid() == commit), "{err:?}");
+        assert!(err.to_string().contains(&commit.to_string()), "{err}");
+    }
+
+    #[test]
+    fn a_format_1_remote_missing_an_object_says_what_to_fetch() {
+        let oid = Hash([0xab; 20]);
+        let err = PushError::Missing { url: "nip::/ipfs/bafyx".into(), oid };
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "nip::/ipfs/bafyx is in nip format 1, and a push rewrites it in format 2 with every ref's objects, but this \
+                 repository lacks {oid}; fetch every ref first (`git fetch <remote> '+refs/*:refs/remotes/<remote>/*'`) \
+                 or push to nip::new-ipfs; nothing was stored"
+            )
+        );
+    }
+
+    /// The policy of [`Error`]: a message shows its cause once, and the
+    /// cause is not also the `source()`.
+    #[test]
+    fn errors_show_their_cause_once() {
+        use std::error::Error as _;
+        let io = Error::from(std::io::Error::other("disk full"));
+        assert_eq!(io.to_string(), "disk full");
+        let e = io.context("writing the pack");
+        assert_eq!(e.to_string(), "writing the pack: disk full");
+        assert!(e.source().is_none());
+        assert!(matches!(&e, Error::Context { error, .. } if matches!(**error, Error::Io(_))));
+        let git = Error::from(git2::Error::from_str("bad object"));
+        assert_eq!(git.to_string(), "git: bad object");
+        assert!(git.source().is_none());
+        let push = Error::from(PushError::NotVersion2);
+        assert_eq!(push.to_string(), "git pack-objects wrote no version 2 pack; nothing was stored");
+        assert!(push.source().is_none());
+    }
 }
