@@ -10,8 +10,9 @@
 //! or an `http://host:port` or `https://host:port` URL (TLS by rustls, the
 //! server checked against the platform's root certificates). Credentials for
 //! `API.Authorizations` come from git config `nip.apiAuth` or env
-//! `NIP_IPFS_API_AUTH`, as `basic:user:pass` or `bearer:token`, or from a URL's `http://user:pass@host:port` (as curl
-//! takes them; percent-escapes decoded; `nip.apiAuth` wins over them).
+//! `NIP_IPFS_API_AUTH`, as `basic:user:pass` or `bearer:token`, or from a
+//! URL's `http://user:pass@host:port` (as curl takes them; percent-escapes
+//! decoded; `nip.apiAuth` wins over them).
 //!
 //! Secrets never reach a message or a log: credentials are sent only as an
 //! `Authorization` header marked sensitive (debug and trace output show
