@@ -2,12 +2,14 @@
 //!
 //! A CAR is a header (a varint length, then DAG-CBOR `{roots, version: 1}`)
 //! followed by blocks, each a varint length, then the CID bytes and the block
-//! bytes. [`write_block`] frames one block; [`header`] makes the header,
-//! which a push knows only at the end (the root is the new index), so the
-//! Kubo backend writes blocks to a file first and sends header + file.
+//! bytes (the varints are unsigned LEB128, those of [`crate::protobuf`]).
+//! [`write_block`] frames one block; [`header`] makes the header, which a
+//! push knows only at the end (the root is the new index), so the Kubo
+//! backend writes blocks to a file first and sends header + file.
 //! [`Reader`] reads a CAR stream block by block.
 
 use crate::block::Block;
+use crate::protobuf::{put_varint, varint};
 use cid::Cid;
 use serde::{Deserialize, Serialize};
 use std::io::{self, Read, Write};
@@ -18,19 +20,11 @@ struct Header {
     version: u64,
 }
 
-fn varint(mut v: u64, out: &mut Vec<u8>) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
 /// The framed header of a CAR with these roots.
 pub fn header(roots: &[Cid]) -> Vec<u8> {
     let body = serde_ipld_dagcbor::to_vec(&Header { roots: roots.to_vec(), version: 1 }).unwrap_or_default();
     let mut out = Vec::with_capacity(body.len() + 2);
-    varint(body.len() as u64, &mut out);
+    put_varint(&mut out, body.len() as u64);
     out.extend_from_slice(&body);
     out
 }
@@ -39,7 +33,7 @@ pub fn header(roots: &[Cid]) -> Vec<u8> {
 pub fn write_block(w: &mut dyn Write, block: &Block) -> io::Result<u64> {
     let cid = block.cid.to_bytes();
     let mut len = Vec::with_capacity(5);
-    varint((cid.len() + block.data.len()) as u64, &mut len);
+    put_varint(&mut len, (cid.len() + block.data.len()) as u64);
     w.write_all(&len)?;
     w.write_all(&cid)?;
     w.write_all(&block.data)?;
@@ -52,19 +46,25 @@ pub struct Reader<R> {
     pub roots: Vec<Cid>,
 }
 
+/// The next frame's length varint; `None` at a clean end (no byte at all).
+/// Bounded like every varint of [`crate::protobuf::varint`]: at most 10
+/// bytes, within 64 bits, minimally encoded.
 fn read_varint(r: &mut dyn Read) -> io::Result<Option<u64>> {
-    let mut v = 0u64;
-    for i in 0..10 {
-        let mut b = [0u8];
-        if r.read(&mut b)? == 0 {
-            return if i == 0 { Ok(None) } else { Err(io::ErrorKind::UnexpectedEof.into()) };
+    let mut buf = [0u8; 10];
+    for i in 0..buf.len() {
+        if let Err(e) = r.read_exact(&mut buf[i..=i]) {
+            return match e.kind() {
+                io::ErrorKind::UnexpectedEof if i == 0 => Ok(None),
+                _ => Err(e),
+            };
         }
-        v |= u64::from(b[0] & 0x7f) << (7 * i);
-        if b[0] & 0x80 == 0 {
+        if buf[i] & 0x80 == 0 {
+            let (v, _) =
+                varint(&buf[..=i]).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("CAR frame length: {e}")))?;
             return Ok(Some(v));
         }
     }
-    Err(io::Error::new(io::ErrorKind::InvalidData, "CAR varint too long"))
+    Err(io::Error::new(io::ErrorKind::InvalidData, "CAR frame length: a varint is longer than 10 bytes"))
 }
 
 /// Largest frame accepted: a block of 2 MiB plus its CID.
@@ -125,5 +125,26 @@ mod tests {
                 r.next_block()
             })
             .is_err());
+    }
+
+    /// A frame length that is cut short, overlong, beyond 64 bits or not
+    /// minimal is an error, never a panic or a huge allocation.
+    #[test]
+    fn bad_frame_lengths_are_errors() {
+        let car = header(&[]);
+        let mut ten = vec![0xff; 9];
+        ten.push(0x7f);
+        for frame in [&[0x80][..], &[0xff; 11], &ten, &[0x85, 0x00], &[0xff, 0xff, 0xff, 0x7f]] {
+            assert!(Reader::new(frame).is_err(), "header {frame:?}");
+            let mut c = car.clone();
+            c.extend_from_slice(frame);
+            let err = Reader::new(&c[..]).unwrap().next_block().unwrap_err();
+            assert_eq!(
+                err.kind(),
+                if frame.len() == 1 { io::ErrorKind::UnexpectedEof } else { io::ErrorKind::InvalidData },
+                "{frame:?}: {err}"
+            );
+        }
+        assert_eq!(Reader::new(&car[..]).unwrap().next_block().unwrap(), None);
     }
 }

@@ -12,6 +12,7 @@
 //! | [`trie`] | format 2's sharded sets: a 16-way trie with leaves cut by bytes |
 //! | [`records`] | format 2's records (NIPObjects), refs trie and packs list |
 //! | [`unixfs`] | object bytes laid out as Kubo lays out files |
+//! | [`protobuf`] | the protobuf wire subset nip reads and writes (varint and length-delimited fields), bounded; the varints CAR shares |
 //! | [`store`] | the block store trait, the embedded store and the Kubo store |
 //! | [`kubo`] | the Kubo RPC client and how the node is found |
 //! | [`config`] | nip's settings, read as git resolves config (`git -c`, `GIT_CONFIG_COUNT`, files), then `NIP_*` |
@@ -46,6 +47,7 @@ pub mod pack;
 pub mod packfetch;
 pub mod packread;
 pub mod progress;
+pub mod protobuf;
 pub mod protocol;
 pub mod push;
 pub mod records;

@@ -1012,13 +1012,9 @@ mod tests {
         e.finish().unwrap()
     }
 
-    fn varint(mut v: u64) -> Vec<u8> {
+    fn varint(v: u64) -> Vec<u8> {
         let mut out = Vec::new();
-        while v >= 0x80 {
-            out.push(0x80 | (v & 0x7f) as u8);
-            v >>= 7;
-        }
-        out.push(v as u8);
+        crate::protobuf::put_varint(&mut out, v);
         out
     }
 

@@ -15,6 +15,7 @@
 //! [`read_range`] reads one byte range, fetching only the blocks over it.
 
 use crate::block::{Block, DAG_PB, RAW};
+use crate::protobuf::{put_bytes_field, put_varint_field, ProtoError, Reader, Value};
 use crate::store::{StoreError, Verified};
 use cid::Cid;
 
@@ -99,24 +100,11 @@ pub fn encode(data: &[u8]) -> (Vec<Block>, Cid) {
     (blocks, root)
 }
 
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-fn put_bytes(out: &mut Vec<u8>, field: u8, bytes: &[u8]) {
-    out.push(field << 3 | 2);
-    put_varint(out, bytes.len() as u64);
-    out.extend_from_slice(bytes);
-}
-
 /// A dag-pb PBNode whose Data is a UnixFS `File` over `children`, byte for
 /// byte as Kubo writes it: links first (Hash, empty Name, Tsize), then Data.
 fn encode_file_node(children: &[Child]) -> Vec<u8> {
-    let mut unixfs = vec![0x08, 0x02]; // Type = File
+    let mut unixfs = Vec::with_capacity(children.len() * 4 + 8);
+    put_varint_field(&mut unixfs, 1, 2); // Type = File
     put_varint_field(&mut unixfs, 3, children.iter().map(|c| c.filesize).sum());
     for c in children {
         put_varint_field(&mut unixfs, 4, c.filesize);
@@ -124,18 +112,13 @@ fn encode_file_node(children: &[Child]) -> Vec<u8> {
     let mut out = Vec::with_capacity(children.len() * 48 + unixfs.len() + 4);
     for c in children {
         let mut link = Vec::with_capacity(48);
-        put_bytes(&mut link, 1, &c.cid.to_bytes());
-        put_bytes(&mut link, 2, b"");
+        put_bytes_field(&mut link, 1, &c.cid.to_bytes());
+        put_bytes_field(&mut link, 2, b"");
         put_varint_field(&mut link, 3, c.tsize);
-        put_bytes(&mut out, 2, &link);
+        put_bytes_field(&mut out, 2, &link);
     }
-    put_bytes(&mut out, 1, &unixfs);
+    put_bytes_field(&mut out, 1, &unixfs);
     out
-}
-
-fn put_varint_field(out: &mut Vec<u8>, field: u8, v: u64) {
-    out.push(field << 3);
-    put_varint(out, v);
 }
 
 /// What can go wrong reading a file back.
@@ -143,6 +126,9 @@ fn put_varint_field(out: &mut Vec<u8>, field: u8, v: u64) {
 pub enum UnixfsError {
     #[error("block {cid} is not a valid UnixFS node: {why}")]
     Malformed { cid: Cid, why: &'static str },
+    /// The protobuf itself is damaged: `what` says where.
+    #[error("block {cid} is not a valid UnixFS node: {what}: {why}")]
+    Protobuf { cid: Cid, what: &'static str, why: Box<ProtoError> },
     #[error("block {cid} of the file does not add up: {why}")]
     Sizes { cid: Cid, why: String },
     #[error("block {cid} has codec 0x{codec:x}; file data must be raw (0x55) or dag-pb (0x70)")]
@@ -165,77 +151,41 @@ pub struct Node {
     pub blocksizes: Vec<u64>,
 }
 
-struct Proto<'a> {
-    buf: &'a [u8],
-}
-
-impl<'a> Proto<'a> {
-    fn varint(&mut self) -> Option<u64> {
-        let mut v = 0u64;
-        for shift in (0..64).step_by(7) {
-            let (&b, rest) = self.buf.split_first()?;
-            self.buf = rest;
-            v |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                return Some(v);
-            }
-        }
-        None
-    }
-
-    /// Next (field, wire type, bytes-or-empty, varint-or-0).
-    fn field(&mut self) -> Option<Option<(u64, &'a [u8], u64)>> {
-        if self.buf.is_empty() {
-            return Some(None);
-        }
-        let key = self.varint()?;
-        match key & 7 {
-            0 => Some(Some((key >> 3, &[][..], self.varint()?))),
-            2 => {
-                let len = usize::try_from(self.varint()?).ok()?;
-                if len > self.buf.len() {
-                    return None;
-                }
-                let (b, rest) = self.buf.split_at(len);
-                self.buf = rest;
-                Some(Some((key >> 3, b, 0)))
-            }
-            _ => None,
-        }
-    }
-}
-
-/// Decodes a dag-pb block into its links and its UnixFS inline data.
+/// Decodes a dag-pb block into its links and its UnixFS inline data (the
+/// wire format is read by [`crate::protobuf`]: a field of the wrong wire
+/// type, a cut one or a bad varint is an error).
 pub fn decode_node(cid: &Cid, bytes: &[u8]) -> Result<Node, UnixfsError> {
     let bad = |why| UnixfsError::Malformed { cid: *cid, why };
+    let pb = |what| move |why| UnixfsError::Protobuf { cid: *cid, what, why: Box::new(why) };
     let mut node = Node::default();
-    let mut p = Proto { buf: bytes };
-    while let Some((field, b, _)) = p.field().ok_or_else(|| bad("truncated protobuf"))? {
-        match field {
+    let mut p = Reader::new(bytes);
+    while let Some(f) = p.next_field().map_err(pb("the node"))? {
+        match f.number {
             2 => {
-                let mut l = Proto { buf: b };
+                let mut l = Reader::new(f.bytes().map_err(pb("a link"))?);
                 let mut hash = None;
-                while let Some((f, lb, _)) = l.field().ok_or_else(|| bad("truncated link"))? {
-                    if f == 1 {
-                        hash = Some(Cid::try_from(lb).map_err(|_| bad("link with an invalid CID"))?);
+                while let Some(lf) = l.next_field().map_err(pb("a link"))? {
+                    if lf.number == 1 {
+                        let b = lf.bytes().map_err(pb("a link"))?;
+                        hash = Some(Cid::try_from(b).map_err(|_| bad("link with an invalid CID"))?);
                     }
                 }
                 node.links.push(hash.ok_or_else(|| bad("link without a hash"))?);
             }
             1 => {
-                let mut u = Proto { buf: b };
-                while let Some((f, ub, v)) = u.field().ok_or_else(|| bad("truncated UnixFS data"))? {
-                    match f {
-                        2 => node.data = ub.to_vec(),
-                        3 => node.filesize = Some(v),
+                let mut u = Reader::new(f.bytes().map_err(pb("its UnixFS data"))?);
+                while let Some(uf) = u.next_field().map_err(pb("its UnixFS data"))? {
+                    match (uf.number, uf.value) {
+                        (2, _) => node.data = uf.bytes().map_err(pb("its UnixFS data"))?.to_vec(),
+                        (3, _) => node.filesize = Some(uf.varint().map_err(pb("its UnixFS data"))?),
                         // Unpacked as Kubo writes them; packed if a writer packed them.
-                        4 if ub.is_empty() => node.blocksizes.push(v),
-                        4 => {
-                            let mut packed = Proto { buf: ub };
-                            while !packed.buf.is_empty() {
-                                node.blocksizes.push(packed.varint().ok_or_else(|| bad("truncated blocksizes"))?);
+                        (4, Value::Bytes(packed)) => {
+                            let mut packed = Reader::new(packed);
+                            while !packed.is_empty() {
+                                node.blocksizes.push(packed.varint().map_err(pb("its blocksizes"))?);
                             }
                         }
+                        (4, _) => node.blocksizes.push(uf.varint().map_err(pb("its UnixFS data"))?),
                         _ => {}
                     }
                 }
@@ -581,10 +531,10 @@ mod tests {
         let store = LocalStore::open(dir.path()).unwrap();
         let leaf = Block::new(RAW, vec![7; 100]);
         let mut link = Vec::new();
-        put_bytes(&mut link, 1, &leaf.cid.to_bytes());
+        put_bytes_field(&mut link, 1, &leaf.cid.to_bytes());
         let mut node = Vec::new();
-        put_bytes(&mut node, 2, &link);
-        put_bytes(&mut node, 1, &[0x08, 0x02]); // UnixFS File, no filesize, no blocksizes
+        put_bytes_field(&mut node, 2, &link);
+        put_bytes_field(&mut node, 1, &[0x08, 0x02]); // UnixFS File, no filesize, no blocksizes
         let node = Block::new(DAG_PB, node);
         let mut w = store.writer().unwrap();
         w.put(leaf).unwrap();
@@ -609,6 +559,40 @@ mod tests {
             let _ = decode_node(&root, &top.data[..cut]);
         }
         assert!(decode_node(&root, &top.data[..top.data.len() - 3]).is_err());
+    }
+
+    /// A damaged protobuf is an error that says where: a varint beyond 64
+    /// bits, a field of the wrong wire type, a field longer than the node.
+    #[test]
+    fn protobuf_errors_say_where() {
+        let cid = Block::new(DAG_PB, vec![]).cid;
+        let mut data = Vec::new();
+        put_varint_field(&mut data, 1, 2);
+        data.extend_from_slice(&[0x18, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]);
+        let mut node = Vec::new();
+        put_bytes_field(&mut node, 1, &data);
+        let err = decode_node(&cid, &node).unwrap_err();
+        assert!(
+            matches!(&err, UnixfsError::Protobuf { what: "its UnixFS data", why, .. } if **why == ProtoError::OverlongVarint),
+            "{err}"
+        );
+        assert!(err.to_string().contains("beyond 64 bits"), "{err}");
+        let mut node = Vec::new();
+        put_bytes_field(&mut node, 1, &[0x08, 0x02, 0x10, 0x05]);
+        let err = decode_node(&cid, &node).unwrap_err();
+        assert!(
+            matches!(&err, UnixfsError::Protobuf { why, .. } if **why == ProtoError::WrongWireType { field: 2, wire: 0, want: 2 }),
+            "{err}"
+        );
+        let err = decode_node(&cid, &[0x12, 0x30, 0x0a]).unwrap_err();
+        assert!(
+            matches!(&err, UnixfsError::Protobuf { what: "the node", why, .. } if matches!(**why, ProtoError::Truncated { .. })),
+            "{err}"
+        );
+        assert_eq!(
+            err.to_string(),
+            format!("block {cid} is not a valid UnixFS node: the node: field 2 declares 48 bytes where 1 are left")
+        );
     }
 
     /// A store that records the CIDs asked of it.

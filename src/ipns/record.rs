@@ -7,6 +7,7 @@
 //! which validated their signatures before keeping or returning them, so
 //! nothing here checks signatures.
 
+use crate::protobuf::{Reader, Value};
 use serde::Deserialize;
 
 /// The parts of a record nip uses.
@@ -30,47 +31,19 @@ struct Data {
     sequence: u64,
 }
 
-fn varint(buf: &[u8], at: &mut usize) -> Result<u64, RecordError> {
-    let mut v = 0u64;
-    for shift in (0..64).step_by(7) {
-        let b = *buf.get(*at).ok_or_else(|| RecordError("truncated varint".into()))?;
-        *at += 1;
-        v |= u64::from(b & 0x7f) << shift;
-        if b & 0x80 == 0 {
-            return Ok(v);
-        }
-    }
-    Err(RecordError("varint too long".into()))
-}
-
-/// Decodes a marshalled record.
+/// Decodes a marshalled record. Its protobuf is read by
+/// [`crate::protobuf`]: a damaged one (a cut field, a bad varint, a wire
+/// type protobuf does not have) is an error; a field nip reads that has
+/// another wire type than the spec's is skipped, as Go's protobuf skips it.
 pub fn decode(bytes: &[u8]) -> Result<Record, RecordError> {
     let (mut value, mut sequence, mut data) = (None, None, None);
-    let mut at = 0;
-    while at < bytes.len() {
-        let key = varint(bytes, &mut at)?;
-        let (field, wire) = (key >> 3, key & 7);
-        match wire {
-            0 => {
-                let v = varint(bytes, &mut at)?;
-                if field == 5 {
-                    sequence = Some(v);
-                }
-            }
-            2 => {
-                let len = usize::try_from(varint(bytes, &mut at)?).map_err(|_| RecordError("field too long".into()))?;
-                let end =
-                    at.checked_add(len).filter(|e| *e <= bytes.len()).ok_or_else(|| RecordError("truncated field".into()))?;
-                match field {
-                    1 => value = Some(&bytes[at..end]),
-                    9 => data = Some(&bytes[at..end]),
-                    _ => {}
-                }
-                at = end;
-            }
-            1 => at += 8,
-            5 => at += 4,
-            w => return Err(RecordError(format!("unknown protobuf wire type {w}"))),
+    let mut r = Reader::new(bytes);
+    while let Some(f) = r.next_field().map_err(|e| RecordError(e.to_string()))? {
+        match (f.number, f.value) {
+            (1, Value::Bytes(b)) => value = Some(b),
+            (5, Value::Varint(v)) => sequence = Some(v),
+            (9, Value::Bytes(b)) => data = Some(b),
+            _ => {}
         }
     }
     if let Some(data) = data {
@@ -127,5 +100,25 @@ mod tests {
         for bad in [&v1[..5], &[0x0a, 0xff][..], &[0x4a, 2, 0xa0, 0][..], &[0x0f][..]] {
             assert!(decode(bad).is_err(), "{bad:?}");
         }
+    }
+
+    /// A damaged protobuf is an error that says what is wrong; a field of
+    /// another wire type than the spec's is skipped.
+    #[test]
+    fn damaged_protobuf() {
+        let mut v1 = vec![0x0a, 8];
+        v1.extend_from_slice(b"/ipfs/xy");
+        let mut overlong = v1.clone();
+        overlong.extend_from_slice(&[0x28, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02]);
+        let err = decode(&overlong).unwrap_err().to_string();
+        assert_eq!(err, "an IPNS record is damaged: a varint is longer than 10 bytes or beyond 64 bits");
+        let mut cut = v1.clone();
+        cut.extend_from_slice(&[0x4a, 0x40, 0xa0]);
+        let err = decode(&cut).unwrap_err().to_string();
+        assert_eq!(err, "an IPNS record is damaged: field 9 declares 64 bytes where 1 are left");
+        // Sequence (5) as bytes, value (1) as a varint: skipped.
+        let mut odd = v1.clone();
+        odd.extend_from_slice(&[0x2a, 1, 7, 0x08, 3]);
+        assert_eq!(decode(&odd).unwrap(), Record { value: "/ipfs/xy".into(), sequence: 0 });
     }
 }

@@ -198,9 +198,15 @@ impl Client {
         start_runtime()?;
         let mut builder = reqwest::Client::builder().connect_timeout(Duration::from_secs(5)).no_proxy();
         let base = match &api.endpoint {
-            Endpoint::Http(u) => format!("{u}/api/v0"),
+            Endpoint::Http(u) => {
+                if !u.starts_with("https://") {
+                    // Plain HTTP loads no certificate store (none is needed, and a system may have none).
+                    builder = builder.tls_certs_only(Vec::new());
+                }
+                format!("{u}/api/v0")
+            }
             Endpoint::Unix(path) => {
-                builder = builder.unix_socket(path.clone());
+                builder = builder.unix_socket(path.clone()).tls_certs_only(Vec::new());
                 "http://localhost/api/v0".to_string()
             }
         };

@@ -7,10 +7,12 @@
 //! 4. `/ip4/127.0.0.1/tcp/5001`
 //!
 //! An address is a multiaddr (`/ip4/…/tcp/…`, `/ip6/…`, `/dns/…`, `/unix/<path>`)
-//! or an `http://host:port` URL. Credentials for `API.Authorizations` come from
-//! git config `nip.apiAuth` or env `NIP_IPFS_API_AUTH`, as `basic:user:pass`
-//! or `bearer:token`, or from a URL's `http://user:pass@host:port` (as curl
-//! takes them; percent-escapes decoded; `nip.apiAuth` wins over them).
+//! or an `http://host:port` or `https://host:port` URL (TLS by rustls, the
+//! server checked against the platform's root certificates). Credentials for
+//! `API.Authorizations` come from git config `nip.apiAuth` or env
+//! `NIP_IPFS_API_AUTH`, as `basic:user:pass` or `bearer:token`, or from a
+//! URL's `http://user:pass@host:port` (as curl takes them; percent-escapes
+//! decoded; `nip.apiAuth` wins over them).
 //!
 //! Secrets never reach a message or a log: credentials are sent only as an
 //! `Authorization` header marked sensitive (debug and trace output show
@@ -26,7 +28,7 @@ use std::path::PathBuf;
 /// Where the RPC API listens.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Endpoint {
-    /// `http://host:port`, no trailing slash.
+    /// `http://host:port` or `https://host:port`, no trailing slash.
     Http(String),
     /// A Unix socket path.
     Unix(PathBuf),
@@ -53,7 +55,7 @@ pub struct Api {
 
 #[derive(Debug, thiserror::Error)]
 pub enum DiscoverError {
-    #[error("{input:?} (from {from}) is not an IPFS API address: use a multiaddr like /ip4/127.0.0.1/tcp/5001 or /unix/<path>, or http://host:port")]
+    #[error("{input:?} (from {from}) is not an IPFS API address: use a multiaddr like /ip4/127.0.0.1/tcp/5001 or /unix/<path>, or http(s)://host:port")]
     BadAddress { input: String, from: String },
     #[error("{from} is not a valid API credential: {why}")]
     BadAuth { from: String, why: &'static str },
@@ -173,20 +175,10 @@ fn basic(userpass: &str) -> String {
     format!("Basic {}", base64(userpass.as_bytes()))
 }
 
+/// Standard base64 with padding (RFC 4648), as HTTP Basic wants it: the
+/// same implementation that decodes `routing/get`'s records.
 fn base64(data: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for c in data.chunks(3) {
-        let n = (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
-        for i in 0..4 {
-            if i <= c.len() {
-                out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    cid::multibase::Base::Base64Pad.encode(data)
 }
 
 fn env(k: &str) -> Option<String> {
@@ -267,5 +259,29 @@ mod tests {
         assert!(!err.contains("SECRET"), "{err}");
         assert_eq!(base64(b"a"), "YQ==");
         assert_eq!(base64(b"ab"), "YWI=");
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"abc\xff"), "YWJj/w==");
+    }
+
+    /// An `https://` API address is spoken to in TLS (reqwest's rustls,
+    /// the platform's roots), not refused as a scheme the client lacks: the
+    /// listener gets a ClientHello, and the error is the failed handshake.
+    #[test]
+    fn https_addresses_speak_tls() {
+        use std::io::Read;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = std::thread::spawn(move || {
+            let (mut conn, _) = listener.accept().unwrap();
+            let mut first = [0u8; 3];
+            conn.read_exact(&mut first).unwrap();
+            first
+        });
+        let endpoint = parse_endpoint(&format!("https://127.0.0.1:{port}")).unwrap();
+        let api = Api { endpoint, source: "a test".into(), auth: None };
+        let err = crate::kubo::client::Client::new(api).unwrap().version().unwrap_err().to_string();
+        assert!(!err.contains("builder") && !err.contains("not supported") && !err.contains("scheme"), "{err}");
+        // A TLS record of type handshake (0x16), version 3.x.
+        assert_eq!(server.join().unwrap()[..2], [0x16, 0x03]);
     }
 }

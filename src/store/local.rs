@@ -4,10 +4,15 @@
 //! Postgres. Each write session (one push) that stores anything adds one
 //! pair of files:
 //!
-//! - `packs/<name>.pack`: a CARv1 stream (a header whose one root is the
-//!   index the push wrote, then for each block `varint(len) cid data`), so
-//!   any CAR reader can read it, and `ipfs dag import` of every pack pins
-//!   every push's index, which holds the whole repository as it was then;
+//! - `packs/<name>.pack`: a CARv1 stream: a header whose one root is the
+//!   index the push wrote (a CIDv0 written as the same block's CIDv1; under
+//!   `tmp/`, until the push finishes, a placeholder CID of the same length),
+//!   then for each block the push added `varint(len of cid + data) cid data`.
+//!   So it has the root go-car (and `ipfs dag import`) requires of a CARv1.
+//!   A pack holds only the blocks its push added, so its root's DAG is whole
+//!   only with the other packs: `ipfs dag import` of all the packs in one
+//!   command imports every block and pins every push's index, each of which
+//!   holds the whole repository as it was then;
 //! - `packs/<name>.idx`: `NIPIDX1\n`, a little-endian u64 count, then one
 //!   44-byte entry per block sorted by key: the 32-byte sha2-256 digest of
 //!   the block, the u64 offset of its data in the pack, its u32 length.
