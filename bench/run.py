@@ -5,7 +5,7 @@
     python3 bench/run.py --quick            # smoke run: 1,000 commits and fd, one run
 
 Builds nip (release), finds Kubo with scripts/install-kubo.sh, makes the test
-repositories (synthetic ones with ../shared/bench/synth-repo.py, real ones
+repositories (synthetic ones with bench/synth-repo.py, real ones
 from the git bundles in ../shared/repos/, cached in bench/.work/), starts
 throwaway Kubo daemons and one local `git daemon`, all on 127.0.0.1, and for
 every repository and every run measures nip and plain git side by side:
@@ -27,6 +27,7 @@ measures every storage format. See bench/README.md for each column.
 import argparse
 import base64
 import datetime
+import hashlib
 import os
 import platform
 import random
@@ -50,7 +51,7 @@ from proxies import CountingHttpProxy, CountingTcpProxy, diff  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 WORK = BENCH / ".work"
-SYNTH = Path(os.environ.get("NIP_BENCH_SYNTH", ROOT.parent / "shared" / "bench" / "synth-repo.py"))
+SYNTH = BENCH / "synth-repo.py"  # the generator the tests use too (deterministic)
 REAL = Path(os.environ.get("NIP_BENCH_REPOS", ROOT.parent / "shared" / "repos"))
 REAL_NAMES = ("fd", "serde", "bat")
 TIME_BIN = "/usr/bin/time"
@@ -825,14 +826,18 @@ def git_baseline(c, label, src):
 # ---------------------------------------------------------------- repositories
 
 def synth_repo(n, env):
+    """bench/.work/repos/synth-<n>.git, made again when the generator
+    changed since (its SHA-256 is in bench-complete)."""
     path = WORK / "repos" / f"synth-{n}.git"
-    if not (path / "HEAD").exists() or not (path / "bench-complete").exists():
+    made_by = hashlib.sha256(SYNTH.read_bytes()).hexdigest()
+    done = path / "bench-complete"
+    if not (path / "HEAD").exists() or not done.exists() or done.read_text().strip() != made_by:
         shutil.rmtree(path, ignore_errors=True)
         tmp = WORK / "repos" / f"synth-{n}.git.tmp"
         shutil.rmtree(tmp, ignore_errors=True)
         log(f"making the {n}-commit repository with {SYNTH.name} (cached in {path.relative_to(ROOT)})")
         run([sys.executable, str(SYNTH), str(tmp), "--commits", str(n), "--bare"], env=env, timeout=7200)
-        (tmp / "bench-complete").write_text("")
+        (tmp / "bench-complete").write_text(made_by + "\n")
         tmp.rename(path)
     return path
 
@@ -1197,7 +1202,7 @@ def main():
     signal.signal(signal.SIGHUP, on_signal)
 
     if any(k == "synth" for k, _ in items) and not SYNTH.exists():
-        sys.exit(f"bench: {SYNTH} not found (set NIP_BENCH_SYNTH)")
+        sys.exit(f"bench: {SYNTH} not found (it is part of this project)")
     if not os.access(TIME_BIN, os.X_OK):
         sys.exit(f"bench: {TIME_BIN} (GNU time) is needed for peak memory")
 
@@ -1237,7 +1242,7 @@ def main():
         gitconfig.write_text("[user]\n\tname = Bench\n\temail = bench@example.org\n[init]\n\tdefaultBranch = main\n"
                              "[advice]\n\tdetachedHead = false\n[gc]\n\tauto = 0\n")
         env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("NIP_", "GIT_", "IPFS_")) or k == "NIP_BENCH_SYNTH"}
+               if not k.startswith(("NIP_", "GIT_", "IPFS_"))}
         env.update(PATH=f"{wrap}:{helper.parent}:{os.environ.get('PATH', '/usr/bin:/bin')}",
                    GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=str(gitconfig), GIT_TERMINAL_PROMPT="0",
                    IPFS_TELEMETRY="off", LC_ALL="C", **COMMIT_ENV)

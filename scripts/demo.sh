@@ -14,11 +14,13 @@ trap 'rm -rf "$work"' EXIT
 export NIP_HOME="${NIP_HOME:-$work/nip-home}"
 # The demo shows the embedded store unless told otherwise (NIP_STORE=kubo).
 export NIP_STORE="${NIP_STORE:-local}"
-synth="${NIP_SYNTH_REPO:-$root/../shared/bench/synth-repo.py}"
-if [ -f "$synth" ]; then
-  python3 "$synth" "$work/src" --commits "${DEMO_COMMITS:-200}" >&2
+# The sample: a synthetic repository from this project's generator
+# (bench/synth-repo.py; python3), or this project's own history without
+# python3.
+if command -v python3 >/dev/null; then
+  python3 "$root/bench/synth-repo.py" "$work/src" --commits "${DEMO_COMMITS:-200}" >&2
 else
-  echo "demo: $synth not found; using this project's own repository" >&2
+  echo "demo: python3 not found; using this project's own repository" >&2
   git clone -q --mirror "$root" "$work/src.git" && git clone -q "$work/src.git" "$work/src"
 fi
 cd "$work/src"

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v cargo >/dev/null || { echo "test: cargo is needed (https://rustup.rs)" >&2; exit 1; }
 command -v git >/dev/null || { echo "test: git is needed" >&2; exit 1; }
-command -v python3 >/dev/null || { echo "test: python3 is needed (for ../shared/bench/synth-repo.py)" >&2; exit 1; }
+command -v python3 >/dev/null || { echo "test: python3 is needed (for bench/synth-repo.py, the test repository generator)" >&2; exit 1; }
 if [ -z "${NIP_TEST_IPFS:-}" ]; then
   if NIP_TEST_IPFS="$(bash scripts/install-kubo.sh)"; then
     export NIP_TEST_IPFS

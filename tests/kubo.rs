@@ -11,7 +11,6 @@ mod common;
 
 use common::kubo::{binary_or_skip, Kubo};
 use common::proxy::CutProxy;
-use common::scenarios::*;
 use common::{url_cid, Env, Synth};
 use std::sync::{Arc, Mutex};
 
@@ -20,40 +19,11 @@ fn node(test: &str) -> Option<Kubo> {
     binary_or_skip(test).map(|b| Kubo::start(&b))
 }
 
-macro_rules! on_kubo {
-    ($($name:ident => $scenario:ident,)*) => {
-        $(
-            #[test]
-            fn $name() {
-                let Some(kubo) = node(stringify!($name)) else { return };
-                $scenario(&Env::kubo_node(&kubo));
-            }
-        )*
-    };
-}
-
-on_kubo! {
-    kubo_push_all_tags_then_clone => scenario_push_all_tags_then_clone,
-    kubo_second_push_stores_only_new_objects => scenario_second_push_stores_only_new_objects,
-    kubo_fetch_gets_only_new_objects => scenario_fetch_gets_only_new_objects,
-    kubo_force_push => scenario_force_push,
-    kubo_delete_ref => scenario_delete_ref,
-    kubo_tags => scenario_tags,
-    kubo_large_blobs => scenario_large_blobs,
-    kubo_empty_repository => scenario_empty_repository,
-    kubo_gitlinks => scenario_gitlinks,
-    kubo_corrupted_block => scenario_corrupted_block,
-    kubo_wrong_sha1_object => scenario_wrong_sha1_object,
-    kubo_unknown_version => scenario_unknown_version,
-    kubo_bad_input => scenario_bad_input,
-    kubo_one_index_per_push => scenario_one_index_per_push,
-    kubo_push_to_bare_url => scenario_push_to_bare_url,
-    kubo_file_modes => scenario_file_modes,
-    kubo_fetch_follows_annotated_tags => scenario_fetch_follows_annotated_tags,
-    kubo_fetch_from_a_worktree => scenario_fetch_from_a_worktree,
-    kubo_many_objects => scenario_many_objects,
-    kubo_deltas_across_pushes => scenario_deltas_across_pushes,
-    kubo_fetch_after_a_branch_was_deleted_and_pushed_again => scenario_fetch_after_a_branch_was_deleted_and_pushed_again,
+// Every scenario of tests/common/scenarios.rs (`cargo test --test kubo
+// scenarios::`), on a node of its own each
+// (the same list runs on the embedded store in tests/local_store.rs).
+mod scenarios {
+    crate::common::scenarios::scenario_tests!(kubo);
 }
 
 /// Pushes a small synthetic repository; returns (repo, address).

@@ -1,53 +1,26 @@
 //! End-to-end tests of what `git push` asks beyond plain updates (issue
 //! 12): `--force-with-lease`, `--signed`, `--atomic`, `-o`, and the remote's
 //! HEAD (`nipctl head`). The scenarios are in `tests/common/pushing.rs`;
-//! each runs on the embedded store, and the ones a node could change on a
-//! Kubo node too. `nipctl` must be built: `cargo build -p nipctl` (or run
-//! `cargo test --workspace`).
+//! each runs on the embedded store (`local::`) and on a Kubo node
+//! (`kubo::`), but for names, which need a node. `nipctl` must be built:
+//! `cargo build -p nipctl` (or run `cargo test --workspace`).
 
 mod common;
 
-use common::kubo::{binary_or_skip, Kubo};
-use common::pushing::*;
-use common::Env;
-
-macro_rules! local {
-    ($($name:ident => $scenario:ident,)*) => {
-        $(
-            #[test]
-            fn $name() {
-                $scenario(&Env::local());
-            }
-        )*
-    };
-}
-
-macro_rules! on_kubo {
-    ($($name:ident => $scenario:ident,)*) => {
-        $(
-            #[test]
-            fn $name() {
-                let Some(bin) = binary_or_skip(stringify!($name)) else { return };
-                let kubo = Kubo::start(&bin);
-                $scenario(&Env::kubo_node(&kubo));
-            }
-        )*
-    };
-}
-
-local! {
-    lease_that_holds_forces => scenario_lease_that_holds_forces,
-    stale_lease_refused => scenario_stale_lease_refused,
-    helper_checks_leases => scenario_helper_checks_leases,
-    signed_pushes => scenario_signed_pushes,
-    atomic => scenario_atomic,
-    push_options => scenario_push_options,
-    remote_head => scenario_remote_head,
-}
-
-on_kubo! {
-    kubo_lease_that_holds_forces => scenario_lease_that_holds_forces,
-    kubo_atomic => scenario_atomic,
-    kubo_remote_head => scenario_remote_head,
-    kubo_head_of_a_name => scenario_head_of_a_name,
+common::backend_tests! {
+    both {
+        lease_that_holds_forces => crate::common::pushing::scenario_lease_that_holds_forces,
+        stale_lease_refused => crate::common::pushing::scenario_stale_lease_refused,
+        helper_checks_leases => crate::common::pushing::scenario_helper_checks_leases,
+        signed_pushes => crate::common::pushing::scenario_signed_pushes,
+        atomic => crate::common::pushing::scenario_atomic,
+        push_options => crate::common::pushing::scenario_push_options,
+        remote_head => crate::common::pushing::scenario_remote_head,
+    }
+    local_only {}
+    kubo_only {
+        // IPNS names need a node (the embedded store refuses them:
+        // tests/local_store.rs, names_need_a_node).
+        head_of_a_name => crate::common::pushing::scenario_head_of_a_name,
+    }
 }

@@ -10,13 +10,92 @@
 //! `NIP_STORE=kubo` and `NIP_IPFS_API`.
 //!
 //! The scenarios in [`scenarios`] take an `&Env` and work with any backend.
-//! What only one backend can do (count block files, corrupt a block on disk)
+//! What only one backend can do (list its stored blocks, corrupt a block on disk)
 //! is behind methods that return `Option`.
 //!
 //! Set `NIP_E2E_SHOW=1` (with `--nocapture`) to print the full output of
 //! every expected failure.
 
 #![allow(dead_code, clippy::result_large_err)]
+
+/// Tests from one list of scenarios (functions taking an [`Env`]), on the
+/// embedded store and on a throwaway Kubo node, so that a scenario added to
+/// the list runs on both:
+///
+/// ```ignore
+/// common::backend_tests! {
+///     both {
+///         test_name => path::to::scenario_function,
+///     }
+///     local_only {
+///         // Why it cannot run on a node, one comment per entry.
+///         other_test => path::to::scenario_other,
+///     }
+///     kubo_only {
+///         // Why it needs a node.
+///         third_test => path::to::scenario_third,
+///     }
+/// }
+/// ```
+///
+/// makes `mod local { fn test_name, fn other_test }` and `mod kubo { fn
+/// test_name, fn third_test }` (all three sections must be there; a section
+/// may be empty). `local => both { … } local_only { … } kubo_only { … }`
+/// makes only the embedded store's tests, in the current module, and
+/// `kubo => …` only Kubo's: that is how `tests/local_store.rs` and
+/// `tests/kubo.rs` share [`scenarios::scenario_tests`]. A Kubo test starts
+/// its own daemon, and without Kubo says SKIPPED (fails in CI, see
+/// [`kubo::binary_or_skip`]). Paths are resolved from the module that calls
+/// the macro.
+#[allow(unused_macros)]
+macro_rules! backend_tests {
+    (@local $($name:ident => $scenario:path,)*) => {
+        $(
+            #[test]
+            fn $name() {
+                $scenario(&$crate::common::Env::local());
+            }
+        )*
+    };
+    (@kubo $($name:ident => $scenario:path,)*) => {
+        $(
+            #[test]
+            fn $name() {
+                let Some(bin) = $crate::common::kubo::binary_or_skip(stringify!($name)) else { return };
+                let kubo = $crate::common::kubo::Kubo::start(&bin);
+                $scenario(&$crate::common::Env::kubo_node(&kubo));
+            }
+        )*
+    };
+    (local => both { $($b:ident => $bs:path,)* }
+        local_only { $($l:ident => $ls:path,)* }
+        kubo_only { $($k:ident => $ks:path,)* }) => {
+        $crate::common::backend_tests!(@local $($b => $bs,)* $($l => $ls,)*);
+    };
+    (kubo => both { $($b:ident => $bs:path,)* }
+        local_only { $($l:ident => $ls:path,)* }
+        kubo_only { $($k:ident => $ks:path,)* }) => {
+        $crate::common::backend_tests!(@kubo $($b => $bs,)* $($k => $ks,)*);
+    };
+    (both { $($b:ident => $bs:path,)* }
+        local_only { $($l:ident => $ls:path,)* }
+        kubo_only { $($k:ident => $ks:path,)* }) => {
+        /// The embedded store (`NIP_STORE=local`).
+        mod local {
+            #[allow(unused_imports)]
+            use super::*;
+            $crate::common::backend_tests!(@local $($b => $bs,)* $($l => $ls,)*);
+        }
+        /// A throwaway Kubo node (`NIP_STORE=kubo`).
+        mod kubo {
+            #[allow(unused_imports)]
+            use super::*;
+            $crate::common::backend_tests!(@kubo $($b => $bs,)* $($k => $ks,)*);
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use backend_tests;
 
 pub mod craft;
 pub mod doh;
@@ -54,9 +133,9 @@ pub enum Backend {
     /// The embedded store (`NIP_STORE=local`): one pack file (a CAR) and
     /// its index per push under `<home>/packs`.
     Local { home: PathBuf },
-    /// A Kubo node (`NIP_STORE=kubo`, `NIP_IPFS_API=<api>`): no block files
-    /// to count or corrupt, so [`Env::block_files`] and [`Env::tamper`]
-    /// say `None`.
+    /// A Kubo node (`NIP_STORE=kubo`, `NIP_IPFS_API=<api>`): no list of
+    /// blocks to count, so [`Env::block_files`] says `None`; [`Env::tamper`]
+    /// reaches a test daemon's flatfs files only.
     Kubo { api: String, ipfs_path: Option<PathBuf> },
 }
 
@@ -176,7 +255,9 @@ pub struct Stored {
     pub bytes: u64,
 }
 
-/// Options of `synth-repo.py`.
+/// Options of the repository generator, `bench/synth-repo.py` (its
+/// docstring describes the history it makes; the same options give the same
+/// object ids on every machine, see `tests/generator.rs`).
 #[derive(Clone, Copy, Debug)]
 pub struct Synth {
     pub commits: u32,
@@ -191,20 +272,10 @@ impl Default for Synth {
     }
 }
 
-/// The synthetic repository script: `$NIP_SYNTH_REPO`, else
-/// `$CARGO_MANIFEST_DIR/../shared/bench/synth-repo.py`.
+/// The repository generator: `bench/synth-repo.py` of this project (run
+/// with `python3`), shared with `scripts/demo.sh` and `bench/run.py`.
 pub fn synth_script() -> PathBuf {
-    let path = std::env::var_os("NIP_SYNTH_REPO")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/bench/synth-repo.py"));
-    assert!(
-        path.is_file(),
-        "the test repository generator is missing: {} does not exist. \
-         It lives in shared/bench/ beside the project; set NIP_SYNTH_REPO to its path.",
-        path.display()
-    );
-    path
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/synth-repo.py")
 }
 
 impl Env {
@@ -383,7 +454,7 @@ impl Env {
         run
     }
 
-    /// Makes `work/<name>` with `synth-repo.py`.
+    /// Makes `work/<name>` with `bench/synth-repo.py`.
     pub fn synth(&self, name: &str, opts: Synth) -> PathBuf {
         let out = self.dir(name);
         let run = self
@@ -395,7 +466,7 @@ impl Env {
             .args(["--large", &opts.large.to_string()])
             .args(["--seed", &opts.seed.to_string()])
             .output()
-            .expect("cannot run python3 for synth-repo.py");
+            .expect("cannot run python3, which the tests need for bench/synth-repo.py");
         assert!(
             run.status.success(),
             "synth-repo.py failed: {}\n{}",
@@ -420,7 +491,9 @@ impl Env {
         }
     }
 
-    /// Every stored block (CID text → size), where the backend can list them.
+    /// Every stored block (CID text → size), where the backend can list them
+    /// (the embedded store's pack indexes; a Kubo node: `None`). The name is
+    /// older than the packs: the store once kept one file per block.
     pub fn block_files(&self) -> Option<BTreeMap<String, u64>> {
         match &self.backend {
             Backend::Local { home } => {

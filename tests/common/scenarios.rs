@@ -1,5 +1,5 @@
 //! The end-to-end scenarios. Each takes an [`Env`] and works against any
-//! backend; the few checks only a backend with block files can make are
+//! backend; the few checks only a backend that lists its blocks can make are
 //! skipped where [`Env::block_files`] says `None` or [`Env::tamper`] `false`
 //! (scenarios that cannot run at all without them say so and panic).
 
@@ -10,6 +10,47 @@ use nip::records::{PackEntry, Record, RecordLinks};
 use nip::unixfs::CHUNK;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+
+/// Every scenario of this file as tests on one back end, from this one
+/// list: `tests/local_store.rs` says `scenario_tests!(local)`,
+/// `tests/kubo.rs` `scenario_tests!(kubo)` (see
+/// [`super::backend_tests`]). A scenario added here runs on both; one that
+/// cannot goes under `local_only` or `kubo_only` with the reason.
+#[allow(unused_macros)]
+macro_rules! scenario_tests {
+    ($backend:ident) => {
+        $crate::common::backend_tests! { $backend =>
+            both {
+                push_all_tags_then_clone => $crate::common::scenarios::scenario_push_all_tags_then_clone,
+                second_push_stores_only_new_objects => $crate::common::scenarios::scenario_second_push_stores_only_new_objects,
+                fetch_gets_only_new_objects => $crate::common::scenarios::scenario_fetch_gets_only_new_objects,
+                force_push => $crate::common::scenarios::scenario_force_push,
+                delete_ref => $crate::common::scenarios::scenario_delete_ref,
+                tags => $crate::common::scenarios::scenario_tags,
+                large_blobs => $crate::common::scenarios::scenario_large_blobs,
+                empty_repository => $crate::common::scenarios::scenario_empty_repository,
+                gitlinks => $crate::common::scenarios::scenario_gitlinks,
+                corrupted_block => $crate::common::scenarios::scenario_corrupted_block,
+                wrong_sha1_object => $crate::common::scenarios::scenario_wrong_sha1_object,
+                unknown_version => $crate::common::scenarios::scenario_unknown_version,
+                bad_input => $crate::common::scenarios::scenario_bad_input,
+                one_index_per_push => $crate::common::scenarios::scenario_one_index_per_push,
+                push_to_bare_url => $crate::common::scenarios::scenario_push_to_bare_url,
+                many_objects => $crate::common::scenarios::scenario_many_objects,
+                file_modes => $crate::common::scenarios::scenario_file_modes,
+                fetch_follows_annotated_tags => $crate::common::scenarios::scenario_fetch_follows_annotated_tags,
+                fetch_from_a_worktree => $crate::common::scenarios::scenario_fetch_from_a_worktree,
+                huge_tree_pushes_and_clones => $crate::common::scenarios::scenario_huge_tree_pushes_and_clones,
+                deltas_across_pushes => $crate::common::scenarios::scenario_deltas_across_pushes,
+                fetch_after_a_branch_was_deleted_and_pushed_again => $crate::common::scenarios::scenario_fetch_after_a_branch_was_deleted_and_pushed_again,
+            }
+            local_only {}
+            kubo_only {}
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use scenario_tests;
 
 /// Refs a clone should have for a source's refs: branches under
 /// `refs/remotes/origin/`, tags as they are.
@@ -67,7 +108,7 @@ fn some_blob(env: &Env, repo: &Path, rev: &str) -> (String, String) {
     panic!("no blob of more than 100 bytes at {rev}");
 }
 
-/// New block files since `before`, where the backend has files.
+/// Blocks stored since `before`, where the backend lists its blocks.
 fn new_blocks(env: &Env, before: &Option<BTreeMap<String, u64>>) -> Option<BTreeMap<String, u64>> {
     let after = env.block_files()?;
     let before = before.as_ref()?;
@@ -227,8 +268,8 @@ pub fn scenario_second_push_stores_only_new_objects(env: &Env) {
     assert!(stored.blocks as usize <= 2 * expected + 5, "{stored:?} for {expected} objects");
     assert!(stored.bytes < p1[0].bytes / 2, "{stored:?}: the first pack is {} bytes", p1[0].bytes);
     if let Some(added) = new_blocks(env, &before) {
-        assert_eq!(added.len() as u64, stored.blocks, "new block files vs reported\n{second}");
-        assert_eq!(added.values().sum::<u64>(), stored.bytes, "bytes of new block files vs reported");
+        assert_eq!(added.len() as u64, stored.blocks, "new blocks vs reported\n{second}");
+        assert_eq!(added.values().sum::<u64>(), stored.bytes, "bytes of new blocks vs reported");
     }
     let idx = env.index(&url_cid(&u2));
     assert_eq!(idx.counts.total(), total_first + expected as u64, "index counts");
