@@ -25,7 +25,7 @@
 //! | [`pack`] | a git pack stream written into the repository |
 //! | [`packfetch`] | format 2's fetch: the packs the repository lacks, spliced into `git index-pack` |
 //! | [`packread`] | one git object read by hash out of a stored pack: entry, zlib, delta chain, SHA-1, each bounded |
-//! | [`helper`] | the gitremote-helpers(7) protocol on stdin/stdout |
+//! | [`helper`] | the gitremote-helpers(7) protocol on stdin/stdout: the loop, the commands git sends (`command`), `list`, resolving names (`resolve`), publishing a push under a name (`publish`) |
 //! | [`protocol`] | the typed writer of every line nip sends git |
 //! | [`refname`] | git's ref name rules, checked on every name an address holds |
 //! | [`progress`] | git-style progress lines on stderr |

@@ -566,8 +566,8 @@ fn self_test(o: &Opts) -> i32 {
 mod tests {
     use super::*;
 
-    /// Called by the one test below: the helper target's setup sets
-    /// GIT_DIR, which must not race another thread reading the environment.
+    /// Called by the one test below, so that the targets' setups run one at
+    /// a time.
     fn an_input_is_a_function_of_its_number() {
         for name in ["index", "car", "links", "ipns-record"] {
             let t = target(name).unwrap();

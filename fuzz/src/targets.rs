@@ -1382,9 +1382,10 @@ impl Harness for PushLineT {
     }
 }
 
-/// An empty repository as `GIT_DIR` and a memory store, for `new-ipfs`.
+/// An empty repository and a memory store, for `new-ipfs`.
 struct HelperT {
     _dir: tempfile::TempDir,
+    repo: git2::Repository,
     store: MemStore,
 }
 
@@ -1392,11 +1393,7 @@ impl HelperT {
     fn new() -> HelperT {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let repo = git2::Repository::init(dir.path()).expect("git init");
-        // The helper opens the repository git runs it in from GIT_DIR; this
-        // process is a worker of the fuzzer with no other threads yet.
-        std::env::set_var("GIT_DIR", repo.path());
-        std::env::remove_var("GIT_WORK_TREE");
-        HelperT { _dir: dir, store: MemStore::default() }
+        HelperT { _dir: dir, repo, store: MemStore::default() }
     }
 }
 
@@ -1415,18 +1412,11 @@ impl Harness for HelperT {
     }
 
     fn run(&mut self, input: &[u8]) -> Check {
-        use nip::helper::{Helper, Options};
+        use nip::helper::Helper;
         self.store.clear_temp();
-        let mut h = Helper {
-            remote_name: "fuzz".into(),
-            address: nip::address::Address::New,
-            scheme: "nip".into(),
-            store: &self.store,
-            options: Options::default(),
-            resolved: Default::default(),
-        };
+        let mut h = Helper::new("fuzz".into(), nip::address::Address::New, "nip".into(), &self.store, Ok(&self.repo));
         let mut out = Vec::new();
-        if h.run(&mut &input[..], &mut out).is_ok() {
+        if h.run(input, &mut out).is_ok() {
             hit();
         }
         Ok(())

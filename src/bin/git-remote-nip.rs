@@ -5,7 +5,7 @@
 //! (`git-remote-nipdev`), it answers that scheme instead.
 
 use nip::address::Address;
-use nip::helper::{Helper, Options};
+use nip::helper::Helper;
 use std::io::Write;
 
 fn main() {
@@ -84,12 +84,12 @@ fn run() -> Result<(), nip::Error> {
     // Before libgit2 meets a SHA-256 repository, with its own words.
     nip::helper::check_object_format().map_err(startup)?;
     let address = Address::parse(url.strip_prefix(&format!("{scheme}::")).unwrap_or(&url)).map_err(|e| startup(e.into()))?;
-    let store = nip::store::open_here(address.is_name()).map_err(startup)?;
-    let mut helper =
-        Helper { remote_name, address, scheme, store: store.as_ref(), options: Options::default(), resolved: Default::default() };
-    let stdin = std::io::stdin();
-    let mut input = stdin.lock();
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    helper.run(&mut input, &mut out)
+    // The repository git runs us in (git sets GIT_DIR), opened once: its
+    // config chooses the store, a fetch writes into it, a push reads it.
+    // Outside one (`git ls-remote`), only a list can be answered.
+    let repo = git2::Repository::open_from_env();
+    let settings = nip::config::Settings::of(repo.as_ref().ok());
+    let store = nip::store::open(Some(&settings), address.is_name()).map_err(startup)?;
+    let mut helper = Helper::new(remote_name, address, scheme, store.as_ref(), repo.as_ref());
+    helper.run(std::io::stdin().lock(), std::io::stdout().lock())
 }
