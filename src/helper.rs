@@ -104,6 +104,8 @@ pub struct Helper<'s> {
     /// The URL scheme this helper answers to (`nip`, or `nipdev`).
     pub scheme: String,
     pub store: &'s dyn BlockStore,
+    /// The Kubo node behind `store`, if it is one (names need it).
+    pub node: Option<&'s Client>,
     pub options: Options,
     /// The address resolved, once.
     pub resolved: RefCell<Option<Resolved>>,
@@ -197,7 +199,7 @@ impl<'s> Helper<'s> {
     }
 
     fn node(&self) -> Result<&'s Client, Error> {
-        self.store.node().ok_or_else(|| Error::Other(format!("nip::{} needs an IPFS node", self.address)))
+        self.node.ok_or_else(|| Error::Other(format!("nip::{} needs an IPFS node", self.address)))
     }
 
     /// The cache of `name` in `repo`'s common `.git` (shared by its

@@ -80,6 +80,13 @@ pub enum Error {
     Links(#[from] links::LinksError),
     #[error(transparent)]
     Ipns(#[from] ipns::IpnsError),
+    /// The store a command should use could not be opened.
+    #[error(transparent)]
+    Open(#[from] store::OpenError),
+    /// A call on the Kubo node failed (outside a store or a name: nipctl's
+    /// pins and keys). Boxed: a [`kubo::KuboError`] is large.
+    #[error(transparent)]
+    Node(Box<kubo::KuboError>),
     #[error("git: {}", .0.message())]
     Git(#[from] git2::Error),
     #[error("{0}")]

@@ -1422,6 +1422,7 @@ impl Harness for HelperT {
             address: nip::address::Address::New,
             scheme: "nip".into(),
             store: &self.store,
+            node: None,
             options: Options::default(),
             resolved: Default::default(),
         };

@@ -20,6 +20,12 @@ fn main() {
     }
 }
 
+/// Says one line of the library's on stderr, after `nip: `, shown inert.
+/// (Not eprintln!, which panics if stderr is gone.)
+fn say(line: &str) {
+    let _ = writeln!(std::io::stderr(), "nip: {}", nip::protocol::for_terminal(line));
+}
+
 /// Logs (NIP_LOG=info) this process's own peak memory, not that of the git
 /// programs it ran (`pack-objects`, `index-pack`), which a measure of the
 /// process tree would include.
@@ -84,9 +90,26 @@ fn run() -> Result<(), nip::Error> {
     // Before libgit2 meets a SHA-256 repository, with its own words.
     nip::helper::check_object_format().map_err(startup)?;
     let address = Address::parse(url.strip_prefix(&format!("{scheme}::")).unwrap_or(&url)).map_err(|e| startup(e.into()))?;
-    let store = nip::store::open_here(address.is_name()).map_err(startup)?;
-    let mut helper =
-        Helper { remote_name, address, scheme, store: store.as_ref(), options: Options::default(), resolved: Default::default() };
+    // What the library did that the user should hear of, said here: what
+    // opening the store did (leftovers removed, a pack skipped, no node
+    // found), what killed fetches left in this repository (removed before
+    // any fetch begins), and what the node is waiting for.
+    let opened = nip::store::open_here(address.is_name(), Some(std::sync::Arc::new(say))).map_err(|e| startup(e.into()))?;
+    for note in &opened.notes {
+        say(&note.to_string());
+    }
+    if let Some(left) = git2::Repository::open_from_env().ok().and_then(|repo| nip::pack::clean_leftovers_of(&repo)) {
+        say(&left.to_string());
+    }
+    let mut helper = Helper {
+        remote_name,
+        address,
+        scheme,
+        store: opened.store.as_ref(),
+        node: opened.node.as_ref(),
+        options: Options::default(),
+        resolved: Default::default(),
+    };
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
     let stdout = std::io::stdout();
