@@ -98,6 +98,13 @@ pub enum Error {
     PackFetch(#[from] packfetch::PackFetchError),
     #[error(transparent)]
     Setting(#[from] limits::SettingError),
+    /// The store a command should use could not be opened.
+    #[error(transparent)]
+    Open(#[from] store::OpenError),
+    /// A call on the Kubo node failed (outside a store or a name: nipctl's
+    /// pins and keys). Boxed: a [`kubo::KuboError`] is large.
+    #[error(transparent)]
+    Node(Box<kubo::KuboError>),
     /// A libgit2 failure: its message is shown, so it is not the `source()`.
     #[error("git: {}", .0.message())]
     Git(git2::Error),

@@ -164,11 +164,11 @@ impl PackWriter {
     /// (`$GIT_OBJECT_DIRECTORY` if git set it; the shared one for a linked
     /// worktree).
     pub fn new(repo: &git2::Repository) -> io::Result<PackWriter> {
-        let objects =
-            std::env::var_os("GIT_OBJECT_DIRECTORY").map(PathBuf::from).unwrap_or_else(|| repo.commondir().join("objects"));
-        let dir = objects.join("pack");
+        let dir = pack_dir(repo);
         std::fs::create_dir_all(&dir).map_err(io_at(&dir))?;
-        clean_leftovers(&dir);
+        if let Some(left) = clean_leftovers(&dir) {
+            log::info!("{left}");
+        }
         let tmp = crate::tmpfiles::create_locked(&dir, "tmp_pack_nip_", "").map_err(io_at(&dir))?;
         let mut w = PackWriter {
             dir,
@@ -347,10 +347,28 @@ fn keep_is_stale(text: &str) -> bool {
     start_time(pid) != Some(start)
 }
 
+/// The directory of `repo`'s packs, where a fetch writes:
+/// `$GIT_OBJECT_DIRECTORY/pack` if git set it, the shared `objects/pack` of
+/// a linked worktree otherwise.
+pub fn pack_dir(repo: &git2::Repository) -> PathBuf {
+    let objects = std::env::var_os("GIT_OBJECT_DIRECTORY").map(PathBuf::from).unwrap_or_else(|| repo.commondir().join("objects"));
+    objects.join("pack")
+}
+
+/// Removes what killed fetches left in `repo`'s pack directory (see
+/// [`clean_leftovers`]); the binary says what, if anything.
+pub fn clean_leftovers_of(repo: &git2::Repository) -> Option<crate::tmpfiles::Leftovers> {
+    let dir = pack_dir(repo);
+    dir.is_dir().then(|| clean_leftovers(&dir)).flatten()
+}
+
 /// Removes what killed fetches left in `dir` (an `objects/pack`): nip's
 /// temporary packs and indexes whose helper is dead, and nip's `.keep`
-/// files whose git process is gone. Says so in one stderr line.
-pub(crate) fn clean_leftovers(dir: &Path) {
+/// files whose git process is gone. Returns what it removed, for the
+/// caller to say ([`clean_leftovers_of`], which the helper binary runs
+/// before anything else, does); the cleaning a fetch itself does before
+/// it writes finds nothing left after that, and only logs.
+pub fn clean_leftovers(dir: &Path) -> Option<crate::tmpfiles::Leftovers> {
     let mut removed = crate::tmpfiles::clean(dir, |n| n.starts_with("tmp_pack_nip_") || n.starts_with("tmp_idx_nip_"));
     if let Ok(entries) = std::fs::read_dir(dir) {
         for entry in entries.flatten() {
@@ -367,9 +385,7 @@ pub(crate) fn clean_leftovers(dir: &Path) {
             }
         }
     }
-    if !removed.is_empty() {
-        eprintln!("nip: removed {} that an interrupted fetch left in {}", removed.describe(), dir.display());
-    }
+    crate::tmpfiles::Leftovers::of(removed, "fetch", dir)
 }
 
 /// A version-2 pack index: fan-out, sorted ids, CRC-32s, 31-bit offsets
@@ -459,7 +475,13 @@ mod tests {
         std::fs::write(&live_keep, keep_text()).unwrap();
         let gits_keep = dir.path().join("pack-3.keep");
         std::fs::write(&gits_keep, "fetch-pack 1 on h\n").unwrap();
-        clean_leftovers(dir.path());
+        let left = clean_leftovers(dir.path()).expect("something was removed");
+        assert_eq!(left.removed.files.len(), 2, "{left}");
+        assert!(
+            left.to_string().starts_with("removed 2 temporary files") && left.to_string().contains("interrupted fetch"),
+            "{left}"
+        );
+        assert!(clean_leftovers(dir.path()).is_none(), "nothing more to remove");
         assert!(!dead.exists() && !stale_keep.exists());
         assert!(live.path().exists() && gits.exists() && live_keep.exists() && gits_keep.exists());
     }

@@ -185,6 +185,30 @@ pub fn create_locked(dir: &Path, prefix: &str, suffix: &str) -> io::Result<tempf
     )))
 }
 
+/// What a cleaning removed in one directory, and whose files they were:
+/// for the one line the binary says about it, `removed 2 temporary files
+/// (4.1 GB) that an interrupted push left in <dir>` (its `Display`).
+#[derive(Debug)]
+pub struct Leftovers {
+    pub removed: Removed,
+    /// The kind of process that left them: `push`, `fetch`.
+    pub by: &'static str,
+    pub dir: PathBuf,
+}
+
+impl std::fmt::Display for Leftovers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "removed {} that an interrupted {} left in {}", self.removed.describe(), self.by, self.dir.display())
+    }
+}
+
+impl Leftovers {
+    /// What was removed in `dir`, if anything.
+    pub fn of(removed: Removed, by: &'static str, dir: &Path) -> Option<Leftovers> {
+        (!removed.is_empty()).then(|| Leftovers { removed, by, dir: dir.to_path_buf() })
+    }
+}
+
 /// What a cleaning removed.
 #[derive(Debug, Default)]
 pub struct Removed {

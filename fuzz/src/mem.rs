@@ -54,7 +54,7 @@ impl BlockStore for MemStore {
 
     fn get_many(&self, cids: &[Cid]) -> Result<Vec<Vec<u8>>, StoreError> {
         self.fetched.fetch_add(cids.len() as u64, Ordering::Relaxed);
-        let temp = self.temp.lock().map_err(|_| StoreError::Node("poisoned".into()))?;
+        let temp = self.temp.lock().map_err(|_| StoreError::Poisoned { store: self.describe() })?;
         cids.iter()
             .map(|c| {
                 let k = c.hash().to_bytes();
@@ -68,7 +68,7 @@ impl BlockStore for MemStore {
     }
 
     fn has_many(&self, cids: &[Cid]) -> Result<Vec<bool>, StoreError> {
-        let temp = self.temp.lock().map_err(|_| StoreError::Node("poisoned".into()))?;
+        let temp = self.temp.lock().map_err(|_| StoreError::Poisoned { store: self.describe() })?;
         Ok(cids
             .iter()
             .map(|c| {

@@ -1414,7 +1414,7 @@ impl Harness for HelperT {
     fn run(&mut self, input: &[u8]) -> Check {
         use nip::helper::Helper;
         self.store.clear_temp();
-        let mut h = Helper::new("fuzz".into(), nip::address::Address::New, "nip".into(), &self.store, Ok(&self.repo));
+        let mut h = Helper::new("fuzz".into(), nip::address::Address::New, "nip".into(), &self.store, None, Ok(&self.repo));
         let mut out = Vec::new();
         if h.run(input, &mut out).is_ok() {
             hit();

@@ -15,7 +15,7 @@ use nip::address::Address;
 use nip::format::{self, Links, NipObject};
 use nip::objmap::ObjectMap;
 use nip::remote::Remote;
-use nip::store::BlockStore;
+use nip::store::{BlockStore, Opened};
 use serde_json::json;
 use std::process::ExitCode;
 
@@ -138,27 +138,46 @@ fn main() -> ExitCode {
     }
 }
 
+/// Says one line of the library's on stderr, after `nip: `, shown inert.
+/// (Not eprintln!, which panics if stderr is gone.)
+fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "nip: {}", nip::protocol::for_terminal(line));
+}
+
+/// Opens the store for an address (a node if it is a name), saying what
+/// opening it did and, later, what the node waits for.
+fn open_store(address: &Address) -> Result<Opened, nip::Error> {
+    let opened = nip::store::open_here(address.is_name(), Some(std::sync::Arc::new(say)))?;
+    for note in &opened.notes {
+        say(&note.to_string());
+    }
+    Ok(opened)
+}
+
+/// The node of an opened store, for a name.
+fn node_of(opened: &Opened) -> Result<&nip::kubo::Client, nip::Error> {
+    opened.node.as_ref().ok_or_else(|| nip::Error::Other("IPNS names need an IPFS node".into()))
+}
+
 /// The store for `address` and the index it stands for now (a name is
 /// resolved; its record's sequence number comes along).
-fn open(address: &str) -> Result<(Box<dyn BlockStore>, Address, cid::Cid, Option<u64>), nip::Error> {
+fn open(address: &str) -> Result<(Opened, Address, cid::Cid, Option<u64>), nip::Error> {
     let address = Address::parse(address)?;
-    let store = nip::store::open_here(address.is_name())?;
+    let opened = open_store(&address)?;
     let (index, sequence) = match &address {
         Address::Ipfs(c) => (*c, None),
-        Address::Ipns(name) => {
-            let client = store.node().ok_or_else(|| nip::Error::Other("IPNS names need an IPFS node".into()))?;
-            nip::ipns::resolve(client, name)?
-        }
+        Address::Ipns(name) => nip::ipns::resolve(node_of(&opened)?, name)?,
         Address::New | Address::NewName => {
             return Err(nip::Error::Other(format!("nip::{address} is not a repository yet: push to it first")))
         }
     };
-    Ok((store, address, index, sequence))
+    Ok((opened, address, index, sequence))
 }
 
 fn inspect(address: &str, object: Option<&str>, as_json: bool, content: bool) -> Result<(), nip::Error> {
-    let (store, address, index, sequence) = open(address)?;
-    let remote = Remote::open_index(store.as_ref(), address.clone(), Some(index))?;
+    let (opened, address, index, sequence) = open(address)?;
+    let remote = Remote::open_index(opened.store.as_ref(), address.clone(), Some(index))?;
     let Some((cid, index)) = &remote.index else { unreachable!("opened with an index") };
     if let Some(oid) = object {
         return inspect_object(&remote, oid, as_json, content);
@@ -345,8 +364,8 @@ fn inspect_block(address: &str, cid: &str) -> Result<(), nip::Error> {
     let address = Address::parse(address)?;
     let cid = cid::Cid::try_from(cid.trim_start_matches("/ipfs/"))
         .map_err(|e| nip::Error::Other(format!("{cid:?} is not a CID: {e}")))?;
-    let store = nip::store::open_here(address.is_name())?;
-    let bytes = nip::store::Verified::new(store.as_ref()).get(&cid)?;
+    let opened = open_store(&address)?;
+    let bytes = nip::store::Verified::new(opened.store.as_ref()).get(&cid)?;
     if cid.codec() != nip::block::DAG_CBOR {
         println!("{}", json!({"cid": cid.to_string(), "codec": format!("0x{:x}", cid.codec()), "size": bytes.len()}));
         return Ok(());
@@ -379,15 +398,8 @@ fn hex(b: &[u8]) -> String {
 
 /// The Kubo node, or an error saying that this command needs one.
 fn node(why: &str) -> Result<nip::kubo::Client, nip::Error> {
-    let config = nip::store::git_config();
-    let api = nip::kubo::find(config.as_ref()).map_err(|e| nip::Error::Other(e.to_string()))?;
-    let client = nip::kubo::Client::new(api).map_err(|e| nip::Error::Other(e.to_string()))?;
-    client.version().map_err(|e| nip::Error::Other(format!("{e}; {why} needs a running IPFS node")))?;
-    Ok(client)
-}
-
-fn kubo_err(e: nip::kubo::KuboError) -> nip::Error {
-    nip::Error::Other(e.to_string())
+    let client = nip::store::open_node(nip::store::git_config().as_ref(), why)?;
+    Ok(client.with_notes(std::sync::Arc::new(say)))
 }
 
 fn pin(address: &str, rm: bool) -> Result<(), nip::Error> {
@@ -400,22 +412,22 @@ fn pin(address: &str, rm: bool) -> Result<(), nip::Error> {
     };
     let shown = if parsed.is_name() { format!("nip::{parsed} (nip::/ipfs/{cid})") } else { format!("nip::{parsed}") };
     if rm {
-        client.pin_rm(&cid).map_err(kubo_err)?;
+        client.pin_rm(&cid)?;
         println!("unpinned {shown} on the IPFS node at {}; `ipfs repo gc` may now remove its blocks", client.endpoint());
     } else {
         // Check it is a nip repository before pinning what could be anything.
         let store = nip::store::kubo::KuboStore::new(client.clone());
         Remote::open_index(&store, parsed.clone(), Some(cid))?;
-        client.pin_add(&cid).map_err(kubo_err)?;
+        client.pin_add(&cid)?;
         println!("pinned {shown} recursively on the IPFS node at {}: every block of it stays there", client.endpoint());
     }
     Ok(())
 }
 
 fn log(address: &str, max: usize) -> Result<(), nip::Error> {
-    let (store, _, index, _) = open(address)?;
-    let blocks = nip::store::Verified::new(store.as_ref());
-    let pinned = |c: &cid::Cid| store.node().map(|n| n.pin_is_recursive(c).unwrap_or(false));
+    let (opened, _, index, _) = open(address)?;
+    let blocks = nip::store::Verified::new(opened.store.as_ref());
+    let pinned = |c: &cid::Cid| opened.node.as_ref().map(|n| n.pin_is_recursive(c).unwrap_or(false));
     let mut at = Some(index);
     for _ in 0..max {
         let Some(cid) = at else { break };
@@ -443,11 +455,11 @@ type Publish<'a> = Option<(&'a nip::kubo::Client, nip::kubo::names::Key, nip::ip
 
 /// The index `address` stands for now and, for a name, what publishing a
 /// new one needs (the name's key must be here).
-fn for_update<'a>(parsed: &Address, store: &'a dyn BlockStore) -> Result<(cid::Cid, Publish<'a>), nip::Error> {
+fn for_update<'a>(parsed: &Address, opened: &'a Opened) -> Result<(cid::Cid, Publish<'a>), nip::Error> {
     Ok(match parsed {
         Address::Ipfs(c) => (*c, None),
         Address::Ipns(name) => {
-            let client = store.node().ok_or_else(|| nip::Error::Other("IPNS names need an IPFS node".into()))?;
+            let client = node_of(opened)?;
             let key = match nip::ipns::target(client, name)? {
                 nip::ipns::Target::Key(key) => key,
                 nip::ipns::Target::Index(index) => {
@@ -498,9 +510,10 @@ fn put_in_place(
 
 fn repack(address: &str) -> Result<(), nip::Error> {
     let parsed = Address::parse(address)?;
-    let store = nip::store::open_here(parsed.is_name())?;
-    let (index, name) = for_update(&parsed, store.as_ref())?;
-    let remote = Remote::open_index(store.as_ref(), parsed.clone(), Some(index))?;
+    let opened = open_store(&parsed)?;
+    let store = opened.store.as_ref();
+    let (index, name) = for_update(&parsed, &opened)?;
+    let remote = Remote::open_index(store, parsed.clone(), Some(index))?;
     let Some((_, idx)) = &remote.index else { unreachable!("opened with an index") };
     let Some(links) = idx.v2 else {
         return Err(nip::Error::Other(format!(
@@ -537,7 +550,7 @@ fn repack(address: &str) -> Result<(), nip::Error> {
         remote.url(),
         after
     );
-    put_in_place(store.as_ref(), &remote, index, stored.index, name, "the packs", done)
+    put_in_place(store, &remote, index, stored.index, name, "the packs", done)
 }
 
 /// The bytes of the packs of the index `cid`.
@@ -551,21 +564,22 @@ fn pack_bytes(remote: &Remote<'_>, cid: &cid::Cid) -> Result<u64, nip::Error> {
 
 fn head(address: &str, branch: &str) -> Result<(), nip::Error> {
     let parsed = Address::parse(address)?;
-    let store = nip::store::open_here(parsed.is_name())?;
-    let (index, name) = for_update(&parsed, store.as_ref())?;
-    let remote = Remote::open_index(store.as_ref(), parsed.clone(), Some(index))?;
+    let opened = open_store(&parsed)?;
+    let store = opened.store.as_ref();
+    let (index, name) = for_update(&parsed, &opened)?;
+    let remote = Remote::open_index(store, parsed.clone(), Some(index))?;
     let (full, new) = nip::push::set_head(&remote, branch)?;
     let Some(new) = new else {
         println!("HEAD of {} already names {full}; nothing written", remote.url());
         return Ok(());
     };
     let done = format!("HEAD of {} now names {full}", remote.url());
-    put_in_place(store.as_ref(), &remote, index, new, name, "HEAD", done)
+    put_in_place(store, &remote, index, new, name, "HEAD", done)
 }
 
 fn key_list() -> Result<(), nip::Error> {
     let client = node("listing keys")?;
-    for k in client.key_list().map_err(kubo_err)? {
+    for k in client.key_list()? {
         let note = if k.name == "self" { "  (the node's identity; nip never publishes with it)" } else { "" };
         println!("{:<24} nip::/ipns/{}{note}", k.name, k.id);
     }
@@ -579,7 +593,7 @@ fn find_key(client: &nip::kubo::Client, key: &str) -> Result<nip::kubo::names::K
         Ok(Address::Ipns(name)) => name.key(),
         _ => nip::ipns::Name::parse(key).ok().and_then(|n| n.key()),
     };
-    let keys = client.key_list().map_err(kubo_err)?;
+    let keys = client.key_list()?;
     keys.into_iter().find(|k| k.name == key || Some(&k.id) == id.as_ref()).ok_or_else(|| {
         nip::Error::Other(format!("the IPFS node at {} has no key {key:?}; `nipctl key list` shows its keys", client.endpoint()))
     })
@@ -603,7 +617,7 @@ fn key_export(key: &str, output: Option<std::path::PathBuf>) -> Result<(), nip::
         .args(["key", "list", "-l", "--ipns-base=base36"])
         .env_remove("IPFS_API")
         .output()
-        .map_err(|e| nip::Error::Other(format!("cannot run {ipfs} (set NIP_IPFS_BIN to the Kubo binary): {e}")))?;
+        .map_err(|e| nip::Error::from(e).context(format!("cannot run {ipfs} (set NIP_IPFS_BIN to the Kubo binary)")))?;
     let same = String::from_utf8_lossy(&listed.stdout).lines().any(|l| {
         let mut w = l.split_whitespace();
         w.next() == Some(key.id.as_str()) && w.next() == Some(key.name.as_str())
@@ -625,7 +639,7 @@ fn key_export(key: &str, output: Option<std::path::PathBuf>) -> Result<(), nip::
         .arg(&tmp_key)
         .env_remove("IPFS_API")
         .output()
-        .map_err(|e| nip::Error::Other(format!("cannot run {ipfs} (set NIP_IPFS_BIN to the Kubo binary): {e}")))?;
+        .map_err(|e| nip::Error::from(e).context(format!("cannot run {ipfs} (set NIP_IPFS_BIN to the Kubo binary)")))?;
     if !out.status.success() {
         return Err(nip::Error::Other(format!(
             "`{ipfs} key export {}` failed: {}; run nipctl on the node's machine, with IPFS_PATH set to its repository",
@@ -649,13 +663,13 @@ fn key_export(key: &str, output: Option<std::path::PathBuf>) -> Result<(), nip::
 
 fn key_import(file: &std::path::Path, name: Option<String>) -> Result<(), nip::Error> {
     let client = node("key import")?;
-    let bytes = std::fs::read(file).map_err(|e| nip::Error::Other(format!("cannot read {}: {e}", file.display())))?;
+    let bytes = std::fs::read(file).map_err(|e| nip::Error::from(e).context(format!("cannot read {}", file.display())))?;
     let name = match name {
         Some(n) => n,
         None => file.file_stem().and_then(|s| s.to_str()).unwrap_or("nip-imported").to_string(),
     };
     let key = client.key_import(&name, bytes).map_err(|e| {
-        let hint = if e.to_string().contains("already exists") {
+        let hint = if e.kind() == nip::kubo::Kind::Exists {
             "; choose another name with --name (nipctl key list shows the names taken)".to_string()
         } else {
             "; nipctl key import takes a key file written by `nipctl key export` or `ipfs key export` \

@@ -20,6 +20,12 @@ fn main() {
     }
 }
 
+/// Says one line of the library's on stderr, after `nip: `, shown inert.
+/// (Not eprintln!, which panics if stderr is gone.)
+fn say(line: &str) {
+    let _ = writeln!(std::io::stderr(), "nip: {}", nip::protocol::for_terminal(line));
+}
+
 /// Logs (NIP_LOG=info) this process's own peak memory, not that of the git
 /// programs it ran (`pack-objects`, `index-pack`), which a measure of the
 /// process tree would include.
@@ -89,7 +95,18 @@ fn run() -> Result<(), nip::Error> {
     // Outside one (`git ls-remote`), only a list can be answered.
     let repo = git2::Repository::open_from_env();
     let settings = nip::config::Settings::of(repo.as_ref().ok());
-    let store = nip::store::open(Some(&settings), address.is_name()).map_err(startup)?;
-    let mut helper = Helper::new(remote_name, address, scheme, store.as_ref(), repo.as_ref());
+    // What the library did that the user should hear of, said here: what
+    // opening the store did (leftovers removed, a pack skipped, no node
+    // found), what killed fetches left in this repository (removed before
+    // any fetch begins), and what the node is waiting for.
+    let opened =
+        nip::store::open(Some(&settings), address.is_name(), Some(std::sync::Arc::new(say))).map_err(|e| startup(e.into()))?;
+    for note in &opened.notes {
+        say(&note.to_string());
+    }
+    if let Some(left) = repo.as_ref().ok().and_then(nip::pack::clean_leftovers_of) {
+        say(&left.to_string());
+    }
+    let mut helper = Helper::new(remote_name, address, scheme, opened.store.as_ref(), opened.node.as_ref(), repo.as_ref());
     helper.run(std::io::stdin().lock(), std::io::stdout().lock())
 }

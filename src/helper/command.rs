@@ -84,7 +84,7 @@ impl Command {
                     .ok_or_else(|| CommandError::NotAnObjectId { sha: sha.to_string() })?;
                 Ok(Command::Fetch { oid, name: name.to_string() })
             }
-            "push" => PushCommand::parse(rest).map(Command::Push).map_err(|e| CommandError::Refspec(Box::new(e))),
+            "push" => PushCommand::parse(rest).map(Command::Push).map_err(|e| CommandError::Refspec(Box::new(e.into()))),
             _ => Err(CommandError::Unknown { line: line.to_string() }),
         }
     }

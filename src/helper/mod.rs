@@ -67,6 +67,8 @@ pub struct Helper<'s> {
     /// The URL scheme this helper answers to (`nip`, or `nipdev`).
     scheme: String,
     store: &'s dyn BlockStore,
+    /// The Kubo node behind `store`, if it is one (names need it).
+    node: Option<&'s Client>,
     /// The repository git runs us in, or why there is none (`git
     /// ls-remote` outside a repository only lists).
     repo: Result<&'s Repository, &'s git2::Error>,
@@ -85,9 +87,10 @@ impl<'s> Helper<'s> {
         address: Address,
         scheme: String,
         store: &'s dyn BlockStore,
+        node: Option<&'s Client>,
         repo: Result<&'s Repository, &'s git2::Error>,
     ) -> Helper<'s> {
-        Helper { remote_name, address, scheme, store, repo, options: Options::default(), resolved: None }
+        Helper { remote_name, address, scheme, store, node, repo, options: Options::default(), resolved: None }
     }
 
     /// Runs the protocol until git closes `input` or sends a blank line;
@@ -156,7 +159,7 @@ impl<'s> Helper<'s> {
     }
 
     fn node(&self) -> Result<&'s Client, Error> {
-        self.store.node().ok_or_else(|| Error::Other(format!("nip::{} needs an IPFS node", self.address)))
+        self.node.ok_or_else(|| Error::Other(format!("nip::{} needs an IPFS node", self.address)))
     }
 
     fn open_remote(&mut self, for_push: bool) -> Result<Remote<'s>, Error> {

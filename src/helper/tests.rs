@@ -44,7 +44,7 @@ impl Fixture {
 
     /// A helper for `remote` at `address`, in `repo`, on this fixture's store.
     fn helper<'s>(&'s self, address: &str, repo: &'s Repository) -> Helper<'s> {
-        Helper::new("origin".into(), Address::parse(address).unwrap(), "nip".into(), &self.store, Ok(repo))
+        Helper::new("origin".into(), Address::parse(address).unwrap(), "nip".into(), &self.store, None, Ok(repo))
     }
 
     /// What git reads on the helper's stdout for `input`, and how the
@@ -229,7 +229,7 @@ fn outside_a_repository_a_list_is_answered_and_a_fetch_refused() {
     let address = f.pushed();
     let none = Repository::open(f.dir.path().join("nowhere")).map(|_| ()).unwrap_err();
     let mut out = Vec::new();
-    let mut helper = Helper::new("origin".into(), Address::parse(&address).unwrap(), "nip".into(), &f.store, Err(&none));
+    let mut helper = Helper::new("origin".into(), Address::parse(&address).unwrap(), "nip".into(), &f.store, None, Err(&none));
     let ended = helper.run(format!("list\nfetch {} refs/heads/main\n\n\n", f.second).as_bytes(), &mut out);
     let out = String::from_utf8(out).unwrap();
     assert!(out.starts_with(&format!("{} refs/heads/main\n", f.second)) && out.ends_with("@refs/heads/main HEAD\n\n"), "{out}");

@@ -45,8 +45,9 @@ pub const RECORD_TTL: Duration = Duration::from_secs(60);
 
 #[derive(Debug, thiserror::Error)]
 pub enum IpnsError {
+    /// Boxed: a [`KuboError`] is large, and most results here succeed.
     #[error(transparent)]
-    Node(#[from] KuboError),
+    Node(Box<KuboError>),
     #[error(transparent)]
     Name(#[from] name::NameError),
     #[error("cannot resolve /ipns/{name}: {why}")]
@@ -91,6 +92,12 @@ pub enum IpnsError {
          nothing was published"
     )]
     Moved { name: String, base: String, now: String },
+}
+
+impl From<KuboError> for IpnsError {
+    fn from(e: KuboError) -> IpnsError {
+        IpnsError::Node(Box::new(e))
+    }
 }
 
 impl IpnsError {
@@ -139,6 +146,10 @@ pub fn target(client: &Client, name: &Name) -> Result<Target, IpnsError> {
             Name::Key(_) => return Ok(Target::Key(name.to_string())),
             Name::Domain(d) => d.clone(),
         };
+        // The node answered, and not in time or not with a link: a
+        // definite answer (no DNSLink) is NoLink; a wait that ran out, or a
+        // node that did not answer, is Unresolvable (a cached index may
+        // stand in).
         let path = client.name_resolve_once(&domain).map_err(|e| match &e {
             KuboError::Api { message, .. } if !e.is_timeout() => {
                 IpnsError::NoLink { domain: domain.clone(), why: message.clone() }

@@ -73,8 +73,16 @@ pub enum KuboError {
     /// needs (out of threads or file descriptors).
     #[error("cannot start the async runtime that talks to the IPFS node: {why}")]
     NoRuntime { why: String },
-    #[error("cannot read the CAR to upload {path}: {source}")]
-    File { path: String, source: std::io::Error },
+    /// A file of this machine could not be read or written (the CAR being
+    /// uploaded, the output of an export). Its `error` is shown in the
+    /// message, and so is not also its `source()`.
+    #[error("cannot {what} {path}: {error}")]
+    File { what: &'static str, path: String, error: std::io::Error },
+    /// The node answered a call with something that is not the answer that
+    /// call has (not JSON, a field missing): nip stops there rather than
+    /// guess a default.
+    #[error("the IPFS node at {endpoint} gave an answer to {call} that nip cannot use ({why}); is it Kubo, and a version nip supports?")]
+    BadAnswer { endpoint: String, call: String, why: String },
     #[error(
         "the IPFS node at {endpoint} answered {call}{about} with more than {}, more than any valid answer; \
          the node, or a proxy in front of it, is broken or hostile: use another node (nip.api or NIP_IPFS_API)",
@@ -126,6 +134,56 @@ where
 /// (`timeout=`): the node's own timeout should answer first.
 const GRACE: Duration = Duration::from_secs(5);
 
+impl From<KuboError> for crate::Error {
+    fn from(e: KuboError) -> crate::Error {
+        crate::Error::Node(Box::new(e))
+    }
+}
+
+/// What a failure of the node means, whatever its words. Kubo says its
+/// errors only in English text (`{"Message": …, "Code": 0}`, the code
+/// always 0), so [`Kind::of_message`] is the one place nip reads them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// What was asked for is not there: a block (asked offline, or by a
+    /// call that does not search the network), a record, a key.
+    NotFound,
+    /// A wait ran out: ours ([`KuboError::Timeout`]) or the node's own
+    /// (`timeout=`, "context deadline exceeded"). Says nothing about
+    /// whether what was asked for exists: the node is slow or stuck, or the
+    /// network is.
+    Timeout,
+    /// `pin/ls`, `pin/rm`: the CID is not pinned (recursively).
+    NotPinned,
+    /// `key/gen`, `key/import`: a key of that name is in the keystore.
+    Exists,
+    /// Anything else: the node failed, refused, or is not there.
+    Other,
+}
+
+impl Kind {
+    /// What Kubo's `message` means. The texts are Kubo v0.39's (see the
+    /// test below, which lists each with the call that gives it).
+    pub fn of_message(message: &str) -> Kind {
+        let m = message.to_ascii_lowercase();
+        if m.contains("deadline exceeded") {
+            Kind::Timeout
+        } else if m.contains("not pinned") {
+            Kind::NotPinned
+        } else if m.contains("already exists") {
+            Kind::Exists
+        } else if m.contains("not found")
+            || m.contains("could not find")
+            || m.contains("could not resolve")
+            || m.contains("no key named")
+        {
+            Kind::NotFound
+        } else {
+            Kind::Other
+        }
+    }
+}
+
 impl KuboError {
     /// True when nothing listens at the address (the connection was refused,
     /// or could not be made): the only failure after which the default
@@ -134,26 +192,26 @@ impl KuboError {
         matches!(self, KuboError::Unreachable { connect: true, .. })
     }
 
-    /// True when the wait ran out: ours, or the node's own (`timeout=`).
-    pub fn is_timeout(&self) -> bool {
+    /// What the failure means (see [`Kind`]).
+    pub fn kind(&self) -> Kind {
         match self {
-            KuboError::Timeout { .. } => true,
-            KuboError::Api { message, .. } => message.contains("deadline exceeded"),
-            _ => false,
+            KuboError::Timeout { .. } => Kind::Timeout,
+            KuboError::Api { message, .. } => Kind::of_message(message),
+            _ => Kind::Other,
         }
     }
 
-    /// True when the node said it could not find what was asked for: also
-    /// when it said it searched until its own deadline (`timeout=`) without
-    /// finding it, but not when it did not answer at all (that is
-    /// [`KuboError::Timeout`], a slow or stuck node).
+    /// True when a wait ran out: ours, or the node's own (`timeout=`).
+    pub fn is_timeout(&self) -> bool {
+        self.kind() == Kind::Timeout
+    }
+
+    /// True when the node said that what was asked for is not there. Never
+    /// for a wait that ran out, the node's own included: a node that
+    /// searched the network until its deadline does not know that the
+    /// block is nowhere (see [`Kind::Timeout`]).
     pub fn is_not_found(&self) -> bool {
-        match self {
-            KuboError::Api { message, .. } => {
-                message.contains("not found") || message.contains("deadline exceeded") || message.contains("not pinned")
-            }
-            _ => false,
-        }
+        self.kind() == Kind::NotFound
     }
 }
 
@@ -178,6 +236,12 @@ pub(crate) fn runtime() -> &'static tokio::runtime::Runtime {
     RT.get().expect("the runtime starts before any Client exists")
 }
 
+/// Where a client's lines about a long wait go (`looking for block … on
+/// the IPFS network (up to 120s, NIP_IPFS_TIMEOUT)...`): the binary
+/// decides (both of nip's print them on stderr after `nip: `). A client
+/// without it says nothing while it waits.
+pub type Notes = std::sync::Arc<dyn Fn(&str) + Send + Sync>;
+
 /// A Kubo RPC client.
 #[derive(Clone)]
 pub struct Client {
@@ -191,6 +255,8 @@ pub struct Client {
     pin_timeout: Duration,
     /// How long resolving an IPNS name or a DNSLink may take.
     ipns_timeout: Duration,
+    /// Where lines about a long wait go, if anywhere.
+    notes: Option<Notes>,
 }
 
 impl Client {
@@ -220,7 +286,21 @@ impl Client {
         let timeout = Duration::from_secs(secs("NIP_IPFS_TIMEOUT", 120));
         let pin_timeout = Duration::from_secs(secs("NIP_IPFS_PIN_TIMEOUT", 600));
         let ipns_timeout = Duration::from_secs(secs("NIP_IPNS_TIMEOUT", 30).max(1));
-        Ok(Client { api, base, http, timeout, pin_timeout, ipns_timeout })
+        Ok(Client { api, base, http, timeout, pin_timeout, ipns_timeout, notes: None })
+    }
+
+    /// This client, saying what it waits for to `notes` (see [`Notes`]).
+    pub fn with_notes(mut self, notes: Notes) -> Client {
+        self.notes = Some(notes);
+        self
+    }
+
+    /// Runs `work`, telling [`Client::notes`] what it waits for.
+    fn block_on_noting<F: std::future::Future>(&self, work: F, note: impl FnMut(Duration) -> Option<String>) -> F::Output {
+        match &self.notes {
+            Some(notes) => runtime().block_on(with_notes(work, note, notes.as_ref())),
+            None => runtime().block_on(work),
+        }
     }
 
     /// How long a name resolution may take (`NIP_IPNS_TIMEOUT`, 30 s).
@@ -320,9 +400,13 @@ impl Client {
             // start of what it said, on one line.
             format!("HTTP {status}: {} (not an answer of Kubo's RPC API: is nip.api the node's API address?)", said(&text))
         });
-        if message.contains("deadline exceeded") {
+        if Kind::of_message(&message) == Kind::Timeout {
             if let (Some(t), setting @ ("NIP_IPFS_TIMEOUT" | "NIP_IPFS_PIN_TIMEOUT" | "NIP_IPNS_TIMEOUT")) = self.limit_of(call) {
-                message = format!("{message} (the node gave up after {}s; {setting} sets how long)", t.as_secs());
+                message = format!(
+                    "{message} (the node gave up after {}s: it, or the network, is slow or stuck, or no peer it reached \
+                     has what was asked for; {setting} sets how long, in seconds)",
+                    t.as_secs()
+                );
             }
         }
         Err(KuboError::Api { endpoint: self.endpoint(), call: what, message })
@@ -400,8 +484,8 @@ impl Client {
         runtime().block_on(async {
             let resp = self.call("version", &[], None, Some(VERSION_TIMEOUT)).await?;
             let body = self.bytes("version", resp).await?;
-            let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
-            match v.get("Version").and_then(|v| v.as_str()) {
+            let v: Option<serde_json::Value> = serde_json::from_slice(&body).ok();
+            match v.as_ref().and_then(|v| v.get("Version")).and_then(|v| v.as_str()) {
                 Some(version) => Ok(crate::protocol::one_line(version).chars().take(100).collect()),
                 // Kubo says its version in JSON; this is something else.
                 None => Err(KuboError::NotKubo {
@@ -454,12 +538,11 @@ impl Client {
             }
             if told != Some(cid) {
                 told = Some(cid);
-                return Some(format!("nip: looking for block {cid} on the IPFS network (up to {timeout}s, NIP_IPFS_TIMEOUT)..."));
+                return Some(format!("looking for block {cid} on the IPFS network (up to {timeout}s, NIP_IPFS_TIMEOUT)..."));
             }
-            (since_told >= NOTE_EVERY)
-                .then(|| format!("nip: still looking for block {cid} ({}s of {timeout}s)...", waited.as_secs()))
+            (since_told >= NOTE_EVERY).then(|| format!("still looking for block {cid} ({}s of {timeout}s)...", waited.as_secs()))
         };
-        runtime().block_on(with_notes(all, note))
+        self.block_on_noting(all, note)
     }
 
     /// Which blocks the node holds itself (no network search).
@@ -471,7 +554,6 @@ impl Client {
                     match self.call("block/stat", &args, None, None).await {
                         Ok(_) => Ok(true),
                         Err(e) if e.is_not_found() => Ok(false),
-                        Err(KuboError::Api { message, .. }) if message.contains("offline") => Ok(false),
                         Err(e) => Err(e),
                     }
                 })
@@ -486,7 +568,7 @@ impl Client {
     pub fn dag_import(&self, header: Vec<u8>, file: std::fs::File, len: u64) -> Result<(u64, u64), KuboError> {
         let what = format!("importing {} of blocks", crate::limits::human(len));
         let note = slow_call(what, Duration::ZERO);
-        runtime().block_on(with_notes(
+        self.block_on_noting(
             async {
                 let head = futures_util::stream::once(async move { Ok::<_, std::io::Error>(bytes_from(header)) });
                 let rest = tokio_util::io::ReaderStream::with_capacity(tokio::fs::File::from_std(file), 1 << 20);
@@ -499,15 +581,9 @@ impl Client {
                 let args = [("pin-roots", "false".to_string()), ("stats", "true".to_string())];
                 let resp = self.call("dag/import", &args, Some(Form::new().part("file", part)), None).await?;
                 let body = self.bytes("dag/import", resp).await?;
-                let mut stats = (0, 0);
+                let mut stats = None;
                 for line in body.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
-                    let v: serde_json::Value = serde_json::from_slice(line).unwrap_or_default();
-                    if let Some(s) = v.get("Stats") {
-                        stats = (
-                            s.get("BlockCount").and_then(|n| n.as_u64()).unwrap_or(0),
-                            s.get("BlockBytesCount").and_then(|n| n.as_u64()).unwrap_or(0),
-                        );
-                    }
+                    let v = self.json("dag/import", line)?;
                     if let Some(msg) = v.get("Message").and_then(|m| m.as_str()) {
                         return Err(KuboError::Api {
                             endpoint: self.endpoint(),
@@ -515,11 +591,20 @@ impl Client {
                             message: crate::protocol::one_line(msg),
                         });
                     }
+                    if let Some(s) = v.get("Stats") {
+                        let count = |field: &str| {
+                            s.get(field).and_then(|n| n.as_u64()).ok_or_else(|| {
+                                self.malformed("dag/import", format!("its Stats have no {field} count: {}", shown(line)))
+                            })
+                        };
+                        stats = Some((count("BlockCount")?, count("BlockBytesCount")?));
+                    }
                 }
-                Ok(stats)
+                // Asked with stats=true, Kubo ends its answer with them.
+                stats.ok_or_else(|| self.malformed("dag/import", "it has no Stats line, though stats=true asked for one".into()))
             },
             note,
-        ))
+        )
     }
 
     /// Stores blocks with `block/put`, one request per codec, all the blocks
@@ -564,7 +649,11 @@ impl Client {
             let mut n = 0u64;
             while let Some(chunk) = stream.next().await {
                 let chunk = chunk.map_err(|e| self.transport_error("dag/export", e, None))?;
-                out.write_all(&chunk).map_err(|e| KuboError::File { path: "dag/export output".into(), source: e })?;
+                out.write_all(&chunk).map_err(|error| KuboError::File {
+                    what: "write",
+                    path: format!("the export of {root}"),
+                    error,
+                })?;
                 n += chunk.len() as u64;
             }
             Ok(n)
@@ -584,7 +673,18 @@ impl Client {
     ) -> Result<serde_json::Value, KuboError> {
         let resp = self.call(call, args, body, None).await?;
         let body = self.bytes(call, resp).await?;
-        Ok(serde_json::from_slice(&body).unwrap_or_default())
+        self.json(call, &body)
+    }
+
+    /// `body` as JSON, or [`KuboError::BadAnswer`] saying how `call`'s
+    /// answer began.
+    pub(super) fn json(&self, call: &str, body: &[u8]) -> Result<serde_json::Value, KuboError> {
+        serde_json::from_slice(body).map_err(|e| self.malformed(call, format!("not JSON ({e}): {}", shown(body))))
+    }
+
+    /// A [`KuboError::BadAnswer`] to `call`.
+    pub(super) fn malformed(&self, call: &str, why: String) -> KuboError {
+        KuboError::BadAnswer { endpoint: self.endpoint(), call: call.to_string(), why }
     }
 
     /// Pins `cid` recursively, within `NIP_IPFS_PIN_TIMEOUT` seconds (600).
@@ -594,7 +694,7 @@ impl Client {
             let resp = self.call("pin/add", &args, None, Some(self.pin_timeout)).await?;
             self.bytes("pin/add", resp).await
         };
-        runtime().block_on(with_notes(work, slow_call(format!("pinning /ipfs/{cid}"), self.pin_timeout))).map(|_| ())
+        self.block_on_noting(work, slow_call(format!("pinning /ipfs/{cid}"), self.pin_timeout)).map(|_| ())
     }
 
     /// Pins `to` recursively, walking only where it differs from `from`,
@@ -607,14 +707,17 @@ impl Client {
             let resp = self.call("pin/update", &args, None, Some(self.pin_timeout)).await?;
             self.bytes("pin/update", resp).await
         };
-        runtime().block_on(with_notes(work, slow_call(format!("pinning /ipfs/{to}"), self.pin_timeout))).map(|_| ())
+        self.block_on_noting(work, slow_call(format!("pinning /ipfs/{to}"), self.pin_timeout)).map(|_| ())
     }
 
     /// Whether `cid` is pinned recursively on the node.
     pub fn pin_is_recursive(&self, cid: &Cid) -> Result<bool, KuboError> {
         match runtime().block_on(self.simple("pin/ls", &[("arg", cid.to_string()), ("type", "recursive".into())])) {
-            Ok(v) => Ok(v.get("Keys").and_then(|k| k.as_object()).is_some_and(|k| !k.is_empty())),
-            Err(e) if e.is_not_found() => Ok(false),
+            Ok(v) => match v.get("Keys").and_then(|k| k.as_object()) {
+                Some(keys) => Ok(!keys.is_empty()),
+                None => Err(self.malformed("pin/ls", format!("it has no Keys: {}", shown(v.to_string().as_bytes())))),
+            },
+            Err(e) if matches!(e.kind(), Kind::NotPinned | Kind::NotFound) => Ok(false),
             Err(e) => Err(e),
         }
     }
@@ -631,9 +734,13 @@ const NOTE_AFTER: Duration = Duration::from_secs(3);
 const NOTE_EVERY: Duration = Duration::from_secs(10);
 
 /// Runs `work`, asking `note` every second (with the time since the last
-/// note it printed) for a line to print on stderr: a slow node is never
-/// long silent.
-async fn with_notes<F: std::future::Future>(work: F, mut note: impl FnMut(Duration) -> Option<String>) -> F::Output {
+/// note it gave) for a line to give `notes`: a slow node is never long
+/// silent.
+async fn with_notes<F: std::future::Future>(
+    work: F,
+    mut note: impl FnMut(Duration) -> Option<String>,
+    notes: &(dyn Fn(&str) + Send + Sync),
+) -> F::Output {
     let mut work = std::pin::pin!(work);
     let mut last = std::time::Instant::now();
     loop {
@@ -642,7 +749,7 @@ async fn with_notes<F: std::future::Future>(work: F, mut note: impl FnMut(Durati
             futures_util::future::Either::Left((done, _)) => return done,
             futures_util::future::Either::Right(_) => {
                 if let Some(line) = note(last.elapsed()) {
-                    eprintln!("{line}");
+                    notes(&line);
                     last = std::time::Instant::now();
                 }
             }
@@ -662,10 +769,22 @@ fn slow_call(what: String, limit: Duration) -> impl FnMut(Duration) -> Option<St
         }
         told = true;
         Some(match limit.is_zero() {
-            true => format!("nip: the IPFS node is {what} ({}s so far)...", waited.as_secs()),
-            false => format!("nip: the IPFS node is {what} ({}s so far, up to {}s)...", waited.as_secs(), limit.as_secs()),
+            true => format!("the IPFS node is {what} ({}s so far)...", waited.as_secs()),
+            false => format!("the IPFS node is {what} ({}s so far, up to {}s)...", waited.as_secs(), limit.as_secs()),
         })
     }
+}
+
+/// The start of what a node said, for a message: one line, at most 200
+/// characters, no control characters.
+fn shown(body: &[u8]) -> String {
+    crate::protocol::one_line(&String::from_utf8_lossy(body))
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(200)
+        .collect()
 }
 
 fn bytes_from(v: Vec<u8>) -> bytes::Bytes {

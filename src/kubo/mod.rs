@@ -8,5 +8,5 @@ pub mod client;
 pub mod discover;
 pub mod names;
 
-pub use client::{Client, KuboError};
+pub use client::{Client, Kind, KuboError, Notes};
 pub use discover::{find, Api, Endpoint};

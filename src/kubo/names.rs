@@ -28,31 +28,48 @@ pub enum RecordLookup {
     NotFound,
 }
 
-fn keys_from(v: &serde_json::Value) -> Vec<Key> {
-    let one =
-        |k: &serde_json::Value| Some(Key { name: k.get("Name")?.as_str()?.to_string(), id: k.get("Id")?.as_str()?.to_string() });
-    match v.get("Keys").and_then(|k| k.as_array()) {
-        Some(keys) => keys.iter().filter_map(one).collect(),
-        None => one(v).into_iter().collect(),
+/// The keys of a `key/*` answer: `{"Keys": [{"Name", "Id"}, …]}`, or one
+/// `{"Name", "Id"}`. Any key without both is a malformed answer (`Err`
+/// says what it was), never a key left out.
+fn keys_from(v: &serde_json::Value) -> Result<Vec<Key>, String> {
+    let one = |k: &serde_json::Value| match (k.get("Name").and_then(|n| n.as_str()), k.get("Id").and_then(|i| i.as_str())) {
+        (Some(name), Some(id)) => Ok(Key { name: name.to_string(), id: id.to_string() }),
+        _ => Err(format!("a key without a Name and an Id: {}", crate::protocol::one_line(&k.to_string()))),
+    };
+    match v.get("Keys") {
+        Some(serde_json::Value::Array(keys)) => keys.iter().map(one).collect(),
+        // Kubo answers `"Keys": null` for an empty keystore.
+        Some(serde_json::Value::Null) => Ok(Vec::new()),
+        Some(other) => Err(format!("Keys is not a list: {}", crate::protocol::one_line(&other.to_string()))),
+        None => one(v).map(|k| vec![k]),
     }
 }
 
 impl Client {
     fn bad_answer(&self, call: &str, what: &str) -> KuboError {
-        KuboError::Api { endpoint: self.endpoint(), call: call.into(), message: format!("unexpected answer: {what}") }
+        self.malformed(call, what.chars().take(300).collect())
+    }
+
+    /// The one key a `key/gen` or `key/import` answers with.
+    fn one_key(&self, call: &str, v: &serde_json::Value) -> Result<Key, KuboError> {
+        match keys_from(v) {
+            Ok(mut keys) if keys.len() == 1 => Ok(keys.remove(0)),
+            Ok(keys) => Err(self.bad_answer(call, &format!("{} keys where one was made", keys.len()))),
+            Err(why) => Err(self.bad_answer(call, &why)),
+        }
     }
 
     /// Every key in the node's keystore, with its IPNS name in base36.
     pub fn key_list(&self) -> Result<Vec<Key>, KuboError> {
         let v = runtime().block_on(self.simple("key/list", &[("l", "true".into()), ("ipns-base", "base36".into())]))?;
-        Ok(keys_from(&v))
+        keys_from(&v).map_err(|why| self.bad_answer("key/list", &why))
     }
 
     /// Makes a new Ed25519 key called `name`.
     pub fn key_gen(&self, name: &str) -> Result<Key, KuboError> {
         let args = [("arg", name.to_string()), ("type", "ed25519".into()), ("ipns-base", "base36".into())];
         let v = runtime().block_on(self.simple("key/gen", &args))?;
-        keys_from(&v).pop().ok_or_else(|| self.bad_answer("key/gen", &v.to_string()))
+        self.one_key("key/gen", &v)
     }
 
     /// Removes the key called `name` from the keystore.
@@ -66,7 +83,7 @@ impl Client {
         let args = [("arg", name.to_string()), ("format", "libp2p-protobuf-cleartext".into()), ("ipns-base", "base36".into())];
         let form = Form::new().part("key", Part::bytes(key).file_name("key"));
         let v = runtime().block_on(self.simple_with("key/import", &args, Some(form)))?;
-        keys_from(&v).pop().ok_or_else(|| self.bad_answer("key/import", &v.to_string()))
+        self.one_key("key/import", &v)
     }
 
     /// Publishes `value` (a path, `/ipfs/<cid>`) under `key` (a keystore
@@ -104,9 +121,7 @@ impl Client {
         });
         let body = match answer {
             Ok(body) => body,
-            Err(KuboError::Api { message, .. }) if message.contains("not found") || message.contains("could not resolve") => {
-                return Ok(RecordLookup::NotFound)
-            }
+            Err(e) if e.is_not_found() => return Ok(RecordLookup::NotFound),
             Err(e) => return Err(e),
         };
         // One JSON object per routing event; the value is the Type 5 one,
@@ -138,8 +153,10 @@ impl Client {
         let v = runtime().block_on(async {
             let resp = self.call("name/resolve", &args, None, Some(t)).await?;
             let body = self.bytes("name/resolve", resp).await?;
-            Ok::<_, KuboError>(serde_json::from_slice::<serde_json::Value>(&body).unwrap_or_default())
+            self.json("name/resolve", &body)
         })?;
-        v.get("Path").and_then(|p| p.as_str()).map(str::to_string).ok_or_else(|| self.bad_answer("name/resolve", &v.to_string()))
+        v.get("Path").and_then(|p| p.as_str()).map(str::to_string).ok_or_else(|| {
+            self.bad_answer("name/resolve", &format!("it has no Path: {}", crate::protocol::one_line(&v.to_string())))
+        })
     }
 }

@@ -23,7 +23,7 @@
 //! node already has them: a one-byte change to a 100 MB file sends one chunk,
 //! not four hundred.
 
-use super::{BlockStore, BlockWriter, StoreError, WriteStats};
+use super::{BlockStore, BlockWriter, PinFailed, StoreError, WriteStats};
 use crate::block::{Block, MAX_BLOCK};
 use crate::car;
 use crate::kubo::{Client, KuboError};
@@ -63,7 +63,7 @@ impl KuboStore {
     }
 
     fn err(&self, e: KuboError) -> StoreError {
-        StoreError::Node(e.to_string())
+        StoreError::node(e)
     }
 }
 
@@ -74,14 +74,10 @@ impl BlockStore for KuboStore {
 
     fn get_many(&self, cids: &[Cid]) -> Result<Vec<Vec<u8>>, StoreError> {
         self.client.block_get_many(cids).map_err(|(cid, e)| match e {
-            e if e.is_not_found() => {
-                StoreError::Missing { cid, store: format!("{} (nor on any peer it reached: {e})", self.describe()) }
-            }
-            // A slow node, an error of the node: say which block it was on.
-            e => match e.to_string() {
-                said if said.contains(&cid.to_string()) => StoreError::Node(said),
-                said => StoreError::Node(format!("block {cid}: {said}")),
-            },
+            e if e.is_not_found() => StoreError::NotOnNode { cid, store: self.describe(), node: Box::new(e) },
+            // A slow node (its own deadline or ours), an error of the node:
+            // said as it is, on which block.
+            e => StoreError::Node { cid: Some(cid), node: Box::new(e) },
         })
     }
 
@@ -99,15 +95,11 @@ impl BlockStore for KuboStore {
         Ok(())
     }
 
-    fn node(&self) -> Option<&Client> {
-        Some(&self.client)
-    }
-
     fn writer(&self) -> Result<Box<dyn BlockWriter + '_>, StoreError> {
-        let file = tempfile::tempfile().map_err(|source| StoreError::Io {
+        let file = tempfile::tempfile().map_err(|error| StoreError::Io {
             what: "cannot create a temporary file for the upload in",
             path: std::env::temp_dir(),
-            source,
+            error,
         })?;
         Ok(Box::new(KuboWriter {
             store: self,
@@ -135,10 +127,10 @@ struct KuboWriter<'a> {
 
 impl KuboWriter<'_> {
     fn write(&mut self, block: &Block) -> Result<(), StoreError> {
-        self.len += car::write_block(&mut self.out, block).map_err(|source| StoreError::Io {
+        self.len += car::write_block(&mut self.out, block).map_err(|error| StoreError::Io {
             what: "cannot write the upload file in",
             path: std::env::temp_dir(),
-            source,
+            error,
         })?;
         self.stats.blocks_new += 1;
         self.stats.bytes_new += block.data.len() as u64;
@@ -184,7 +176,7 @@ impl BlockWriter for KuboWriter<'_> {
 
     fn finish(mut self: Box<Self>, root: &Cid, replaces: Option<&Cid>) -> Result<WriteStats, StoreError> {
         self.flush_large()?;
-        let io = |source| StoreError::Io { what: "cannot read back the upload file in", path: std::env::temp_dir(), source };
+        let io = |error| StoreError::Io { what: "cannot read back the upload file in", path: std::env::temp_dir(), error };
         let mut file = self.out.into_inner().map_err(|e| io(e.into_error()))?;
         file.flush().map_err(io)?;
         file.rewind().map_err(io)?;
@@ -209,17 +201,7 @@ impl BlockWriter for KuboWriter<'_> {
             }),
             _ => client.pin_add(root),
         };
-        pinned.map_err(|e| {
-            let hint = match replaces {
-                Some(prev) if e.is_not_found() => format!(
-                    "; part of the earlier history (under nip::/ipfs/{prev}) is probably not on this node and no \
-                     connected peer provided it: run `nipctl pin nip::/ipfs/{prev}` while a node holding it is \
-                     online, then push again"
-                ),
-                _ => String::new(),
-            };
-            StoreError::Node(format!("the blocks were imported but pinning {root} failed: {e}{hint}"))
-        })?;
+        pinned.map_err(|node| StoreError::Pin(Box::new(PinFailed { root: *root, replaces: replaces.copied(), node })))?;
         Ok(self.stats)
     }
 }

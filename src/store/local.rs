@@ -24,12 +24,12 @@
 //! Each temporary file is locked by its push while it lives, and
 //! [`LocalStore::open`] removes those whose lock it can take: what a killed
 //! push left, never a file of a push still running (see [`crate::tmpfiles`];
-//! the store then says on stderr how much it removed). One file pair per push instead of one file per
+//! the binary then says how much it removed, from [`LocalStore::take_notes`]). One file pair per push instead of one file per
 //! block keeps pushes fast and the store about the size of the data.
 //! Blocks are read with positioned reads, and checked against their CID by
 //! [`super::Verified`].
 
-use super::{BlockStore, BlockWriter, StoreError, WriteStats};
+use super::{BlockStore, BlockWriter, Note, StoreError, WriteStats};
 use crate::block::{self, Block, MAX_BLOCK};
 use crate::car;
 use cid::Cid;
@@ -133,11 +133,13 @@ pub struct LocalStore {
     root: PathBuf,
     /// Grows when a write session of this store finishes.
     packs: std::sync::RwLock<Vec<std::sync::Arc<Pack>>>,
+    /// What [`LocalStore::open`] did that the user should hear of.
+    notes: Vec<Note>,
 }
 
 fn io_err(what: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> StoreError {
     let path = path.to_path_buf();
-    move |source| StoreError::Io { what, path, source }
+    move |error| StoreError::Io { what, path, error }
 }
 
 /// The key of a block: its sha2-256 digest.
@@ -152,7 +154,7 @@ fn read_idx(path: &Path, pack_len: u64) -> Result<Vec<u8>, StoreError> {
         return Err(StoreError::Io {
             what: "damaged pack index",
             path: path.to_path_buf(),
-            source: std::io::Error::from(std::io::ErrorKind::InvalidData),
+            error: std::io::Error::from(std::io::ErrorKind::InvalidData),
         });
     }
     Ok(bytes)
@@ -188,22 +190,21 @@ fn is_push_tmp(name: &str) -> bool {
     name.starts_with("push-") || name.starts_with(".tmp")
 }
 
-/// Removes what killed pushes left in `tmp/`, and says so in one line.
-fn clean_tmp(tmp: &Path) {
-    let removed = crate::tmpfiles::clean(tmp, is_push_tmp);
-    if !removed.is_empty() {
-        eprintln!("nip: removed {} that an interrupted push left in {}", removed.describe(), tmp.display());
-    }
+/// Removes what killed pushes left in `tmp/`; what it removed, if anything.
+fn clean_tmp(tmp: &Path) -> Option<crate::tmpfiles::Leftovers> {
+    crate::tmpfiles::Leftovers::of(crate::tmpfiles::clean(tmp, is_push_tmp), "push", tmp)
 }
 
 impl LocalStore {
     /// Opens (creating if needed) the store at `root` and reads its indexes.
+    /// What opening did that the user should hear of (leftovers removed, a
+    /// damaged pack skipped) is in [`LocalStore::take_notes`].
     pub fn open(root: impl Into<PathBuf>) -> Result<LocalStore, StoreError> {
         let root = root.into();
         for dir in [root.join("packs"), root.join("tmp")] {
             std::fs::create_dir_all(&dir).map_err(io_err("cannot create the embedded store directory", &dir))?;
         }
-        clean_tmp(&root.join("tmp"));
+        let mut notes: Vec<Note> = clean_tmp(&root.join("tmp")).map(Note::Removed).into_iter().collect();
         let packs_dir = root.join("packs");
         let mut idxs: Vec<PathBuf> = std::fs::read_dir(&packs_dir)
             .map_err(io_err("cannot list", &packs_dir))?
@@ -220,10 +221,16 @@ impl LocalStore {
                 Ok(idx) => packs.push(std::sync::Arc::new(Pack::new(path, idx))),
                 // One damaged pack must not make every repository unreadable:
                 // its blocks are missing (and named) if something needs them.
-                Err(e) => eprintln!("nip: warning: skipping a pack of the embedded store: {e}"),
+                Err(e) => notes.push(Note::SkippedPack(e)),
             }
         }
-        Ok(LocalStore { root, packs: std::sync::RwLock::new(packs) })
+        Ok(LocalStore { root, packs: std::sync::RwLock::new(packs), notes })
+    }
+
+    /// What opening the store did that the user should hear of, once: the
+    /// binary says it (one line each).
+    pub fn take_notes(&mut self) -> Vec<Note> {
+        std::mem::take(&mut self.notes)
     }
 
     fn packs(&self) -> Vec<std::sync::Arc<Pack>> {
@@ -281,7 +288,7 @@ fn root_header(root: &Cid) -> Result<Vec<u8>, StoreError> {
         return Err(StoreError::Io {
             what: "the embedded store roots a pack at a CIDv1 sha2-256 block; cannot root one at",
             path: PathBuf::from(root.to_string()),
-            source: std::io::Error::from(std::io::ErrorKind::InvalidInput),
+            error: std::io::Error::from(std::io::ErrorKind::InvalidInput),
         });
     }
     Ok(header)
@@ -350,7 +357,7 @@ impl BlockWriter for LocalWriter<'_> {
             return Err(StoreError::Io {
                 what: "the embedded store keeps only sha2-256 blocks; cannot store",
                 path: PathBuf::from(block.cid.to_string()),
-                source: std::io::Error::from(std::io::ErrorKind::InvalidInput),
+                error: std::io::Error::from(std::io::ErrorKind::InvalidInput),
             });
         };
         if self.store.find(&block.cid).is_some() {
@@ -434,14 +441,14 @@ impl BlockWriter for LocalWriter<'_> {
         file.persist(&pack_path).map_err(|e| StoreError::Io {
             what: "cannot store pack at",
             path: pack_path.clone(),
-            source: e.error,
+            error: e.error,
         })?;
         settling.forget(&pack_tmp);
         let idx_path = dir.join(format!("{name}.idx"));
         idx_file.persist(&idx_path).map_err(|e| StoreError::Io {
             what: "cannot store pack index at",
             path: idx_path.clone(),
-            source: e.error,
+            error: e.error,
         })?;
         settling.forget(&idx_tmp);
         drop(settling);
@@ -545,8 +552,14 @@ mod tests {
         let bytes = std::fs::read(&idx).unwrap();
         std::fs::write(&idx, &bytes[..bytes.len() - 1]).unwrap();
         // The damaged pack is skipped, not fatal; its block is then missing.
-        let store = LocalStore::open(dir.path()).expect("a damaged index is skipped");
+        let mut store = LocalStore::open(dir.path()).expect("a damaged index is skipped");
         assert_eq!(store.pack_count(), 0);
+        // And said: once, for the binary to print.
+        let notes = store.take_notes();
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        let said = notes[0].to_string();
+        assert!(said.starts_with("warning: skipping a pack of the embedded store: damaged pack index"), "{said}");
+        assert!(store.take_notes().is_empty());
         let err = Verified::new(&store).get(&b.cid).unwrap_err();
         assert!(matches!(err, StoreError::Missing { .. }), "{err}");
     }
