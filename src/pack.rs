@@ -369,6 +369,8 @@ pub fn clean_leftovers_of(repo: &git2::Repository) -> Option<crate::tmpfiles::Le
 /// before anything else, does); the cleaning a fetch itself does before
 /// it writes finds nothing left after that, and only logs.
 pub fn clean_leftovers(dir: &Path) -> Option<crate::tmpfiles::Leftovers> {
+    // git's own temporary packs named by nip's markers, before the markers go.
+    crate::packfetch::clean_git_temps(dir);
     let mut removed = crate::tmpfiles::clean(dir, |n| n.starts_with("tmp_pack_nip_") || n.starts_with("tmp_idx_nip_"));
     if let Ok(entries) = std::fs::read_dir(dir) {
         for entry in entries.flatten() {

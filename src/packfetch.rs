@@ -110,7 +110,6 @@ pub fn fetch(repo: &Repository, remote: &Remote<'_>, wants: &[Oid], progress: bo
     let pack_dir = objects_dir.join("pack");
     std::fs::create_dir_all(&pack_dir)
         .map_err(|e| context(Error::from(e).context(format!("creating {}", pack_dir.display()))))?;
-    clean_git_temps(&pack_dir);
     crate::pack::clean_leftovers(&pack_dir);
     let config = crate::config::Settings::of(Some(repo));
     let limits = crate::limits::FetchLimits::read(Some(&config), &pack_dir).map_err(context)?;
@@ -457,8 +456,9 @@ impl GitTemp {
 /// Removes the temporary packs of index-pack runs whose fetch was killed:
 /// each named in a `tmp_pack_nip_*.git-temp` file whose lock is free (its
 /// helper is gone); the `.git-temp` file itself is left to
-/// [`crate::pack::clean_leftovers`].
-fn clean_git_temps(pack_dir: &std::path::Path) {
+/// [`crate::pack::clean_leftovers`], which calls this first, so that the
+/// marker is read before it is removed.
+pub(crate) fn clean_git_temps(pack_dir: &std::path::Path) {
     let Ok(entries) = std::fs::read_dir(pack_dir) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name();
