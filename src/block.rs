@@ -77,9 +77,9 @@ impl CborLink {
 #[derive(Debug, thiserror::Error)]
 pub enum VerifyError {
     #[error("block {cid} is corrupt: its content hashes to {actual}")]
-    Mismatch { cid: Cid, actual: String },
+    Mismatch { cid: Box<Cid>, actual: String },
     #[error("block {cid} uses hash function 0x{code:x}; nip reads only sha2-256 (0x12)")]
-    UnsupportedHash { cid: Cid, code: u64 },
+    UnsupportedHash { cid: Box<Cid>, code: u64 },
 }
 
 /// Checks that `data` is what `cid` names.
@@ -89,16 +89,16 @@ pub fn verify(cid: &Cid, data: &[u8]) -> Result<(), VerifyError> {
         return if mh.digest() == data {
             Ok(())
         } else {
-            Err(VerifyError::Mismatch { cid: *cid, actual: cid_of(cid.codec(), data).to_string() })
+            Err(VerifyError::Mismatch { cid: Box::new(*cid), actual: cid_of(cid.codec(), data).to_string() })
         };
     }
     if mh.code() != SHA2_256 {
-        return Err(VerifyError::UnsupportedHash { cid: *cid, code: mh.code() });
+        return Err(VerifyError::UnsupportedHash { cid: Box::new(*cid), code: mh.code() });
     }
     let digest = Sha256::digest(data);
     if mh.digest() != digest.as_slice() {
         let actual = cid_of(cid.codec(), data);
-        return Err(VerifyError::Mismatch { cid: *cid, actual: actual.to_string() });
+        return Err(VerifyError::Mismatch { cid: Box::new(*cid), actual: actual.to_string() });
     }
     Ok(())
 }

@@ -371,12 +371,11 @@ fn plan(
                 seen.insert(*oid, Seen::Planned(object.kind()));
                 for (child, said) in object.typed_children() {
                     match (seen.get_mut(&child), said) {
-                        (None, _) => {
-                            if !local(child.oid()) {
-                                seen.insert(child, Seen::Queued(said));
-                                next.push(child);
-                            }
+                        (None, _) if !local(child.oid()) => {
+                            seen.insert(child, Seen::Queued(said));
+                            next.push(child);
                         }
+                        (None, _) => {}
                         (Some(Seen::Queued(first @ None)), _) => *first = said,
                         (Some(Seen::Queued(Some(first))), Some(said)) if *first != said => {
                             return Err(Error::Object {

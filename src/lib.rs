@@ -7,7 +7,7 @@
 //! | [`address`] | `nip::` addresses: `new-ipfs`, `/ipfs/<cid>`, `new-ipns`, `/ipns/<name>` |
 //! | [`ipns`] | IPNS names and DNSLink: resolve, publish safely, per-repository keys |
 //! | [`block`] | blocks, CIDs and the one place blocks are verified |
-//! | [`format`] | the nip format: NIPObject, NIPIndex, magic and version |
+//! | [`format`](mod@format) | the nip format: NIPObject, NIPIndex, magic and version |
 //! | [`objmap`] | format 1's sharded map from git hash to NIPObject block |
 //! | [`trie`] | format 2's sharded sets: a 16-way trie with leaves cut by bytes |
 //! | [`records`] | format 2's records (NIPObjects), refs trie and packs list |
@@ -31,12 +31,18 @@
 //! | [`progress`] | git-style progress lines on stderr |
 //! | [`tmpfiles`] | temporary files locked by their writer, removed by their own process when it is interrupted (SIGINT, SIGTERM, SIGHUP), and the removal of those a killed process left |
 
+// The library prints nothing: what the user should hear goes back to the
+// binaries as values (notes, errors) and they print it. The helper's loop
+// is the exception: telling the user on stderr what a push did is its job.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod address;
 pub mod block;
 pub mod car;
 pub mod config;
 pub mod fetch;
 pub mod format;
+#[allow(clippy::print_stderr)]
 pub mod helper;
 pub mod ipns;
 pub mod kubo;

@@ -254,7 +254,7 @@ impl PackWriter {
         let idx_path = self.dir.join(format!("pack-{name}.idx"));
         let keep_path = self.dir.join(format!("pack-{name}.keep"));
 
-        self.entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        self.entries.sort_unstable_by_key(|e| e.0);
         let idx = index_bytes(&self.entries, &trailer);
         let mut idx_tmp = crate::tmpfiles::create_locked(&self.dir, "tmp_idx_nip_", "").map_err(io_at(&self.dir))?;
         idx_tmp.write_all(&idx)?;
@@ -432,6 +432,39 @@ fn index_bytes(entries: &[(Hash, u32, u64)], pack_sum: &[u8; 20]) -> Vec<u8> {
     idx
 }
 
+/// The `(id, offset)` of every object in a version-2 pack index (`.idx`), as
+/// `git index-pack` writes it, sorted by id.
+pub fn read_idx(idx: &[u8]) -> Result<Vec<(Hash, u64)>, String> {
+    if idx.len() < 8 + 256 * 4 + 40 || &idx[..8] != b"\xfftOc\0\0\0\x02" {
+        return Err("not a version 2 pack index".into());
+    }
+    let be32 = |at: usize| -> Result<u32, String> {
+        idx.get(at..at + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]])).ok_or_else(|| "truncated".to_string())
+    };
+    let n = be32(8 + 255 * 4)? as usize;
+    let oids = 8 + 256 * 4;
+    let offsets = oids + n * 20 + n * 4;
+    let large = offsets + n * 4;
+    if idx.len() < large + 40 {
+        return Err("truncated".into());
+    }
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut h = [0u8; 20];
+        h.copy_from_slice(&idx[oids + i * 20..oids + i * 20 + 20]);
+        let off = be32(offsets + i * 4)?;
+        let off = if off & 0x8000_0000 != 0 {
+            let at = large + (off & 0x7fff_ffff) as usize * 8;
+            let b = idx.get(at..at + 8).ok_or("truncated large offset")?;
+            u64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+        } else {
+            u64::from(off)
+        };
+        out.push((Hash(h), off));
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -487,37 +520,4 @@ mod tests {
         assert!(!dead.exists() && !stale_keep.exists());
         assert!(live.path().exists() && gits.exists() && live_keep.exists() && gits_keep.exists());
     }
-}
-
-/// The `(id, offset)` of every object in a version-2 pack index (`.idx`), as
-/// `git index-pack` writes it, sorted by id.
-pub fn read_idx(idx: &[u8]) -> Result<Vec<(Hash, u64)>, String> {
-    if idx.len() < 8 + 256 * 4 + 40 || &idx[..8] != b"\xfftOc\0\0\0\x02" {
-        return Err("not a version 2 pack index".into());
-    }
-    let be32 = |at: usize| -> Result<u32, String> {
-        idx.get(at..at + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]])).ok_or_else(|| "truncated".to_string())
-    };
-    let n = be32(8 + 255 * 4)? as usize;
-    let oids = 8 + 256 * 4;
-    let offsets = oids + n * 20 + n * 4;
-    let large = offsets + n * 4;
-    if idx.len() < large + 40 {
-        return Err("truncated".into());
-    }
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n {
-        let mut h = [0u8; 20];
-        h.copy_from_slice(&idx[oids + i * 20..oids + i * 20 + 20]);
-        let off = be32(offsets + i * 4)?;
-        let off = if off & 0x8000_0000 != 0 {
-            let at = large + (off & 0x7fff_ffff) as usize * 8;
-            let b = idx.get(at..at + 8).ok_or("truncated large offset")?;
-            u64::from_be_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
-        } else {
-            u64::from(off)
-        };
-        out.push((Hash(h), off));
-    }
-    Ok(out)
 }

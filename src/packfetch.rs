@@ -103,8 +103,8 @@ pub fn fetch(repo: &Repository, remote: &Remote<'_>, wants: &[Oid], progress: bo
         None => Vec::new(),
     };
     let chosen = if repo.references()?.next().is_none() { vec![true; packs.len()] } else { needed_packs(remote, &local, &packs) };
-    let (fresh, held): (Vec<(usize, PackEntry)>, Vec<(usize, PackEntry)>) =
-        packs.iter().cloned().enumerate().partition(|(n, _)| chosen[*n]);
+    type Numbered = Vec<(usize, PackEntry)>;
+    let (fresh, held): (Numbered, Numbered) = packs.iter().cloned().enumerate().partition(|(n, _)| chosen[*n]);
     log::info!("{} packs in {url}; the local repository holds {} of them", packs.len(), held.len());
     let objects_dir = objects_dir(repo);
     let pack_dir = objects_dir.join("pack");

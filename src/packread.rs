@@ -621,6 +621,45 @@ where
     }
 }
 
+/// Reads the object `oid` of the format 2 repository `index` from its
+/// address alone: the object map gives its record, the packs list its
+/// pack, and [`read_object`] the bytes. `None` if the map does not hold it.
+pub fn read_by_hash(
+    blocks: &Verified<'_>,
+    index: &crate::format::NipIndex,
+    oid: Hash,
+    limits: &ReadLimits,
+) -> Result<Option<(crate::records::Record, ObjectType, Vec<u8>)>, crate::Error> {
+    let Some(links) = index.v2 else {
+        return Err(PackReadError::Format1 { oid }.into());
+    };
+    let map = crate::records::object_map(blocks, index);
+    let Some(record) = map.lookup_many(&[oid.0])?.pop().flatten() else { return Ok(None) };
+    let packs = match links.packs {
+        Some(root) => crate::records::read_packs(blocks, &root)?,
+        None => Vec::new(),
+    };
+    let locate = |h: Hash| -> Result<Option<(u32, u64)>, PackReadError> {
+        let found = map.lookup_many(&[h.0]).map_err(|e| PackReadError::Source { pack: record.pack, why: e.to_string() })?;
+        Ok(found.into_iter().flatten().next().map(|r| (r.pack, r.offset)))
+    };
+    let source = UnixfsPacks::new(blocks, packs.iter().map(|p| (p.pack, p.bytes)).collect(), locate);
+    let (kind, content) = read_object(&source, oid, record.pack, record.offset, limits)?;
+    if kind != record.kind || content.len() as u64 != record.size {
+        return Err(crate::Error::Object {
+            oid: oid.to_string(),
+            why: format!(
+                "its record says a {} of {} bytes, its pack holds a {} of {}",
+                record.kind.name(),
+                record.size,
+                kind.name(),
+                content.len()
+            ),
+        });
+    }
+    Ok(Some((record, kind, content)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1482,43 +1521,4 @@ mod tests {
         assert!(matches!(&err, crate::Error::PackRead(PackReadError::Format1 { oid: o }) if *o == oid), "{err:?}");
         assert_eq!(err.to_string(), "this is a format 1 repository: its objects are NIPObject blocks, not packs");
     }
-}
-
-/// Reads the object `oid` of the format 2 repository `index` from its
-/// address alone: the object map gives its record, the packs list its
-/// pack, and [`read_object`] the bytes. `None` if the map does not hold it.
-pub fn read_by_hash(
-    blocks: &Verified<'_>,
-    index: &crate::format::NipIndex,
-    oid: Hash,
-    limits: &ReadLimits,
-) -> Result<Option<(crate::records::Record, ObjectType, Vec<u8>)>, crate::Error> {
-    let Some(links) = index.v2 else {
-        return Err(PackReadError::Format1 { oid }.into());
-    };
-    let map = crate::records::object_map(blocks, index);
-    let Some(record) = map.lookup_many(&[oid.0])?.pop().flatten() else { return Ok(None) };
-    let packs = match links.packs {
-        Some(root) => crate::records::read_packs(blocks, &root)?,
-        None => Vec::new(),
-    };
-    let locate = |h: Hash| -> Result<Option<(u32, u64)>, PackReadError> {
-        let found = map.lookup_many(&[h.0]).map_err(|e| PackReadError::Source { pack: record.pack, why: e.to_string() })?;
-        Ok(found.into_iter().flatten().next().map(|r| (r.pack, r.offset)))
-    };
-    let source = UnixfsPacks::new(blocks, packs.iter().map(|p| (p.pack, p.bytes)).collect(), locate);
-    let (kind, content) = read_object(&source, oid, record.pack, record.offset, limits)?;
-    if kind != record.kind || content.len() as u64 != record.size {
-        return Err(crate::Error::Object {
-            oid: oid.to_string(),
-            why: format!(
-                "its record says a {} of {} bytes, its pack holds a {} of {}",
-                record.kind.name(),
-                record.size,
-                kind.name(),
-                content.len()
-            ),
-        });
-    }
-    Ok(Some((record, kind, content)))
 }

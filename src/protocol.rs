@@ -5,7 +5,7 @@
 //! `\n\nok\nlock /home/user/important`) would be taken as an answer too, and
 //! `lock <path>` makes git delete that path. So nothing is written to git
 //! with `format!`: every answer is a method of [`Writer`], whose arguments
-//! cannot hold a line break. Object ids are [`Hash`]es; ref names are
+//! cannot hold a line break. Object ids are [`Hash`](struct@Hash)es; ref names are
 //! [`RefName`]s (only a name that passes git's `check-ref-format` rules can
 //! be one); a path or a reason given to git is checked or cleaned here.
 

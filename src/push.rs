@@ -197,7 +197,7 @@ pub fn push(repo: &Repository, remote: &Remote<'_>, commands: &[PushCommand], op
     Ok(outcome)
 }
 
-/// What [`store`] wrote.
+/// What `store` wrote.
 #[derive(Debug)]
 pub struct Stored {
     pub index: Cid,

@@ -633,7 +633,7 @@ mod tests {
         let mut root: Option<Cid> = None;
         let entry = |i: u64| PackEntry {
             pack: crate::block::cid_of(crate::block::RAW, &i.to_be_bytes()),
-            tips: (i % 2 == 0).then(|| vec![h(i as u32)]),
+            tips: i.is_multiple_of(2).then(|| vec![h(i as u32)]),
             bytes: i,
             tipset: None,
             objects: i,

@@ -64,7 +64,7 @@ pub enum TrieError {
 
 fn nibble(key: &[u8; 20], depth: usize) -> usize {
     let b = key[(depth / 2).min(19)];
-    if depth % 2 == 0 {
+    if depth.is_multiple_of(2) {
         (b >> 4) as usize
     } else {
         (b & 15) as usize

@@ -125,20 +125,20 @@ fn encode_file_node(children: &[Child]) -> Vec<u8> {
 #[derive(Debug, thiserror::Error)]
 pub enum UnixfsError {
     #[error("block {cid} is not a valid UnixFS node: {why}")]
-    Malformed { cid: Cid, why: &'static str },
+    Malformed { cid: Box<Cid>, why: &'static str },
     /// The protobuf itself is damaged: `what` says where.
     #[error("block {cid} is not a valid UnixFS node: {what}: {why}")]
-    Protobuf { cid: Cid, what: &'static str, why: Box<ProtoError> },
+    Protobuf { cid: Box<Cid>, what: &'static str, why: Box<ProtoError> },
     #[error("block {cid} of the file does not add up: {why}")]
-    Sizes { cid: Cid, why: String },
+    Sizes { cid: Box<Cid>, why: String },
     #[error("block {cid} has codec 0x{codec:x}; file data must be raw (0x55) or dag-pb (0x70)")]
-    Codec { cid: Cid, codec: u64 },
+    Codec { cid: Box<Cid>, codec: u64 },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("writing file data: {0}")]
     Sink(#[from] std::io::Error),
     #[error("cannot read {len} bytes at offset {offset} of file {cid}: it has {size} bytes")]
-    Range { cid: Cid, offset: u64, len: u64, size: u64 },
+    Range { cid: Box<Cid>, offset: u64, len: u64, size: u64 },
 }
 
 /// A decoded dag-pb UnixFS node: its children, any inline data, and the
@@ -155,8 +155,8 @@ pub struct Node {
 /// wire format is read by [`crate::protobuf`]: a field of the wrong wire
 /// type, a cut one or a bad varint is an error).
 pub fn decode_node(cid: &Cid, bytes: &[u8]) -> Result<Node, UnixfsError> {
-    let bad = |why| UnixfsError::Malformed { cid: *cid, why };
-    let pb = |what| move |why| UnixfsError::Protobuf { cid: *cid, what, why: Box::new(why) };
+    let bad = |why| UnixfsError::Malformed { cid: Box::new(*cid), why };
+    let pb = |what| move |why| UnixfsError::Protobuf { cid: Box::new(*cid), what, why: Box::new(why) };
     let mut node = Node::default();
     let mut p = Reader::new(bytes);
     while let Some(f) = p.next_field().map_err(pb("the node"))? {
@@ -230,7 +230,7 @@ pub fn read(
 /// The file bytes under each child of `node` (its `blocksizes`), checked
 /// against what the node itself declares or was expected to hold.
 fn child_sizes(cid: &Cid, node: &Node, expected: Option<u64>) -> Result<Option<Vec<u64>>, UnixfsError> {
-    let sizes = |why: String| UnixfsError::Sizes { cid: *cid, why };
+    let sizes = |why: String| UnixfsError::Sizes { cid: Box::new(*cid), why };
     if let (Some(e), Some(f)) = (expected, node.filesize) {
         if e != f {
             return Err(sizes(format!("it declares {f} bytes of file where {e} were expected")));
@@ -269,16 +269,16 @@ fn read_block(
     sink: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
 ) -> Result<(), UnixfsError> {
     if depth > MAX_DEPTH {
-        return Err(UnixfsError::Malformed { cid: *cid, why: "file tree deeper than any real file" });
+        return Err(UnixfsError::Malformed { cid: Box::new(*cid), why: "file tree deeper than any real file" });
     }
     *budget = budget
         .checked_sub(1)
-        .ok_or(UnixfsError::Malformed { cid: *cid, why: "file tree has more nodes than its size allows" })?;
+        .ok_or(UnixfsError::Malformed { cid: Box::new(*cid), why: "file tree has more nodes than its size allows" })?;
     match cid.codec() {
         RAW => {
             if let Some(n) = expected.filter(|n| *n != bytes.len() as u64) {
                 return Err(UnixfsError::Sizes {
-                    cid: *cid,
+                    cid: Box::new(*cid),
                     why: format!("it holds {} bytes where {n} were expected", bytes.len()),
                 });
             }
@@ -290,7 +290,7 @@ fn read_block(
             let sizes = child_sizes(cid, &node, expected)?;
             sink(&node.data)?;
             if (node.links.len() as u64) > *budget {
-                return Err(UnixfsError::Malformed { cid: *cid, why: "file tree has more nodes than its size allows" });
+                return Err(UnixfsError::Malformed { cid: Box::new(*cid), why: "file tree has more nodes than its size allows" });
             }
             for (w, window) in node.links.chunks(READ_WINDOW).enumerate() {
                 let children = blocks.get_many(window)?;
@@ -301,7 +301,7 @@ fn read_block(
             }
             Ok(())
         }
-        codec => Err(UnixfsError::Codec { cid: *cid, codec }),
+        codec => Err(UnixfsError::Codec { cid: Box::new(*cid), codec }),
     }
 }
 
@@ -327,7 +327,8 @@ pub fn read_range(
     len: u64,
     sink: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
 ) -> Result<(), UnixfsError> {
-    let end = offset.checked_add(len).filter(|e| *e <= size).ok_or(UnixfsError::Range { cid: *root, offset, len, size })?;
+    let end =
+        offset.checked_add(len).filter(|e| *e <= size).ok_or(UnixfsError::Range { cid: Box::new(*root), offset, len, size })?;
     if len == 0 {
         return Ok(());
     }
@@ -349,16 +350,16 @@ fn range_block(
     budget: &mut u64,
     sink: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
 ) -> Result<(), UnixfsError> {
-    let too_many = UnixfsError::Malformed { cid: *cid, why: "file tree has more nodes than its size allows" };
+    let too_many = UnixfsError::Malformed { cid: Box::new(*cid), why: "file tree has more nodes than its size allows" };
     if depth > MAX_DEPTH {
-        return Err(UnixfsError::Malformed { cid: *cid, why: "file tree deeper than any real file" });
+        return Err(UnixfsError::Malformed { cid: Box::new(*cid), why: "file tree deeper than any real file" });
     }
     *budget = budget.checked_sub(1).ok_or(too_many)?;
     match cid.codec() {
         RAW => {
             if expected != bytes.len() as u64 {
                 return Err(UnixfsError::Sizes {
-                    cid: *cid,
+                    cid: Box::new(*cid),
                     why: format!("it holds {} bytes where {expected} were expected", bytes.len()),
                 });
             }
@@ -390,7 +391,7 @@ fn range_block(
                 start += s;
             }
             if wanted.len() as u64 > *budget {
-                return Err(UnixfsError::Malformed { cid: *cid, why: "file tree has more nodes than its size allows" });
+                return Err(UnixfsError::Malformed { cid: Box::new(*cid), why: "file tree has more nodes than its size allows" });
             }
             for window in wanted.chunks(READ_WINDOW) {
                 let cids: Vec<Cid> = window.iter().map(|w| w.0).collect();
@@ -401,7 +402,7 @@ fn range_block(
             }
             Ok(())
         }
-        codec => Err(UnixfsError::Codec { cid: *cid, codec }),
+        codec => Err(UnixfsError::Codec { cid: Box::new(*cid), codec }),
     }
 }
 
@@ -514,7 +515,7 @@ mod tests {
         for claim in [data.len() as u64 - 1, data.len() as u64 + 1, 4 << 30] {
             let (r, got) = read_all(&root, claim);
             let err = r.unwrap_err();
-            assert!(matches!(err, UnixfsError::Sizes { cid, .. } if cid == root), "{err}");
+            assert!(matches!(&err, UnixfsError::Sizes { cid, .. } if **cid == root), "{err}");
             assert!(got.is_empty(), "read {} bytes before failing", got.len());
         }
         let (r, got) = read_all(&liar.cid, 12);
@@ -740,14 +741,14 @@ mod tests {
         let size = data.len() as u64;
         for claim in [size - 1, size + 1, 4 << 30] {
             let (r, got) = range_of(&v, &root, claim, 0, 10);
-            assert!(matches!(r, Err(UnixfsError::Sizes { cid, .. }) if cid == root), "{r:?}");
+            assert!(matches!(&r, Err(UnixfsError::Sizes { cid, .. }) if **cid == root), "{r:?}");
             assert!(got.is_empty());
         }
         let (r, got) = range_of(&v, &short_leaf.cid, 12, 0, 3);
         assert!(matches!(&r, Err(UnixfsError::Sizes { why, .. }) if why.contains("holds 5 bytes where 6")), "{r:?}");
         assert!(got.is_empty());
         let (r, _) = range_of(&v, &short_leaf.cid, 11, 0, 3);
-        assert!(matches!(&r, Err(UnixfsError::Sizes { cid, .. }) if *cid == short_leaf.cid), "{r:?}");
+        assert!(matches!(&r, Err(UnixfsError::Sizes { cid, .. }) if **cid == short_leaf.cid), "{r:?}");
     }
 
     /// A file of 1-byte leaves is not a layout nip writes: a range over

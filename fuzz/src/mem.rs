@@ -62,7 +62,7 @@ impl BlockStore for MemStore {
                     .get(&k)
                     .or_else(|| temp.get(&k))
                     .cloned()
-                    .ok_or_else(|| StoreError::Missing { cid: *c, store: self.describe() })
+                    .ok_or_else(|| StoreError::Missing { cid: Box::new(*c), store: self.describe() })
             })
             .collect()
     }

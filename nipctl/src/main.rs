@@ -10,6 +10,10 @@
 //! `nipctl key list|export|import` moves a repository's IPNS key between
 //! nodes. Every command takes `/ipfs/` and `/ipns/` addresses alike.
 
+// The doc comments of the command line are clap's help text, where `<cid>`
+// is what a user reads, not HTML.
+#![allow(rustdoc::invalid_html_tags)]
+
 use clap::{Parser, Subcommand};
 use nip::address::Address;
 use nip::format::{self, Links, NipObject};
@@ -108,6 +112,7 @@ enum KeyCommand {
 fn main() -> ExitCode {
     // Die quietly on a closed pipe (`nipctl log … | head`), as Unix tools do.
     // SAFETY: called first, before any thread starts.
+    #[allow(unsafe_code)]
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }

@@ -41,6 +41,7 @@ fn log_peak_memory() {
 
 /// Bounds libgit2's memory: its object cache (256 MB by default) and the
 /// pack windows it keeps mapped.
+#[allow(unsafe_code)]
 fn bound_libgit2_memory() {
     // SAFETY: called once at start, before any other libgit2 use or thread.
     unsafe {

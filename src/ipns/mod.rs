@@ -137,7 +137,7 @@ pub struct Current {
 
 const MAX_HOPS: usize = 4;
 
-/// Follows DNSLink (at most [`MAX_HOPS`] domains) to a key or an index.
+/// Follows DNSLink (at most `MAX_HOPS` domains) to a key or an index.
 pub fn target(client: &Client, name: &Name) -> Result<Target, IpnsError> {
     let first = name.to_string();
     let mut name = name.clone();

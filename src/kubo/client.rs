@@ -6,7 +6,7 @@
 //! `key/*`, `name/*` and `routing/get` are in [`super::names`]. Kubo answers errors as
 //! JSON `{"Message": …}`; that message is what the user sees.
 //!
-//! The process has one tokio runtime ([`runtime`]); the methods here block on
+//! The process has one tokio runtime (`runtime`); the methods here block on
 //! it, so the rest of nip stays synchronous.
 //!
 //! Every body is read as a stream with a cap, so a node (or a proxy in
@@ -507,8 +507,8 @@ impl Client {
     }
 
     /// Fetches blocks, [`GET_WINDOW`] requests in flight, in the order asked.
-    /// An error names the block that failed.
-    pub fn block_get_many(&self, cids: &[Cid]) -> Result<Vec<Vec<u8>>, (Cid, KuboError)> {
+    /// An error names the block that failed (boxed: both are large).
+    pub fn block_get_many(&self, cids: &[Cid]) -> Result<Vec<Vec<u8>>, Box<(Cid, KuboError)>> {
         // The requests in flight and when each began: a block the node must
         // search the network for is said within seconds, not after the
         // timeout.
@@ -523,7 +523,7 @@ impl Client {
                 }
                 .await;
                 pending.lock().unwrap_or_else(|e| e.into_inner()).remove(cid);
-                got.map_err(|e| (*cid, e))
+                got.map_err(|e| Box::new((*cid, e)))
             })
             .buffered(GET_WINDOW)
             .try_collect();

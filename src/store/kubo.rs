@@ -73,11 +73,13 @@ impl BlockStore for KuboStore {
     }
 
     fn get_many(&self, cids: &[Cid]) -> Result<Vec<Vec<u8>>, StoreError> {
-        self.client.block_get_many(cids).map_err(|(cid, e)| match e {
-            e if e.is_not_found() => StoreError::NotOnNode { cid, store: self.describe(), node: Box::new(e) },
+        self.client.block_get_many(cids).map_err(|failed| match *failed {
+            (cid, e) if e.is_not_found() => {
+                StoreError::NotOnNode { cid: Box::new(cid), store: self.describe(), node: Box::new(e) }
+            }
             // A slow node (its own deadline or ours), an error of the node:
             // said as it is, on which block.
-            e => StoreError::Node { cid: Some(cid), node: Box::new(e) },
+            (cid, e) => StoreError::Node { cid: Some(Box::new(cid)), node: Box::new(e) },
         })
     }
 
@@ -158,7 +160,7 @@ impl KuboWriter<'_> {
 impl BlockWriter for KuboWriter<'_> {
     fn put(&mut self, block: Block) -> Result<(), StoreError> {
         if block.data.len() > MAX_BLOCK {
-            return Err(StoreError::TooLarge { cid: block.cid, size: block.data.len() });
+            return Err(StoreError::TooLarge { cid: Box::new(block.cid), size: block.data.len() });
         }
         if crate::block::inline_data(&block.cid).is_some() || !self.seen.insert(seen_key(&block.cid)) {
             self.stats.blocks_existing += 1;

@@ -303,7 +303,8 @@ impl BlockStore for LocalStore {
         let mut open: std::collections::HashMap<PathBuf, File> = std::collections::HashMap::new();
         cids.iter()
             .map(|cid| {
-                let (pack, e) = self.find(cid).ok_or_else(|| StoreError::Missing { cid: *cid, store: self.describe() })?;
+                let (pack, e) =
+                    self.find(cid).ok_or_else(|| StoreError::Missing { cid: Box::new(*cid), store: self.describe() })?;
                 let file = match open.entry(pack.path.clone()) {
                     std::collections::hash_map::Entry::Occupied(f) => f.into_mut(),
                     std::collections::hash_map::Entry::Vacant(v) => {
@@ -348,7 +349,7 @@ impl LocalWriter<'_> {
 impl BlockWriter for LocalWriter<'_> {
     fn put(&mut self, block: Block) -> Result<(), StoreError> {
         if block.data.len() > MAX_BLOCK {
-            return Err(StoreError::TooLarge { cid: block.cid, size: block.data.len() });
+            return Err(StoreError::TooLarge { cid: Box::new(block.cid), size: block.data.len() });
         }
         if block::inline_data(&block.cid).is_some() {
             return Ok(());

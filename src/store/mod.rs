@@ -24,14 +24,14 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("block {cid} is not in {store}; the data may not have been pushed there, or was removed")]
-    Missing { cid: Cid, store: String },
+    Missing { cid: Box<Cid>, store: String },
     /// The node said it has not got the block, nor any peer it reached
     /// (what it said is `node`).
     #[error(
         "block {cid} is not in {store} (nor on any peer it reached: {node}); the data may not have been pushed there, \
          or was removed"
     )]
-    NotOnNode { cid: Cid, store: String, node: Box<KuboError> },
+    NotOnNode { cid: Box<Cid>, store: String, node: Box<KuboError> },
     #[error(transparent)]
     Corrupt(#[from] block::VerifyError),
     #[error("{what} {path}: {error}")]
@@ -40,13 +40,13 @@ pub enum StoreError {
     /// slow or stuck ([`crate::kubo::Kind::Timeout`]), refused, or broke.
     /// The error is kept whole, so what it was can still be asked
     /// (`node.kind()`).
-    #[error("{}", on_block(.cid.as_ref(), .node))]
-    Node { cid: Option<Cid>, node: Box<KuboError> },
+    #[error("{}", on_block(.cid.as_deref(), .node))]
+    Node { cid: Option<Box<Cid>>, node: Box<KuboError> },
     /// The blocks of a push reached the node, and pinning its index did not.
     #[error("{0}")]
     Pin(Box<PinFailed>),
     #[error("block {cid} is {size} bytes; the limit is {limit}", limit = block::MAX_BLOCK)]
-    TooLarge { cid: Cid, size: usize },
+    TooLarge { cid: Box<Cid>, size: usize },
     /// A store kept in this process lost its lock to a thread that panicked.
     #[error("{store} cannot be used: a thread panicked while it held its lock")]
     Poisoned { store: String },
@@ -208,7 +208,7 @@ impl<'a> Verified<'a> {
                 out.push(data);
                 continue;
             }
-            let data = fetched.next().ok_or_else(|| StoreError::Missing { cid: *cid, store: self.store.describe() })?;
+            let data = fetched.next().ok_or_else(|| StoreError::Missing { cid: Box::new(*cid), store: self.store.describe() })?;
             block::verify(cid, &data)?;
             out.push(data);
         }
@@ -405,19 +405,25 @@ mod tests {
 
     /// Errors are returned by nearly every call: the large payloads (a
     /// KuboError, two CIDs) are boxed, so that a `Result` stays within
-    /// what clippy's `result_large_err` allows (128 bytes).
+    /// what clippy's `result_large_err` allows (under 128 bytes).
     #[test]
     fn errors_are_small() {
         use std::mem::size_of;
-        // nip::Error itself is still 152 bytes: FormatError, TrieError and
-        // RecordsError (a Cid and a String each) are boxed nowhere yet.
+        // A CID is 72 bytes: every error that names one boxes it.
         for (name, size) in [
             ("StoreError", size_of::<StoreError>()),
             ("OpenError", size_of::<OpenError>()),
             ("IpnsError", size_of::<crate::ipns::IpnsError>()),
             ("KuboError", size_of::<KuboError>()),
+            ("VerifyError", size_of::<crate::block::VerifyError>()),
+            ("UnixfsError", size_of::<crate::unixfs::UnixfsError>()),
+            ("MapError", size_of::<crate::objmap::MapError>()),
+            ("TrieError", size_of::<crate::trie::TrieError>()),
+            ("RecordsError", size_of::<crate::records::RecordsError>()),
+            ("PackReadError", size_of::<crate::packread::PackReadError>()),
+            ("nip::Error", size_of::<crate::Error>()),
         ] {
-            assert!(size <= 128, "{name} is {size} bytes");
+            assert!(size < 128, "{name} is {size} bytes");
         }
     }
 }

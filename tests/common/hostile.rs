@@ -56,7 +56,8 @@ fn refs_refused(env: &Env, src: &Path, good: &cid::Cid, format: &str, victim: &P
     let copy = env.dir(&copy_name);
 
     let injected = format!("refs/heads/a\n\nok\nlock {}", victim.display());
-    let hostile: Vec<(String, Option<String>, Vec<(String, Hash)>)> = vec![
+    type Case = (String, Option<String>, Vec<(String, Hash)>);
+    let hostile: Vec<Case> = vec![
         // The lines git would read as answers to later commands.
         ("newline".into(), Some("refs/heads/main".into()), vec![(injected.clone(), main), ("refs/heads/main".into(), main)]),
         // A space splits git's `<oid> <name>` line.
