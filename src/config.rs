@@ -178,6 +178,7 @@ impl Settings {
 
     /// Settings from these entries only (for tests): `(key, value, scope)`,
     /// in git's order.
+    #[cfg(test)]
     pub fn from_entries(entries: &[(&str, Option<&str>, Scope)]) -> Settings {
         Settings {
             entries: entries

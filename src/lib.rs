@@ -12,7 +12,7 @@
 //! | [`trie`] | format 2's sharded sets: a 16-way trie with leaves cut by bytes |
 //! | [`records`] | format 2's records (NIPObjects), refs trie and packs list |
 //! | [`unixfs`] | object bytes laid out as Kubo lays out files |
-//! | [`protobuf`] | the protobuf wire subset nip reads and writes (varint and length-delimited fields), bounded; the varints CAR shares |
+//! | `protobuf` | the protobuf wire subset nip reads and writes (varint and length-delimited fields), bounded; the varints CAR shares |
 //! | [`store`] | the block store trait, the embedded store and the Kubo store |
 //! | [`kubo`] | the Kubo RPC client and how the node is found |
 //! | [`config`] | nip's settings, read as git resolves config (`git -c`, `GIT_CONFIG_COUNT`, files), then `NIP_*` |
@@ -23,12 +23,12 @@
 //! | [`fetch`] | what a `git fetch` does: walk, verify, write one pack |
 //! | [`limits`] | what one object may claim and one fetch may bring (`nip.maxFetchBytes`, `nip.maxFetchObjects`) |
 //! | [`pack`] | a git pack stream written into the repository |
-//! | [`packfetch`] | format 2's fetch: the packs the repository lacks, spliced into `git index-pack` |
+//! | `packfetch` | format 2's fetch: the packs the repository lacks, spliced into `git index-pack` |
 //! | [`packread`] | one git object read by hash out of a stored pack: entry, zlib, delta chain, SHA-1, each bounded |
 //! | [`helper`] | the gitremote-helpers(7) protocol on stdin/stdout: the loop, the commands git sends (`command`), `list`, resolving names (`resolve`), publishing a push under a name (`publish`) |
 //! | [`protocol`] | the typed writer of every line nip sends git |
 //! | [`refname`] | git's ref name rules, checked on every name an address holds |
-//! | [`progress`] | git-style progress lines on stderr |
+//! | `progress` | git-style progress lines on stderr |
 //! | [`tmpfiles`] | temporary files locked by their writer, removed by their own process when it is interrupted (SIGINT, SIGTERM, SIGHUP), and the removal of those a killed process left |
 
 // The library prints nothing: what the user should hear goes back to the
@@ -50,10 +50,10 @@ pub mod limits;
 pub mod links;
 pub mod objmap;
 pub mod pack;
-pub mod packfetch;
+pub(crate) mod packfetch;
 pub mod packread;
-pub mod progress;
-pub mod protobuf;
+pub(crate) mod progress;
+pub(crate) mod protobuf;
 pub mod protocol;
 pub mod push;
 pub mod records;
@@ -104,6 +104,9 @@ pub enum Error {
     PackFetch(#[from] packfetch::PackFetchError),
     #[error(transparent)]
     Setting(#[from] limits::SettingError),
+    /// What the helper itself refused (boxed: it holds a ref name error).
+    #[error(transparent)]
+    Helper(Box<helper::HelperError>),
     /// The store a command should use could not be opened.
     #[error(transparent)]
     Open(#[from] store::OpenError),
@@ -131,9 +134,11 @@ pub enum Error {
     /// A fetch passed a limit of [`limits`]; the text names the setting.
     #[error("{0}")]
     Limit(String),
-    /// Being removed (issue 13): every use is becoming a typed error.
+    /// What a binary refused, in its own words (nipctl's checks of its
+    /// arguments and of what it is asked to act on). The library never
+    /// returns one: its errors are typed.
     #[error("{0}")]
-    Other(String),
+    Refused(String),
     /// `error`, while doing `context`: both are shown, so `error` is not
     /// the `source()`.
     #[error("{context}: {error}")]

@@ -84,28 +84,6 @@ pub fn check_claim(object: &NipObject) -> Result<(), Error> {
     Err(Error::Object { oid: object.oid.to_string(), why })
 }
 
-/// Why `object` (a commit, tree or tag past its bound) cannot be pushed:
-/// a clone would refuse it.
-pub fn check_push(object: &NipObject) -> Option<String> {
-    let bound = size_bound(&object.links)?;
-    if object.size <= bound {
-        return None;
-    }
-    let kind = object.kind().name();
-    let size = human(object.size);
-    Some(match &object.links {
-        Links::Tree { entries } if bound < MAX_NON_BLOB => format!(
-            "this tree is {size} for {} entries, and nip reads trees of at most {TREE_ENTRY_MAX} bytes per entry \
-             (names of up to 4,096 bytes): a clone would refuse it",
-            entries.len()
-        ),
-        _ => format!(
-            "this {kind} is {size}, and nip reads commits, trees and tags of up to {}: a clone would refuse it",
-            human(MAX_NON_BLOB)
-        ),
-    })
-}
-
 /// A limit's setting that cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SettingError {
@@ -226,12 +204,6 @@ impl FetchLimits {
         FetchLimits { bytes, objects }
     }
 
-    /// No limits (for callers that bound what they fetch themselves).
-    pub fn none() -> FetchLimits {
-        let none = Limit { value: u64::MAX, source: Source::Default };
-        FetchLimits { bytes: none.clone(), objects: none }
-    }
-
     /// The error for `object`, whose claimed size brings the fetch past
     /// the byte limit.
     pub fn bytes_exceeded(&self, object: &NipObject) -> Error {
@@ -323,9 +295,6 @@ mod tests {
         assert!(msg.contains(&Hash([7; 20]).to_string()) && msg.contains("4.0 GiB") && msg.contains("16.0 MiB"), "{msg}");
         assert!(check_claim(&object(3 * TREE_ENTRY_MAX, tree(2))).unwrap_err().to_string().contains("2 entries"));
         assert!(check_claim(&object(u64::MAX, Links::Blob)).is_ok());
-        assert!(check_push(&object(MAX_NON_BLOB + 1, Links::Tag { target: Hash([1; 20]) })).is_some());
-        assert!(check_push(&object(MAX_NON_BLOB, Links::Tag { target: Hash([1; 20]) })).is_none());
-        assert!(check_push(&object(u64::MAX, Links::Blob)).is_none());
     }
 
     #[test]

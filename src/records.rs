@@ -253,26 +253,6 @@ pub fn tips_of(tips: &[Hash]) -> Result<(Option<Vec<Hash>>, Option<Block>), Reco
     })
 }
 
-/// The tips a pack's entry gives: inline, from its `tips` block, or `None`.
-pub fn read_tips(blocks: &Verified<'_>, entry: &PackEntry) -> Result<Option<Vec<Hash>>, RecordsError> {
-    if let Some(t) = &entry.tips {
-        return Ok(Some(t.clone()));
-    }
-    match &entry.tipset {
-        Some(cid) => {
-            let tips: Vec<Hash> = format::decode_v2(cid, &blocks.get(cid)?, KIND_TIPS)?;
-            if tips.len() > MAX_TIPSET {
-                return Err(RecordsError::Packs {
-                    cid: Box::new(*cid),
-                    why: format!("it lists {} tips, more than {MAX_TIPSET}", tips.len()),
-                });
-            }
-            Ok(Some(tips))
-        }
-        None => Ok(None),
-    }
-}
-
 #[derive(Debug, thiserror::Error)]
 pub enum RecordsError {
     #[error(transparent)]

@@ -101,10 +101,6 @@ impl RefName {
         check(name).map_err(|why| InvalidRefName { name: name.to_string(), why })?;
         Ok(RefName(name.to_string()))
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
 impl fmt::Display for RefName {

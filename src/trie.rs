@@ -250,7 +250,8 @@ impl<'a, E: Entry> Trie<'a, E> {
     /// Every entry, sorted by key, loading the shards level by level in
     /// batches. Each leaf's keys must lie on its path, and no shard may be
     /// linked twice (a hostile trie could otherwise repeat one shard
-    /// 16 times per level).
+    /// 16 times per level). (Tests; readers use [`Trie::all_with_blocks`].)
+    #[cfg(test)]
     pub fn all(&self, max_entries: usize) -> Result<Vec<E>, TrieError> {
         Ok(self.all_with_blocks(max_entries)?.0)
     }

@@ -162,7 +162,7 @@ fn open_store(address: &Address) -> Result<Opened, nip::Error> {
 
 /// The node of an opened store, for a name.
 fn node_of(opened: &Opened) -> Result<&nip::kubo::Client, nip::Error> {
-    opened.node.as_ref().ok_or_else(|| nip::Error::Other("IPNS names need an IPFS node".into()))
+    opened.node.as_ref().ok_or_else(|| nip::Error::Refused("IPNS names need an IPFS node".into()))
 }
 
 /// The store for `address` and the index it stands for now (a name is
@@ -174,7 +174,7 @@ fn open(address: &str) -> Result<(Opened, Address, cid::Cid, Option<u64>), nip::
         Address::Ipfs(c) => (*c, None),
         Address::Ipns(name) => nip::ipns::resolve(node_of(&opened)?, name)?,
         Address::New | Address::NewName => {
-            return Err(nip::Error::Other(format!("nip::{address} is not a repository yet: push to it first")))
+            return Err(nip::Error::Refused(format!("nip::{address} is not a repository yet: push to it first")))
         }
     };
     Ok((opened, address, index, sequence))
@@ -254,7 +254,7 @@ fn inspect(address: &str, object: Option<&str>, as_json: bool, content: bool) ->
 }
 
 fn inspect_object(remote: &Remote<'_>, oid: &str, as_json: bool, content: bool) -> Result<(), nip::Error> {
-    let git = git2::Oid::from_str(oid).map_err(|_| nip::Error::Other(format!("{oid:?} is not a git object id")))?;
+    let git = git2::Oid::from_str(oid).map_err(|_| nip::Error::Refused(format!("{oid:?} is not a git object id")))?;
     let Some((_, index)) = &remote.index else { return Ok(()) };
     if index.v2.is_some() {
         if content {
@@ -267,7 +267,7 @@ fn inspect_object(remote: &Remote<'_>, oid: &str, as_json: bool, content: bool) 
         return inspect_record(remote, index, git, as_json);
     }
     if content {
-        return Err(nip::Error::Other("--content reads format 2 repositories; this one is format 1".into()));
+        return Err(nip::Error::Refused("--content reads format 2 repositories; this one is format 1".into()));
     }
     let map = ObjectMap::new(&remote.blocks, index.objects);
     let hash = format::Hash::from(git);
@@ -316,7 +316,7 @@ fn inspect_record(remote: &Remote<'_>, index: &nip::format::NipIndex, oid: git2:
         None => Vec::new(),
     };
     let pack = packs.get(record.pack as usize).ok_or_else(|| {
-        nip::Error::Other(format!("the record of {oid} names pack {}, and the repository has {}", record.pack, packs.len()))
+        nip::Error::Refused(format!("the record of {oid} names pack {}, and the repository has {}", record.pack, packs.len()))
     })?;
     let links = match &record.links {
         RecordLinks::Commit(c) => {
@@ -368,7 +368,7 @@ fn inspect_record(remote: &Remote<'_>, index: &nip::format::NipIndex, oid: git2:
 fn inspect_block(address: &str, cid: &str) -> Result<(), nip::Error> {
     let address = Address::parse(address)?;
     let cid = cid::Cid::try_from(cid.trim_start_matches("/ipfs/"))
-        .map_err(|e| nip::Error::Other(format!("{cid:?} is not a CID: {e}")))?;
+        .map_err(|e| nip::Error::Refused(format!("{cid:?} is not a CID: {e}")))?;
     let opened = open_store(&address)?;
     let bytes = nip::store::Verified::new(opened.store.as_ref()).get(&cid)?;
     if cid.codec() != nip::block::DAG_CBOR {
@@ -376,7 +376,7 @@ fn inspect_block(address: &str, cid: &str) -> Result<(), nip::Error> {
         return Ok(());
     }
     let ipld: ipld_core::ipld::Ipld = serde_ipld_dagcbor::from_slice(&bytes)
-        .map_err(|e| nip::Error::Other(format!("block {cid} is not valid DAG-CBOR: {e}")))?;
+        .map_err(|e| nip::Error::Refused(format!("block {cid} is not valid DAG-CBOR: {e}")))?;
     println!("{}", serde_json::to_string_pretty(&dag_json(&ipld)).unwrap_or_default());
     Ok(())
 }
@@ -413,7 +413,7 @@ fn pin(address: &str, rm: bool) -> Result<(), nip::Error> {
     let cid = match &parsed {
         Address::Ipfs(c) => *c,
         Address::Ipns(name) => nip::ipns::resolve(&client, name)?.0,
-        _ => return Err(nip::Error::Other(format!("nip::{parsed} is not a repository yet: push to it first"))),
+        _ => return Err(nip::Error::Refused(format!("nip::{parsed} is not a repository yet: push to it first"))),
     };
     let shown = if parsed.is_name() { format!("nip::{parsed} (nip::/ipfs/{cid})") } else { format!("nip::{parsed}") };
     if rm {
@@ -478,7 +478,7 @@ fn for_update<'a>(parsed: &Address, opened: &'a Opened) -> Result<(cid::Cid, Pub
             (current.index, Some((client, held, current)))
         }
         Address::New | Address::NewName => {
-            return Err(nip::Error::Other(format!("nip::{parsed} is not a repository yet: push to it first")))
+            return Err(nip::Error::Refused(format!("nip::{parsed} is not a repository yet: push to it first")))
         }
     })
 }
@@ -521,7 +521,7 @@ fn repack(address: &str) -> Result<(), nip::Error> {
     let remote = Remote::open_index(store, parsed.clone(), Some(index))?;
     let Some((_, idx)) = &remote.index else { unreachable!("opened with an index") };
     let Some(links) = idx.v2 else {
-        return Err(nip::Error::Other(format!(
+        return Err(nip::Error::Refused(format!(
             "{} is a format 1 repository: push it to a new address (it is written in format 2) instead",
             remote.url()
         )));
@@ -600,7 +600,10 @@ fn find_key(client: &nip::kubo::Client, key: &str) -> Result<nip::kubo::names::K
     };
     let keys = client.key_list()?;
     keys.into_iter().find(|k| k.name == key || Some(&k.id) == id.as_ref()).ok_or_else(|| {
-        nip::Error::Other(format!("the IPFS node at {} has no key {key:?}; `nipctl key list` shows its keys", client.endpoint()))
+        nip::Error::Refused(format!(
+            "the IPFS node at {} has no key {key:?}; `nipctl key list` shows its keys",
+            client.endpoint()
+        ))
     })
 }
 
@@ -610,7 +613,7 @@ fn key_export(key: &str, output: Option<std::path::PathBuf>) -> Result<(), nip::
     let client = node("key export")?;
     let key = find_key(&client, key)?;
     if key.name == "self" {
-        return Err(nip::Error::Other("'self' is the node's identity, not a repository key; nip does not export it".into()));
+        return Err(nip::Error::Refused("'self' is the node's identity, not a repository key; nip does not export it".into()));
     }
     let output = output.unwrap_or_else(|| format!("{}.key", key.name).into());
     // Kubo exports keys only from its command line, reading the keystore in
@@ -628,7 +631,7 @@ fn key_export(key: &str, output: Option<std::path::PathBuf>) -> Result<(), nip::
         w.next() == Some(key.id.as_str()) && w.next() == Some(key.name.as_str())
     });
     if !same {
-        return Err(nip::Error::Other(format!(
+        return Err(nip::Error::Refused(format!(
             "the repository `{ipfs}` reads (IPFS_PATH={}) is not the node at {}: it has no key '{}' for nip::/ipns/{}; \
              run nipctl on the node's machine, with IPFS_PATH set to its repository",
             std::env::var("IPFS_PATH").unwrap_or_else(|_| "~/.ipfs".into()),
@@ -646,7 +649,7 @@ fn key_export(key: &str, output: Option<std::path::PathBuf>) -> Result<(), nip::
         .output()
         .map_err(|e| nip::Error::from(e).context(format!("cannot run {ipfs} (set NIP_IPFS_BIN to the Kubo binary)")))?;
     if !out.status.success() {
-        return Err(nip::Error::Other(format!(
+        return Err(nip::Error::Refused(format!(
             "`{ipfs} key export {}` failed: {}; run nipctl on the node's machine, with IPFS_PATH set to its repository",
             key.name,
             String::from_utf8_lossy(&out.stderr).trim()
@@ -654,7 +657,7 @@ fn key_export(key: &str, output: Option<std::path::PathBuf>) -> Result<(), nip::
     }
     let bytes = std::fs::read(&tmp_key)?;
     let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&output).map_err(|e| {
-        nip::Error::Other(format!("cannot create {}: {e} (nipctl never overwrites a key file)", output.display()))
+        nip::Error::Refused(format!("cannot create {}: {e} (nipctl never overwrites a key file)", output.display()))
     })?;
     file.write_all(&bytes)?;
     file.sync_all()?;
@@ -681,7 +684,7 @@ fn key_import(file: &std::path::Path, name: Option<String>) -> Result<(), nip::E
              (libp2p-protobuf-cleartext)"
                 .to_string()
         };
-        nip::Error::Other(format!("cannot import {} as '{name}': {e}{hint}", file.display()))
+        nip::Error::Refused(format!("cannot import {} as '{name}': {e}{hint}", file.display()))
     })?;
     println!("imported key '{}': this node can now push to nip::/ipns/{}", key.name, key.id);
     Ok(())

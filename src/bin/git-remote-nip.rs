@@ -75,11 +75,7 @@ fn run() -> Result<(), nip::Error> {
     let (remote_name, url) = match args.len() {
         2 => (args[1].clone(), args[1].clone()),
         3 => (args[1].clone(), args[2].clone()),
-        _ => {
-            return Err(nip::Error::Other(format!(
-                "usage: git-remote-{scheme} <remote> <address>; git runs this for {scheme}:: URLs"
-            )))
-        }
+        _ => return Err(nip::helper::HelperError::Usage(scheme.to_string()).into()),
     };
     let startup = |e: nip::Error| {
         // git writes `capabilities` as soon as it starts us; read it, so that

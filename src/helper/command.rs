@@ -56,7 +56,7 @@ impl From<CommandError> for Error {
     fn from(e: CommandError) -> Error {
         match e {
             CommandError::Refspec(e) => *e,
-            other => Error::Other(other.to_string()),
+            other => super::HelperError::Command(other).into(),
         }
     }
 }

@@ -14,7 +14,7 @@ impl<'s> Helper<'s> {
     /// do yet is refused before any line is looked at.
     pub(super) fn fetch(&mut self, batch: Vec<Result<Oid, CommandError>>) -> Result<Option<PathBuf>, Error> {
         if let Some(why) = self.options.not_yet {
-            return Err(Error::Other(why.to_string()));
+            return Err(super::HelperError::NotYet(why).into());
         }
         let wants = batch.into_iter().collect::<Result<Vec<Oid>, _>>()?;
         let repo = self.repo()?;

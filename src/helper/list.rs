@@ -20,7 +20,8 @@ impl<'s> Helper<'s> {
         let peeled = if for_push { Default::default() } else { peel_tags(&remote, self.repo.ok())? };
         // The index's names passed git's rules when it was decoded; the
         // writer takes only checked names all the same.
-        let checked = |name: &str| RefName::new(name).map_err(|e| Error::Other(format!("{}: {e}", remote.url())));
+        let checked =
+            |name: &str| RefName::new(name).map_err(|error| super::HelperError::BadRefName { url: remote.url(), error });
         for (name, oid) in remote.refs() {
             let name_ = checked(name)?;
             out.listed(*oid, &name_)?;

@@ -58,6 +58,43 @@ use crate::Error;
 use git2::Repository;
 use std::io::{BufRead, Write};
 
+/// What the helper itself refuses (the store's, the format's and git's
+/// errors keep their own types in [`Error`]).
+#[derive(Debug, thiserror::Error)]
+pub enum HelperError {
+    /// A line git sent that is not the protocol.
+    #[error(transparent)]
+    Command(CommandError),
+    /// The repository's objects are not SHA-1 (the name of its format).
+    #[error("nip stores SHA-1 repositories only; this repository's objects are {0} (extensions.objectFormat)")]
+    ObjectFormat(String),
+    /// A push under a name found that the address is no name after all.
+    #[error("nip::{0} did not resolve to a name")]
+    NotAName(String),
+    /// A ref name of the index that git's rules refuse (`url` is the
+    /// repository's address).
+    #[error("{url}: {error}")]
+    BadRefName { url: String, error: crate::refname::InvalidRefName },
+    /// A ref git asked to push to that git's rules refuse.
+    #[error("git asked to push to {0}")]
+    BadPushTarget(crate::refname::InvalidRefName),
+    /// A name's address with no IPFS node to resolve or publish it.
+    #[error("nip::{0} needs an IPFS node")]
+    NeedsNode(String),
+    /// A feature git asked for that nip does not do yet (why).
+    #[error("{0}")]
+    NotYet(&'static str),
+    /// The helper was started with other arguments than git gives it.
+    #[error("usage: git-remote-{0} <remote> <address>; git runs this for {0}:: URLs")]
+    Usage(String),
+}
+
+impl From<HelperError> for Error {
+    fn from(e: HelperError) -> Error {
+        Error::Helper(Box::new(e))
+    }
+}
+
 /// The helper's state for one invocation.
 pub struct Helper<'s> {
     /// `remote.<name>` as git gave it (or the URL itself for a bare URL).
@@ -159,7 +196,7 @@ impl<'s> Helper<'s> {
     }
 
     fn node(&self) -> Result<&'s Client, Error> {
-        self.node.ok_or_else(|| Error::Other(format!("nip::{} needs an IPFS node", self.address)))
+        self.node.ok_or_else(|| HelperError::NeedsNode(self.address.to_string()).into())
     }
 
     fn open_remote(&mut self, for_push: bool) -> Result<Remote<'s>, Error> {

@@ -20,9 +20,7 @@ pub fn check_object_format() -> Result<(), Error> {
     match config.get_string("extensions.objectformat") {
         Ok(format) if !format.eq_ignore_ascii_case("sha1") => {
             let name = if format.eq_ignore_ascii_case("sha256") { "SHA-256".to_string() } else { format!("{format:?}") };
-            Err(Error::Other(format!(
-                "nip stores SHA-1 repositories only; this repository's objects are {name} (extensions.objectFormat)"
-            )))
+            Err(super::HelperError::ObjectFormat(name).into())
         }
         _ => Ok(()),
     }

@@ -49,7 +49,7 @@ impl<'s> Helper<'s> {
                 return Err(IpnsError::FixedLink { domain: domain.clone(), target: format!("/ipfs/{index}") }.into())
             }
             Resolved::Fixed(_) | Resolved::Cached { .. } => {
-                return Err(Error::Other(format!("nip::{} did not resolve to a name", self.address)))
+                return Err(super::HelperError::NotAName(self.address.to_string()).into())
             }
         };
         let cache = match &self.address {

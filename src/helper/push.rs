@@ -65,7 +65,7 @@ impl<'s> Helper<'s> {
             );
         }
         for (dst, status) in &outcome.statuses {
-            let dst = RefName::new(dst).map_err(|e| Error::Other(format!("git asked to push to {e}")))?;
+            let dst = RefName::new(dst).map_err(super::HelperError::BadPushTarget)?;
             match status {
                 Ok(()) => out.pushed(&dst)?,
                 Err(why) => out.refused(&dst, why)?,

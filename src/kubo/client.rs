@@ -641,25 +641,6 @@ impl Client {
         })
     }
 
-    /// Streams the CAR of the whole DAG under `root` into `out`.
-    pub fn dag_export(&self, root: &Cid, out: &mut dyn std::io::Write) -> Result<u64, KuboError> {
-        runtime().block_on(async {
-            let resp = self.call("dag/export", &[("arg", root.to_string())], None, None).await?;
-            let mut stream = resp.bytes_stream();
-            let mut n = 0u64;
-            while let Some(chunk) = stream.next().await {
-                let chunk = chunk.map_err(|e| self.transport_error("dag/export", e, None))?;
-                out.write_all(&chunk).map_err(|error| KuboError::File {
-                    what: "write",
-                    path: format!("the export of {root}"),
-                    error,
-                })?;
-                n += chunk.len() as u64;
-            }
-            Ok(n)
-        })
-    }
-
     pub(super) async fn simple(&self, call: &str, args: &[(&str, String)]) -> Result<serde_json::Value, KuboError> {
         self.simple_with(call, args, None).await
     }
@@ -841,5 +822,38 @@ mod tests {
         });
         assert!(matches!(read(Some(512 << 20), body, BLOCK_BODY_MAX), Body::Over(b) if b.is_empty()));
         assert_eq!(pulled.load(Ordering::SeqCst), 0);
+    }
+
+    /// Kubo v0.39.0's own messages, each from the call that gave it (taken
+    /// from a test daemon with `curl -X POST`, online with no peers and
+    /// `--offline`), and what nip makes of each.
+    #[test]
+    fn kubo_messages_have_the_kind_they_mean() {
+        let cid = "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy";
+        let not_local = format!("block was not found locally (offline): ipld: could not find {cid}");
+        for (call, message, kind) in [
+            // A block no peer gave before `timeout=` ran out (online).
+            ("block/get timeout=1s", "context deadline exceeded".to_string(), Kind::Timeout),
+            ("dag/get timeout=1s", "context deadline exceeded".to_string(), Kind::Timeout),
+            ("pin/add timeout=1s", "pin: context deadline exceeded".to_string(), Kind::Timeout),
+            // A block the node has not got, offline or with offline=true.
+            ("block/get (offline)", not_local.clone(), Kind::NotFound),
+            ("block/stat offline=true", not_local.clone(), Kind::NotFound),
+            ("dag/get (offline)", not_local.clone(), Kind::NotFound),
+            ("pin/add (offline)", format!("pin: {not_local}"), Kind::NotFound),
+            ("pin/rm", "not pinned or pinned indirectly".to_string(), Kind::NotPinned),
+            ("key/gen", "key with name 'k1' already exists".to_string(), Kind::Exists),
+            ("key/rm", "no key named nokey was found".to_string(), Kind::NotFound),
+            ("name/resolve", "could not resolve name".to_string(), Kind::NotFound),
+            ("routing/get timeout=2s", "routing: not found".to_string(), Kind::NotFound),
+            // Offline, the DHT cannot be asked: that is no answer about the name.
+            (
+                "routing/get (offline)",
+                "this action must be run in online mode, try running 'ipfs daemon' first".to_string(),
+                Kind::Other,
+            ),
+        ] {
+            assert_eq!(Kind::of_message(&message), kind, "{call}: {message:?}");
+        }
     }
 }

@@ -130,7 +130,10 @@ impl Client {
             let v: serde_json::Value =
                 serde_json::from_slice(line).map_err(|e| self.bad_answer("routing/get", &e.to_string()))?;
             if v.get("Type").and_then(|t| t.as_u64()) == Some(5) {
-                let extra = v.get("Extra").and_then(|e| e.as_str()).unwrap_or_default();
+                let extra = v
+                    .get("Extra")
+                    .and_then(|e| e.as_str())
+                    .ok_or_else(|| self.bad_answer("routing/get", "its value event has no record (`Extra`)"))?;
                 let record = cid::multibase::Base::Base64Pad
                     .decode(extra)
                     .map_err(|e| self.bad_answer("routing/get", &format!("record is not base64: {e}")))?;

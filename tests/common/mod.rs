@@ -613,7 +613,7 @@ impl Env {
         let store = self.store();
         let v = Verified::new(store.as_ref());
         let map: Trie<'_, Record> = Trie::new(&v, records::OBJECTS, Some(idx.objects));
-        map.all(usize::MAX).expect("read the object map")
+        map.all_with_blocks(usize::MAX).expect("read the object map").0
     }
 
     /// The shard of the object map at `index` whose key range holds `oid`
