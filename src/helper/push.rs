@@ -89,6 +89,20 @@ impl<'s> Helper<'s> {
         if self.options.verbosity > 0 {
             eprintln!("nip: {}", stored_line(outcome.objects.total(), &self.store.describe(), &outcome.stats));
         }
+        // A node that will not announce the pin is found by no one who is
+        // not already connected to it: said, since the push itself worked.
+        if let (Some(node), Some(index)) = (self.node, outcome.new_index) {
+            match node.announcement_gap() {
+                Ok(Some(why)) => eprintln!(
+                    "nip: warning: the IPFS node at {} will not announce nip::/ipfs/{index} to the DHT ({why}): \
+                     only nodes connected to it can fetch the repository; see README, \"Keeping a repository \
+                     reachable\"",
+                    node.endpoint()
+                ),
+                Ok(None) => {}
+                Err(e) => log::info!("could not read the node's config to check that it announces pins: {e}"),
+            }
+        }
     }
 }
 

@@ -506,6 +506,36 @@ impl Client {
         })
     }
 
+    /// Why the node will not announce what nip pins on it to the DHT, if it
+    /// will not (`config/show`): providing is off (`Provide.Enabled`), it
+    /// routes nothing (`Routing.Type=none`), or its strategy leaves pins
+    /// out (`Provide.Strategy=mfs`). A push pins its index, and Kubo
+    /// announces pins under every other strategy (`all`, the default,
+    /// `pinned`, `roots`, `pinned+mfs`); a reader needs only the index
+    /// announced, since it fetches the rest from the node that announced
+    /// it (tests/dht.rs shows `roots` is enough).
+    pub fn announcement_gap(&self) -> Result<Option<String>, KuboError> {
+        let config = runtime().block_on(self.simple("config/show", &[]))?;
+        let text = |path: &[&str]| {
+            let mut v = &config;
+            for key in path {
+                v = v.get(key)?;
+            }
+            v.as_str().map(|s| crate::protocol::one_line(s).chars().take(60).collect::<String>())
+        };
+        let enabled = config.get("Provide").and_then(|p| p.get("Enabled")).and_then(|e| e.as_bool());
+        Ok(if enabled == Some(false) {
+            Some("Provide.Enabled is false".to_string())
+        } else if text(&["Routing", "Type"]).as_deref() == Some("none") {
+            Some("Routing.Type is none".to_string())
+        } else {
+            match text(&["Provide", "Strategy"]) {
+                Some(s) if s.trim() == "mfs" => Some("Provide.Strategy is mfs, which leaves pins out".to_string()),
+                _ => None,
+            }
+        })
+    }
+
     /// Fetches blocks, [`GET_WINDOW`] requests in flight, in the order asked.
     /// An error names the block that failed (boxed: both are large).
     pub fn block_get_many(&self, cids: &[Cid]) -> Result<Vec<Vec<u8>>, Box<(Cid, KuboError)>> {

@@ -192,6 +192,19 @@ impl Kubo {
         self.ipfs_ok(&["swarm", "connect", &addr]);
     }
 
+    /// The node's peer ID.
+    pub fn peer_id(&self) -> String {
+        self.ipfs_ok(&["id", "-f", "<id>"]).trim().to_string()
+    }
+
+    /// How many peers the node's LAN DHT routing table holds (`ipfs stats
+    /// dht lan`: `DHT lan (N peers):`).
+    pub fn lan_dht_peers(&self) -> usize {
+        let out = self.ipfs(&["stats", "dht", "lan"]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        text.lines().find_map(|l| l.trim().strip_prefix("DHT lan (")?.split(' ').next()?.parse().ok()).unwrap_or(0)
+    }
+
     /// How many blocks the node's blockstore holds.
     pub fn block_count(&self) -> usize {
         self.ipfs_ok(&["refs", "local"]).lines().count()

@@ -1,0 +1,75 @@
+//! A network of Kubo nodes on loopback that find content through the DHT.
+//!
+//! One bootstrap node and `n - 1` others whose only `Bootstrap` peer it is:
+//! no test connects two of them by hand. Every node runs the DHT as a
+//! server (`Routing.Type=dhtserver`), so that each answers the others'
+//! queries; with the test profile's `Routing.LoopbackAddressesOnLanDHT`,
+//! loopback addresses count on the LAN DHT, which is the one these nodes
+//! use (the WAN DHT drops private addresses). There are no delegated HTTP
+//! routers (the test profile empties them), no MDNS and no public peers:
+//! nothing leaves 127.0.0.1.
+
+use super::kubo::Kubo;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+pub struct Network {
+    /// `nodes[0]` is the bootstrap node.
+    pub nodes: Vec<Kubo>,
+}
+
+/// The config every node of the network starts with, besides `Bootstrap`.
+///
+/// Bitswap's broadcast control is applied to local peers too
+/// (`Internal.Bitswap.BroadcastControl.LocalPeers`), with no random peers:
+/// a node asks only peers that answered it before and the providers the
+/// DHT names. Without this, a node would ask every connected peer, and in
+/// a network this small the DHT's own walks connect every node to every
+/// other, so a clone would work with no provider record at all.
+pub const DHT_CONFIG: &[(&str, &str)] = &[
+    ("Routing.Type", "\"dhtserver\""),
+    ("Provide.Strategy", "\"roots\""),
+    (
+        "Internal.Bitswap.BroadcastControl",
+        r#"{"Enable":true,"LocalPeers":true,"PeeredPeers":true,"MaxRandomPeers":0,"SendToPendingPeers":false}"#,
+    ),
+];
+
+impl Network {
+    /// Starts `n` nodes (at least 2) and waits until each has a peer in its
+    /// LAN DHT routing table besides the bootstrap node, or 60 s.
+    pub fn start(bin: &Path, n: usize) -> Network {
+        assert!(n >= 2);
+        let bootstrap = Kubo::start_with(bin, DHT_CONFIG);
+        let addr = bootstrap.swarm_addr();
+        let peers = format!("[\"{addr}\"]");
+        let mut config: Vec<(&str, &str)> = DHT_CONFIG.to_vec();
+        config.push(("Bootstrap", &peers));
+        let others: Vec<Kubo> = std::thread::scope(|s| {
+            let handles: Vec<_> = (1..n).map(|_| s.spawn(|| Kubo::start_with(bin, &config))).collect();
+            handles.into_iter().map(|h| h.join().expect("start a node")).collect()
+        });
+        let mut nodes = vec![bootstrap];
+        nodes.extend(others);
+        let net = Network { nodes };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        for (i, node) in net.nodes.iter().enumerate().skip(1) {
+            while node.lan_dht_peers() < 2 && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            assert!(node.lan_dht_peers() >= 1, "node {i} has no LAN DHT peer after 60 s: {}", node.log());
+        }
+        net
+    }
+
+    /// The peer ID of node `i`.
+    pub fn id(&self, i: usize) -> String {
+        self.nodes[i].peer_id()
+    }
+
+    /// Whether node `a` has a connection to node `b` now.
+    pub fn connected(&self, a: usize, b: usize) -> bool {
+        let id = self.id(b);
+        self.nodes[a].ipfs_ok(&["swarm", "peers"]).lines().any(|l| l.trim_end().ends_with(&id))
+    }
+}
