@@ -46,6 +46,11 @@ fn ten_nodes_clone_through_the_dht_by_cid_and_by_name() {
     let pushed = env_p.git_ok(&repo, &["push", "--all", "origin"]);
     assert!(!pushed.stderr.contains("will not announce"), "a node with Kubo's defaults announces pins:\n{pushed}");
     env_p.git_ok(&repo, &["push", "--tags", "origin"]);
+    // A later push moves the pin with pin/update, whose new root Kubo does
+    // not announce under `roots`: nip announces it itself.
+    env_p.append_commit(&repo, "later.txt", "a second push");
+    let later = env_p.git_ok(&repo, &["push", "origin", "main"]);
+    assert!(!later.stderr.contains("warning"), "{later}");
     let name_url = env_p.remote_url(&repo, "origin");
     assert!(name_url.starts_with("nip::/ipns/k51"), "{name_url}");
     let key = name_url.trim_start_matches("nip::/ipns/").to_string();

@@ -99,7 +99,19 @@ impl<'s> Helper<'s> {
                      reachable\"",
                     node.endpoint()
                 ),
-                Ok(None) => {}
+                Ok(None) => match node.provide(&index) {
+                    Ok(()) => log::info!("announced /ipfs/{index} on the DHT"),
+                    // A node with no peers has no one to tell: the next
+                    // reprovide does, once it has some.
+                    Err(e) if e.to_string().contains("no connected peers") => {
+                        log::info!("not announced now: {e}")
+                    }
+                    Err(e) => eprintln!(
+                        "nip: warning: announcing nip::/ipfs/{index} on the DHT failed ({}); nodes connected to \
+                         yours can fetch it now, and Kubo announces it again at its next reprovide",
+                        crate::protocol::for_terminal(&e.to_string())
+                    ),
+                },
                 Err(e) => log::info!("could not read the node's config to check that it announces pins: {e}"),
             }
         }

@@ -39,6 +39,12 @@ pub const ERROR_BODY_MAX: usize = 64 << 10;
 /// connections but never answers is no node.
 const VERSION_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long a push waits for its index to be announced (`routing/provide`):
+/// on the public DHT an announcement takes seconds to tens of seconds; past
+/// this the push is done all the same, and Kubo's reprovider announces the
+/// index later.
+pub const PROVIDE_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// What talking to the node can fail with. Every message names the node
 /// (its address without any `user:password@`), the call and, for calls on
 /// one block or path, that block; none ever holds a credential.
@@ -534,6 +540,36 @@ impl Client {
                 _ => None,
             }
         })
+    }
+
+    /// Announces `cid` to the DHT now (`routing/provide`, the block only):
+    /// the node tells the peers closest to it that it has the block, and
+    /// adds it to what it reprovides. Kubo announces a new pin itself under
+    /// most strategies, but not the root a `pin/update` moved to under
+    /// `Provide.Strategy=roots` (tests/dht.rs), and a push pins its index
+    /// that way; so a push announces its index itself. Bounded by
+    /// [`PROVIDE_TIMEOUT`].
+    pub fn provide(&self, cid: &Cid) -> Result<(), KuboError> {
+        let work = async {
+            let args = [("arg", cid.to_string()), ("recursive", "false".into())];
+            let resp = self.call("routing/provide", &args, None, Some(PROVIDE_TIMEOUT)).await?;
+            self.bytes("routing/provide", resp).await
+        };
+        let body = self.block_on_noting(work, slow_call(format!("announcing /ipfs/{cid} on the DHT"), PROVIDE_TIMEOUT))?;
+        // A stream of routing events; a failure after the answer began is
+        // a QueryError event (type 3) with the node's words in `Extra`.
+        for line in body.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+            let v = self.json("routing/provide", line)?;
+            if v.get("Type").and_then(|t| t.as_u64()) == Some(3) {
+                let said = v.get("Extra").and_then(|e| e.as_str()).unwrap_or("an error without a message");
+                return Err(KuboError::Api {
+                    endpoint: self.endpoint(),
+                    call: "routing/provide".into(),
+                    message: crate::protocol::one_line(said).chars().take(300).collect(),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Fetches blocks, [`GET_WINDOW`] requests in flight, in the order asked.
