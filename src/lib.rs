@@ -6,6 +6,7 @@
 //! |--------|------------|
 //! | [`address`] | `nip::` addresses: `new-ipfs`, `/ipfs/<cid>`, `new-ipns`, `/ipns/<name>` |
 //! | [`ipns`] | IPNS names and DNSLink: resolve, publish safely, per-repository keys |
+//! | [`announce`] | new-push announcements: a name's new record on its pubsub topic, checked by followers |
 //! | [`block`] | blocks, CIDs and the one place blocks are verified |
 //! | [`format`](mod@format) | the nip format: NIPObject, NIPIndex, magic and version |
 //! | [`objmap`] | format 1's sharded map from git hash to NIPObject block |
@@ -37,6 +38,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod address;
+pub mod announce;
 pub mod block;
 pub mod car;
 pub mod config;

@@ -14,6 +14,8 @@
 // is what a user reads, not HTML.
 #![allow(rustdoc::invalid_html_tags)]
 
+mod watch;
+
 use clap::{Parser, Subcommand};
 use nip::address::Address;
 use nip::format::{self, Links, NipObject};
@@ -56,6 +58,23 @@ enum Command {
         /// Remove the pin instead.
         #[arg(long)]
         rm: bool,
+    },
+    /// Follow a name: print each new index its pusher announces (Kubo's
+    /// pubsub), each checked (signed for the name, a higher sequence, a
+    /// descendant of the last) before it is printed.
+    Watch {
+        /// nip::/ipns/<name>
+        address: String,
+        /// Also fetch each new index into the repository here (the remote
+        /// whose URL is the address, or --remote).
+        #[arg(long)]
+        fetch: bool,
+        /// The remote --fetch updates.
+        #[arg(long)]
+        remote: Option<String>,
+        /// Stop after this many new indexes.
+        #[arg(long)]
+        count: Option<u64>,
     },
     /// List the indexes a repository went through, newest first.
     Log {
@@ -125,6 +144,7 @@ fn main() -> ExitCode {
         },
         Command::Pin { address, rm } => pin(&address, rm),
         Command::Log { address, max } => log(&address, max),
+        Command::Watch { address, fetch, remote, count } => watch::watch(&address, fetch, remote.as_deref(), count),
         Command::Head { address, branch } => head(&address, &branch),
         Command::Repack { address } => repack(&address),
         Command::Key { command } => match command {

@@ -93,6 +93,17 @@ impl<'s> Helper<'s> {
                     self.announce(repo, &published);
                 }
                 eprintln!("nip: published nip::/ipfs/{new} as nip::{} (sequence {sequence})", self.address_after(&published));
+                // Followers (`nipctl watch`) hear of it at once: a hint
+                // they check, so a failure here loses nothing.
+                match crate::announce::announce(client, &key.id) {
+                    Ok(true) => log::info!("announced sequence {sequence} on {}", crate::announce::topic(&key.id)),
+                    Ok(false) => log::info!("not announced to followers: the node runs without pubsub"),
+                    Err(e) => eprintln!(
+                        "nip: warning: telling followers of the new index failed ({}); they see it when they \
+                         resolve the name",
+                        crate::protocol::for_terminal(&e.to_string())
+                    ),
+                }
                 self.release_replaced(&remote);
                 self.report_stored(&outcome);
                 Ok(outcome)

@@ -435,7 +435,7 @@ impl Client {
     /// (`block/get bafy…`), `timeout` the deadline given to the node if
     /// known. The URL reqwest would print is left out (the endpoint is
     /// named, and never with credentials).
-    fn transport_error(&self, call: &str, e: reqwest::Error, timeout: Option<Duration>) -> KuboError {
+    pub(super) fn transport_error(&self, call: &str, e: reqwest::Error, timeout: Option<Duration>) -> KuboError {
         let e = e.without_url();
         if e.is_timeout() && !e.is_connect() {
             let (limit, setting) = self.limit_of(call);

@@ -7,6 +7,7 @@
 pub mod client;
 pub mod discover;
 pub mod names;
+pub mod pubsub;
 
 pub use client::{Client, Kind, KuboError, Notes};
 pub use discover::{find, Api, Endpoint};
