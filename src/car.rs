@@ -2,7 +2,7 @@
 //!
 //! A CAR is a header (a varint length, then DAG-CBOR `{roots, version: 1}`)
 //! followed by blocks, each a varint length, then the CID bytes and the block
-//! bytes (the varints are unsigned LEB128, those of [`crate::protobuf`]).
+//! bytes (the varints are unsigned LEB128, those of `crate::protobuf`).
 //! [`write_block`] frames one block; [`header`] makes the header, which a
 //! push knows only at the end (the root is the new index), so the Kubo
 //! backend writes blocks to a file first and sends header + file.

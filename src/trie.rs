@@ -16,7 +16,7 @@
 //! of 16 links per level. The block count follows the bytes of the set:
 //! about one block per 2 KiB of records.
 //!
-//! Reads are batched level by level ([`Trie::lookup_many`], [`Trie::all`]):
+//! Reads are batched level by level ([`Trie::lookup_many`], [`Trie::all_with_blocks`]):
 //! looking up many keys costs one store request per trie level.
 
 use crate::block::Block;
@@ -256,7 +256,7 @@ impl<'a, E: Entry> Trie<'a, E> {
         Ok(self.all_with_blocks(max_entries)?.0)
     }
 
-    /// [`Trie::all`], and the CID of every shard read.
+    /// `Trie::all` (tests), and the CID of every shard read.
     pub fn all_with_blocks(&self, max_entries: usize) -> Result<(Vec<E>, HashSet<Cid>), TrieError> {
         let mut out = Vec::new();
         let Some(root) = self.root else { return Ok((out, HashSet::new())) };

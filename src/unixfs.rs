@@ -152,7 +152,7 @@ pub struct Node {
 }
 
 /// Decodes a dag-pb block into its links and its UnixFS inline data (the
-/// wire format is read by [`crate::protobuf`]: a field of the wrong wire
+/// wire format is read by `crate::protobuf`: a field of the wrong wire
 /// type, a cut one or a bad varint is an error).
 pub fn decode_node(cid: &Cid, bytes: &[u8]) -> Result<Node, UnixfsError> {
     let bad = |why| UnixfsError::Malformed { cid: Box::new(*cid), why };

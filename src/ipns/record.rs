@@ -32,7 +32,7 @@ struct Data {
 }
 
 /// Decodes a marshalled record. Its protobuf is read by
-/// [`crate::protobuf`]: a damaged one (a cut field, a bad varint, a wire
+/// `crate::protobuf`: a damaged one (a cut field, a bad varint, a wire
 /// type protobuf does not have) is an error; a field nip reads that has
 /// another wire type than the spec's is skipped, as Go's protobuf skips it.
 pub fn decode(bytes: &[u8]) -> Result<Record, RecordError> {
