@@ -95,6 +95,7 @@ impl<'s> Helper<'s> {
                 eprintln!("nip: published nip::/ipfs/{new} as nip::{} (sequence {sequence})", self.address_after(&published));
                 self.release_replaced(&remote);
                 self.report_stored(&outcome);
+                self.pin_on_service(&remote, new, &published);
                 Ok(outcome)
             }
             Err(e @ IpnsError::Moved { .. }) => {
