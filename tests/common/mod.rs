@@ -107,6 +107,7 @@ pub mod hostile_messages;
 pub mod hostile_sizes;
 pub mod kubo;
 pub mod misc;
+pub mod pinsvc;
 pub mod proxy;
 pub mod pushing;
 pub mod scenarios;
