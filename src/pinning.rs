@@ -81,8 +81,8 @@ pub enum PinServiceError {
     Unreachable { service: String, endpoint: String, call: String, why: String },
     /// HTTP 401 or 403: the key is wrong, expired, or lacks the right.
     #[error(
-        "the pinning service '{service}' at {endpoint} refused the key (HTTP {status}, from {from}): set the right \
-         access token there"
+        "the pinning service '{service}' at {endpoint} refused the key (HTTP {status}, from {from}): set there the \
+         access token the service gave you"
     )]
     Refused { service: String, endpoint: String, status: u16, from: String },
     /// HTTP 404 on a request id.

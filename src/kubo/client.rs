@@ -3,7 +3,8 @@
 //! It covers what nip needs: `version`, `block/get` (many in flight at
 //! once), `block/stat`, `block/put` (many blocks in one request), `dag/import` (a CAR streamed up from a file),
 //! `dag/export` (streamed down), `pin/add`, `pin/update`, `pin/ls`, `pin/rm`,
-//! `id` and `swarm/connect` (for [`crate::pinning`]'s origins and delegates);
+//! `id`, `swarm/connect` and `pin/remote/service/ls` (for [`crate::pinning`]'s
+//! origins, delegates and messages);
 //! `key/*`, `name/*` and `routing/get` are in [`super::names`]. Kubo answers errors as
 //! JSON `{"Message": …}`; that message is what the user sees.
 //!
@@ -710,9 +711,7 @@ impl Client {
         let v = runtime().block_on(self.simple("id", &[]))?;
         let peer = v.get("ID").and_then(|p| p.as_str()).ok_or_else(|| self.malformed("id", "it has no ID".into()))?;
         let addrs = match v.get("Addresses") {
-            Some(serde_json::Value::Array(a)) => {
-                a.iter().filter_map(|a| a.as_str()).map(crate::protocol::one_line).collect()
-            }
+            Some(serde_json::Value::Array(a)) => a.iter().filter_map(|a| a.as_str()).map(crate::protocol::one_line).collect(),
             // A node with no listening address says `null`.
             _ => Vec::new(),
         };
