@@ -177,6 +177,8 @@ pub struct PinStatus {
     pub created: String,
     pub cid: String,
     pub name: Option<String>,
+    /// Whether its `meta` marks it as nip's (`{"app": "nip"}`).
+    pub nips: bool,
     pub delegates: Vec<String>,
     /// `info`, values made one line each.
     pub info: BTreeMap<String, String>,
@@ -187,6 +189,8 @@ struct RawPin {
     cid: String,
     #[serde(default)]
     name: Option<String>,
+    #[serde(default)]
+    meta: Option<BTreeMap<String, serde_json::Value>>,
 }
 
 #[derive(serde::Deserialize)]
@@ -231,6 +235,7 @@ impl From<RawStatus> for PinStatus {
             created: one_line(&r.created, 64),
             cid: one_line(&r.pin.cid, 200),
             name: r.pin.name.map(|n| one_line(&n, 255)),
+            nips: r.pin.meta.as_ref().and_then(|m| m.get(META_APP.0)).and_then(|v| v.as_str()) == Some(META_APP.1),
             delegates: r.delegates.iter().take(MAX_ORIGINS).map(|d| one_line(d, 300)).collect(),
             info,
         }
@@ -582,9 +587,9 @@ impl PinClient {
         self.status_of(&call, &got)
     }
 
-    /// `GET /pins` (200): nip's pins (`meta` `{"app": "nip"}`), of `cid` if
-    /// given, in any status, newest first, at most `limit` (1..=1000); and
-    /// how many there are in all.
+    /// `GET /pins` (200): nip's pins (`meta` `{"app": "nip"}`, asked for and
+    /// checked), of `cid` if given, in any status, newest first, at most
+    /// `limit` (1..=1000); and how many the service says there are in all.
     pub fn list(&self, cid: Option<&Cid>, limit: u32) -> Result<(u64, Vec<PinStatus>), PinServiceError> {
         let call = "GET /pins";
         let mut query = vec![
@@ -598,7 +603,9 @@ impl PinClient {
         let got = runtime().block_on(self.request(reqwest::Method::GET, "/pins", call, &query, None, 200))?;
         let raw: RawResults = serde_json::from_slice(&got)
             .map_err(|e| self.bad(call, format!("not PinResults: {}", one_line(&e.to_string(), 200))))?;
-        Ok((raw.count, raw.results.into_iter().map(PinStatus::from).collect()))
+        // A service that ignores the meta filter lists others' pins too:
+        // they are left out here, so nip never removes one.
+        Ok((raw.count, raw.results.into_iter().map(PinStatus::from).filter(|p| p.nips).collect()))
     }
 
     /// `DELETE /pins/{requestid}` (202).
@@ -775,6 +782,9 @@ mod tests {
         let p: PinStatus = serde_json::from_slice::<RawStatus>(body).unwrap().into();
         assert_eq!((p.requestid.as_str(), p.status, p.cid.as_str()), ("r1", Status::Queued, "bafy"));
         assert_eq!(p.info["status_details"], "a b");
+        assert!(p.nips, "its meta marks it as nip's");
+        let other = br#"{"requestid":"r2","status":"pinned","created":"x","pin":{"cid":"bafy","meta":{"app":"other"}},"delegates":["d"]}"#;
+        assert!(!PinStatus::from(serde_json::from_slice::<RawStatus>(other).unwrap()).nips);
         assert!(serde_json::from_slice::<RawStatus>(br#"{"requestid":"r1","status":"done"}"#).is_err());
         assert_eq!(escape("a/b c"), "a%2Fb%20c");
     }

@@ -309,3 +309,44 @@ fn the_test_service_answers_as_the_spec_says() {
     assert!(replaced.starts_with("HTTP/1.1 202 ") && replaced.contains(&a.to_string()), "{replaced}");
     assert!(matches!(client.get(&rb.requestid), Err(PinServiceError::NoRequest { .. })));
 }
+
+/// Where a service comes from, and what is said when it cannot be used:
+/// a Kubo config that is another node's, a name no config has, a service
+/// nothing answers at, and a key from a key file.
+#[test]
+fn where_the_service_comes_from() {
+    let Some(w) = world("where_the_service_comes_from", Mode::Normal, TOKEN, &[]) else { return };
+    let repo = w.env.synth_pushed("src", Synth { commits: 3, ..Synth::default() });
+    let url = w.env.remote_url(&repo, "nip");
+    let error = |run: &Run| -> String {
+        no_key(run, &[TOKEN]);
+        let errors: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with("nipctl: error:")).collect();
+        assert!(!run.success() && errors.len() == 1, "expected one error line:\n{run}");
+        errors[0].to_string()
+    };
+    let other = w.service_node.path().display().to_string();
+    let err = error(&w.env.with_vars(&[("IPFS_PATH", &other)]).nipctl_run(&["pin", "--service", "svc", &url]));
+    assert!(err.contains("is another node's") && err.contains("IPFS_PATH"), "{err}");
+    let err = error(&w.env.nipctl_run(&["pin", "--service", "nosuch", &url]));
+    assert!(err.contains("no pinning service 'nosuch'") && err.contains("it has svc"), "{err}");
+    assert!(err.contains("ipfs pin remote service add nosuch <endpoint> <key>"), "{err}");
+
+    let key_file = w.env.work.join("svc.key");
+    std::fs::write(&key_file, format!("{TOKEN}\n")).unwrap();
+    let key_file = key_file.display().to_string();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let configured = |endpoint: &str| {
+        w.env.with_vars(&[
+            ("GIT_CONFIG_COUNT", "2"),
+            ("GIT_CONFIG_KEY_0", "nip.pinService.other.endpoint"),
+            ("GIT_CONFIG_VALUE_0", endpoint),
+            ("GIT_CONFIG_KEY_1", "nip.pinService.other.keyFile"),
+            ("GIT_CONFIG_VALUE_1", &key_file),
+        ])
+    };
+    let err = error(&configured(&format!("http://127.0.0.1:{closed}")).nipctl_run(&["pin", "--service", "other", &url]));
+    assert!(err.contains(&format!("the pinning service 'other' at http://127.0.0.1:{closed} cannot be reached")), "{err}");
+    let run = configured(&w.svc.endpoint).nipctl_run(&["pin", "--service", "other", &url]);
+    no_key(&run, &[TOKEN]);
+    assert!(run.success() && run.stdout.contains("safe to turn it off"), "{run}");
+}
