@@ -39,7 +39,10 @@
 //! them), and only then is this machine no longer needed. `failed` is
 //! [`PinServiceError::Failed`] with the service's own `info`; a wait that
 //! runs out is [`PinServiceError::StillWaiting`], naming the request, which
-//! stays on the service. Neither touches the node's own pin.
+//! stays on the service. Neither touches the node's own pin. A status
+//! request that fails on the way (the service or the network unreachable,
+//! no answer in time) is asked again at the next turn, three times in a
+//! row at most; so the wait ends within the limit plus one request.
 //!
 //! **The key** is sent only as an `Authorization: Bearer` header marked
 //! sensitive; no message, log line or `Debug` holds it, and anything a
@@ -627,6 +630,7 @@ impl PinClient {
     ) -> Result<PinStatus, PinServiceError> {
         let started = Instant::now();
         let mut told: Option<(Status, Instant)> = None;
+        let mut misses = 0;
         loop {
             let waited = started.elapsed();
             match request.status {
@@ -675,7 +679,19 @@ impl PinClient {
                 _ => Duration::from_secs(3),
             };
             std::thread::sleep(pause.min(limit.saturating_sub(waited)).max(Duration::from_millis(100)));
-            request = self.get(&request.requestid)?;
+            request = match self.get(&request.requestid) {
+                Ok(r) => {
+                    misses = 0;
+                    r
+                }
+                // A blip of the network or the service is not the end of
+                // the request: asked again at the next turn, up to three times.
+                Err(PinServiceError::Unreachable { .. } | PinServiceError::Timeout { .. }) if misses < 3 => {
+                    misses += 1;
+                    request
+                }
+                Err(e) => return Err(e),
+            };
         }
     }
 }
