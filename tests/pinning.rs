@@ -196,8 +196,8 @@ fn a_failed_pin_is_one_line_and_the_local_pin_stays() {
     let Some(w) = world("a_failed_pin", Mode::Fail, TOKEN, &[]) else { return };
     let repo = w.env.synth("src", Synth { commits: 5, ..Synth::default() });
     w.env.git_ok(&repo, &["remote", "add", "nip", "nip::new-ipfs"]);
-    w.env.git_ok(&repo, &["config", "nip.pinService", "svc"]);
-    let run = w.env.git_ok(&repo, &["push", "--all", "nip"]);
+    // git -c reaches the helper in GIT_CONFIG_PARAMETERS.
+    let run = w.env.git_ok(&repo, &["-c", "remote.nip.nipPinService=svc", "push", "--all", "nip"]);
     no_key(&run, &[TOKEN]);
     let cid = url_cid(&w.env.remote_url(&repo, "nip")).to_string();
     let warned = warnings(&run);
