@@ -805,6 +805,56 @@ mod tests {
         assert_eq!(escape("a/b c"), "a%2Fb%20c");
     }
 
+    /// A service that answers one canned response per connection, in order.
+    fn canned(answers: Vec<Vec<u8>>) -> String {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for answer in answers {
+                let Ok((mut conn, _)) = listener.accept() else { return };
+                let mut buf = [0u8; 8192];
+                let _ = conn.read(&mut buf);
+                let _ = conn.write_all(&answer);
+            }
+        });
+        format!("http://127.0.0.1:{port}")
+    }
+
+    fn http(status: &str, body: &[u8], declared: Option<usize>) -> Vec<u8> {
+        let len = declared.unwrap_or(body.len());
+        let mut v =
+            format!("HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n")
+                .into_bytes();
+        v.extend_from_slice(body);
+        v
+    }
+
+    /// What a hostile or broken service says never reaches the user raw:
+    /// the key it echoes is `***`, control characters are gone, a body past
+    /// the cap or of the wrong shape is an error naming the call.
+    #[test]
+    fn a_hostile_service_is_kept_at_arms_length() {
+        let echo = br#"{"error":{"reason":"INTERNAL","details":"token zzSECRETzz rejected \u001b[31m red"}}"#;
+        let endpoint = canned(vec![
+            http("500 Internal Server Error", echo, None),
+            http("200 OK", b"", Some(2 << 20)),
+            http("200 OK", br#"{"count":1,"results":[{"bogus":1}]}"#, None),
+            http("202 Accepted", br#"{"requestid":"r","status":"finished"}"#, None),
+        ]);
+        let client = PinClient::new(Service::new("svc", &endpoint, "zzSECRETzz").unwrap()).unwrap();
+        let said = client.get("r").unwrap_err().to_string();
+        assert!(said.contains("HTTP 500, INTERNAL: token *** rejected") && !said.contains("SECRET"), "{said}");
+        assert!(!said.chars().any(|c| c.is_control()), "{said:?}");
+        let big = client.list(None, 10).unwrap_err().to_string();
+        assert!(big.contains("GET /pins") && big.contains("longer than 1.0 MiB"), "{big}");
+        let shape = client.list(None, 10).unwrap_err().to_string();
+        assert!(shape.contains("not PinResults"), "{shape}");
+        let cid = crate::block::cid_of(crate::block::DAG_CBOR, b"x");
+        let status = client.add(&cid, "n", &[]).unwrap_err().to_string();
+        assert!(status.contains("not a PinStatus"), "{status}");
+    }
+
     #[test]
     fn errors_are_small() {
         assert!(std::mem::size_of::<PinServiceError>() <= 128, "{}", std::mem::size_of::<PinServiceError>());
