@@ -53,7 +53,8 @@ pub struct Value {
     pub from: String,
 }
 
-/// Every `nip.*` entry of git's configuration, in git's order.
+/// Every `nip.*` entry of git's configuration, and every `remote.<name>.nip*`
+/// (`remote.<name>.nipPinService`), in git's order.
 #[derive(Clone, Debug, Default)]
 pub struct Settings {
     entries: Vec<Entry>,
@@ -123,7 +124,7 @@ impl Settings {
         let nosystem = env_bool("GIT_CONFIG_NOSYSTEM");
         let own_global = std::env::var_os("GIT_CONFIG_GLOBAL").is_some();
         if let Some(config) = &config {
-            if let Ok(mut entries) = config.entries(Some("^nip\\.")) {
+            if let Ok(mut entries) = config.entries(Some("^(nip\\.|remote\\..*\\.nip)")) {
                 while let Some(Ok(e)) = entries.next() {
                     let level = e.level();
                     // libgit2 reads the XDG file even with GIT_CONFIG_GLOBAL;
@@ -249,7 +250,10 @@ fn command_line() -> Result<Vec<Entry>, String> {
             parse_config_parameters(&text).ok_or_else(|| "GIT_CONFIG_PARAMETERS (git's -c settings) is malformed".to_string())?;
         out.extend(pairs.into_iter().map(|(key, value)| Entry { key, value, scope: Scope::CommandLine }));
     }
-    out.retain(|e| e.key.len() > 4 && e.key[..4].eq_ignore_ascii_case("nip."));
+    out.retain(|e| {
+        let key = e.key.to_ascii_lowercase();
+        (key.len() > 4 && key.starts_with("nip.")) || (key.starts_with("remote.") && key.contains(".nip"))
+    });
     Ok(out)
 }
 

@@ -16,6 +16,7 @@
 //! | `protobuf` | the protobuf wire subset nip reads and writes (varint and length-delimited fields), bounded; the varints CAR shares |
 //! | [`store`] | the block store trait, the embedded store and the Kubo store |
 //! | [`kubo`] | the Kubo RPC client and how the node is found |
+//! | [`pinning`] | remote pinning: an IPFS Pinning Services API client, where a service's endpoint and key come from, a push's index pinned and followed to `pinned` |
 //! | [`config`] | nip's settings, read as git resolves config (`git -c`, `GIT_CONFIG_COUNT`, files), then `NIP_*` |
 //! | [`car`] | CARv1 archives, for `dag/import` and `dag/export` |
 //! | [`remote`] | a repository at an address, its index loaded |
@@ -54,6 +55,7 @@ pub mod objmap;
 pub mod pack;
 pub(crate) mod packfetch;
 pub mod packread;
+pub mod pinning;
 pub(crate) mod progress;
 pub(crate) mod protobuf;
 pub mod protocol;
@@ -116,6 +118,9 @@ pub enum Error {
     /// pins and keys). Boxed: a [`kubo::KuboError`] is large.
     #[error(transparent)]
     Node(Box<kubo::KuboError>),
+    /// A pinning service failed or refused (boxed: it names the service).
+    #[error(transparent)]
+    PinService(Box<pinning::PinServiceError>),
     /// A libgit2 failure: its message is shown, so it is not the `source()`.
     #[error("git: {}", .0.message())]
     Git(git2::Error),

@@ -1,6 +1,8 @@
 //! `nipctl`: administration of nip repositories.
 //!
-//! `nipctl pin [--rm] <address>` pins a repository on the Kubo node.
+//! `nipctl pin [--rm] <address>` pins a repository on the Kubo node;
+//! `--service <name>` pins it on a remote pinning service instead (and
+//! `--service <name> --list` lists what nip pinned there).
 //! `nipctl inspect <address>` shows what a repository address holds: the
 //! format version, HEAD, every ref, and the object counts by type.
 //! `--object <git-hash>` decodes one NIPObject; `--block <cid>` prints any
@@ -51,13 +53,24 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Pin a repository recursively on the IPFS node (or unpin it).
+    /// Pin a repository recursively on the IPFS node (or unpin it), or on
+    /// a remote pinning service (--service).
     Pin {
         /// nip::/ipfs/<cid> or nip::/ipns/<name> (pins where it points now)
-        address: String,
+        #[arg(required_unless_present = "list")]
+        address: Option<String>,
         /// Remove the pin instead.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "list")]
         rm: bool,
+        /// Pin on this remote pinning service (as `ipfs pin remote service
+        /// add` names it, or git config nip.pinService.<name>.endpoint)
+        /// instead of the node, and wait until it says pinned
+        /// (nip.pinTimeout, 300 s).
+        #[arg(long, value_name = "NAME")]
+        service: Option<String>,
+        /// With --service: list what nip pinned there.
+        #[arg(long, requires = "service", conflicts_with = "address")]
+        list: bool,
     },
     /// Follow a name: print each new index its pusher announces (Kubo's
     /// pubsub), each checked (signed for the name, a higher sequence, a
@@ -142,7 +155,12 @@ fn main() -> ExitCode {
             Some(cid) => inspect_block(&address, &cid),
             None => inspect(&address, object.as_deref(), json, content),
         },
-        Command::Pin { address, rm } => pin(&address, rm),
+        Command::Pin { address, rm, service, list } => match (service, address) {
+            (Some(service), _) if list => pin_list(&service),
+            (Some(service), Some(address)) => pin_service(&address, &service, rm),
+            (None, Some(address)) => pin(&address, rm),
+            (_, None) => Err(nip::Error::Refused("nipctl pin needs an address (or --service <name> --list)".into())),
+        },
         Command::Log { address, max } => log(&address, max),
         Command::Watch { address, fetch, remote, count } => watch::watch(&address, fetch, remote.as_deref(), count),
         Command::Head { address, branch } => head(&address, &branch),
@@ -445,6 +463,85 @@ fn pin(address: &str, rm: bool) -> Result<(), nip::Error> {
         Remote::open_index(&store, parsed.clone(), Some(cid))?;
         client.pin_add(&cid)?;
         println!("pinned {shown} recursively on the IPFS node at {}: every block of it stays there", client.endpoint());
+    }
+    Ok(())
+}
+
+/// The index an address stands for now, and how to show it.
+fn pin_target(client: &nip::kubo::Client, address: &str) -> Result<(Address, cid::Cid, String), nip::Error> {
+    let parsed = Address::parse(address)?;
+    let cid = match &parsed {
+        Address::Ipfs(c) => *c,
+        Address::Ipns(name) => nip::ipns::resolve(client, name)?.0,
+        _ => return Err(nip::Error::Refused(format!("nip::{parsed} is not a repository yet: push to it first"))),
+    };
+    let shown = if parsed.is_name() { format!("nip::{parsed} (nip::/ipfs/{cid})") } else { format!("nip::{parsed}") };
+    Ok((parsed, cid, shown))
+}
+
+/// The pinning service `name`, for the node `client`.
+fn pin_client(client: &nip::kubo::Client, name: &str) -> Result<nip::pinning::PinClient, nip::Error> {
+    let settings = nip::config::Settings::here();
+    let service = nip::pinning::Service::find(&settings, name, Some(client))?;
+    Ok(nip::pinning::PinClient::new(service)?)
+}
+
+/// `nipctl pin --service`: pins the repository on a remote pinning
+/// service, the blocks coming from this node, and waits for `pinned`
+/// (or, with `rm`, removes nip's pins of it there).
+fn pin_service(address: &str, service: &str, rm: bool) -> Result<(), nip::Error> {
+    let client = node("pinning on a pinning service")?;
+    let (parsed, cid, shown) = pin_target(&client, address)?;
+    let svc = pin_client(&client, service)?;
+    if rm {
+        let (_, pins) = svc.list(Some(&cid), 1000)?;
+        let mine: Vec<_> = pins.into_iter().filter(|p| p.cid == cid.to_string()).collect();
+        for p in &mine {
+            svc.remove(&p.requestid)?;
+        }
+        println!(
+            "removed {} pin request{} of {shown} from pinning service '{service}'",
+            mine.len(),
+            if mine.len() == 1 { "" } else { "s" }
+        );
+        return Ok(());
+    }
+    let store = nip::store::kubo::KuboStore::new(client.clone());
+    Remote::open_index(&store, parsed.clone(), Some(cid))?;
+    // The service fetches from this node: it must hold everything.
+    client.pin_add(&cid)?;
+    let limit = nip::pinning::wait_limit(&nip::config::Settings::here())?;
+    let done = nip::pinning::pin_index(&svc, &client, &cid, &format!("nip::{parsed}"), None, limit, &say)?;
+    for note in &done.notes {
+        say(&format!("warning: {note}"));
+    }
+    println!(
+        "pinning service '{service}' pinned {shown} (request {}): it no longer needs this machine; it is safe to turn it off",
+        done.status.requestid
+    );
+    Ok(())
+}
+
+/// `nipctl pin --service <name> --list`: nip's pins on the service.
+fn pin_list(service: &str) -> Result<(), nip::Error> {
+    let client = node("listing a pinning service's pins")?;
+    let svc = pin_client(&client, service)?;
+    let (count, pins) = svc.list(None, 1000)?;
+    for p in &pins {
+        println!(
+            "nip::/ipfs/{}  {:<8} {}  request {}  {}",
+            p.cid,
+            p.status.as_str(),
+            p.created,
+            p.requestid,
+            p.name.as_deref().unwrap_or("")
+        );
+    }
+    if count as usize > pins.len() {
+        println!("({} more not shown)", count as usize - pins.len());
+    }
+    if pins.is_empty() {
+        println!("pinning service '{service}' holds no pin of nip's");
     }
     Ok(())
 }

@@ -29,6 +29,7 @@
 //! | `fetch.rs` | a batch of `fetch` lines: one fetch |
 //! | `push.rs` | a batch of `push` lines: one push, its `ok`/`error` lines and what was stored |
 //! | `publish.rs` | a push under a name (key, fork check, publish) and the rewrite of a moved remote's URL |
+//! | `pinsvc.rs` | after a push, the new index pinned on a remote pinning service (`nip.pinService`) |
 //! | `object_format.rs` | the refusal of a repository that is not SHA-1, before libgit2 opens it |
 
 mod command;
@@ -36,6 +37,7 @@ mod fetch;
 mod list;
 mod object_format;
 mod options;
+mod pinsvc;
 mod publish;
 mod push;
 mod resolve;

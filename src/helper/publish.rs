@@ -106,6 +106,7 @@ impl<'s> Helper<'s> {
                 }
                 self.release_replaced(&remote);
                 self.report_stored(&outcome);
+                self.pin_on_service(&remote, new, &published);
                 Ok(outcome)
             }
             Err(e @ IpnsError::Moved { .. }) => {

@@ -41,6 +41,7 @@ impl<'s> Helper<'s> {
                 self.announce(repo, &Address::Ipfs(cid));
                 self.release_replaced(&remote);
                 self.report_stored(&outcome);
+                self.pin_on_service(&remote, cid, &Address::Ipfs(cid));
             }
             outcome
         };

@@ -2,7 +2,9 @@
 //!
 //! It covers what nip needs: `version`, `block/get` (many in flight at
 //! once), `block/stat`, `block/put` (many blocks in one request), `dag/import` (a CAR streamed up from a file),
-//! `dag/export` (streamed down), `pin/add`, `pin/update`, `pin/ls`, `pin/rm`;
+//! `dag/export` (streamed down), `pin/add`, `pin/update`, `pin/ls`, `pin/rm`,
+//! `id`, `swarm/connect` and `pin/remote/service/ls` (for [`crate::pinning`]'s
+//! origins, delegates and messages);
 //! `key/*`, `name/*` and `routing/get` are in [`super::names`]. Kubo answers errors as
 //! JSON `{"Message": …}`; that message is what the user sees.
 //!
@@ -230,7 +232,7 @@ static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
 
 /// Starts the process's tokio runtime, once; [`Client::new`] calls it, so
 /// every method of a client finds it running.
-fn start_runtime() -> Result<(), KuboError> {
+pub(crate) fn start_runtime() -> Result<(), KuboError> {
     if RT.get().is_none() {
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -807,6 +809,38 @@ impl Client {
             Err(e) if matches!(e.kind(), Kind::NotPinned | Kind::NotFound) => Ok(false),
             Err(e) => Err(e),
         }
+    }
+
+    /// The node's peer ID and the addresses it listens on, each ending in
+    /// `/p2p/<peer id>` (`id`): the `origins` a pinning service fetches from.
+    pub fn id(&self) -> Result<(String, Vec<String>), KuboError> {
+        let v = runtime().block_on(self.simple("id", &[]))?;
+        let peer = v.get("ID").and_then(|p| p.as_str()).ok_or_else(|| self.malformed("id", "it has no ID".into()))?;
+        let addrs = match v.get("Addresses") {
+            Some(serde_json::Value::Array(a)) => a.iter().filter_map(|a| a.as_str()).map(crate::protocol::one_line).collect(),
+            // A node with no listening address says `null`.
+            _ => Vec::new(),
+        };
+        Ok((crate::protocol::one_line(peer), addrs))
+    }
+
+    /// Connects the node to `addr` (a multiaddr ending in `/p2p/<peer id>`).
+    pub fn swarm_connect(&self, addr: &str) -> Result<(), KuboError> {
+        runtime().block_on(self.simple("swarm/connect", &[("arg", addr.to_string())])).map(|_| ())
+    }
+
+    /// The remote pinning services the node's config names
+    /// (`pin/remote/service/ls`): (name, endpoint). Kubo never says their keys.
+    pub fn pin_services(&self) -> Result<Vec<(String, String)>, KuboError> {
+        let v = runtime().block_on(self.simple("pin/remote/service/ls", &[]))?;
+        let list = match v.get("RemoteServices") {
+            Some(serde_json::Value::Array(a)) => a.as_slice(),
+            _ => &[],
+        };
+        Ok(list
+            .iter()
+            .filter_map(|s| Some((s.get("Service")?.as_str()?.to_string(), s.get("ApiEndpoint")?.as_str()?.to_string())))
+            .collect())
     }
 
     /// Removes the recursive pin of `cid`.

@@ -108,6 +108,7 @@ pub mod hostile_sizes;
 pub mod kubo;
 pub mod misc;
 pub mod network;
+pub mod pinsvc;
 pub mod proxy;
 pub mod pushing;
 pub mod scenarios;
