@@ -8,13 +8,13 @@ bootstrap node, the others bootstrapping from it only; DHT server mode,
 `Provide.Strategy=roots`, bitswap's broadcast control on for local peers:
 the configuration of tests/common/network.rs, where a node finds content
 only through provider records), pushes a synthetic repository on node 1
-to `nip::new-ipns`, and on nodes that never saw the push measures:
+to `nip::new-ipns`, and on a node that never saw the push (one per network) measures:
 
   first provider   `ipfs routing findprovs -n 1 <index>` until the pusher is named
   clone by CID     `git clone nip::/ipfs/<index>`
   clone by name    `git clone nip::/ipns/<name>` (the name resolved through the DHT too)
 
-Medians of --runs runs (a fresh cloning node each run), one markdown table,
+Medians of --runs runs (a new network for each clone), one markdown table,
 also written to bench/results-dht-<date>.md. Nothing leaves 127.0.0.1.
 """
 
@@ -104,44 +104,49 @@ def first_provider(node, cid, want, limit=120):
     raise B.OpError(f"no provider of {cid} found in {limit} s")
 
 
-def one_size(n, args, ipfs, bin_dir, src, tmp):
-    B.log(f"{n} nodes: starting")
+def one_clone(n, kind, ipfs, bin_dir, src, tmp):
+    """A network of n nodes, a push on node 1, one clone on the last node
+    (by CID or by name); (push s, first provider s, clone s). One clone per
+    network: a second cloning node in the same network was seen to stall
+    in Kubo's bitswap (bench/README.md)."""
     boot = Node(ipfs, tmp)
     addr = boot.swarm_addr()
     nodes = [boot] + [Node(ipfs, tmp, addr) for _ in range(n - 1)]
     time.sleep(2)  # the DHT's first walks
-    pusher = nodes[1]
+    pusher, cloner = nodes[1], nodes[-1]
     work = Path(tempfile.mkdtemp(prefix="dht-work-", dir=tmp))
-    env = nip_env(pusher, bin_dir, work / "home-push")
-    repo = work / "src"
-    B.run(["git", "clone", "-q", "--bare", str(src), str(repo)], env=env)
-    B.run(["git", "remote", "add", "nip", "nip::new-ipns"], cwd=repo, env=env)
-    B.log(f"{n} nodes: pushing")
-    t_push = timed(["git", "push", "-q", "--all", "nip"], repo, env)
-    B.run(["git", "push", "-q", "--tags", "nip"], cwd=repo, env=env, timeout=600)
-    url = B.run(["git", "config", "remote.nip.url"], cwd=repo, env=env)[1].strip()
-    key = url[len("nip::/ipns/"):]
-    index = pusher.cli("name", "resolve", "--offline", f"/ipns/{key}").strip()[len("/ipfs/"):]
-    rows = {"first provider": [], "clone by CID": [], "clone by name": []}
+    try:
+        env = nip_env(pusher, bin_dir, work / "home-push")
+        repo = work / "src"
+        B.run(["git", "clone", "-q", "--bare", str(src), str(repo)], env=env)
+        B.run(["git", "remote", "add", "nip", "nip::new-ipns"], cwd=repo, env=env)
+        t_push = timed(["git", "push", "-q", "--all", "nip"], repo, env)
+        B.run(["git", "push", "-q", "--tags", "nip"], cwd=repo, env=env, timeout=600)
+        url = B.run(["git", "config", "remote.nip.url"], cwd=repo, env=env)[1].strip()
+        key = url[len("nip::/ipns/"):]
+        index = pusher.cli("name", "resolve", "--offline", f"/ipns/{key}").strip()[len("/ipfs/"):]
+        t_find = first_provider(cloner, index, pusher.id)
+        address = f"nip::/ipfs/{index}" if kind == "cid" else url
+        cenv = nip_env(cloner, bin_dir, work / "home-clone")
+        t_clone = timed(["git", "clone", "-q", address, str(work / "clone")], work, cenv)
+        return t_push, t_find, t_clone
+    finally:
+        for node in nodes:
+            node.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def one_size(n, args, ipfs, bin_dir, src, tmp):
+    rows = {"push": [], "first provider": [], "clone by CID": [], "clone by name": []}
     for r in range(args.runs):
-        for label, address in (("clone by CID", f"nip::/ipfs/{index}"), ("clone by name", url)):
-            cloner = Node(ipfs, tmp, addr)
-            time.sleep(1)
-            # The provider lookup first, as tests/dht.rs does: without it a
-            # second cloning node's block/get of the index was seen to stall
-            # past 60 s (bitswap's own provider search; see bench/README.md).
-            found = first_provider(cloner, index, pusher.id)
-            if label == "clone by CID":
-                rows["first provider"].append(found)
-            cenv = nip_env(cloner, bin_dir, work / f"home-{r}-{label[-3:]}")
-            dest = work / f"clone-{r}-{label[-3:]}"
-            rows[label].append(timed(["git", "clone", "-q", address, str(dest)], work, cenv))
-            shutil.rmtree(dest, ignore_errors=True)
-            cloner.close()
-    for node in nodes:
-        node.close()
-    shutil.rmtree(work, ignore_errors=True)
-    return t_push, {k: statistics.median(v) for k, v in rows.items()}
+        for kind, label in (("cid", "clone by CID"), ("name", "clone by name")):
+            B.log(f"{n} nodes, run {r + 1}: {label}")
+            t_push, t_find, t_clone = one_clone(n, kind, ipfs, bin_dir, src, tmp)
+            rows["push"].append(t_push)
+            rows["first provider"].append(t_find)
+            rows[label].append(t_clone)
+    m = {k: statistics.median(v) for k, v in rows.items()}
+    return m["push"], m
 
 
 def main():

@@ -29,59 +29,91 @@ fn find_provider(net: &Network, from: usize, cid: &str, want: &str) -> Vec<Strin
     }
 }
 
-/// Ten nodes: a push on node 3 (whose `Provide.Strategy` is `roots`, as
-/// every node's here: it announces the index it pinned and nothing else), a clone by `/ipfs/` on node 9 and by
-/// `/ipns/` on node 6, neither of which the test connected to node 3 (a
-/// connection the DHT's own walks made is dropped before each clone, so
-/// the clone must look the content up). Both clones have the pusher's
-/// branches and tags, object for object, and `git fsck` passes.
-#[test]
-fn ten_nodes_clone_through_the_dht_by_cid_and_by_name() {
-    let Some(bin) = binary_or_skip("ten_nodes_clone_through_the_dht") else { return };
+/// A network of ten nodes where node 3 pushed a repository to a new name
+/// and pushed again; the name's URL, the index it points to, and the refs
+/// of the pushed repository.
+struct Pushed {
+    net: Network,
+    name_url: String,
+    index: String,
+    want: std::collections::BTreeMap<String, String>,
+}
+
+const PUSHER: usize = 3;
+
+/// Node 3 (whose `Provide.Strategy` is `roots`, as every node's here: it
+/// announces the index it pinned and nothing else) pushes to a new name,
+/// then pushes a later commit, which moves the pin with `pin/update`.
+fn pushed_on_ten_nodes(test: &str) -> Option<Pushed> {
+    let bin = binary_or_skip(test)?;
     let net = Network::start(&bin, 10);
-    let (pusher, by_cid, by_name) = (3, 9, 6);
-    let env_p = Env::kubo_node(&net.nodes[pusher]);
+    let env_p = Env::kubo_node(&net.nodes[PUSHER]);
     let repo = env_p.synth("src", Synth { commits: 40, ..Synth::default() });
     env_p.git_ok(&repo, &["remote", "add", "origin", "nip::new-ipns"]);
     let pushed = env_p.git_ok(&repo, &["push", "--all", "origin"]);
     assert!(!pushed.stderr.contains("will not announce"), "a node with Kubo's defaults announces pins:\n{pushed}");
     env_p.git_ok(&repo, &["push", "--tags", "origin"]);
-    // A later push moves the pin with pin/update, whose new root Kubo does
-    // not announce under `roots`: nip announces it itself.
+    // Kubo does not announce the root pin/update moves to under `roots`:
+    // nip announces it itself.
     env_p.append_commit(&repo, "later.txt", "a second push");
     let later = env_p.git_ok(&repo, &["push", "origin", "main"]);
     assert!(!later.stderr.contains("warning"), "{later}");
     let name_url = env_p.remote_url(&repo, "origin");
     assert!(name_url.starts_with("nip::/ipns/k51"), "{name_url}");
     let key = name_url.trim_start_matches("nip::/ipns/").to_string();
-    let path = net.nodes[pusher].ipfs_ok(&["name", "resolve", "--offline", &format!("/ipns/{key}")]);
+    let path = net.nodes[PUSHER].ipfs_ok(&["name", "resolve", "--offline", &format!("/ipns/{key}")]);
     let index = path.trim().trim_start_matches("/ipfs/").to_string();
     let want = env_p.refs(&repo);
-    let pusher_id = net.id(pusher);
+    Some(Pushed { net, name_url, index, want })
+}
 
-    for (cloner, url) in [(by_cid, format!("nip::/ipfs/{index}")), (by_name, name_url.clone())] {
-        let node = &net.nodes[cloner];
-        assert!(node.block_count() <= 1, "node {cloner} must start without the repository");
-        let t = Instant::now();
-        let found = find_provider(&net, cloner, &index, &pusher_id);
-        eprintln!("node {cloner} found node {pusher} as a provider of the index in {:?}", t.elapsed());
-        let t = Instant::now();
-        assert!(found.contains(&pusher_id), "node {cloner} did not find node {pusher} as a provider of {index}: {found:?}");
-        let env = Env::kubo_node(node);
-        let clone = env.dir("clone");
-        env.git_ok(&env.work, &["clone", "-q", &url, clone.to_str().unwrap()]);
-        eprintln!("node {cloner} cloned {url} in {:?}", t.elapsed());
-        env.fsck(&clone);
-        let got = env.refs(&clone);
-        for (name, oid) in &want {
-            let Some(branch) = name.strip_prefix("refs/heads/") else { continue };
-            assert_eq!(got.get(&format!("refs/remotes/origin/{branch}")), Some(oid), "{url} on node {cloner}: {name}");
-        }
-        for (name, oid) in want.iter().filter(|(n, _)| n.starts_with("refs/tags/")) {
-            assert_eq!(got.get(name), Some(oid), "{url} on node {cloner}: {name}");
-        }
-        assert!(node.block_count() > 1, "node {cloner} fetched the repository itself");
+/// Node `cloner`, which the test never connected to the pusher, finds the
+/// pusher as a provider of the index through the DHT and clones `url`: the
+/// clone has the pushed branches and tags, object for object, and `git
+/// fsck` passes. (In a network this small the DHT's own walks connect
+/// every node to every other; bitswap's broadcast control keeps a
+/// connection from being enough: with `Provide.Enabled=false` on every
+/// node the same clone fails.)
+fn clone_through_the_dht(p: &Pushed, cloner: usize, url: &str) {
+    let node = &p.net.nodes[cloner];
+    assert!(node.block_count() <= 1, "node {cloner} must start without the repository");
+    let pusher_id = p.net.id(PUSHER);
+    let t = Instant::now();
+    let found = find_provider(&p.net, cloner, &p.index, &pusher_id);
+    assert!(found.contains(&pusher_id), "node {cloner} did not find the pusher as a provider of {}: {found:?}", p.index);
+    eprintln!("node {cloner} found node {PUSHER} as a provider of the index in {:?}", t.elapsed());
+    let t = Instant::now();
+    let env = Env::kubo_node(node);
+    let clone = env.dir("clone");
+    env.git_ok(&env.work, &["clone", "-q", url, clone.to_str().unwrap()]);
+    eprintln!("node {cloner} cloned {url} in {:?}", t.elapsed());
+    env.fsck(&clone);
+    let got = env.refs(&clone);
+    for (name, oid) in &p.want {
+        let Some(branch) = name.strip_prefix("refs/heads/") else { continue };
+        assert_eq!(got.get(&format!("refs/remotes/origin/{branch}")), Some(oid), "{url} on node {cloner}: {name}");
     }
+    for (name, oid) in p.want.iter().filter(|(n, _)| n.starts_with("refs/tags/")) {
+        assert_eq!(got.get(name), Some(oid), "{url} on node {cloner}: {name}");
+    }
+    assert!(node.block_count() > 1, "node {cloner} fetched the repository itself");
+}
+
+// One clone per network: a second node cloning in the same network was
+// seen to stall (Kubo's bitswap with broadcast control did not ask the
+// provider the DHT named; see bench/README.md), which is Kubo's retrieval
+// and not what these tests are about.
+
+#[test]
+fn ten_nodes_clone_by_cid_through_the_dht() {
+    let Some(p) = pushed_on_ten_nodes("ten_nodes_clone_by_cid_through_the_dht") else { return };
+    clone_through_the_dht(&p, 9, &format!("nip::/ipfs/{}", p.index));
+}
+
+#[test]
+fn ten_nodes_clone_by_name_through_the_dht() {
+    let Some(p) = pushed_on_ten_nodes("ten_nodes_clone_by_name_through_the_dht") else { return };
+    clone_through_the_dht(&p, 6, &p.name_url.clone());
 }
 
 /// A push to a node that announces nothing (`Routing.Type=none`) works,

@@ -47,11 +47,6 @@ const VERSION_TIMEOUT: Duration = Duration::from_secs(10);
 /// index later.
 pub const PROVIDE_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// How long a block may take before its providers are looked up beside
-/// the wait ([`Client::block_get_many`]), and how long that lookup may take.
-const LOOKUP_AFTER: Duration = Duration::from_secs(3);
-const LOOKUP_TIMEOUT: Duration = Duration::from_secs(30);
-
 /// What talking to the node can fail with. Every message names the node
 /// (its address without any `user:password@`), the call and, for calls on
 /// one block or path, that block; none ever holds a credential.
@@ -519,22 +514,6 @@ impl Client {
         })
     }
 
-    /// Asks the node to look `cid`'s providers up in the DHT
-    /// (`routing/findprovs`, one provider, bounded by [`LOOKUP_TIMEOUT`]),
-    /// which leaves the node knowing where to fetch it; what it found is
-    /// only logged, and a failure (a node without a DHT) changes nothing.
-    async fn find_providers(&self, cid: &Cid) {
-        let args = [("arg", cid.to_string()), ("num-providers", "1".to_string())];
-        let found = async {
-            let resp = self.call("routing/findprovs", &args, None, Some(LOOKUP_TIMEOUT)).await?;
-            self.bytes("routing/findprovs", resp).await
-        };
-        match found.await {
-            Ok(body) => log::info!("looked up providers of {cid}: {} routing events", body.split(|b| *b == b'\n').count()),
-            Err(e) => log::info!("looking up providers of {cid} failed: {e}"),
-        }
-    }
-
     /// Why the node will not announce what nip pins on it to the DHT, if it
     /// will not (`config/show`): providing is off (`Provide.Enabled`), it
     /// routes nothing (`Routing.Type=none`), or its strategy leaves pins
@@ -603,33 +582,14 @@ impl Client {
         // timeout.
         let pending = std::sync::Mutex::new(std::collections::HashMap::<Cid, std::time::Instant>::new());
         let pending = &pending;
-        // The first block of the batch that is slow to come has its
-        // providers looked up in the DHT beside the wait (once per batch):
-        // bitswap's own search for a session's first block was seen to miss
-        // a provider the DHT held and not search again within a minute
-        // (tests/dht.rs), where a lookup made the fetch succeed at once.
-        let looked = std::sync::atomic::AtomicBool::new(false);
-        let looked = &looked;
         let all = futures_util::stream::iter(cids.iter())
             .map(|cid| async move {
                 pending.lock().unwrap_or_else(|e| e.into_inner()).insert(*cid, std::time::Instant::now());
                 let got = async {
                     let resp = self.call("block/get", &[("arg", cid.to_string())], None, Some(self.timeout)).await?;
                     self.capped("block/get", format!(" for block {cid}"), resp, BLOCK_BODY_MAX).await
-                };
-                let lookup = async {
-                    tokio::time::sleep(LOOKUP_AFTER).await;
-                    if !looked.swap(true, std::sync::atomic::Ordering::SeqCst) {
-                        self.find_providers(cid).await;
-                    }
-                    std::future::pending::<()>().await
-                };
-                futures_util::pin_mut!(got);
-                futures_util::pin_mut!(lookup);
-                let got = match futures_util::future::select(got, lookup).await {
-                    futures_util::future::Either::Left((got, _)) => got,
-                    futures_util::future::Either::Right(((), got)) => got.await,
-                };
+                }
+                .await;
                 pending.lock().unwrap_or_else(|e| e.into_inner()).remove(cid);
                 got.map_err(|e| Box::new((*cid, e)))
             })
