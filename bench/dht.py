@@ -170,7 +170,7 @@ def main():
     lines = [f"# Clone through the DHT, {datetime.date.today()}", "",
              f"`python3 bench/dht.py --nodes {args.nodes} --commits {args.commits} --runs {args.runs}`; "
              f"synthetic repository of {args.commits} commits; Kubo from scripts/install-kubo.sh; "
-             f"medians of {args.runs} runs, each on a node started for it.", "",
+             f"medians of {args.runs} runs, a new network for each clone; helper from {bin_dir.relative_to(ROOT) if bin_dir.is_relative_to(ROOT) else bin_dir}.", "",
              "| nodes | push (s) | first provider (s) | clone by CID (s) | clone by name (s) |",
              "|---:|---:|---:|---:|---:|"]
     try:
