@@ -100,6 +100,7 @@ pub(crate) use backend_tests;
 pub mod craft;
 pub mod doh;
 pub mod fakenode;
+pub mod gateway;
 pub mod hostile;
 pub mod hostile_held;
 pub mod hostile_leftovers;
