@@ -92,7 +92,7 @@ fn clone_fetch_ls_remote_and_inspect_through_a_kubo_gateway() {
 
 #[test]
 fn hostile_gateways_are_refused_and_the_next_one_used() {
-    let Some((node, env, repo, url)) = pushed("hostile_gateways_are_refused_and_the_next_one_used") else { return };
+    let Some((node, env, _, url)) = pushed("hostile_gateways_are_refused_and_the_next_one_used") else { return };
     let gw = node.gateway();
     let cid = url.trim_start_matches("nip::/ipfs/").to_string();
     for mode in [Mode::Fail, Mode::FlipRaw, Mode::FlipCar, Mode::DropBlock, Mode::AddBlock, Mode::Stall] {
@@ -130,7 +130,7 @@ fn hostile_gateways_are_refused_and_the_next_one_used() {
 
 #[test]
 fn a_tls_gateway_with_a_trusted_ca() {
-    let Some((node, env, repo, url)) = pushed("a_tls_gateway_with_a_trusted_ca") else { return };
+    let Some((node, env, _, url)) = pushed("a_tls_gateway_with_a_trusted_ca") else { return };
     let dir = tempfile::tempdir().unwrap();
     let tls = Tls::start(&node.gateway(), dir.path());
     // Not trusted: refused, naming the gateway.
@@ -143,4 +143,21 @@ fn a_tls_gateway_with_a_trusted_ca() {
     r.git_ok(&r.work, &["clone", "-q", &url, "copy"]);
     same_refs(&env, &url, &r, &r.dir("copy"));
     r.fsck(&r.dir("copy"));
+}
+
+/// With no node and gateways set (`nip.store=auto`), a push goes to the
+/// embedded store, and a clone of it reads the embedded store's blocks
+/// without asking any gateway.
+#[test]
+fn blocks_of_the_embedded_store_are_not_fetched() {
+    let Some(bin) = binary_or_skip("blocks_of_the_embedded_store_are_not_fetched") else { return };
+    let node = Kubo::start_with(&bin, &[("Gateway.NoFetch", "true")]);
+    let counted = Hostile::start(&node.gateway(), Mode::Honest);
+    let r = reader(None, &[&counted.url]);
+    let repo = r.synth_pushed("src", Synth { commits: 20, files: 10, large: 1, seed: 4 });
+    let url = r.remote_url(&repo, "nip");
+    r.git_ok(&r.work, &["clone", "-q", &url, "copy"]);
+    same_refs(&r, &url, &r, &r.dir("copy"));
+    r.fsck(&r.dir("copy"));
+    assert_eq!(counted.requests(), 0, "a gateway was asked for blocks this machine holds");
 }

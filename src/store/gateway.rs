@@ -123,7 +123,7 @@ pub enum GatewayError {
          to gateways that have it, or run an IPFS node (`ipfs daemon`)",
         tried_text(.tried)
     )]
-    AllFailed { what: &'static str, cid: Cid, tried: Vec<Failure> },
+    AllFailed { what: &'static str, cid: Box<Cid>, tried: Vec<Failure> },
     /// A write session on gateways alone.
     #[error(
         "cannot push through gateways ({gateways}): a gateway is read-only. Start an IPFS node (`ipfs daemon`) and \
@@ -151,9 +151,9 @@ impl From<GatewayError> for StoreError {
 
 /// The gateways the settings name, and where the list came from: git config
 /// `nip.gateway` (all its values), else `NIP_GATEWAYS`, else the defaults.
-pub fn gateways(config: Option<&crate::config::Settings>) -> Result<(Vec<String>, String), StoreError> {
+pub fn gateways(config: Option<&crate::config::Settings>) -> Result<(Vec<String>, String), GatewayError> {
     let none = crate::config::Settings::default();
-    let values = config.unwrap_or(&none).git_all("nip.gateway").map_err(|e| GatewayError::Setup(e))?;
+    let values = config.unwrap_or(&none).git_all("nip.gateway").map_err(GatewayError::Setup)?;
     let values: Vec<_> = values.into_iter().filter(|v| !v.text.trim().is_empty()).collect();
     let (list, from): (Vec<(String, String)>, String) = if !values.is_empty() {
         let from = values[0].from.clone();
@@ -169,7 +169,7 @@ pub fn gateways(config: Option<&crate::config::Settings>) -> Result<(Vec<String>
         let url = url.trim().trim_end_matches('/').to_string();
         let ok = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).is_some_and(|h| !h.is_empty());
         if !ok || url.chars().any(|c| c.is_control() || c.is_whitespace()) {
-            return Err(GatewayError::BadUrl { from, url }.into());
+            return Err(GatewayError::BadUrl { from, url });
         }
         out.push(url);
     }
@@ -241,7 +241,7 @@ impl GatewayStore {
         local: Option<LocalStore>,
         writable: bool,
         notes: Option<crate::kubo::Notes>,
-    ) -> Result<GatewayStore, StoreError> {
+    ) -> Result<GatewayStore, GatewayError> {
         crate::kubo::client::start_runtime().map_err(|e| GatewayError::Setup(e.to_string()))?;
         let secs = std::env::var("NIP_GATEWAY_TIMEOUT").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(DEFAULT_TIMEOUT);
         let timeout = Duration::from_secs(secs.max(1));
@@ -263,7 +263,7 @@ impl GatewayStore {
             let certs = reqwest::Certificate::from_pem_bundle(&pem)
                 .map_err(|e| GatewayError::CaFile { path: shown.clone(), why: e.to_string() })?;
             if certs.is_empty() {
-                return Err(GatewayError::CaFile { path: shown, why: "it holds no PEM certificate".into() }.into());
+                return Err(GatewayError::CaFile { path: shown, why: "it holds no PEM certificate".into() });
             }
             builder = builder.tls_certs_merge(certs);
         }
@@ -405,7 +405,7 @@ impl GatewayStore {
                 }
             }
         }
-        Err(GatewayError::AllFailed { what: "block", cid: *cid, tried })
+        Err(GatewayError::AllFailed { what: "block", cid: Box::new(*cid), tried })
     }
 
     fn fail(&self, g: usize, cid: &Cid, failed: &Failed) {
@@ -459,7 +459,7 @@ impl GatewayStore {
                 }
             }
         }
-        Err(GatewayError::AllFailed { what: "the DAG of", cid: *root, tried })
+        Err(GatewayError::AllFailed { what: "the DAG of", cid: Box::new(*root), tried })
     }
 
     /// Runs `work` on the runtime, saying after [`NOTE_AFTER`] without a
@@ -631,7 +631,7 @@ mod tests {
         let cid = crate::block::cid_of(crate::block::RAW, b"x");
         let e = GatewayError::AllFailed {
             what: "block",
-            cid,
+            cid: Box::new(cid),
             tried: vec![
                 Failure { gateway: "https://a.example".into(), failed: Failed::Status(500) },
                 Failure { gateway: "http://127.0.0.1:1".into(), failed: Failed::Mismatch },
@@ -643,7 +643,7 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains('\n'));
-        assert!(std::mem::size_of::<StoreError>() <= 128);
+        assert!(std::mem::size_of::<GatewayError>() <= 128, "{}", std::mem::size_of::<GatewayError>());
     }
 
     #[test]

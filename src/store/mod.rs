@@ -369,7 +369,7 @@ pub fn open(config: Option<&Settings>, needs_node: bool, notes: Option<crate::ku
         if needs_node {
             return Err(OpenError::GatewayForName);
         }
-        let (list, from) = gateway::gateways(config)?;
+        let (list, from) = gateway::gateways(config).map_err(StoreError::from)?;
         if list.is_empty() {
             return Err(OpenError::Local(gateway::GatewayError::NoGateways { from }.into()));
         }
@@ -383,7 +383,7 @@ pub fn open(config: Option<&Settings>, needs_node: bool, notes: Option<crate::ku
             }
             None => (None, Vec::new()),
         };
-        let store = gateway::GatewayStore::new(list, embedded, false, notes)?;
+        let store = gateway::GatewayStore::new(list, embedded, false, notes).map_err(StoreError::from)?;
         return Ok(Opened { store: Box::new(store), node: None, notes: notes_of });
     }
     let api = crate::kubo::find(config)?;
@@ -417,10 +417,10 @@ pub fn open(config: Option<&Settings>, needs_node: bool, notes: Option<crate::ku
             let (embedded, notes_of) = open_local_store()?;
             // Gateways, if any, for blocks the embedded store lacks; it
             // still takes the writes (a push).
-            let (list, _) = gateway::gateways(config)?;
+            let (list, _) = gateway::gateways(config).map_err(StoreError::from)?;
             let store: Box<dyn BlockStore> = match list.is_empty() {
                 true => Box::new(embedded),
-                false => Box::new(gateway::GatewayStore::new(list, Some(embedded), true, notes)?),
+                false => Box::new(gateway::GatewayStore::new(list, Some(embedded), true, notes).map_err(StoreError::from)?),
             };
             let mut opened = Opened { store, node: None, notes: notes_of };
             let store = opened.store.describe();

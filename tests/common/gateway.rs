@@ -100,7 +100,7 @@ fn fetch(upstream: &str, path: &str, accept: &str) -> Option<(String, String, Ve
     up.read_to_end(&mut all).ok()?;
     let at = all.windows(4).position(|w| w == b"\r\n\r\n")?;
     let head = String::from_utf8_lossy(&all[..at + 4]).into_owned();
-    let status = head.lines().next()?.splitn(2, ' ').nth(1)?.to_string();
+    let status = head.lines().next()?.split_once(' ')?.1.to_string();
     let ct = header(&head, "content-type").unwrap_or("").to_string();
     Some((status, ct, all[at + 4..].to_vec()))
 }
