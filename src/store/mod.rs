@@ -253,7 +253,7 @@ pub fn choice(config: Option<&Settings>) -> Result<Choice, String> {
             "kubo" | "ipfs" => Ok(Choice::Kubo),
             "local" | "embedded" => Ok(Choice::Local),
             "gateway" | "gateways" => Ok(Choice::Gateway),
-            other => Err(format!("{from} is {other:?}; use kubo, local, gateway or auto")),
+            other => Err(format!("{from} is {other:?}; use kubo, local or auto (or gateway: HTTP gateways only)")),
         },
     }
 }
