@@ -71,6 +71,17 @@ fn clone_fetch_ls_remote_and_inspect_through_a_kubo_gateway() {
         assert!(counted.cars.load(std::sync::atomic::Ordering::SeqCst) > before, "no CAR was asked for");
         let inspect = r.nipctl_run(&["inspect", &url]);
         assert!(inspect.success() && inspect.stdout.contains("refs/heads/main"), "{inspect}");
+        // One object of the pack: its bytes as one ranged CAR (entity-bytes).
+        let objects = r.out(&copy, &["rev-list", "--objects", "--all"]);
+        let large = objects.lines().find(|l| l.contains("large")).and_then(|l| l.split(' ').next()).expect("a large blob");
+        let cars = counted.cars.load(std::sync::atomic::Ordering::SeqCst);
+        let out =
+            r.command(common::nipctl()).args(["inspect", &url, "--object", large, "--content"]).env("NIP_LOG", "info").output();
+        let content = common::Run::of("nipctl inspect --content", out.unwrap());
+        assert!(content.success() && content.stderr.contains("blocks over bytes"), "{}", content.stderr);
+        let blob = r.command("git").args(["cat-file", "blob", large]).current_dir(&copy).output().unwrap().stdout;
+        assert_eq!(content.stdout.len(), String::from_utf8_lossy(&blob).len());
+        assert!(counted.cars.load(std::sync::atomic::Ordering::SeqCst) > cars, "no ranged CAR was asked for");
 
         // A later push, fetched through the gateway.
         let head = env.append_commit(&repo, "later.txt", "a later line");

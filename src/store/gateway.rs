@@ -17,6 +17,11 @@
 //!   the pack can be, or one that ends before the DAG is complete, and that
 //!   gateway has failed. [`BlockStore::prefetch_dags`] is how
 //!   [`crate::packfetch`] asks for them.
+//! - **Byte ranges** of a pack (`nipctl inspect --object … --content`, one
+//!   object of a large pack) are one `?format=car&dag-scope=entity&
+//!   entity-bytes=<from>:<to>` ([`BlockStore::prefetch_range`]): the nodes
+//!   down to the leaves over the range, each linked by the one before and
+//!   checked as above; a leaf it leaves out is fetched alone after it.
 //!
 //! Every checked block goes into a temporary file of this process (an
 //! anonymous file in `$TMPDIR`, gone when the process ends) with an
@@ -226,6 +231,8 @@ pub struct GatewayStore {
     local: Option<LocalStore>,
     writable: bool,
     cache: Mutex<Cache>,
+    /// Roots whose whole DAG is in the cache.
+    dags: Mutex<std::collections::HashSet<Cid>>,
     pending: Mutex<HashMap<u64, Pending>>,
     next_id: AtomicU64,
     requests: AtomicU64,
@@ -277,6 +284,7 @@ impl GatewayStore {
             local,
             writable,
             cache: Mutex::new(Cache::default()),
+            dags: Mutex::new(Default::default()),
             pending: Mutex::new(HashMap::new()),
             next_id: AtomicU64::new(0),
             requests: AtomicU64::new(0),
@@ -418,12 +426,18 @@ impl GatewayStore {
 
     /// The DAG under `root` from one gateway, as one CAR: every checked
     /// block goes into the cache as it arrives.
-    async fn car_from(&self, gateway: &str, root: &Cid, limit: u64) -> Result<usize, Failed> {
+    /// `range`: only the blocks over these bytes of the file (inclusive).
+    async fn car_from(&self, gateway: &str, root: &Cid, limit: u64, range: Option<(u64, u64)>) -> Result<usize, Failed> {
         let id = self.begin(gateway, root);
         let got = async {
-            let url = format!("{gateway}/ipfs/{root}?format=car&dag-scope=all");
+            let (url, mut v) = match range {
+                None => (format!("{gateway}/ipfs/{root}?format=car&dag-scope=all"), Verifier::new(*root, limit)),
+                Some((from, to)) => (
+                    format!("{gateway}/ipfs/{root}?format=car&dag-scope=entity&entity-bytes={from}:{to}"),
+                    Verifier::partial(*root, limit),
+                ),
+            };
             let mut resp = self.send(url, "application/vnd.ipld.car; version=1; order=dfs; dups=n", id).await?;
-            let mut v = Verifier::new(*root, limit);
             while let Some(c) = self.chunk(&mut resp).await? {
                 self.got(id, c.len());
                 v.feed(&c, &mut |b| self.keep(&b)).map_err(Failed::Car)?;
@@ -438,22 +452,21 @@ impl GatewayStore {
     }
 
     async fn car(&self, root: &Cid, limit: u64) -> Result<(), GatewayError> {
-        if self.cached(root).is_some() {
-            // Its DAG came whole with it (a DAG is fetched only as a whole).
+        if self.dags.lock().unwrap_or_else(|e| e.into_inner()).contains(root) {
             return Ok(());
         }
         let mut tried = Vec::new();
         for g in self.order() {
             let gateway = &self.gateways[g];
-            match self.car_from(gateway, root, limit).await {
+            match self.car_from(gateway, root, limit, None).await {
                 Ok(n) => {
                     log::info!("gateway {gateway}: the DAG of {root}, {n} blocks in one CAR");
+                    self.dags.lock().unwrap_or_else(|e| e.into_inner()).insert(*root);
                     return Ok(());
                 }
                 Err(failed) => {
-                    // Blocks it sent before failing were checked, and stay;
-                    // the root goes, so that the next gateway is asked again.
-                    self.cache.lock().unwrap_or_else(|e| e.into_inner()).at.remove(root);
+                    // Blocks it sent before failing were checked, and stay
+                    // (the next gateway's copies of them are dropped).
                     self.fail(g, root, &failed);
                     tried.push(Failure { gateway: gateway.clone(), failed });
                 }
@@ -596,8 +609,9 @@ impl BlockStore for GatewayStore {
     fn prefetch_dags(&self, roots: &[(Cid, u64)]) -> Result<(), StoreError> {
         let mut wanted = Vec::new();
         let mut asked = Vec::new();
+        let whole = self.dags.lock().unwrap_or_else(|e| e.into_inner()).clone();
         for (root, limit) in roots {
-            if crate::block::inline_data(root).is_none() && self.cached(root).is_none() {
+            if crate::block::inline_data(root).is_none() && !whole.contains(root) {
                 wanted.push((*root, *limit));
                 asked.push(*root);
             }
@@ -619,6 +633,27 @@ impl BlockStore for GatewayStore {
                 .collect()
         });
         done.map(|_| ()).map_err(Into::into)
+    }
+
+    fn prefetch_range(&self, root: &Cid, offset: u64, len: u64) {
+        if len == 0 || self.dags.lock().unwrap_or_else(|e| e.into_inner()).contains(root) {
+            return;
+        }
+        if self.local.as_ref().is_some_and(|l| l.has_many(std::slice::from_ref(root)).is_ok_and(|h| h[0])) {
+            return;
+        }
+        // The range's leaves (at most two more than its bytes need) and the
+        // nodes above them.
+        let limit = len + 2 * crate::unixfs::CHUNK as u64 + (1 << 20);
+        let range = Some((offset, offset + len - 1));
+        self.block_on(async {
+            for g in self.order() {
+                match self.car_from(&self.gateways[g], root, limit, range).await {
+                    Ok(n) => return log::info!("gateway {}: {n} blocks over bytes {offset}+{len} of {root}", self.gateways[g]),
+                    Err(failed) => self.fail(g, root, &failed),
+                }
+            }
+        });
     }
 }
 

@@ -177,6 +177,11 @@ pub trait BlockStore: Send + Sync {
     fn prefetch_dags(&self, _roots: &[(Cid, u64)]) -> Result<(), StoreError> {
         Ok(())
     }
+    /// Like [`BlockStore::prefetch_dags`] for bytes `[offset, offset + len)`
+    /// of the UnixFS file under `root`: the gateway store asks for the
+    /// blocks over that range as one CAR (`entity-bytes`). Best effort: what
+    /// it did not bring is fetched block by block after it.
+    fn prefetch_range(&self, _root: &Cid, _offset: u64, _len: u64) {}
 }
 
 /// A streaming write: blocks go in one by one, and become durable (and, on
