@@ -172,3 +172,23 @@ fn blocks_of_the_embedded_store_are_not_fetched() {
     r.fsck(&r.dir("copy"));
     assert_eq!(counted.requests(), 0, "a gateway was asked for blocks this machine holds");
 }
+
+/// A gateway that stalls is waited for up to NIP_GATEWAY_TIMEOUT, saying so
+/// after 3 s, then given up in one line.
+#[test]
+fn a_stalled_gateway_is_said_while_waiting() {
+    let Some((node, _env, _, url)) = pushed("a_stalled_gateway_is_said_while_waiting") else { return };
+    let bad = Hostile::start(&node.gateway(), Mode::Stall);
+    let mut r = reader(Some("gateway"), &[&bad.url]);
+    r.vars.retain(|(k, _)| k != "NIP_GATEWAY_TIMEOUT");
+    r.vars.push(("NIP_GATEWAY_TIMEOUT".into(), "6".into()));
+    let run = r.git_fails(&r.work, &["clone", "-q", &url, "copy"]);
+    let err = run.one_clean_error();
+    assert!(err.contains("sent nothing for 6s"), "{err}");
+    assert!(
+        run.stderr
+            .lines()
+            .any(|l| l.starts_with("nip: waiting for gateway") && l.contains(&bad.url) && l.contains("NIP_GATEWAY_TIMEOUT")),
+        "{run}"
+    );
+}
