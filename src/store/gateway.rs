@@ -225,7 +225,11 @@ pub struct GatewayStore {
     gateways: Vec<String>,
     /// Failures of each gateway so far: the order they are tried in.
     failures: Vec<AtomicU32>,
-    http: reqwest::Client,
+    /// Built on the first request (a push or a clone the embedded store
+    /// answers never loads a certificate store).
+    http: std::sync::OnceLock<Result<reqwest::Client, String>>,
+    /// Roots `NIP_CA_FILE` adds.
+    roots: Vec<reqwest::Certificate>,
     timeout: Duration,
     /// The embedded store, read first (and written, if `writable`).
     local: Option<LocalStore>,
@@ -252,19 +256,9 @@ impl GatewayStore {
         crate::kubo::client::start_runtime().map_err(|e| GatewayError::Setup(e.to_string()))?;
         let secs = std::env::var("NIP_GATEWAY_TIMEOUT").ok().and_then(|v| v.trim().parse().ok()).unwrap_or(DEFAULT_TIMEOUT);
         let timeout = Duration::from_secs(secs.max(1));
-        let mut builder =
-            reqwest::Client::builder().connect_timeout(timeout).user_agent(concat!("nip/", env!("CARGO_PKG_VERSION")));
-        let loopback = |g: &String| {
-            let host = g.split("://").nth(1).unwrap_or("");
-            ["127.", "localhost", "[::1]"].iter().any(|p| host.starts_with(p))
-        };
-        if gateways.iter().all(loopback) {
-            builder = builder.no_proxy();
-        }
-        if gateways.iter().all(|g| g.starts_with("http://")) {
-            // Plain HTTP loads no certificate store (none is needed).
-            builder = builder.tls_certs_only(Vec::new());
-        } else if let Some(path) = std::env::var_os("NIP_CA_FILE").filter(|p| !p.is_empty()) {
+        let mut roots = Vec::new();
+        let https = gateways.iter().any(|g| g.starts_with("https://"));
+        if let Some(path) = std::env::var_os("NIP_CA_FILE").filter(|p| https && !p.is_empty()) {
             let shown = std::path::Path::new(&path).display().to_string();
             let pem = std::fs::read(&path).map_err(|e| GatewayError::CaFile { path: shown.clone(), why: e.to_string() })?;
             let certs = reqwest::Certificate::from_pem_bundle(&pem)
@@ -272,14 +266,14 @@ impl GatewayStore {
             if certs.is_empty() {
                 return Err(GatewayError::CaFile { path: shown, why: "it holds no PEM certificate".into() });
             }
-            builder = builder.tls_certs_merge(certs);
+            roots = certs;
         }
-        let http = builder.build().map_err(|e| GatewayError::Setup(e.to_string()))?;
         let failures = gateways.iter().map(|_| AtomicU32::new(0)).collect();
         Ok(GatewayStore {
             gateways,
             failures,
-            http,
+            http: std::sync::OnceLock::new(),
+            roots,
             timeout,
             local,
             writable,
@@ -291,6 +285,29 @@ impl GatewayStore {
             bytes: AtomicU64::new(0),
             notes,
         })
+    }
+
+    /// The HTTP client, built once: plain HTTP loads no certificate store;
+    /// HTTPS uses the platform's roots and [`GatewayStore::roots`].
+    fn http(&self) -> Result<&reqwest::Client, Failed> {
+        let built = self.http.get_or_init(|| {
+            let mut builder =
+                reqwest::Client::builder().connect_timeout(self.timeout).user_agent(concat!("nip/", env!("CARGO_PKG_VERSION")));
+            let loopback = |g: &String| {
+                let host = g.split("://").nth(1).unwrap_or("");
+                ["127.", "localhost", "[::1]"].iter().any(|p| host.starts_with(p))
+            };
+            if self.gateways.iter().all(loopback) {
+                builder = builder.no_proxy();
+            }
+            if self.gateways.iter().all(|g| g.starts_with("http://")) {
+                builder = builder.tls_certs_only(Vec::new());
+            } else if !self.roots.is_empty() {
+                builder = builder.tls_certs_merge(self.roots.clone());
+            }
+            builder.build().map_err(|e| format!("cannot set up HTTP(S): {e}"))
+        });
+        built.as_ref().map_err(|e| Failed::Transport(e.clone()))
     }
 
     /// HTTP requests sent so far.
@@ -346,7 +363,7 @@ impl GatewayStore {
 
     /// Sends one GET, waiting at most the timeout for its headers.
     async fn send(&self, url: String, accept: &str, id: u64) -> Result<reqwest::Response, Failed> {
-        let req = self.http.get(&url).header(reqwest::header::ACCEPT, accept).send();
+        let req = self.http()?.get(&url).header(reqwest::header::ACCEPT, accept).send();
         let resp = match tokio::time::timeout(self.timeout, req).await {
             Err(_) => return Err(Failed::Silent(self.timeout.as_secs())),
             Ok(Err(e)) => return Err(Failed::Transport(transport(&e))),
