@@ -192,3 +192,27 @@ fn a_stalled_gateway_is_said_while_waiting() {
         "{run}"
     );
 }
+
+/// `nip.gateway` may be given several times, is tried in that order, and
+/// wins over `NIP_GATEWAYS`.
+#[test]
+fn git_config_names_the_gateways_in_order() {
+    let Some((node, env, _, url)) = pushed("git_config_names_the_gateways_in_order") else { return };
+    let bad = Hostile::start(&node.gateway(), Mode::Fail);
+    let honest = Hostile::start(&node.gateway(), Mode::Honest);
+    let unused = Hostile::start(&node.gateway(), Mode::Honest);
+    let r = reader(Some("gateway"), &[&unused.url]);
+    let first = format!("nip.gateway={}", bad.url);
+    let second = format!("nip.gateway={}", honest.url);
+    let run = r.git_ok(&r.work, &["-c", &first, "-c", &second, "ls-remote", &url]);
+    assert!(run.stderr.contains(&format!("gateway {} failed", bad.url)), "{run}");
+    assert_eq!(
+        run.stdout.lines().filter(|l| l.contains("refs/heads/")).count(),
+        env.ls_remote(&url).keys().filter(|k| k.starts_with("refs/heads/")).count()
+    );
+    assert!(bad.requests() > 0 && honest.requests() > 0 && unused.requests() == 0);
+    // Set and empty, NIP_GATEWAYS means none: nip.store=gateway says so.
+    let none = reader(Some("gateway"), &[]);
+    let err = none.git_fails(&none.work, &["ls-remote", &url]).one_clean_error();
+    assert!(err.contains("no gateway is set") && err.contains("NIP_GATEWAYS"), "{err}");
+}
