@@ -12,7 +12,7 @@ every repository and every run measures nip and plain git side by side:
 
   first push (every branch and tag), embedded / Kubo   vs  git push file://<fresh bare> (same refs)
   bytes stored after it                                vs  objects/pack of git clone --bare --no-local
-  clone from Kubo / from the embedded store            vs  git clone git://127.0.0.1:<port>/<repo>
+  clone from Kubo / the embedded store / a gateway    vs  git clone git://127.0.0.1:<port>/<repo>
   clone's .git, blocks written, requests of a clone    vs  git clone's .git, pack bytes / 256 KiB + 100
   N one-commit pushes (median time), bytes stored then vs  git push file:// (and git's own growth)
   fetch of those N pushes: bytes on the wire           vs  git fetch over git://
@@ -564,7 +564,7 @@ def one_run(c, repo, src, run_no, full=True):
     def g_clone():
         os.sync()
         dt, _, _ = run(["git", "clone", "-q", gdirect, str(cloneG)], env=env)
-        for op in ("clone_local", "clone_kubo") if full else ("clone_local",):
+        for op in ("clone_local", "clone_kubo", "clone_gateway") if full else ("clone_local",):
             R.add(repo, op, "base", dt)
         size = dsize(cloneG / ".git")
         for op in ("gitdir_local", "gitdir_kubo") if full else ("gitdir_local",):
@@ -593,6 +593,27 @@ def one_run(c, repo, src, run_no, full=True):
         log(f"  nip clone, Kubo                     {dt:7.2f} s  ({q} requests, .git {size / 2**20:.1f} MiB)")
     if full and ok.get("push_kubo"):
         attempt("clone_kubo", k_clone)
+
+    # 5b. nip: clone through the node's trustless gateway port, no node for
+    # the helper (nip.store=gateway; the RPC API it is given is a dead port);
+    # requests as the helper counts them (NIP_LOG=info: `gateways: N requests`)
+    cloneW = d / "clone-gateway"
+
+    def w_clone():
+        gw = (kubo.repo / "gateway").read_text().strip()
+        envW = {"NIP_STORE": "gateway", "NIP_GATEWAYS": gw, "NIP_IPFS_API": f"http://127.0.0.1:{free_port()}",
+                "NIP_LOG": "info"}
+        rss = d / "rss-clone-gateway"
+        dt, err, _, _ = timed(c, ["git", "clone", c.addr_kubo, str(cloneW)], None, envW, rss)
+        m = re.search(r"gateways: (\d+) requests, (\d+) bytes", err)
+        q = int(m.group(1)) if m else None
+        R.add(repo, "clone_gateway", "nip", dt)
+        helper_stats(repo, "clone_gateway", rss)
+        R.add(repo, "clonereq_gateway", "nip", q)
+        check_clone(srcK, cloneW, env)
+        log(f"  nip clone, gateway (no node)        {dt:7.2f} s  ({q} requests)")
+    if full and ok.get("push_kubo"):
+        attempt("clone_gateway", w_clone)
 
     # 6. nip: clone from the embedded store
     cloneE = d / "clone-local"
@@ -938,6 +959,8 @@ ROWS = [
     ("blocks_kubo", "blocks written by the first push, Kubo", "bound: .pack / 256 KiB + 100", "n", "bound", None),
     ("clone_kubo", "clone, Kubo", "git clone git://", "s", "ratio", 1.2),
     ("clone_local", "clone, embedded store", "git clone git://", "s", "ratio", 1.0),
+    ("clone_gateway", "clone through a trustless gateway (Kubo's gateway port; no node for nip)", "git clone git://", "s", "ratio", 2.0),
+    ("clonereq_gateway", "HTTP requests of a clone through a gateway (nip's count)", "bound: .pack / 256 KiB + 100", "n", "bound", None),
     ("clonereq_kubo", "HTTP requests of a clone from Kubo (counting proxy)", "bound: .pack / 256 KiB + 100", "n", "bound", None),
     ("clonebytes_kubo", "bytes on the wire, clone from Kubo (proxy)", "git clone git:// (counting proxy)", "B", "info", None),
     ("gitdir_kubo", "clone's .git, Kubo", "git clone git://'s .git", "B", "info", None),

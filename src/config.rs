@@ -211,6 +211,22 @@ impl Settings {
         }
     }
 
+    /// Every value git config gives `key`, in git's order (system first,
+    /// the command line last): for a setting that may be given several
+    /// times (`nip.gateway`). A key with no value is an error, as in
+    /// [`Settings::git`].
+    pub fn git_all(&self, key: &str) -> Result<Vec<Value>, String> {
+        if let Some(e) = &self.error {
+            return Err(e.clone());
+        }
+        let mut out = Vec::new();
+        for (i, _) in self.entries.iter().enumerate().filter(|(_, e)| e.key.eq_ignore_ascii_case(key)) {
+            let one = Settings { entries: vec![self.entries[i].clone()], error: None };
+            out.extend(one.git(key)?);
+        }
+        Ok(out)
+    }
+
     /// The one way nip reads a setting: git config `key` (command line,
     /// `GIT_CONFIG_COUNT`, repository, global, system: the first found),
     /// else the first of `envs` that is set and not blank. A blank git

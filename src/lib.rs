@@ -14,11 +14,11 @@
 //! | [`records`] | format 2's records (NIPObjects), refs trie and packs list |
 //! | [`unixfs`] | object bytes laid out as Kubo lays out files |
 //! | `protobuf` | the protobuf wire subset nip reads and writes (varint and length-delimited fields), bounded; the varints CAR shares |
-//! | [`store`] | the block store trait, the embedded store and the Kubo store |
+//! | [`store`] | the block store trait, the embedded store, the Kubo store and the read-only gateway store (HTTP trustless gateways) |
 //! | [`kubo`] | the Kubo RPC client and how the node is found |
 //! | [`pinning`] | remote pinning: an IPFS Pinning Services API client, where a service's endpoint and key come from, a push's index pinned and followed to `pinned` |
 //! | [`config`] | nip's settings, read as git resolves config (`git -c`, `GIT_CONFIG_COUNT`, files), then `NIP_*` |
-//! | [`car`] | CARv1 archives, for `dag/import` and `dag/export` |
+//! | [`car`] | CARv1 archives, for `dag/import` and `dag/export`, and the verifying reader of a gateway's CAR |
 //! | [`remote`] | a repository at an address, its index loaded |
 //! | [`links`] | the git hashes a raw git object points to |
 //! | [`push`] | what a `git push` does: walk, encode, write a new index |

@@ -314,6 +314,12 @@ fn index_packs(
         )));
     }
     let count = u32::try_from(objects).map_err(|_| PackFetchError::TooManyObjects { objects })?;
+    // A gateway store fetches each pack's blocks as one CAR now, before
+    // index-pack starts (other stores do nothing here). The CAR of a pack
+    // is its bytes and, per leaf of 256 KiB, a frame (about 40 bytes) and a
+    // link in a node above it (about 45): under 256 bytes per leaf.
+    let roots: Vec<(cid::Cid, u64)> = packs.iter().map(|(_, p)| (p.pack, p.bytes + p.bytes / 1024 + (64 << 10))).collect();
+    remote.blocks.store().prefetch_dags(&roots)?;
     let keep_text = crate::pack::keep_text();
     let mut cmd = Command::new("git");
     cmd.arg("--git-dir").arg(repo.path()).args(["index-pack", "--stdin", "--fix-thin"]);

@@ -602,6 +602,7 @@ where
         let start = offset / chunk * chunk;
         let stop = end.div_ceil(chunk).saturating_mul(chunk).min(size);
         let mut bytes = Vec::with_capacity((stop - start) as usize);
+        self.blocks.store().prefetch_range(&root, start, stop - start);
         unixfs::read_range(self.blocks, &root, size, start, stop - start, &mut |b: &[u8]| {
             bytes.extend_from_slice(b);
             Ok(())

@@ -312,6 +312,14 @@ pub const TARGETS: &[Target] = &[
         setup: || Box::new(CarT),
     },
     Target {
+        name: "car-verify",
+        about: "car::Verifier, as a gateway's CAR streams in: every block handed on matches its CID, is the root or linked by one before it, comes once; any chunking gives the same outcome",
+        corpora: &["car"],
+        dict: PB_DICT,
+        max_len: 128 << 10,
+        setup: || Box::new(CarVerifyT),
+    },
+    Target {
         name: "local-idx",
         about: "the embedded store's .idx check, then lookups in a store opened with it; no read outside the pack",
         corpora: &["local-idx"],
@@ -1079,6 +1087,73 @@ impl Harness for CarT {
             ensure!(got.as_ref() == Some(b), "a block differs after re-encoding");
         }
         ensure!(matches!(r2.next_block(), Ok(None)), "a re-encoded CAR has more blocks");
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------- car-verify
+
+struct CarVerifyT;
+
+impl CarVerifyT {
+    /// The blocks a verifier of the DAG under `root` hands on from
+    /// `input` fed in chunks of `step`, and whether it accepted the whole.
+    fn verify(root: cid::Cid, input: &[u8], step: usize) -> Result<(Vec<Block>, bool), String> {
+        let mut v = nip::car::Verifier::new(root, 1 << 30);
+        let mut out = Vec::new();
+        for chunk in input.chunks(step) {
+            if v.feed(chunk, &mut |b| {
+                out.push(b);
+                Ok(())
+            })
+            .is_err()
+            {
+                return Ok((out, false));
+            }
+        }
+        Ok((out, v.finish().is_ok()))
+    }
+}
+
+impl Harness for CarVerifyT {
+    fn seeds(&self) -> Vec<Vec<u8>> {
+        // A file of three small leaves under one node, in depth-first order.
+        let mut f = nip::unixfs::FileBuilder::new();
+        let leaves: Vec<Block> = (0..3u8).map(|i| f.chunk(vec![i; 100])).collect();
+        let (nodes, root) = f.finish();
+        let mut car = nip::car::header(&[root]);
+        for b in nodes.iter().rev().chain(&leaves) {
+            let _ = nip::car::write_block(&mut car, b);
+        }
+        vec![car]
+    }
+
+    fn run(&mut self, input: &[u8]) -> Check {
+        // The root: the first block's CID, if there is one, so that the
+        // verifier gets past it.
+        let root = nip::car::Reader::new(input)
+            .ok()
+            .and_then(|mut r| r.next_block().ok().flatten())
+            .map(|b| b.cid)
+            .unwrap_or_else(|| nip::block::cid_of(RAW, b""));
+        let (whole, ok) = Self::verify(root, input, input.len().max(1))?;
+        hit();
+        let mut linked = std::collections::HashSet::from([root]);
+        let mut seen = std::collections::HashSet::new();
+        for b in &whole {
+            ensure!(nip::block::verify(&b.cid, &b.data).is_ok(), "block {} handed on does not match its CID", b.cid);
+            ensure!(seen.insert(b.cid), "block {} handed on twice", b.cid);
+            ensure!(linked.contains(&b.cid), "block {} handed on that nothing before it links", b.cid);
+            if b.cid.codec() == nip::block::DAG_PB {
+                if let Ok(node) = nip::unixfs::decode_node(&b.cid, &b.data) {
+                    linked.extend(node.links);
+                }
+            }
+        }
+        let step = 1 + input.first().copied().unwrap_or(0) as usize % 97;
+        let (chunked, ok2) = Self::verify(root, input, step)?;
+        ensure!(ok == ok2, "fed in chunks of {step}, the outcome differs");
+        ensure!(chunked == whole, "fed in chunks of {step}, other blocks are handed on");
         Ok(())
     }
 }

@@ -226,7 +226,8 @@ impl KuboError {
 static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
 
 /// Starts the process's tokio runtime, once; [`Client::new`] calls it, so
-/// every method of a client finds it running.
+/// every method of a client finds it running (and so does the gateway
+/// store's [`crate::store::gateway::GatewayStore::new`]).
 pub(crate) fn start_runtime() -> Result<(), KuboError> {
     if RT.get().is_none() {
         let rt = tokio::runtime::Builder::new_current_thread()

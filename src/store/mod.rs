@@ -9,6 +9,7 @@
 //! Stores return bytes as they hold them; [`Verified`] is the only way the
 //! rest of nip reads blocks, and it checks every block against its CID.
 
+pub mod gateway;
 pub mod kubo;
 pub mod local;
 
@@ -47,6 +48,9 @@ pub enum StoreError {
     Pin(Box<PinFailed>),
     #[error("block {cid} is {size} bytes; the limit is {limit}", limit = block::MAX_BLOCK)]
     TooLarge { cid: Box<Cid>, size: usize },
+    /// Gateways failed, or cannot be used (see [`gateway::GatewayError`]).
+    #[error("{0}")]
+    Gateway(Box<gateway::GatewayError>),
     /// A store kept in this process lost its lock to a thread that panicked.
     #[error("{store} cannot be used: a thread panicked while it held its lock")]
     Poisoned { store: String },
@@ -165,6 +169,19 @@ pub trait BlockStore: Send + Sync {
     fn release(&self, _index: &Cid) -> Result<(), StoreError> {
         Ok(())
     }
+    /// Brings the whole DAG under each root (a pack's UnixFS file, of at
+    /// most the given bytes of blocks) within reach of later
+    /// [`BlockStore::get_many`] calls, in as few requests as the store can:
+    /// the gateway store fetches each as one CAR. Stores that read blocks
+    /// cheaply one batch at a time do nothing.
+    fn prefetch_dags(&self, _roots: &[(Cid, u64)]) -> Result<(), StoreError> {
+        Ok(())
+    }
+    /// Like [`BlockStore::prefetch_dags`] for bytes `[offset, offset + len)`
+    /// of the UnixFS file under `root`: the gateway store asks for the
+    /// blocks over that range as one CAR (`entity-bytes`). Best effort: what
+    /// it did not bring is fetched block by block after it.
+    fn prefetch_range(&self, _root: &Cid, _offset: u64, _len: u64) {}
 }
 
 /// A streaming write: blocks go in one by one, and become durable (and, on
@@ -225,6 +242,8 @@ pub enum Choice {
     Kubo,
     /// The embedded store, even if a node runs.
     Local,
+    /// HTTP trustless gateways only (read-only; see [`gateway`]).
+    Gateway,
 }
 
 /// Reads the choice: git config `nip.store` (`git -c`, repository, global,
@@ -238,12 +257,18 @@ pub fn choice(config: Option<&Settings>) -> Result<Choice, String> {
             "auto" => Ok(Choice::Auto),
             "kubo" | "ipfs" => Ok(Choice::Kubo),
             "local" | "embedded" => Ok(Choice::Local),
-            other => Err(format!("{from} is {other:?}; use kubo, local or auto")),
+            "gateway" | "gateways" => Ok(Choice::Gateway),
+            other => Err(format!("{from} is {other:?}; use kubo, local or auto (or gateway: HTTP gateways only)")),
         },
     }
 }
 
 fn open_local() -> Result<(Box<dyn BlockStore>, Vec<Note>), StoreError> {
+    let (store, notes) = open_local_store()?;
+    Ok((Box::new(store), notes))
+}
+
+fn open_local_store() -> Result<(local::LocalStore, Vec<Note>), StoreError> {
     let home = local::default_home().ok_or_else(|| StoreError::Io {
         what: "cannot find a place for the embedded store: set NIP_HOME or HOME",
         path: PathBuf::new(),
@@ -251,7 +276,7 @@ fn open_local() -> Result<(Box<dyn BlockStore>, Vec<Note>), StoreError> {
     })?;
     let mut store = local::LocalStore::open(home)?;
     let notes = store.take_notes();
-    Ok((Box::new(store), notes))
+    Ok((store, notes))
 }
 
 /// Why a name needs a node, said when there is none.
@@ -266,6 +291,9 @@ pub enum OpenError {
     /// `nip.store` (or `NIP_STORE`) holds no choice; the text names where.
     #[error("{0}")]
     Choice(String),
+    /// The address is an IPNS name and gateways were chosen.
+    #[error("gateways are chosen (nip.store or NIP_STORE is gateway): {NAMES_NEED_A_NODE}")]
+    GatewayForName,
     /// The address is an IPNS name and the embedded store was chosen.
     #[error("the embedded store is chosen (nip.store or NIP_STORE is local): {NAMES_NEED_A_NODE}")]
     ChosenLocalForName,
@@ -342,10 +370,31 @@ pub fn open(config: Option<&Settings>, needs_node: bool, notes: Option<crate::ku
     if choice == Choice::Local {
         return local();
     }
+    if choice == Choice::Gateway {
+        if needs_node {
+            return Err(OpenError::GatewayForName);
+        }
+        let (list, from) = gateway::gateways(config).map_err(StoreError::from)?;
+        if list.is_empty() {
+            return Err(OpenError::Local(gateway::GatewayError::NoGateways { from }.into()));
+        }
+        // The embedded store's blocks are read first, if it exists; it
+        // takes no writes (gateways were chosen).
+        let (embedded, notes_of) = match local::default_home().filter(|h| h.join("packs").is_dir()) {
+            Some(home) => {
+                let mut l = local::LocalStore::open(home)?;
+                let n = l.take_notes();
+                (Some(l), n)
+            }
+            None => (None, Vec::new()),
+        };
+        let store = gateway::GatewayStore::new(list, embedded, false, notes).map_err(StoreError::from)?;
+        return Ok(Opened { store: Box::new(store), node: None, notes: notes_of });
+    }
     let api = crate::kubo::find(config)?;
     let boxed = Box::new;
     let client = crate::kubo::Client::new(api.clone()).map_err(|e| OpenError::Unusable(boxed(e)))?;
-    let client = match notes {
+    let client = match notes.clone() {
         Some(n) => client.with_notes(n),
         None => client,
     };
@@ -370,7 +419,15 @@ pub fn open(config: Option<&Settings>, needs_node: bool, notes: Option<crate::ku
         Err(e) if choice == Choice::Kubo => Err(OpenError::NodeChosen(boxed(e))),
         Err(e) if needs_node => Err(OpenError::NameNeedsNode(boxed(e))),
         Err(_) => {
-            let mut opened = local()?;
+            let (embedded, notes_of) = open_local_store()?;
+            // Gateways, if any, for blocks the embedded store lacks; it
+            // still takes the writes (a push).
+            let (list, _) = gateway::gateways(config).map_err(StoreError::from)?;
+            let store: Box<dyn BlockStore> = match list.is_empty() {
+                true => Box::new(embedded),
+                false => Box::new(gateway::GatewayStore::new(list, Some(embedded), true, notes).map_err(StoreError::from)?),
+            };
+            let mut opened = Opened { store, node: None, notes: notes_of };
             let store = opened.store.describe();
             opened.notes.push(Note::NoNode { endpoint: api.endpoint.to_string(), from: api.source.clone(), store });
             Ok(opened)

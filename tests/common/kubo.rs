@@ -158,6 +158,13 @@ impl Kubo {
         }
     }
 
+    /// The gateway's URL (`http://127.0.0.1:<port>`, from the `gateway`
+    /// file the daemon writes; the test profile puts it on loopback).
+    pub fn gateway(&self) -> String {
+        let url = std::fs::read_to_string(self.dir.path().join("gateway")).expect("the daemon's gateway file");
+        url.trim().to_string()
+    }
+
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("daemon.log")).unwrap_or_default()
     }
