@@ -1,9 +1,9 @@
 //! Content routing by DHT: a network of Kubo nodes on loopback connected
 //! only through a bootstrap node (`tests/common/network.rs`). A push on one
 //! node is cloned on others by `/ipfs/` and by `/ipns/`, with no `swarm
-//! connect` between pusher and cloner: the cloner learns from the DHT who
+//! connect` between pusher and cloner: the cloner finds in the DHT who
 //! holds the index (a provider record) and where the name points (an IPNS
-//! record), and bitswap fetches from the node that record names.
+//! record), and fetches the repository.
 //!
 //! Without Kubo these tests fail in CI (`CI=true`) and say SKIPPED loudly
 //! elsewhere; see `tests/common/kubo.rs`.
@@ -68,12 +68,11 @@ fn pushed_on_ten_nodes(test: &str) -> Option<Pushed> {
 }
 
 /// Node `cloner`, which the test never connected to the pusher, finds the
-/// pusher as a provider of the index through the DHT and clones `url`: the
+/// pusher as a provider of the index through the DHT (the index of the
+/// second push, which only nip's own announcement makes findable under
+/// `roots`: without it no provider is found in 60 s) and clones `url`: the
 /// clone has the pushed branches and tags, object for object, and `git
-/// fsck` passes. (In a network this small the DHT's own walks connect
-/// every node to every other; bitswap's broadcast control keeps a
-/// connection from being enough: with `Provide.Enabled=false` on every
-/// node the same clone fails.)
+/// fsck` passes.
 fn clone_through_the_dht(p: &Pushed, cloner: usize, url: &str) {
     let node = &p.net.nodes[cloner];
     assert!(node.block_count() <= 1, "node {cloner} must start without the repository");
@@ -99,10 +98,8 @@ fn clone_through_the_dht(p: &Pushed, cloner: usize, url: &str) {
     assert!(node.block_count() > 1, "node {cloner} fetched the repository itself");
 }
 
-// One clone per network: a second node cloning in the same network was
-// seen to stall (Kubo's bitswap with broadcast control did not ask the
-// provider the DHT named; see bench/README.md), which is Kubo's retrieval
-// and not what these tests are about.
+// One network per clone, so that each clone is a first reader of the
+// repository there.
 
 #[test]
 fn ten_nodes_clone_by_cid_through_the_dht() {
