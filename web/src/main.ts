@@ -1,0 +1,118 @@
+// The viewer's page: reads the address in the URL fragment
+// (`#/ipfs/<cid>`) from a gateway (the page's own origin, or `?gateway=`)
+// and shows the repository's branches (the default one first) and tags.
+//
+// Everything shown comes from blocks checked against their CIDs
+// (gateway.ts) and decoded by the format's rules (nip.ts); text from the
+// repository goes into the page only as text (textContent), never as HTML.
+
+import { CID, CIDError } from "./cid";
+import { Gateway } from "./gateway";
+import { readIndex, readRefs, Ref } from "./nip";
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  for (const c of children) e.append(c);
+  return e;
+}
+
+function gatewayUrl(): string {
+  const given = new URLSearchParams(location.search).get("gateway");
+  const url = given ?? location.origin;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`the gateway "${url}" is not a URL (it should look like https://gateway.example or http://127.0.0.1:8080)`);
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new Error(`the gateway "${url}" is not an http(s) URL`);
+  return parsed.origin + parsed.pathname.replace(/\/+$/, "");
+}
+
+/** The CID in `#/ipfs/<cid>` (or a pasted `nip::/ipfs/<cid>`), if any. */
+function addressCid(): string | null {
+  const m = /^#\/ipfs\/([^/?#]+)/.exec(location.hash);
+  return m ? decodeURIComponent(m[1]) : null;
+}
+
+const main = () => document.getElementById("main")!;
+const status = (text: string) => {
+  document.getElementById("status")!.textContent = text;
+};
+
+function showError(message: string): void {
+  main().replaceChildren(el("p", { id: "error", role: "alert" }, message));
+  status("stopped: nothing unverified is shown");
+}
+
+function askAddress(): void {
+  const input = el("input", { id: "address", type: "text", placeholder: "nip::/ipfs/bafyrei…", "aria-label": "repository address", size: "64" });
+  const form = el("form", {}, el("label", { for: "address" }, "Repository address "), input, " ", el("button", { type: "submit" }, "Open"));
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const v = input.value.trim().replace(/^nip::/, "").replace(/^\/ipfs\//, "");
+    location.hash = `#/ipfs/${v}`;
+  });
+  main().replaceChildren(form);
+  status("");
+  input.focus();
+}
+
+function refList(id: string, title: string, refs: Ref[], prefix: string, head: string | null): HTMLElement {
+  const list = el("ul", { id, "aria-label": title });
+  for (const r of refs) {
+    const item = el("li", {}, el("span", { class: "name" }, r.name.slice(prefix.length)), " ", el("code", { class: "oid", title: r.target }, r.target.slice(0, 12)));
+    if (r.name === head) item.append(" ", el("span", { class: "default" }, "default"));
+    if (r.peeled) item.append(" ", el("span", { class: "peeled", title: `points to ${r.peeled}` }, "annotated"));
+    list.append(item);
+  }
+  if (refs.length === 0) list.append(el("li", { class: "none" }, "none"));
+  return el("section", {}, el("h2", {}, `${title} (${refs.length})`), list);
+}
+
+let run = 0;
+
+async function show(): Promise<void> {
+  const mine = ++run;
+  const text = addressCid();
+  if (text === null) return askAddress();
+  let gw: Gateway;
+  let cid: CID;
+  try {
+    gw = new Gateway(gatewayUrl());
+    cid = CID.parse(text);
+  } catch (e) {
+    return showError(e instanceof CIDError ? `the address is not a nip address: ${e.message}` : (e as Error).message);
+  }
+  document.title = `nip ${cid}`;
+  document.getElementById("repo")!.textContent = `nip::/ipfs/${cid}`;
+  status(`reading from ${gw.url} …`);
+  main().replaceChildren(el("p", { class: "loading" }, "Reading the repository…"));
+  try {
+    const index = await readIndex(gw, cid);
+    const refs = await readRefs(gw, index.refs, cid);
+    if (mine !== run) return;
+    const byHead = (a: Ref, b: Ref) => (a.name === index.head ? -1 : b.name === index.head ? 1 : 0);
+    const branches = refs.filter((r) => r.name.startsWith("refs/heads/")).sort(byHead);
+    const tags = refs.filter((r) => r.name.startsWith("refs/tags/"));
+    const other = refs.filter((r) => !r.name.startsWith("refs/heads/") && !r.name.startsWith("refs/tags/"));
+    const c = index.counts;
+    const summary = el(
+      "p",
+      { id: "summary" },
+      `${c.commit} commits, ${c.tree} trees, ${c.blob} blobs, ${c.tag} tags; `,
+      index.previous ? `previous push: ${index.previous}` : "first push",
+    );
+    const parts: Node[] = [summary, refList("branches", "Branches", branches, "refs/heads/", index.head), refList("tags", "Tags", tags, "refs/tags/", null)];
+    if (other.length > 0) parts.push(refList("other", "Other refs", other, "", null));
+    parts.push(el("p", { class: "clone" }, "Clone: ", el("code", {}, `git clone nip::/ipfs/${cid}`)));
+    main().replaceChildren(...parts);
+    status(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
+  } catch (e) {
+    if (mine === run) showError((e as Error).message);
+  }
+}
+
+window.addEventListener("hashchange", () => void show());
+void show();
