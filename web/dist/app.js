@@ -1837,6 +1837,364 @@
     return null;
   }
 
+  // src/objects.ts
+  var MAX_DELTA_DEPTH = 4095;
+  var MAX_OBJECT = 16 << 20;
+  var MAX_DEPTH2 = 40;
+  var PACKS_CHUNK = 64;
+  var TYPES = ["", "commit", "tree", "blob", "tag"];
+  var ObjectError = class extends Error {
+  };
+  function isHash2(v) {
+    return v instanceof Uint8Array && v.length === 20;
+  }
+  function isCount(v) {
+    return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+  }
+  function compare3(a, b) {
+    for (let i = 0; i < 20; i++) if (a[i] !== b[i]) return a[i] - b[i];
+    return 0;
+  }
+  function record(cid, e) {
+    const no = () => new FormatError(`block ${cid} is a damaged nip objects-leaf block: a record is not [oid, type, size, pack, offset, \u2026]`);
+    if (!Array.isArray(e) || e.length < 5 || !isHash2(e[0]) || ![1, 2, 3, 4].includes(e[1]) || !isCount(e[2]) || !isCount(e[3]) || !isCount(e[4])) throw no();
+    const r = { oid: e[0], type: e[1], size: e[2], pack: e[3], offset: e[4] };
+    if (r.type === 1) {
+      if (e.length !== 7 || !isHash2(e[5]) || !Array.isArray(e[6]) || !e[6].every(isHash2)) throw no();
+      r.tree = e[5];
+      r.parents = e[6];
+    } else if (r.type === 4) {
+      if (e.length !== 6 || !isHash2(e[5])) throw no();
+      r.target = e[5];
+    } else if (e.length !== 5) throw no();
+    return r;
+  }
+  async function lookup(gw, root, oid) {
+    let cid = root;
+    for (let depth = 0; depth <= MAX_DEPTH2; depth++) {
+      const data = await gw.block(cid);
+      let entries;
+      try {
+        entries = body(cid, data, "objects-leaf");
+      } catch (e) {
+        if (!(e instanceof FormatError) || !/ block where a nip objects-leaf block/.test(e.message)) throw e;
+        const slots = body(cid, data, "objects-node");
+        if (!Array.isArray(slots) || slots.length !== 16) throw new FormatError(`block ${cid} is a damaged nip objects-node block: not 16 slots`);
+        if (depth >= MAX_DEPTH2) throw new FormatError(`block ${cid} is a nip objects-node block deeper than any key`);
+        const b = oid[depth >> 1];
+        const slot = slots[depth % 2 === 0 ? b >> 4 : b & 15];
+        if (slot === null) return null;
+        if (!(slot instanceof CID)) throw new FormatError(`block ${cid} is a damaged nip objects-node block: a slot is neither a link nor null`);
+        cid = slot;
+        continue;
+      }
+      if (!Array.isArray(entries)) throw new FormatError(`block ${cid} is a damaged nip objects-leaf block: not an array`);
+      let last = null;
+      let found = null;
+      for (const e of entries) {
+        const r = record(cid, e);
+        if (last !== null && compare3(last, r.oid) >= 0) throw new FormatError(`block ${cid} is a damaged nip objects-leaf block: records are not sorted by oid and unique`);
+        last = r.oid;
+        if (eq(r.oid, oid)) found = r;
+      }
+      return found;
+    }
+    return null;
+  }
+  async function packCid(gw, root, n) {
+    const list = body(root, await gw.block(root), "packs");
+    if (!Array.isArray(list) || list.length !== 2 || !Array.isArray(list[0]) || !Array.isArray(list[1])) {
+      throw new FormatError(`block ${root} is a damaged nip packs block: not [chunks, tail]`);
+    }
+    const [chunks, tail] = list;
+    let entry2;
+    if (n < chunks.length * PACKS_CHUNK) {
+      const c = chunks[Math.floor(n / PACKS_CHUNK)];
+      if (!(c instanceof CID)) throw new FormatError(`block ${root} is a damaged nip packs block: a chunk is not a link`);
+      const entries = body(c, await gw.block(c), "packs-chunk");
+      if (!Array.isArray(entries) || entries.length !== PACKS_CHUNK) throw new FormatError(`block ${c} is a damaged nip packs-chunk block: not ${PACKS_CHUNK} packs`);
+      entry2 = entries[n % PACKS_CHUNK];
+    } else {
+      entry2 = tail[n - chunks.length * PACKS_CHUNK];
+    }
+    const pack = entry2 instanceof Map ? entry2.get("pack") : void 0;
+    if (!(pack instanceof CID)) throw new FormatError(`the packs list ${root} has no pack number ${n}`);
+    return pack;
+  }
+  var Proto = class {
+    constructor(b, cid) {
+      this.b = b;
+      this.cid = cid;
+    }
+    at = 0;
+    done() {
+      return this.at >= this.b.length;
+    }
+    varint() {
+      let v = 0;
+      for (let shift = 0; shift < 53; shift += 7) {
+        if (this.at >= this.b.length) throw this.bad();
+        const c = this.b[this.at++];
+        v += (c & 127) * 2 ** shift;
+        if ((c & 128) === 0) return v;
+      }
+      throw this.bad();
+    }
+    bytes() {
+      const n = this.varint();
+      if (this.at + n > this.b.length) throw this.bad();
+      const out = this.b.subarray(this.at, this.at + n);
+      this.at += n;
+      return out;
+    }
+    skip(wire) {
+      if (wire === 0) this.varint();
+      else if (wire === 2) this.bytes();
+      else throw this.bad();
+    }
+    bad() {
+      return new FormatError(`block ${this.cid} is a damaged UnixFS file node (invalid protobuf)`);
+    }
+  };
+  function fileNode(cid, data) {
+    const pb = new Proto(data, cid);
+    const links = [];
+    let unixfs = null;
+    while (!pb.done()) {
+      const key = pb.varint();
+      if (key === (2 << 3 | 2)) {
+        const l = new Proto(pb.bytes(), cid);
+        let hash = null;
+        while (!l.done()) {
+          const k = l.varint();
+          if (k === (1 << 3 | 2)) hash = l.bytes();
+          else l.skip(k & 7);
+        }
+        if (hash === null) throw pb.bad();
+        links.push(CID.decode(hash));
+      } else if (key === (1 << 3 | 2)) unixfs = pb.bytes();
+      else pb.skip(key & 7);
+    }
+    if (unixfs === null) throw pb.bad();
+    const u = new Proto(unixfs, cid);
+    let type = -1;
+    let inline = new Uint8Array(0);
+    const sizes = [];
+    while (!u.done()) {
+      const key = u.varint();
+      if (key === (1 << 3 | 0)) type = u.varint();
+      else if (key === (2 << 3 | 2)) inline = u.bytes();
+      else if (key === (4 << 3 | 0)) sizes.push(u.varint());
+      else if (key === (4 << 3 | 2)) {
+        const packed = new Proto(u.bytes(), cid);
+        while (!packed.done()) sizes.push(packed.varint());
+      } else u.skip(key & 7);
+    }
+    if (type !== 2) throw new FormatError(`block ${cid} is not a UnixFS file node (type ${type})`);
+    if (sizes.length !== links.length) throw new FormatError(`block ${cid} is a damaged UnixFS file node: ${links.length} links, ${sizes.length} sizes`);
+    return { links, sizes, inline };
+  }
+  async function* fileFrom(gw, root, offset, depth = 0) {
+    if (depth > 32) throw new FormatError(`the UnixFS file ${root} is deeper than any pack`);
+    const data = await gw.block(root);
+    if (root.codec === RAW) {
+      if (offset > data.length) throw new ObjectError(`an entry starts at ${offset}, past the end of pack block ${root}`);
+      yield data.subarray(offset);
+      return;
+    }
+    if (root.codec !== DAG_PB) throw new FormatError(`block ${root} (codec 0x${root.codec.toString(16)}) is not part of a UnixFS file`);
+    const node = fileNode(root, data);
+    if (node.links.length === 0) {
+      yield node.inline.subarray(offset);
+      return;
+    }
+    let start = 0;
+    for (let i = 0; i < node.links.length; i++) {
+      const end = start + node.sizes[i];
+      if (offset < end) {
+        yield* fileFrom(gw, node.links[i], Math.max(0, offset - start), depth + 1);
+      }
+      start = end;
+    }
+  }
+  var Reader = class {
+    constructor(chunks, where) {
+      this.chunks = chunks;
+      this.where = where;
+    }
+    buf = new Uint8Array(0);
+    at = 0;
+    async byte() {
+      while (this.at >= this.buf.length) {
+        const n = await this.chunks.next();
+        if (n.done) throw new ObjectError(`${this.where}: the pack ends in the middle of an entry`);
+        this.buf = n.value;
+        this.at = 0;
+      }
+      return this.buf[this.at++];
+    }
+    /** The rest of the current chunk, then each later chunk. */
+    async *rest() {
+      if (this.at < this.buf.length) yield this.buf.subarray(this.at);
+      yield* this.chunks;
+    }
+  };
+  async function inflate(input, size, where) {
+    const ds = new DecompressionStream("deflate");
+    const writer = ds.writable.getWriter();
+    const reader = ds.readable.getReader();
+    const out = new Uint8Array(size);
+    let got = 0;
+    let stop = false;
+    const feed = (async () => {
+      try {
+        for await (const chunk of input) {
+          if (stop) break;
+          await writer.write(chunk);
+        }
+        await writer.close();
+      } catch {
+      }
+    })();
+    try {
+      while (got < size) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        if (got + value.length > size) throw new ObjectError(`${where}: the entry inflates to more than the ${size} bytes its header says`);
+        out.set(value, got);
+        got += value.length;
+      }
+    } catch (e) {
+      if (e instanceof ObjectError) throw e;
+      if (got < size) throw new ObjectError(`${where}: the entry's zlib stream is damaged (${e.message})`);
+    } finally {
+      stop = true;
+      reader.cancel().catch(() => {
+      });
+      void feed;
+    }
+    if (got < size) throw new ObjectError(`${where}: the entry inflates to ${got} bytes, not the ${size} its header says`);
+    return out;
+  }
+  function applyDelta(base, delta, where) {
+    let at = 0;
+    const bad2 = (why) => new ObjectError(`${where}: invalid delta (${why})`);
+    const size = () => {
+      let v = 0;
+      for (let shift = 0; ; shift += 7) {
+        if (at >= delta.length || shift > 49) throw bad2("truncated size");
+        const c = delta[at++];
+        v += (c & 127) * 2 ** shift;
+        if ((c & 128) === 0) return v;
+      }
+    };
+    if (size() !== base.length) throw bad2("its base is not the size it expects");
+    const n = size();
+    if (n > MAX_OBJECT) throw bad2(`a result of ${n} bytes`);
+    const out = new Uint8Array(n);
+    let o = 0;
+    while (at < delta.length) {
+      const op = delta[at++];
+      if (op & 128) {
+        let off = 0;
+        let len = 0;
+        for (let i = 0; i < 4; i++) if (op & 1 << i) off |= (delta[at++] ?? 0) << 8 * i;
+        for (let i = 0; i < 3; i++) if (op & 16 << i) len |= (delta[at++] ?? 0) << 8 * i;
+        off >>>= 0;
+        if (len === 0) len = 65536;
+        if (at > delta.length || off + len > base.length || o + len > n) throw bad2("a copy out of bounds");
+        out.set(base.subarray(off, off + len), o);
+        o += len;
+      } else if (op > 0) {
+        if (at + op > delta.length || o + op > n) throw bad2("an insert out of bounds");
+        out.set(delta.subarray(at, at + op), o);
+        at += op;
+        o += op;
+      } else throw bad2("opcode 0");
+    }
+    if (o !== n) throw bad2("the result is shorter than it says");
+    return out;
+  }
+  async function entry(gw, index, pack, offset, visited) {
+    const where = `pack ${pack}, entry at ${offset}`;
+    const key = `${pack} ${offset}`;
+    if (visited.has(key)) throw new ObjectError(`${where}: a delta chain comes back to this entry`);
+    if (visited.size >= MAX_DELTA_DEPTH) throw new ObjectError(`${where}: a delta chain longer than ${MAX_DELTA_DEPTH}`);
+    visited.add(key);
+    const r = new Reader(fileFrom(gw, pack, offset), where);
+    let c = await r.byte();
+    const type = c >> 4 & 7;
+    let size = c & 15;
+    for (let shift = 4; c & 128; shift += 7) {
+      if (shift > 46) throw new ObjectError(`${where}: an entry size too large`);
+      c = await r.byte();
+      size += (c & 127) * 2 ** shift;
+    }
+    if (size > MAX_OBJECT) throw new ObjectError(`${where}: an entry of ${size} bytes, more than the viewer reads (${MAX_OBJECT})`);
+    if (type >= 1 && type <= 4) return { type, content: await inflate(r.rest(), size, where) };
+    let base;
+    if (type === 6) {
+      c = await r.byte();
+      let back = c & 127;
+      while (c & 128) {
+        c = await r.byte();
+        back = (back + 1) * 128 + (c & 127);
+      }
+      if (back <= 0 || back > offset) throw new ObjectError(`${where}: an OFS_DELTA base outside the pack`);
+      const delta = await inflate(r.rest(), size, where);
+      base = await entry(gw, index, pack, offset - back, visited);
+      return { type: base.type, content: applyDelta(base.content, delta, where) };
+    }
+    if (type === 7) {
+      const oid = new Uint8Array(20);
+      for (let i = 0; i < 20; i++) oid[i] = await r.byte();
+      const delta = await inflate(r.rest(), size, where);
+      const rec = await lookup(gw, index.objects, oid);
+      if (rec === null) throw new ObjectError(`${where}: its REF_DELTA base ${hex(oid)} is not in the object map`);
+      base = await entry(gw, index, await packCid(gw, index.packs, rec.pack), rec.offset, visited);
+      return { type: base.type, content: applyDelta(base.content, delta, where) };
+    }
+    throw new ObjectError(`${where}: an entry of unknown type ${type}`);
+  }
+  async function readObject(gw, index, oidHex) {
+    const oid = new Uint8Array(oidHex.match(/../g).map((h) => parseInt(h, 16)));
+    const rec = await lookup(gw, index.objects, oid);
+    if (rec === null) throw new ObjectError(`object ${oidHex} is not in the repository's object map ${index.objects}`);
+    if (index.packs === null) throw new ObjectError(`object ${oidHex} has a record but the index ${index.cid} lists no packs`);
+    const pack = await packCid(gw, index.packs, rec.pack);
+    const raw = await entry(gw, index, pack, rec.offset, /* @__PURE__ */ new Set());
+    const type = TYPES[raw.type];
+    if (raw.type !== rec.type || raw.content.length !== rec.size) {
+      throw new ObjectError(`object ${oidHex}: pack ${pack} holds a ${type} of ${raw.content.length} bytes where its record says a ${TYPES[rec.type]} of ${rec.size}`);
+    }
+    const head = new TextEncoder().encode(`${type} ${raw.content.length}\0`);
+    const whole = new Uint8Array(head.length + raw.content.length);
+    whole.set(head);
+    whole.set(raw.content, head.length);
+    const sha1 = new Uint8Array(await crypto.subtle.digest("SHA-1", whole));
+    if (!eq(sha1, oid)) throw new ObjectError(`object ${oidHex}: the bytes in pack ${pack} at ${rec.offset} hash to ${hex(sha1)}; refused`);
+    return { oid: oidHex, type, content: raw.content, record: rec };
+  }
+  function parseCommit(obj) {
+    const text = new TextDecoder("utf-8", { fatal: false }).decode(obj.content);
+    const split = text.indexOf("\n\n");
+    const headers = (split < 0 ? text : text.slice(0, split)).split("\n");
+    const c = { tree: "", parents: [], author: "", committer: "", message: split < 0 ? "" : text.slice(split + 2) };
+    for (const h of headers) {
+      const sp = h.indexOf(" ");
+      const [k, v] = [h.slice(0, sp), h.slice(sp + 1)];
+      if (k === "tree" && c.tree === "") c.tree = v;
+      else if (k === "parent") c.parents.push(v);
+      else if (k === "author" && c.author === "") c.author = v;
+      else if (k === "committer" && c.committer === "") c.committer = v;
+    }
+    const r = obj.record;
+    if (r.tree && (hex(r.tree) !== c.tree || r.parents.map(hex).join(" ") !== c.parents.join(" "))) {
+      throw new ObjectError(`object ${obj.oid}: its record's tree and parents are not the ones the commit names; refused`);
+    }
+    return c;
+  }
+
   // src/main.ts
   function el(tag, attrs = {}, ...children) {
     const e = document.createElement(tag);
@@ -1859,6 +2217,37 @@
   function addressCid() {
     const m = /^#\/ipfs\/([^/?#]+)/.exec(location.hash);
     return m ? decodeURIComponent(m[1]) : null;
+  }
+  function objectOid() {
+    const m = /^#\/ipfs\/[^/?#]+\/object\/([0-9a-f]{40})$/.exec(location.hash);
+    return m ? m[1] : null;
+  }
+  async function showObject(gw, index, oid, mine) {
+    const obj = await readObject(gw, index, oid);
+    if (mine !== run) return;
+    const parts = [el("h2", {}, `${obj.type} `, el("code", { class: "oid" }, oid)), el("p", { id: "size" }, `${obj.content.length} bytes, SHA-1 checked`)];
+    if (obj.type === "tree") {
+      const list = el("ul", { id: "entries" });
+      const b = obj.content;
+      for (let at = 0; at < b.length; ) {
+        const sp = b.indexOf(32, at);
+        const nul = b.indexOf(0, sp);
+        if (sp < 0 || nul < 0 || nul + 21 > b.length) throw new Error(`object ${oid} is a damaged tree`);
+        const mode = new TextDecoder().decode(b.subarray(at, sp));
+        const name = new TextDecoder().decode(b.subarray(sp + 1, nul));
+        const child = hex(b.subarray(nul + 1, nul + 21));
+        const a = el("a", { href: `#/ipfs/${index.cid}/object/${child}` }, name);
+        list.append(el("li", {}, el("code", { class: "mode" }, mode), " ", a, " ", el("code", { class: "oid", title: child }, child.slice(0, 12))));
+        at = nul + 21;
+      }
+      parts.push(list);
+    } else if (obj.content.includes(0)) {
+      parts.push(el("p", { id: "content", class: "binary" }, `binary content, ${obj.content.length} bytes`));
+    } else {
+      parts.push(el("pre", { id: "content" }, new TextDecoder().decode(obj.content)));
+    }
+    main().replaceChildren(...parts);
+    status(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
   }
   var main = () => document.getElementById("main");
   var status = (text) => {
@@ -1891,6 +2280,30 @@
     if (refs.length === 0) list.append(el("li", { class: "none" }, "none"));
     return el("section", {}, el("h2", {}, `${title} (${refs.length})`), list);
   }
+  async function showCommit(gw, index, ref, into, mine) {
+    const name = ref.name.replace(/^refs\/heads\//, "");
+    into.replaceChildren(el("h2", {}, `Last commit on ${name}`), el("p", { class: "loading" }, "Reading it from its pack\u2026"));
+    try {
+      const obj = await readObject(gw, index, ref.target);
+      if (obj.type !== "commit") throw new Error(`${ref.name} points to a ${obj.type}, not a commit`);
+      const c = parseCommit(obj);
+      if (mine !== run) return;
+      const [subject, ...rest] = c.message.replace(/\n+$/, "").split("\n");
+      const who = /^(.*) <[^>]*> (\d+) ([+-]\d{4})$/.exec(c.author);
+      const when = who ? new Date(Number(who[2]) * 1e3).toISOString().replace("T", " ").replace(/\.000Z$/, " UTC") : "";
+      into.replaceChildren(
+        el("h2", {}, `Last commit on ${name}`),
+        el("p", { class: "commit" }, el("code", { class: "oid", title: obj.oid }, obj.oid), " ", el("span", { class: "author" }, who ? who[1] : c.author), " ", el("time", {}, when)),
+        el("p", { class: "subject" }, subject ?? ""),
+        ...rest.join("\n").trim() ? [el("pre", { class: "body" }, rest.join("\n").trim())] : [],
+        el("p", { class: "checked" }, `SHA-1 checked; ${c.parents.length === 0 ? "no parent" : `parent ${c.parents.map((p) => p.slice(0, 12)).join(", ")}`}`)
+      );
+      status(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
+    } catch (e) {
+      if (mine !== run) return;
+      into.replaceChildren(el("h2", {}, `Last commit on ${name}`), el("p", { id: "error", role: "alert" }, e.message));
+    }
+  }
   var run = 0;
   async function show() {
     const mine = ++run;
@@ -1910,6 +2323,8 @@
     main().replaceChildren(el("p", { class: "loading" }, "Reading the repository\u2026"));
     try {
       const index = await readIndex(gw, cid);
+      const oid = objectOid();
+      if (oid !== null) return await showObject(gw, index, oid, mine);
       const refs = await readRefs(gw, index.refs, cid);
       if (mine !== run) return;
       const byHead = (a, b) => a.name === index.head ? -1 : b.name === index.head ? 1 : 0;
@@ -1926,8 +2341,12 @@
       const parts = [summary, refList("branches", "Branches", branches, "refs/heads/", index.head), refList("tags", "Tags", tags2, "refs/tags/", null)];
       if (other.length > 0) parts.push(refList("other", "Other refs", other, "", null));
       parts.push(el("p", { class: "clone" }, "Clone: ", el("code", {}, `git clone nip::/ipfs/${cid}`)));
+      const head = branches.find((r) => r.name === index.head) ?? branches[0];
+      const last = el("section", { id: "head" });
+      if (head) parts.splice(1, 0, last);
       main().replaceChildren(...parts);
       status(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
+      if (head) await showCommit(gw, index, head, last, mine);
     } catch (e) {
       if (mine === run) showError(e.message);
     }

@@ -1,14 +1,16 @@
 // The viewer's page: reads the address in the URL fragment
 // (`#/ipfs/<cid>`) from a gateway (the page's own origin, or `?gateway=`)
-// and shows the repository's branches (the default one first) and tags.
+// and shows the repository's branches (the default one first), its tags,
+// and the default branch's last commit, read out of its pack.
 //
 // Everything shown comes from blocks checked against their CIDs
 // (gateway.ts) and decoded by the format's rules (nip.ts); text from the
 // repository goes into the page only as text (textContent), never as HTML.
 
-import { CID, CIDError } from "./cid";
+import { CID, CIDError, hex } from "./cid";
 import { Gateway } from "./gateway";
-import { readIndex, readRefs, Ref } from "./nip";
+import { Index, readIndex, readRefs, Ref } from "./nip";
+import { parseCommit, readObject } from "./objects";
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -34,6 +36,41 @@ function gatewayUrl(): string {
 function addressCid(): string | null {
   const m = /^#\/ipfs\/([^/?#]+)/.exec(location.hash);
   return m ? decodeURIComponent(m[1]) : null;
+}
+
+/** The object in `#/ipfs/<cid>/object/<git hash>`, if any. */
+function objectOid(): string | null {
+  const m = /^#\/ipfs\/[^/?#]+\/object\/([0-9a-f]{40})$/.exec(location.hash);
+  return m ? m[1] : null;
+}
+
+/** One object, its SHA-1 checked: a tree's entries, or the content as text. */
+async function showObject(gw: Gateway, index: Index, oid: string, mine: number): Promise<void> {
+  const obj = await readObject(gw, index, oid);
+  if (mine !== run) return;
+  const parts: Node[] = [el("h2", {}, `${obj.type} `, el("code", { class: "oid" }, oid)), el("p", { id: "size" }, `${obj.content.length} bytes, SHA-1 checked`)];
+  if (obj.type === "tree") {
+    const list = el("ul", { id: "entries" });
+    const b = obj.content;
+    for (let at = 0; at < b.length; ) {
+      const sp = b.indexOf(0x20, at);
+      const nul = b.indexOf(0, sp);
+      if (sp < 0 || nul < 0 || nul + 21 > b.length) throw new Error(`object ${oid} is a damaged tree`);
+      const mode = new TextDecoder().decode(b.subarray(at, sp));
+      const name = new TextDecoder().decode(b.subarray(sp + 1, nul));
+      const child = hex(b.subarray(nul + 1, nul + 21));
+      const a = el("a", { href: `#/ipfs/${index.cid}/object/${child}` }, name);
+      list.append(el("li", {}, el("code", { class: "mode" }, mode), " ", a, " ", el("code", { class: "oid", title: child }, child.slice(0, 12))));
+      at = nul + 21;
+    }
+    parts.push(list);
+  } else if (obj.content.includes(0)) {
+    parts.push(el("p", { id: "content", class: "binary" }, `binary content, ${obj.content.length} bytes`));
+  } else {
+    parts.push(el("pre", { id: "content" }, new TextDecoder().decode(obj.content)));
+  }
+  main().replaceChildren(...parts);
+  status(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
 }
 
 const main = () => document.getElementById("main")!;
@@ -71,6 +108,32 @@ function refList(id: string, title: string, refs: Ref[], prefix: string, head: s
   return el("section", {}, el("h2", {}, `${title} (${refs.length})`), list);
 }
 
+/** The last commit of `ref`, read from its pack, into `into`. */
+async function showCommit(gw: Gateway, index: Index, ref: Ref, into: HTMLElement, mine: number): Promise<void> {
+  const name = ref.name.replace(/^refs\/heads\//, "");
+  into.replaceChildren(el("h2", {}, `Last commit on ${name}`), el("p", { class: "loading" }, "Reading it from its pack…"));
+  try {
+    const obj = await readObject(gw, index, ref.target);
+    if (obj.type !== "commit") throw new Error(`${ref.name} points to a ${obj.type}, not a commit`);
+    const c = parseCommit(obj);
+    if (mine !== run) return;
+    const [subject, ...rest] = c.message.replace(/\n+$/, "").split("\n");
+    const who = /^(.*) <[^>]*> (\d+) ([+-]\d{4})$/.exec(c.author);
+    const when = who ? new Date(Number(who[2]) * 1000).toISOString().replace("T", " ").replace(/\.000Z$/, " UTC") : "";
+    into.replaceChildren(
+      el("h2", {}, `Last commit on ${name}`),
+      el("p", { class: "commit" }, el("code", { class: "oid", title: obj.oid }, obj.oid), " ", el("span", { class: "author" }, who ? who[1] : c.author), " ", el("time", {}, when)),
+      el("p", { class: "subject" }, subject ?? ""),
+      ...(rest.join("\n").trim() ? [el("pre", { class: "body" }, rest.join("\n").trim())] : []),
+      el("p", { class: "checked" }, `SHA-1 checked; ${c.parents.length === 0 ? "no parent" : `parent ${c.parents.map((p) => p.slice(0, 12)).join(", ")}`}`),
+    );
+    status(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
+  } catch (e) {
+    if (mine !== run) return;
+    into.replaceChildren(el("h2", {}, `Last commit on ${name}`), el("p", { id: "error", role: "alert" }, (e as Error).message));
+  }
+}
+
 let run = 0;
 
 async function show(): Promise<void> {
@@ -91,6 +154,8 @@ async function show(): Promise<void> {
   main().replaceChildren(el("p", { class: "loading" }, "Reading the repository…"));
   try {
     const index = await readIndex(gw, cid);
+    const oid = objectOid();
+    if (oid !== null) return await showObject(gw, index, oid, mine);
     const refs = await readRefs(gw, index.refs, cid);
     if (mine !== run) return;
     const byHead = (a: Ref, b: Ref) => (a.name === index.head ? -1 : b.name === index.head ? 1 : 0);
@@ -107,8 +172,12 @@ async function show(): Promise<void> {
     const parts: Node[] = [summary, refList("branches", "Branches", branches, "refs/heads/", index.head), refList("tags", "Tags", tags, "refs/tags/", null)];
     if (other.length > 0) parts.push(refList("other", "Other refs", other, "", null));
     parts.push(el("p", { class: "clone" }, "Clone: ", el("code", {}, `git clone nip::/ipfs/${cid}`)));
+    const head = branches.find((r) => r.name === index.head) ?? branches[0];
+    const last = el("section", { id: "head" });
+    if (head) parts.splice(1, 0, last);
     main().replaceChildren(...parts);
     status(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
+    if (head) await showCommit(gw, index, head, last, mine);
   } catch (e) {
     if (mine === run) showError((e as Error).message);
   }

@@ -18,6 +18,7 @@ import { createServer, request as httpRequest } from "node:http";
 import { tmpdir, homedir } from "node:os";
 import { join, dirname, extname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { inflateSync } from "node:zlib";
 import { chromium } from "playwright-core";
 
 const web = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -128,16 +129,34 @@ before(async () => {
   };
   repo = join(tmp, "repo");
   execFileSync("git", ["init", "-q", "-b", "trunk", repo], { env: gitEnv });
-  for (let i = 0; i < 5; i++) {
+  // A text file that changes a little in every commit (git stores most
+  // versions as deltas), and 300 KB of incompressible bytes (the first
+  // pack spans two UnixFS leaves). Two pushes: the second pack is thin.
+  const lines = Array.from({ length: 400 }, (_, i) => `line ${i} of a file that changes a little in every commit\n`);
+  let x = 0x2545f491n;
+  const noise = Buffer.alloc(300_000);
+  for (let i = 0; i < noise.length; i++) {
+    x ^= (x << 13n) & 0xffffffffn;
+    x ^= x >> 17n;
+    x ^= (x << 5n) & 0xffffffffn;
+    noise[i] = Number(x & 0xffn);
+  }
+  git(repo, "remote", "add", "nip", "nip::new-ipfs");
+  for (let i = 0; i < 6; i++) {
+    lines[i * 50] = `changed in commit ${i}\n`;
+    writeFileSync(join(repo, "changing.txt"), lines.join(""));
     writeFileSync(join(repo, `file${i}.txt`), `line ${i}\n`.repeat(i + 1));
+    if (i === 0) writeFileSync(join(repo, "noise.bin"), noise);
     git(repo, "add", ".");
-    git(repo, "commit", "-q", "-m", `Commit ${i}`);
+    git(repo, "commit", "-q", "-m", `Commit ${i}\n\nThe body of commit ${i}.`);
     if (i === 1) git(repo, "tag", "v0");
-    if (i === 2) git(repo, "branch", "alpha");
+    if (i === 2) {
+      git(repo, "branch", "alpha");
+      git(repo, "push", "-q", "nip", "refs/heads/*:refs/heads/*", "refs/tags/*:refs/tags/*");
+    }
   }
   git(repo, "tag", "-a", "v1", "-m", "Release v1");
   git(repo, "branch", "zeta", "HEAD~1");
-  git(repo, "remote", "add", "nip", "nip::new-ipfs");
   git(repo, "push", "-q", "nip", "refs/heads/*:refs/heads/*", "refs/tags/*:refs/tags/*");
   address = git(repo, "config", "remote.nip.url").trim();
   cid = /^nip::\/ipfs\/(b[a-z2-7]+)$/.exec(address)?.[1];
@@ -177,10 +196,22 @@ test("shows the pushed branches (default first) and tags, read only from the gat
   assert.equal(await page.locator("#branches li").first().locator(".default").count(), 1, "the default branch is marked");
   assert.deepEqual(await row("#tags"), names("refs/tags/"), "tags");
   assert.equal(await page.locator("#tags li .peeled").count(), 1, "one annotated tag");
+  // The default branch's last commit, read out of its pack.
+  await page.waitForSelector("#head .subject, #head #error", { timeout: 30_000 });
+  if ((await page.locator("#head #error").count()) > 0) assert.fail(`the last commit is not shown: ${await page.locator("#head #error").textContent()}`);
+  assert.equal(await page.locator("#head .subject").textContent(), git(repo, "log", "-1", "--format=%s", "trunk").trim());
+  assert.equal(await page.locator("#head .commit .oid").textContent(), git(repo, "rev-parse", "trunk").trim());
   assert.match(await page.locator("#status").textContent(), /checked against its CID/);
   assert.deepEqual([...origins].sort(), [site, gateway].sort(), "requests go only to the page's origin and the gateway");
-  // Readable at phone width: nothing wider than the screen.
-  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), "no horizontal scrolling at 375 px");
+  // Readable at phone width: nothing wider than the screen, nothing
+  // overflowing its box.
+  const wide = await page.evaluate(() =>
+    [...document.querySelectorAll("body *")]
+      .filter((e) => e.getBoundingClientRect().right > window.innerWidth || e.scrollWidth > e.clientWidth + 1)
+      .map((e) => `${e.tagName.toLowerCase()}#${e.id}.${e.className}`),
+  );
+  assert.deepEqual(wide, [], "nothing wider than a 375 px screen");
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth), "no horizontal scrolling at 375 px");
   await page.close();
 });
 
@@ -194,5 +225,73 @@ test("a gateway that flips a byte of one block is refused, naming the block", as
   const text = await error.textContent();
   assert.match(text, new RegExp(`block ${refsCid}: the gateway ${bad} sent bytes that do not match this CID; refused`));
   assert.equal(await page.locator("#branches").count(), 0, "no refs are shown");
+  await page.close();
+});
+
+test("a gateway that flips a byte of a pack is refused when the commit is read, naming the block", async () => {
+  const site = await serveStatic(dist);
+  const index = JSON.parse(ipfs("dag", "get", cid))[3];
+  const [, tail] = JSON.parse(ipfs("dag", "get", index.packs["/"]))[3];
+  // The last push's pack holds the default branch's last commit; it is
+  // one raw block.
+  const pack = tail[tail.length - 1].pack["/"];
+  assert.match(pack, /^bafkrei/);
+  const bad = await hostile(gateway, pack);
+  const page = await browser.newPage();
+  await page.goto(`${site}/index.html?gateway=${encodeURIComponent(bad)}#/ipfs/${cid}`);
+  await page.waitForSelector("#head #error", { timeout: 30_000 });
+  assert.match(await page.locator("#head #error").textContent(), new RegExp(`^block ${pack}: the gateway ${bad} sent bytes that do not match this CID; refused`));
+  assert.equal(await page.locator("#head .subject").count(), 0, "no commit is shown");
+  await page.close();
+});
+
+/** Entry types in the pushed packs: { 1: commits, …, 6: OFS_DELTA, 7: REF_DELTA }. */
+function packEntryTypes() {
+  const index = JSON.parse(ipfs("dag", "get", cid))[3];
+  const [chunks, tail] = JSON.parse(ipfs("dag", "get", index.packs["/"]))[3];
+  assert.equal(chunks.length, 0);
+  const types = {};
+  for (const p of tail) {
+    const pack = execFileSync(kuboBin, ["cat", p.pack["/"]], { env: ipfsEnv, maxBuffer: 1 << 28 });
+    let at = 12;
+    for (let n = pack.readUInt32BE(8); n > 0; n--) {
+      let c = pack[at++];
+      const type = (c >> 4) & 7;
+      while (c & 0x80) c = pack[at++];
+      if (type === 6) while (pack[at++] & 0x80);
+      if (type === 7) at += 20;
+      at += inflateSync(pack.subarray(at), { info: true }).engine.bytesWritten;
+      types[type] = (types[type] ?? 0) + 1;
+    }
+  }
+  return types;
+}
+
+test("every object of the repository reads back out of the packs, as git has it", async () => {
+  // The packs hold what the reader must resolve: deltas on a base in the
+  // same pack and, in the thin second pack, on a base in the first.
+  const types = packEntryTypes();
+  assert.ok(types[6] > 0 && types[7] > 0, `the packs hold OFS_DELTA and REF_DELTA entries: ${JSON.stringify(types)}`);
+  const site = await serveStatic(dist);
+  const page = await browser.newPage();
+  await page.goto(`${site}/index.html?gateway=${encodeURIComponent(gateway)}#/ipfs/${cid}`);
+  await page.waitForSelector("#branches li");
+  const objects = git(repo, "rev-list", "--objects", "--all").trim().split("\n").map((l) => l.split(" ")[0]);
+  objects.push(git(repo, "rev-parse", "refs/tags/v1").trim());
+  for (const oid of objects) {
+    await page.evaluate((h) => (location.hash = h), `#/ipfs/${cid}/object/${oid}`);
+    await page.waitForFunction((oid) => document.querySelector("h2 code.oid")?.textContent === oid || document.getElementById("error"), oid, { timeout: 30_000 });
+    if ((await page.locator("#error").count()) > 0) assert.fail(`object ${oid}: ${await page.locator("#error").textContent()}`);
+    const type = git(repo, "cat-file", "-t", oid).trim();
+    assert.equal(await page.locator("h2").textContent(), `${type} ${oid}`);
+    const size = git(repo, "cat-file", "-s", oid).trim();
+    assert.equal(await page.locator("#size").textContent(), `${size} bytes, SHA-1 checked`);
+    if (type === "tree") {
+      const entries = git(repo, "ls-tree", oid).trim().split("\n").map((l) => l.split("\t")[1]);
+      assert.deepEqual(await page.locator("#entries li a").allTextContents(), entries, `tree ${oid}`);
+    } else if (!(await page.locator("#content.binary").count())) {
+      assert.equal(await page.locator("#content").textContent(), git(repo, "cat-file", type, oid), `${type} ${oid}`);
+    }
+  }
   await page.close();
 });
