@@ -48,7 +48,11 @@ function objectOid(): string | null {
 async function showObject(gw: Gateway, index: Index, oid: string, mine: number): Promise<void> {
   const obj = await readObject(gw, index, oid);
   if (mine !== run) return;
-  const parts: Node[] = [el("h2", {}, `${obj.type} `, el("code", { class: "oid" }, oid)), el("p", { id: "size" }, `${obj.content.length} bytes, SHA-1 checked`)];
+  const parts: Node[] = [
+    el("p", {}, el("a", { href: `#/ipfs/${index.cid}`, id: "back" }, "← branches and tags")),
+    el("h2", {}, `${obj.type} `, el("code", { class: "oid" }, oid)),
+    el("p", { id: "size" }, `${obj.content.length} bytes, SHA-1 checked`),
+  ];
   if (obj.type === "tree") {
     const list = el("ul", { id: "entries" });
     const b = obj.content;
@@ -64,12 +68,23 @@ async function showObject(gw: Gateway, index: Index, oid: string, mine: number):
       at = nul + 21;
     }
     parts.push(list);
+  } else if (obj.type === "commit" || obj.type === "tag") {
+    // The objects it names, as links; then the object as git prints it.
+    const text = new TextDecoder().decode(obj.content);
+    const head = text.slice(0, Math.max(0, text.indexOf("\n\n")));
+    const links = el("ul", { id: "links" });
+    for (const line of head.split("\n")) {
+      const m = /^(tree|parent|object) ([0-9a-f]{40})$/.exec(line);
+      if (m) links.append(el("li", {}, `${m[1]} `, el("a", { href: `#/ipfs/${index.cid}/object/${m[2]}` }, el("code", {}, m[2]))));
+    }
+    parts.push(links, el("pre", { id: "content" }, text));
   } else if (obj.content.includes(0)) {
     parts.push(el("p", { id: "content", class: "binary" }, `binary content, ${obj.content.length} bytes`));
   } else {
     parts.push(el("pre", { id: "content" }, new TextDecoder().decode(obj.content)));
   }
   main().replaceChildren(...parts);
+  document.getElementById("back")!.focus();
   status(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
 }
 
@@ -99,7 +114,8 @@ function askAddress(): void {
 function refList(id: string, title: string, refs: Ref[], prefix: string, head: string | null): HTMLElement {
   const list = el("ul", { id, "aria-label": title });
   for (const r of refs) {
-    const item = el("li", {}, el("span", { class: "name" }, r.name.slice(prefix.length)), " ", el("code", { class: "oid", title: r.target }, r.target.slice(0, 12)));
+    const name = el("a", { class: "name", href: `${location.hash.replace(/^(#\/ipfs\/[^/?#]+).*$/, "$1")}/object/${r.target}` }, r.name.slice(prefix.length));
+    const item = el("li", {}, name, " ", el("code", { class: "oid", title: r.target }, r.target.slice(0, 12)));
     if (r.name === head) item.append(" ", el("span", { class: "default" }, "default"));
     if (r.peeled) item.append(" ", el("span", { class: "peeled", title: `points to ${r.peeled}` }, "annotated"));
     list.append(item);

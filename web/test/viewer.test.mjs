@@ -276,6 +276,20 @@ test("every object of the repository reads back out of the packs, as git has it"
   const page = await browser.newPage();
   await page.goto(`${site}/index.html?gateway=${encodeURIComponent(gateway)}#/ipfs/${cid}`);
   await page.waitForSelector("#branches li");
+  // By keyboard: Tab to the default branch, Enter opens its commit; the
+  // commit's tree link (focused, then Enter) opens the tree.
+  let tabs = 0;
+  while (!(await page.evaluate(() => document.activeElement?.matches("#branches li:first-child a.name")))) {
+    assert.ok(++tabs <= 3, "the default branch is among the first three Tab stops");
+    await page.keyboard.press("Tab");
+  }
+  await page.keyboard.press("Enter");
+  const trunk = git(repo, "rev-parse", "trunk").trim();
+  await page.waitForFunction((oid) => document.querySelector("h2 code.oid")?.textContent === oid, trunk);
+  const tree = git(repo, "rev-parse", "trunk^{tree}").trim();
+  await page.locator("#links a", { hasText: tree }).focus();
+  await page.keyboard.press("Enter");
+  await page.waitForFunction((oid) => document.querySelector("h2 code.oid")?.textContent === oid, tree);
   const objects = git(repo, "rev-list", "--objects", "--all").trim().split("\n").map((l) => l.split(" ")[0]);
   objects.push(git(repo, "rev-parse", "refs/tags/v1").trim());
   for (const oid of objects) {
