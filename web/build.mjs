@@ -7,6 +7,7 @@ const here = new URL(".", import.meta.url).pathname;
 rmSync(`${here}dist`, { recursive: true, force: true });
 mkdirSync(`${here}dist`);
 await build({
+  absWorkingDir: here,
   entryPoints: [`${here}src/main.ts`],
   bundle: true,
   format: "iife",
