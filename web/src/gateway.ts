@@ -53,14 +53,42 @@ export class Gateway {
     if (length > MAX_BLOCK) {
       throw new GatewayError(`block ${cid}: the gateway ${this.url} sent ${length} bytes, more than the ${MAX_BLOCK} of any nip block; refused`);
     }
-    const data = new Uint8Array(await resp.arrayBuffer());
-    if (data.length > MAX_BLOCK) {
-      throw new GatewayError(`block ${cid}: the gateway ${this.url} sent ${data.length} bytes, more than the ${MAX_BLOCK} of any nip block; refused`);
-    }
+    const data = await this.read(resp, cid);
     if (!(await matches(cid, data))) {
       throw new GatewayError(`block ${cid}: the gateway ${this.url} sent bytes that do not match this CID; refused (the gateway is broken or hostile: try another one)`);
     }
     this.fetched++;
     return data;
+  }
+
+  /** The response's body, read no further than one byte past MAX_BLOCK. */
+  private async read(resp: Response, cid: CID): Promise<Uint8Array> {
+    const tooLarge = () => new GatewayError(`block ${cid}: the gateway ${this.url} sent more than the ${MAX_BLOCK} bytes of any nip block; refused`);
+    if (resp.body === null) return new Uint8Array(0);
+    const reader = resp.body.getReader();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await reader.read();
+      } catch (e) {
+        throw new GatewayError(`block ${cid}: the gateway ${this.url} broke off the response (${(e as Error).message})`);
+      }
+      if (next.done) break;
+      total += next.value.length;
+      if (total > MAX_BLOCK) {
+        reader.cancel().catch(() => {});
+        throw tooLarge();
+      }
+      chunks.push(next.value);
+    }
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
   }
 }

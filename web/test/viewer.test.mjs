@@ -70,10 +70,17 @@ function serveStatic(dir) {
   return new Promise((r) => server.listen(0, "127.0.0.1", () => r(`http://127.0.0.1:${server.address().port}`)));
 }
 
-/** A gateway in front of `upstream` that flips one byte of block `bad`. */
-function hostile(upstream, bad) {
+/** A gateway in front of `upstream` that flips one byte of block `bad`,
+ *  or (`huge`) answers it with 2 MiB of zeros and no length. */
+function hostile(upstream, bad, mode = "flip") {
   const up = new URL(upstream);
   const server = createServer((req, res) => {
+    if (mode === "huge" && req.url.startsWith(`/ipfs/${bad}`)) {
+      res.writeHead(200, { "content-type": "application/vnd.ipld.raw", "access-control-allow-origin": "*" });
+      for (let i = 0; i < 32; i++) res.write(Buffer.alloc(65536));
+      res.end();
+      return;
+    }
     const fwd = httpRequest({ host: up.hostname, port: up.port, path: req.url, method: req.method, headers: { ...req.headers, host: up.host } }, (r) => {
       const chunks = [];
       r.on("data", (c) => chunks.push(c));
@@ -215,7 +222,7 @@ test("shows the pushed branches (default first) and tags, read only from the gat
   await page.close();
 });
 
-test("a gateway that flips a byte of one block is refused, naming the block", async () => {
+test("a gateway that flips a byte of one block, or sends too much, is refused, naming the block", async () => {
   const site = await serveStatic(dist);
   const bad = await hostile(gateway, refsCid);
   const page = await browser.newPage();
@@ -225,6 +232,11 @@ test("a gateway that flips a byte of one block is refused, naming the block", as
   const text = await error.textContent();
   assert.match(text, new RegExp(`block ${refsCid}: the gateway ${bad} sent bytes that do not match this CID; refused`));
   assert.equal(await page.locator("#branches").count(), 0, "no refs are shown");
+  // One that answers with more than any block holds: cut off and refused.
+  const huge = await hostile(gateway, refsCid, "huge");
+  await page.goto(`${site}/index.html?gateway=${encodeURIComponent(huge)}#/ipfs/${cid}`);
+  await page.waitForFunction((g) => document.getElementById("error")?.textContent.includes(g), huge);
+  assert.equal(await error.textContent(), `block ${refsCid}: the gateway ${huge} sent more than the 1048576 bytes of any nip block; refused`);
   await page.close();
 });
 
