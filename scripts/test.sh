@@ -52,6 +52,30 @@ fi
 # for nipctl's own tests but not for nip's.
 cargo build --workspace --locked 2>&1
 cargo test --workspace --locked 2>&1
+# The web viewer (web/): its sources type-check, web/dist is what they
+# build, and headless Chromium reads a repository pushed to a throwaway Kubo
+# (web/test.sh). Needs node and npm (npm ci installs web/'s locked
+# toolchain) and Debian's chromium, installed here with apt-get if missing.
+if ! command -v npm >/dev/null; then
+  if [ "${CI:-}" = "true" ]; then echo "test: node and npm are needed for the web viewer's tests" >&2; exit 1; fi
+  echo "test: WARNING: npm is not installed; the web viewer is not tested" >&2
+else
+  if [ -z "${NIP_TEST_CHROMIUM:-}" ] && [ ! -x /usr/bin/chromium ]; then
+    sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    # A fresh machine may have no package lists yet: update them and try again.
+    $sudo apt-get install -y chromium >/dev/null 2>&1 \
+      || { $sudo apt-get update -qq >/dev/null 2>&1 && $sudo apt-get install -y chromium >/dev/null 2>&1; } \
+      || echo "test: WARNING: chromium did not install (apt-get install chromium)" >&2
+  fi
+  if [ -n "${NIP_TEST_CHROMIUM:-}" ] || [ -x /usr/bin/chromium ]; then
+    bash web/test.sh 2>&1
+  elif [ "${CI:-}" = "true" ]; then
+    echo "test: chromium is needed for the web viewer's tests, and CI needs them" >&2
+    exit 1
+  else
+    echo "test: WARNING: no chromium; the web viewer is not tested" >&2
+  fi
+fi
 # Fuzzing (fuzz/README.md): the harness's own check, then a minute shared by
 # every target, in the dev build (dependencies at opt-level 2, overflow
 # checks on). A crash fails the script and names the input saved under

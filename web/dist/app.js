@@ -1,0 +1,2399 @@
+"use strict";
+(() => {
+  // src/cid.ts
+  var DAG_CBOR = 113;
+  var RAW = 85;
+  var DAG_PB = 112;
+  var SHA2_256 = 18;
+  var CODECS = /* @__PURE__ */ new Set([DAG_CBOR, RAW, DAG_PB]);
+  var CID = class _CID {
+    codec;
+    digest;
+    bytes;
+    text;
+    constructor(codec, digest, bytes) {
+      this.codec = codec;
+      this.digest = digest;
+      this.bytes = bytes;
+    }
+    /** Reads a binary CID (without the 0x00 prefix of a DAG-CBOR link). */
+    static decode(bytes) {
+      let at = 0;
+      const varint = () => {
+        let v = 0;
+        for (let shift = 0; shift < 28; shift += 7) {
+          if (at >= bytes.length) throw new CIDError("a CID ends in the middle of a number");
+          const b = bytes[at++];
+          v += (b & 127) * 2 ** shift;
+          if ((b & 128) === 0) return v;
+        }
+        throw new CIDError("a CID holds a number too large");
+      };
+      const version = varint();
+      if (version !== 1) throw new CIDError(`a CID of version ${version}; nip writes only version 1`);
+      const codec = varint();
+      if (!CODECS.has(codec)) throw new CIDError(`a CID of codec 0x${codec.toString(16)}; nip writes only dag-cbor, raw and dag-pb`);
+      const hash = varint();
+      if (hash !== SHA2_256) throw new CIDError(`a CID with hash function 0x${hash.toString(16)}; only sha2-256 can be checked here`);
+      const len = varint();
+      if (len !== 32 || at + len !== bytes.length) throw new CIDError("a CID whose sha2-256 digest is not 32 bytes");
+      return new _CID(codec, bytes.slice(at, at + 32), bytes.slice());
+    }
+    /** Parses a CID as text: base32, lower case, as Kubo and nip print it. */
+    static parse(text) {
+      if (!/^b[a-z2-7]+$/.test(text)) {
+        throw new CIDError(`"${short(text)}" is not a CIDv1 in base32 (it should start with "b", like bafyrei\u2026)`);
+      }
+      const cid = _CID.decode(base32Decode(text.slice(1)));
+      cid.text = text;
+      return cid;
+    }
+    toString() {
+      if (this.text === void 0) this.text = "b" + base32Encode(this.bytes);
+      return this.text;
+    }
+    equals(other) {
+      return eq(this.bytes, other.bytes);
+    }
+  };
+  var CIDError = class extends Error {
+  };
+  function short(s) {
+    return s.length > 80 ? s.slice(0, 80) + "\u2026" : s;
+  }
+  var ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";
+  function base32Decode(s) {
+    const out = [];
+    let bits = 0;
+    let value = 0;
+    for (const ch of s) {
+      value = value << 5 | ALPHABET.indexOf(ch);
+      bits += 5;
+      if (bits >= 8) {
+        bits -= 8;
+        out.push(value >> bits & 255);
+      }
+    }
+    if (bits >= 5 || (value & (1 << bits) - 1) !== 0) throw new CIDError("a CID's base32 text has stray bits at its end");
+    return new Uint8Array(out);
+  }
+  function base32Encode(bytes) {
+    let out = "";
+    let bits = 0;
+    let value = 0;
+    for (const b of bytes) {
+      value = (value << 8 | b) & 65535;
+      bits += 8;
+      while (bits >= 5) {
+        bits -= 5;
+        out += ALPHABET[value >> bits & 31];
+      }
+    }
+    if (bits > 0) out += ALPHABET[value << 5 - bits & 31];
+    return out;
+  }
+  function eq(a, b) {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+  async function sha256(data) {
+    return new Uint8Array(await crypto.subtle.digest("SHA-256", data));
+  }
+  async function matches(cid, data) {
+    return eq(await sha256(data), cid.digest);
+  }
+  function hex(bytes) {
+    let s = "";
+    for (const b of bytes) s += b.toString(16).padStart(2, "0");
+    return s;
+  }
+
+  // src/gateway.ts
+  var MAX_BLOCK = 1 << 20;
+  var GatewayError = class extends Error {
+  };
+  var Gateway = class {
+    url;
+    cache = /* @__PURE__ */ new Map();
+    /** Blocks fetched and verified, for the status line. */
+    fetched = 0;
+    constructor(url) {
+      this.url = url.replace(/\/+$/, "");
+    }
+    block(cid) {
+      const key = cid.toString();
+      let p = this.cache.get(key);
+      if (p === void 0) {
+        p = this.fetch(cid);
+        this.cache.set(key, p);
+        p.catch(() => this.cache.delete(key));
+      }
+      return p;
+    }
+    async fetch(cid) {
+      const url = `${this.url}/ipfs/${cid}?format=raw`;
+      let resp;
+      try {
+        resp = await fetch(url, {
+          headers: { Accept: "application/vnd.ipld.raw" },
+          credentials: "omit",
+          referrerPolicy: "no-referrer"
+        });
+      } catch (e) {
+        throw new GatewayError(`block ${cid}: the gateway ${this.url} could not be reached (${e.message}); check the gateway address, and that it allows this page (CORS)`);
+      }
+      if (!resp.ok) {
+        throw new GatewayError(`block ${cid}: the gateway ${this.url} answered ${resp.status} ${resp.statusText}; it may not have the block`);
+      }
+      const length = Number(resp.headers.get("content-length") ?? "0");
+      if (length > MAX_BLOCK) {
+        throw new GatewayError(`block ${cid}: the gateway ${this.url} sent ${length} bytes, more than the ${MAX_BLOCK} of any nip block; refused`);
+      }
+      const data = await this.read(resp, cid);
+      if (!await matches(cid, data)) {
+        throw new GatewayError(`block ${cid}: the gateway ${this.url} sent bytes that do not match this CID; refused (the gateway is broken or hostile: try another one)`);
+      }
+      this.fetched++;
+      return data;
+    }
+    /** The response's body, read no further than one byte past MAX_BLOCK. */
+    async read(resp, cid) {
+      const tooLarge = () => new GatewayError(`block ${cid}: the gateway ${this.url} sent more than the ${MAX_BLOCK} bytes of any nip block; refused`);
+      if (resp.body === null) return new Uint8Array(0);
+      const reader = resp.body.getReader();
+      const chunks = [];
+      let total = 0;
+      for (; ; ) {
+        let next;
+        try {
+          next = await reader.read();
+        } catch (e) {
+          throw new GatewayError(`block ${cid}: the gateway ${this.url} broke off the response (${e.message})`);
+        }
+        if (next.done) break;
+        total += next.value.length;
+        if (total > MAX_BLOCK) {
+          reader.cancel().catch(() => {
+          });
+          throw tooLarge();
+        }
+        chunks.push(next.value);
+      }
+      const out = new Uint8Array(total);
+      let at = 0;
+      for (const c of chunks) {
+        out.set(c, at);
+        at += c.length;
+      }
+      return out;
+    }
+  };
+
+  // node_modules/cborg/lib/is.js
+  var typeofs = [
+    "string",
+    "number",
+    "bigint",
+    "symbol"
+  ];
+  var objectTypeNames = [
+    "Function",
+    "Generator",
+    "AsyncGenerator",
+    "GeneratorFunction",
+    "AsyncGeneratorFunction",
+    "AsyncFunction",
+    "Observable",
+    "Array",
+    "Buffer",
+    "Object",
+    "RegExp",
+    "Date",
+    "Error",
+    "Map",
+    "Set",
+    "WeakMap",
+    "WeakSet",
+    "ArrayBuffer",
+    "SharedArrayBuffer",
+    "DataView",
+    "Promise",
+    "URL",
+    "HTMLElement",
+    "Int8Array",
+    "Uint8Array",
+    "Uint8ClampedArray",
+    "Int16Array",
+    "Uint16Array",
+    "Int32Array",
+    "Uint32Array",
+    "Float32Array",
+    "Float64Array",
+    "BigInt64Array",
+    "BigUint64Array"
+  ];
+  function is(value) {
+    if (value === null) {
+      return "null";
+    }
+    if (value === void 0) {
+      return "undefined";
+    }
+    if (value === true || value === false) {
+      return "boolean";
+    }
+    const typeOf = typeof value;
+    if (typeofs.includes(typeOf)) {
+      return typeOf;
+    }
+    if (typeOf === "function") {
+      return "Function";
+    }
+    if (Array.isArray(value)) {
+      return "Array";
+    }
+    if (isBuffer(value)) {
+      return "Buffer";
+    }
+    const objectType = getObjectType(value);
+    if (objectType) {
+      return objectType;
+    }
+    return "Object";
+  }
+  function isBuffer(value) {
+    return value && value.constructor && value.constructor.isBuffer && value.constructor.isBuffer.call(null, value);
+  }
+  function getObjectType(value) {
+    const objectTypeName = Object.prototype.toString.call(value).slice(8, -1);
+    if (objectTypeNames.includes(objectTypeName)) {
+      return objectTypeName;
+    }
+    return void 0;
+  }
+
+  // node_modules/cborg/lib/token.js
+  var Type = class {
+    /**
+     * @param {number} major
+     * @param {string} name
+     * @param {boolean} terminal
+     */
+    constructor(major, name, terminal) {
+      this.major = major;
+      this.majorEncoded = major << 5;
+      this.name = name;
+      this.terminal = terminal;
+    }
+    /* c8 ignore next 3 */
+    toString() {
+      return `Type[${this.major}].${this.name}`;
+    }
+    /**
+     * @param {Type} typ
+     * @returns {number}
+     */
+    compare(typ) {
+      return this.major < typ.major ? -1 : this.major > typ.major ? 1 : 0;
+    }
+  };
+  Type.uint = new Type(0, "uint", true);
+  Type.negint = new Type(1, "negint", true);
+  Type.bytes = new Type(2, "bytes", true);
+  Type.string = new Type(3, "string", true);
+  Type.array = new Type(4, "array", false);
+  Type.map = new Type(5, "map", false);
+  Type.tag = new Type(6, "tag", false);
+  Type.float = new Type(7, "float", true);
+  Type.false = new Type(7, "false", true);
+  Type.true = new Type(7, "true", true);
+  Type.null = new Type(7, "null", true);
+  Type.undefined = new Type(7, "undefined", true);
+  Type.break = new Type(7, "break", true);
+  var Token = class {
+    /**
+     * @param {Type} type
+     * @param {any} [value]
+     * @param {number} [encodedLength]
+     */
+    constructor(type, value, encodedLength) {
+      this.type = type;
+      this.value = value;
+      this.encodedLength = encodedLength;
+      this.encodedBytes = void 0;
+      this.byteValue = void 0;
+    }
+    /* c8 ignore next 3 */
+    toString() {
+      return `Token[${this.type}].${this.value}`;
+    }
+  };
+
+  // node_modules/cborg/lib/byte-utils.js
+  var useBuffer = globalThis.process && // @ts-ignore
+  !globalThis.process.browser && // @ts-ignore
+  globalThis.Buffer && // @ts-ignore
+  typeof globalThis.Buffer.isBuffer === "function";
+  var textDecoder = new TextDecoder();
+  var textEncoder = new TextEncoder();
+  function isBuffer2(buf2) {
+    return useBuffer && globalThis.Buffer.isBuffer(buf2);
+  }
+  function asU8A(buf2) {
+    if (!(buf2 instanceof Uint8Array)) {
+      return Uint8Array.from(buf2);
+    }
+    return isBuffer2(buf2) ? new Uint8Array(buf2.buffer, buf2.byteOffset, buf2.byteLength) : buf2;
+  }
+  var toString = useBuffer ? (
+    // eslint-disable-line operator-linebreak
+    /**
+     * @param {Uint8Array} bytes
+     * @param {number} start
+     * @param {number} end
+     */
+    (bytes, start, end) => {
+      return end - start > 64 ? (
+        // eslint-disable-line operator-linebreak
+        // @ts-ignore
+        globalThis.Buffer.from(bytes.subarray(start, end)).toString("utf8")
+      ) : utf8Slice(bytes, start, end);
+    }
+  ) : (
+    // eslint-disable-line operator-linebreak
+    /**
+     * @param {Uint8Array} bytes
+     * @param {number} start
+     * @param {number} end
+     */
+    (bytes, start, end) => {
+      return end - start > 64 ? textDecoder.decode(bytes.subarray(start, end)) : utf8Slice(bytes, start, end);
+    }
+  );
+  var fromString = useBuffer ? (
+    // eslint-disable-line operator-linebreak
+    /**
+     * @param {string} string
+     */
+    (string) => {
+      return string.length > 64 ? (
+        // eslint-disable-line operator-linebreak
+        // @ts-ignore
+        globalThis.Buffer.from(string)
+      ) : utf8ToBytes(string);
+    }
+  ) : (
+    // eslint-disable-line operator-linebreak
+    /**
+     * @param {string} string
+     */
+    (string) => {
+      return string.length > 64 ? textEncoder.encode(string) : utf8ToBytes(string);
+    }
+  );
+  var slice = useBuffer ? (
+    // eslint-disable-line operator-linebreak
+    /**
+     * @param {Uint8Array} bytes
+     * @param {number} start
+     * @param {number} end
+     */
+    (bytes, start, end) => {
+      if (isBuffer2(bytes)) {
+        return new Uint8Array(bytes.subarray(start, end));
+      }
+      return bytes.slice(start, end);
+    }
+  ) : (
+    // eslint-disable-line operator-linebreak
+    /**
+     * @param {Uint8Array} bytes
+     * @param {number} start
+     * @param {number} end
+     */
+    (bytes, start, end) => {
+      return bytes.slice(start, end);
+    }
+  );
+  var concat = useBuffer ? (
+    // eslint-disable-line operator-linebreak
+    /**
+     * @param {Uint8Array[]} chunks
+     * @param {number} length
+     * @returns {Uint8Array}
+     */
+    (chunks, length) => {
+      chunks = chunks.map((c) => c instanceof Uint8Array ? c : (
+        // eslint-disable-line operator-linebreak
+        // @ts-ignore
+        globalThis.Buffer.from(c)
+      ));
+      return asU8A(globalThis.Buffer.concat(chunks, length));
+    }
+  ) : (
+    // eslint-disable-line operator-linebreak
+    /**
+     * @param {Uint8Array[]} chunks
+     * @param {number} length
+     * @returns {Uint8Array}
+     */
+    (chunks, length) => {
+      const out = new Uint8Array(length);
+      let off = 0;
+      for (let b of chunks) {
+        if (off + b.length > out.length) {
+          b = b.subarray(0, out.length - off);
+        }
+        out.set(b, off);
+        off += b.length;
+      }
+      return out;
+    }
+  );
+  var alloc = useBuffer ? (
+    // eslint-disable-line operator-linebreak
+    /**
+     * @param {number} size
+     * @returns {Uint8Array}
+     */
+    (size) => {
+      return globalThis.Buffer.allocUnsafe(size);
+    }
+  ) : (
+    // eslint-disable-line operator-linebreak
+    /**
+     * @param {number} size
+     * @returns {Uint8Array}
+     */
+    (size) => {
+      return new Uint8Array(size);
+    }
+  );
+  function compare(b1, b2) {
+    if (isBuffer2(b1) && isBuffer2(b2)) {
+      return b1.compare(b2);
+    }
+    for (let i = 0; i < b1.length; i++) {
+      if (b1[i] === b2[i]) {
+        continue;
+      }
+      return b1[i] < b2[i] ? -1 : 1;
+    }
+    return 0;
+  }
+  function utf8ToBytes(str) {
+    const out = [];
+    let p = 0;
+    for (let i = 0; i < str.length; i++) {
+      let c = str.charCodeAt(i);
+      if (c < 128) {
+        out[p++] = c;
+      } else if (c < 2048) {
+        out[p++] = c >> 6 | 192;
+        out[p++] = c & 63 | 128;
+      } else if ((c & 64512) === 55296 && i + 1 < str.length && (str.charCodeAt(i + 1) & 64512) === 56320) {
+        c = 65536 + ((c & 1023) << 10) + (str.charCodeAt(++i) & 1023);
+        out[p++] = c >> 18 | 240;
+        out[p++] = c >> 12 & 63 | 128;
+        out[p++] = c >> 6 & 63 | 128;
+        out[p++] = c & 63 | 128;
+      } else {
+        out[p++] = c >> 12 | 224;
+        out[p++] = c >> 6 & 63 | 128;
+        out[p++] = c & 63 | 128;
+      }
+    }
+    return out;
+  }
+  function utf8Slice(buf2, offset, end) {
+    const res = [];
+    while (offset < end) {
+      const firstByte = buf2[offset];
+      let codePoint = null;
+      let bytesPerSequence = firstByte > 239 ? 4 : firstByte > 223 ? 3 : firstByte > 191 ? 2 : 1;
+      if (offset + bytesPerSequence <= end) {
+        let secondByte, thirdByte, fourthByte, tempCodePoint;
+        switch (bytesPerSequence) {
+          case 1:
+            if (firstByte < 128) {
+              codePoint = firstByte;
+            }
+            break;
+          case 2:
+            secondByte = buf2[offset + 1];
+            if ((secondByte & 192) === 128) {
+              tempCodePoint = (firstByte & 31) << 6 | secondByte & 63;
+              if (tempCodePoint > 127) {
+                codePoint = tempCodePoint;
+              }
+            }
+            break;
+          case 3:
+            secondByte = buf2[offset + 1];
+            thirdByte = buf2[offset + 2];
+            if ((secondByte & 192) === 128 && (thirdByte & 192) === 128) {
+              tempCodePoint = (firstByte & 15) << 12 | (secondByte & 63) << 6 | thirdByte & 63;
+              if (tempCodePoint > 2047 && (tempCodePoint < 55296 || tempCodePoint > 57343)) {
+                codePoint = tempCodePoint;
+              }
+            }
+            break;
+          case 4:
+            secondByte = buf2[offset + 1];
+            thirdByte = buf2[offset + 2];
+            fourthByte = buf2[offset + 3];
+            if ((secondByte & 192) === 128 && (thirdByte & 192) === 128 && (fourthByte & 192) === 128) {
+              tempCodePoint = (firstByte & 15) << 18 | (secondByte & 63) << 12 | (thirdByte & 63) << 6 | fourthByte & 63;
+              if (tempCodePoint > 65535 && tempCodePoint < 1114112) {
+                codePoint = tempCodePoint;
+              }
+            }
+        }
+      }
+      if (codePoint === null) {
+        codePoint = 65533;
+        bytesPerSequence = 1;
+      } else if (codePoint > 65535) {
+        codePoint -= 65536;
+        res.push(codePoint >>> 10 & 1023 | 55296);
+        codePoint = 56320 | codePoint & 1023;
+      }
+      res.push(codePoint);
+      offset += bytesPerSequence;
+    }
+    return decodeCodePointsArray(res);
+  }
+  var MAX_ARGUMENTS_LENGTH = 4096;
+  function decodeCodePointsArray(codePoints) {
+    const len = codePoints.length;
+    if (len <= MAX_ARGUMENTS_LENGTH) {
+      return String.fromCharCode.apply(String, codePoints);
+    }
+    let res = "";
+    let i = 0;
+    while (i < len) {
+      res += String.fromCharCode.apply(
+        String,
+        codePoints.slice(i, i += MAX_ARGUMENTS_LENGTH)
+      );
+    }
+    return res;
+  }
+
+  // node_modules/cborg/lib/bl.js
+  var defaultChunkSize = 256;
+  var Bl = class {
+    /**
+     * @param {number} [chunkSize]
+     */
+    constructor(chunkSize = defaultChunkSize) {
+      this.chunkSize = chunkSize;
+      this.cursor = 0;
+      this.maxCursor = -1;
+      this.chunks = [];
+      this._initReuseChunk = null;
+    }
+    reset() {
+      this.cursor = 0;
+      this.maxCursor = -1;
+      if (this.chunks.length) {
+        this.chunks = [];
+      }
+      if (this._initReuseChunk !== null) {
+        this.chunks.push(this._initReuseChunk);
+        this.maxCursor = this._initReuseChunk.length - 1;
+      }
+    }
+    /**
+     * @param {Uint8Array|number[]} bytes
+     */
+    push(bytes) {
+      let topChunk = this.chunks[this.chunks.length - 1];
+      const newMax = this.cursor + bytes.length;
+      if (newMax <= this.maxCursor + 1) {
+        const chunkPos = topChunk.length - (this.maxCursor - this.cursor) - 1;
+        topChunk.set(bytes, chunkPos);
+      } else {
+        if (topChunk) {
+          const chunkPos = topChunk.length - (this.maxCursor - this.cursor) - 1;
+          if (chunkPos < topChunk.length) {
+            this.chunks[this.chunks.length - 1] = topChunk.subarray(0, chunkPos);
+            this.maxCursor = this.cursor - 1;
+          }
+        }
+        if (bytes.length < 64 && bytes.length < this.chunkSize) {
+          topChunk = alloc(this.chunkSize);
+          this.chunks.push(topChunk);
+          this.maxCursor += topChunk.length;
+          if (this._initReuseChunk === null) {
+            this._initReuseChunk = topChunk;
+          }
+          topChunk.set(bytes, 0);
+        } else {
+          this.chunks.push(bytes);
+          this.maxCursor += bytes.length;
+        }
+      }
+      this.cursor += bytes.length;
+    }
+    /**
+     * @param {boolean} [reset]
+     * @returns {Uint8Array}
+     */
+    toBytes(reset = false) {
+      let byts;
+      if (this.chunks.length === 1) {
+        const chunk = this.chunks[0];
+        if (reset && this.cursor > chunk.length / 2) {
+          byts = this.cursor === chunk.length ? chunk : chunk.subarray(0, this.cursor);
+          this._initReuseChunk = null;
+          this.chunks = [];
+        } else {
+          byts = slice(chunk, 0, this.cursor);
+        }
+      } else {
+        byts = concat(this.chunks, this.cursor);
+      }
+      if (reset) {
+        this.reset();
+      }
+      return byts;
+    }
+  };
+
+  // node_modules/cborg/lib/common.js
+  var decodeErrPrefix = "CBOR decode error:";
+  var encodeErrPrefix = "CBOR encode error:";
+  var uintMinorPrefixBytes = [];
+  uintMinorPrefixBytes[23] = 1;
+  uintMinorPrefixBytes[24] = 2;
+  uintMinorPrefixBytes[25] = 3;
+  uintMinorPrefixBytes[26] = 5;
+  uintMinorPrefixBytes[27] = 9;
+  function assertEnoughData(data, pos, need) {
+    if (data.length - pos < need) {
+      throw new Error(`${decodeErrPrefix} not enough data for type`);
+    }
+  }
+
+  // node_modules/cborg/lib/0uint.js
+  var uintBoundaries = [24, 256, 65536, 4294967296, BigInt("18446744073709551616")];
+  function readUint8(data, offset, options) {
+    assertEnoughData(data, offset, 1);
+    const value = data[offset];
+    if (options.strict === true && value < uintBoundaries[0]) {
+      throw new Error(`${decodeErrPrefix} integer encoded in more bytes than necessary (strict decode)`);
+    }
+    return value;
+  }
+  function readUint16(data, offset, options) {
+    assertEnoughData(data, offset, 2);
+    const value = data[offset] << 8 | data[offset + 1];
+    if (options.strict === true && value < uintBoundaries[1]) {
+      throw new Error(`${decodeErrPrefix} integer encoded in more bytes than necessary (strict decode)`);
+    }
+    return value;
+  }
+  function readUint32(data, offset, options) {
+    assertEnoughData(data, offset, 4);
+    const value = data[offset] * 16777216 + (data[offset + 1] << 16) + (data[offset + 2] << 8) + data[offset + 3];
+    if (options.strict === true && value < uintBoundaries[2]) {
+      throw new Error(`${decodeErrPrefix} integer encoded in more bytes than necessary (strict decode)`);
+    }
+    return value;
+  }
+  function readUint64(data, offset, options) {
+    assertEnoughData(data, offset, 8);
+    const hi = data[offset] * 16777216 + (data[offset + 1] << 16) + (data[offset + 2] << 8) + data[offset + 3];
+    const lo = data[offset + 4] * 16777216 + (data[offset + 5] << 16) + (data[offset + 6] << 8) + data[offset + 7];
+    const value = (BigInt(hi) << BigInt(32)) + BigInt(lo);
+    if (options.strict === true && value < uintBoundaries[3]) {
+      throw new Error(`${decodeErrPrefix} integer encoded in more bytes than necessary (strict decode)`);
+    }
+    if (value <= Number.MAX_SAFE_INTEGER) {
+      return Number(value);
+    }
+    if (options.allowBigInt === true) {
+      return value;
+    }
+    throw new Error(`${decodeErrPrefix} integers outside of the safe integer range are not supported`);
+  }
+  function decodeUint8(data, pos, _minor, options) {
+    return new Token(Type.uint, readUint8(data, pos + 1, options), 2);
+  }
+  function decodeUint16(data, pos, _minor, options) {
+    return new Token(Type.uint, readUint16(data, pos + 1, options), 3);
+  }
+  function decodeUint32(data, pos, _minor, options) {
+    return new Token(Type.uint, readUint32(data, pos + 1, options), 5);
+  }
+  function decodeUint64(data, pos, _minor, options) {
+    return new Token(Type.uint, readUint64(data, pos + 1, options), 9);
+  }
+  function encodeUint(buf2, token) {
+    return encodeUintValue(buf2, 0, token.value);
+  }
+  function encodeUintValue(buf2, major, uint) {
+    if (uint < uintBoundaries[0]) {
+      const nuint = Number(uint);
+      buf2.push([major | nuint]);
+    } else if (uint < uintBoundaries[1]) {
+      const nuint = Number(uint);
+      buf2.push([major | 24, nuint]);
+    } else if (uint < uintBoundaries[2]) {
+      const nuint = Number(uint);
+      buf2.push([major | 25, nuint >>> 8, nuint & 255]);
+    } else if (uint < uintBoundaries[3]) {
+      const nuint = Number(uint);
+      buf2.push([major | 26, nuint >>> 24 & 255, nuint >>> 16 & 255, nuint >>> 8 & 255, nuint & 255]);
+    } else {
+      const buint = BigInt(uint);
+      if (buint < uintBoundaries[4]) {
+        const set = [major | 27, 0, 0, 0, 0, 0, 0, 0];
+        let lo = Number(buint & BigInt(4294967295));
+        let hi = Number(buint >> BigInt(32) & BigInt(4294967295));
+        set[8] = lo & 255;
+        lo = lo >> 8;
+        set[7] = lo & 255;
+        lo = lo >> 8;
+        set[6] = lo & 255;
+        lo = lo >> 8;
+        set[5] = lo & 255;
+        set[4] = hi & 255;
+        hi = hi >> 8;
+        set[3] = hi & 255;
+        hi = hi >> 8;
+        set[2] = hi & 255;
+        hi = hi >> 8;
+        set[1] = hi & 255;
+        buf2.push(set);
+      } else {
+        throw new Error(`${decodeErrPrefix} encountered BigInt larger than allowable range`);
+      }
+    }
+  }
+  encodeUint.encodedSize = function encodedSize(token) {
+    return encodeUintValue.encodedSize(token.value);
+  };
+  encodeUintValue.encodedSize = function encodedSize2(uint) {
+    if (uint < uintBoundaries[0]) {
+      return 1;
+    }
+    if (uint < uintBoundaries[1]) {
+      return 2;
+    }
+    if (uint < uintBoundaries[2]) {
+      return 3;
+    }
+    if (uint < uintBoundaries[3]) {
+      return 5;
+    }
+    return 9;
+  };
+  encodeUint.compareTokens = function compareTokens(tok1, tok2) {
+    return tok1.value < tok2.value ? -1 : tok1.value > tok2.value ? 1 : (
+      /* c8 ignore next */
+      0
+    );
+  };
+
+  // node_modules/cborg/lib/1negint.js
+  function decodeNegint8(data, pos, _minor, options) {
+    return new Token(Type.negint, -1 - readUint8(data, pos + 1, options), 2);
+  }
+  function decodeNegint16(data, pos, _minor, options) {
+    return new Token(Type.negint, -1 - readUint16(data, pos + 1, options), 3);
+  }
+  function decodeNegint32(data, pos, _minor, options) {
+    return new Token(Type.negint, -1 - readUint32(data, pos + 1, options), 5);
+  }
+  var neg1b = BigInt(-1);
+  var pos1b = BigInt(1);
+  function decodeNegint64(data, pos, _minor, options) {
+    const int = readUint64(data, pos + 1, options);
+    if (typeof int !== "bigint") {
+      const value = -1 - int;
+      if (value >= Number.MIN_SAFE_INTEGER) {
+        return new Token(Type.negint, value, 9);
+      }
+    }
+    if (options.allowBigInt !== true) {
+      throw new Error(`${decodeErrPrefix} integers outside of the safe integer range are not supported`);
+    }
+    return new Token(Type.negint, neg1b - BigInt(int), 9);
+  }
+  function encodeNegint(buf2, token) {
+    const negint = token.value;
+    const unsigned = typeof negint === "bigint" ? negint * neg1b - pos1b : negint * -1 - 1;
+    encodeUintValue(buf2, token.type.majorEncoded, unsigned);
+  }
+  encodeNegint.encodedSize = function encodedSize3(token) {
+    const negint = token.value;
+    const unsigned = typeof negint === "bigint" ? negint * neg1b - pos1b : negint * -1 - 1;
+    if (unsigned < uintBoundaries[0]) {
+      return 1;
+    }
+    if (unsigned < uintBoundaries[1]) {
+      return 2;
+    }
+    if (unsigned < uintBoundaries[2]) {
+      return 3;
+    }
+    if (unsigned < uintBoundaries[3]) {
+      return 5;
+    }
+    return 9;
+  };
+  encodeNegint.compareTokens = function compareTokens2(tok1, tok2) {
+    return tok1.value < tok2.value ? 1 : tok1.value > tok2.value ? -1 : (
+      /* c8 ignore next */
+      0
+    );
+  };
+
+  // node_modules/cborg/lib/2bytes.js
+  function toToken(data, pos, prefix, length) {
+    assertEnoughData(data, pos, prefix + length);
+    const buf2 = slice(data, pos + prefix, pos + prefix + length);
+    return new Token(Type.bytes, buf2, prefix + length);
+  }
+  function decodeBytesCompact(data, pos, minor, _options) {
+    return toToken(data, pos, 1, minor);
+  }
+  function decodeBytes8(data, pos, _minor, options) {
+    return toToken(data, pos, 2, readUint8(data, pos + 1, options));
+  }
+  function decodeBytes16(data, pos, _minor, options) {
+    return toToken(data, pos, 3, readUint16(data, pos + 1, options));
+  }
+  function decodeBytes32(data, pos, _minor, options) {
+    return toToken(data, pos, 5, readUint32(data, pos + 1, options));
+  }
+  function decodeBytes64(data, pos, _minor, options) {
+    const l = readUint64(data, pos + 1, options);
+    if (typeof l === "bigint") {
+      throw new Error(`${decodeErrPrefix} 64-bit integer bytes lengths not supported`);
+    }
+    return toToken(data, pos, 9, l);
+  }
+  function tokenBytes(token) {
+    if (token.encodedBytes === void 0) {
+      token.encodedBytes = token.type === Type.string ? fromString(token.value) : token.value;
+    }
+    return token.encodedBytes;
+  }
+  function encodeBytes(buf2, token) {
+    const bytes = tokenBytes(token);
+    encodeUintValue(buf2, token.type.majorEncoded, bytes.length);
+    buf2.push(bytes);
+  }
+  encodeBytes.encodedSize = function encodedSize4(token) {
+    const bytes = tokenBytes(token);
+    return encodeUintValue.encodedSize(bytes.length) + bytes.length;
+  };
+  encodeBytes.compareTokens = function compareTokens3(tok1, tok2) {
+    return compareBytes(tokenBytes(tok1), tokenBytes(tok2));
+  };
+  function compareBytes(b1, b2) {
+    return b1.length < b2.length ? -1 : b1.length > b2.length ? 1 : compare(b1, b2);
+  }
+
+  // node_modules/cborg/lib/3string.js
+  function toToken2(data, pos, prefix, length, options) {
+    const totLength = prefix + length;
+    assertEnoughData(data, pos, totLength);
+    const tok = new Token(Type.string, toString(data, pos + prefix, pos + totLength), totLength);
+    if (options.retainStringBytes === true) {
+      tok.byteValue = slice(data, pos + prefix, pos + totLength);
+    }
+    return tok;
+  }
+  function decodeStringCompact(data, pos, minor, options) {
+    return toToken2(data, pos, 1, minor, options);
+  }
+  function decodeString8(data, pos, _minor, options) {
+    return toToken2(data, pos, 2, readUint8(data, pos + 1, options), options);
+  }
+  function decodeString16(data, pos, _minor, options) {
+    return toToken2(data, pos, 3, readUint16(data, pos + 1, options), options);
+  }
+  function decodeString32(data, pos, _minor, options) {
+    return toToken2(data, pos, 5, readUint32(data, pos + 1, options), options);
+  }
+  function decodeString64(data, pos, _minor, options) {
+    const l = readUint64(data, pos + 1, options);
+    if (typeof l === "bigint") {
+      throw new Error(`${decodeErrPrefix} 64-bit integer string lengths not supported`);
+    }
+    return toToken2(data, pos, 9, l, options);
+  }
+  var encodeString = encodeBytes;
+
+  // node_modules/cborg/lib/4array.js
+  function toToken3(_data, _pos, prefix, length) {
+    return new Token(Type.array, length, prefix);
+  }
+  function decodeArrayCompact(data, pos, minor, _options) {
+    return toToken3(data, pos, 1, minor);
+  }
+  function decodeArray8(data, pos, _minor, options) {
+    return toToken3(data, pos, 2, readUint8(data, pos + 1, options));
+  }
+  function decodeArray16(data, pos, _minor, options) {
+    return toToken3(data, pos, 3, readUint16(data, pos + 1, options));
+  }
+  function decodeArray32(data, pos, _minor, options) {
+    return toToken3(data, pos, 5, readUint32(data, pos + 1, options));
+  }
+  function decodeArray64(data, pos, _minor, options) {
+    const l = readUint64(data, pos + 1, options);
+    if (typeof l === "bigint") {
+      throw new Error(`${decodeErrPrefix} 64-bit integer array lengths not supported`);
+    }
+    return toToken3(data, pos, 9, l);
+  }
+  function decodeArrayIndefinite(data, pos, _minor, options) {
+    if (options.allowIndefinite === false) {
+      throw new Error(`${decodeErrPrefix} indefinite length items not allowed`);
+    }
+    return toToken3(data, pos, 1, Infinity);
+  }
+  function encodeArray(buf2, token) {
+    encodeUintValue(buf2, Type.array.majorEncoded, token.value);
+  }
+  encodeArray.compareTokens = encodeUint.compareTokens;
+  encodeArray.encodedSize = function encodedSize5(token) {
+    return encodeUintValue.encodedSize(token.value);
+  };
+
+  // node_modules/cborg/lib/5map.js
+  function toToken4(_data, _pos, prefix, length) {
+    return new Token(Type.map, length, prefix);
+  }
+  function decodeMapCompact(data, pos, minor, _options) {
+    return toToken4(data, pos, 1, minor);
+  }
+  function decodeMap8(data, pos, _minor, options) {
+    return toToken4(data, pos, 2, readUint8(data, pos + 1, options));
+  }
+  function decodeMap16(data, pos, _minor, options) {
+    return toToken4(data, pos, 3, readUint16(data, pos + 1, options));
+  }
+  function decodeMap32(data, pos, _minor, options) {
+    return toToken4(data, pos, 5, readUint32(data, pos + 1, options));
+  }
+  function decodeMap64(data, pos, _minor, options) {
+    const l = readUint64(data, pos + 1, options);
+    if (typeof l === "bigint") {
+      throw new Error(`${decodeErrPrefix} 64-bit integer map lengths not supported`);
+    }
+    return toToken4(data, pos, 9, l);
+  }
+  function decodeMapIndefinite(data, pos, _minor, options) {
+    if (options.allowIndefinite === false) {
+      throw new Error(`${decodeErrPrefix} indefinite length items not allowed`);
+    }
+    return toToken4(data, pos, 1, Infinity);
+  }
+  function encodeMap(buf2, token) {
+    encodeUintValue(buf2, Type.map.majorEncoded, token.value);
+  }
+  encodeMap.compareTokens = encodeUint.compareTokens;
+  encodeMap.encodedSize = function encodedSize6(token) {
+    return encodeUintValue.encodedSize(token.value);
+  };
+
+  // node_modules/cborg/lib/6tag.js
+  function decodeTagCompact(_data, _pos, minor, _options) {
+    return new Token(Type.tag, minor, 1);
+  }
+  function decodeTag8(data, pos, _minor, options) {
+    return new Token(Type.tag, readUint8(data, pos + 1, options), 2);
+  }
+  function decodeTag16(data, pos, _minor, options) {
+    return new Token(Type.tag, readUint16(data, pos + 1, options), 3);
+  }
+  function decodeTag32(data, pos, _minor, options) {
+    return new Token(Type.tag, readUint32(data, pos + 1, options), 5);
+  }
+  function decodeTag64(data, pos, _minor, options) {
+    return new Token(Type.tag, readUint64(data, pos + 1, options), 9);
+  }
+  function encodeTag(buf2, token) {
+    encodeUintValue(buf2, Type.tag.majorEncoded, token.value);
+  }
+  encodeTag.compareTokens = encodeUint.compareTokens;
+  encodeTag.encodedSize = function encodedSize7(token) {
+    return encodeUintValue.encodedSize(token.value);
+  };
+
+  // node_modules/cborg/lib/7float.js
+  var MINOR_FALSE = 20;
+  var MINOR_TRUE = 21;
+  var MINOR_NULL = 22;
+  var MINOR_UNDEFINED = 23;
+  function decodeUndefined(_data, _pos, _minor, options) {
+    if (options.allowUndefined === false) {
+      throw new Error(`${decodeErrPrefix} undefined values are not supported`);
+    } else if (options.coerceUndefinedToNull === true) {
+      return new Token(Type.null, null, 1);
+    }
+    return new Token(Type.undefined, void 0, 1);
+  }
+  function decodeBreak(_data, _pos, _minor, options) {
+    if (options.allowIndefinite === false) {
+      throw new Error(`${decodeErrPrefix} indefinite length items not allowed`);
+    }
+    return new Token(Type.break, void 0, 1);
+  }
+  function createToken(value, bytes, options) {
+    if (options) {
+      if (options.allowNaN === false && Number.isNaN(value)) {
+        throw new Error(`${decodeErrPrefix} NaN values are not supported`);
+      }
+      if (options.allowInfinity === false && (value === Infinity || value === -Infinity)) {
+        throw new Error(`${decodeErrPrefix} Infinity values are not supported`);
+      }
+    }
+    return new Token(Type.float, value, bytes);
+  }
+  function decodeFloat16(data, pos, _minor, options) {
+    return createToken(readFloat16(data, pos + 1), 3, options);
+  }
+  function decodeFloat32(data, pos, _minor, options) {
+    return createToken(readFloat32(data, pos + 1), 5, options);
+  }
+  function decodeFloat64(data, pos, _minor, options) {
+    return createToken(readFloat64(data, pos + 1), 9, options);
+  }
+  function encodeFloat(buf2, token, options) {
+    const float = token.value;
+    if (float === false) {
+      buf2.push([Type.float.majorEncoded | MINOR_FALSE]);
+    } else if (float === true) {
+      buf2.push([Type.float.majorEncoded | MINOR_TRUE]);
+    } else if (float === null) {
+      buf2.push([Type.float.majorEncoded | MINOR_NULL]);
+    } else if (float === void 0) {
+      buf2.push([Type.float.majorEncoded | MINOR_UNDEFINED]);
+    } else {
+      let decoded;
+      let success = false;
+      if (!options || options.float64 !== true) {
+        encodeFloat16(float);
+        decoded = readFloat16(ui8a, 1);
+        if (float === decoded || Number.isNaN(float)) {
+          ui8a[0] = 249;
+          buf2.push(ui8a.slice(0, 3));
+          success = true;
+        } else {
+          encodeFloat32(float);
+          decoded = readFloat32(ui8a, 1);
+          if (float === decoded) {
+            ui8a[0] = 250;
+            buf2.push(ui8a.slice(0, 5));
+            success = true;
+          }
+        }
+      }
+      if (!success) {
+        encodeFloat64(float);
+        decoded = readFloat64(ui8a, 1);
+        ui8a[0] = 251;
+        buf2.push(ui8a.slice(0, 9));
+      }
+    }
+  }
+  encodeFloat.encodedSize = function encodedSize8(token, options) {
+    const float = token.value;
+    if (float === false || float === true || float === null || float === void 0) {
+      return 1;
+    }
+    if (!options || options.float64 !== true) {
+      encodeFloat16(float);
+      let decoded = readFloat16(ui8a, 1);
+      if (float === decoded || Number.isNaN(float)) {
+        return 3;
+      }
+      encodeFloat32(float);
+      decoded = readFloat32(ui8a, 1);
+      if (float === decoded) {
+        return 5;
+      }
+    }
+    return 9;
+  };
+  var buffer = new ArrayBuffer(9);
+  var dataView = new DataView(buffer, 1);
+  var ui8a = new Uint8Array(buffer, 0);
+  function encodeFloat16(inp) {
+    if (inp === Infinity) {
+      dataView.setUint16(0, 31744, false);
+    } else if (inp === -Infinity) {
+      dataView.setUint16(0, 64512, false);
+    } else if (Number.isNaN(inp)) {
+      dataView.setUint16(0, 32256, false);
+    } else {
+      dataView.setFloat32(0, inp);
+      const valu32 = dataView.getUint32(0);
+      const exponent = (valu32 & 2139095040) >> 23;
+      const mantissa = valu32 & 8388607;
+      if (exponent === 255) {
+        dataView.setUint16(0, 31744, false);
+      } else if (exponent === 0) {
+        dataView.setUint16(0, (inp & 2147483648) >> 16 | mantissa >> 13, false);
+      } else {
+        const logicalExponent = exponent - 127;
+        if (logicalExponent < -24) {
+          dataView.setUint16(0, 0);
+        } else if (logicalExponent < -14) {
+          dataView.setUint16(0, (valu32 & 2147483648) >> 16 | /* sign bit */
+          1 << 24 + logicalExponent, false);
+        } else {
+          dataView.setUint16(0, (valu32 & 2147483648) >> 16 | logicalExponent + 15 << 10 | mantissa >> 13, false);
+        }
+      }
+    }
+  }
+  function readFloat16(ui8a2, pos) {
+    if (ui8a2.length - pos < 2) {
+      throw new Error(`${decodeErrPrefix} not enough data for float16`);
+    }
+    const half = (ui8a2[pos] << 8) + ui8a2[pos + 1];
+    if (half === 31744) {
+      return Infinity;
+    }
+    if (half === 64512) {
+      return -Infinity;
+    }
+    if (half === 32256) {
+      return NaN;
+    }
+    const exp = half >> 10 & 31;
+    const mant = half & 1023;
+    let val;
+    if (exp === 0) {
+      val = mant * 2 ** -24;
+    } else if (exp !== 31) {
+      val = (mant + 1024) * 2 ** (exp - 25);
+    } else {
+      val = mant === 0 ? Infinity : NaN;
+    }
+    return half & 32768 ? -val : val;
+  }
+  function encodeFloat32(inp) {
+    dataView.setFloat32(0, inp, false);
+  }
+  function readFloat32(ui8a2, pos) {
+    if (ui8a2.length - pos < 4) {
+      throw new Error(`${decodeErrPrefix} not enough data for float32`);
+    }
+    const offset = (ui8a2.byteOffset || 0) + pos;
+    return new DataView(ui8a2.buffer, offset, 4).getFloat32(0, false);
+  }
+  function encodeFloat64(inp) {
+    dataView.setFloat64(0, inp, false);
+  }
+  function readFloat64(ui8a2, pos) {
+    if (ui8a2.length - pos < 8) {
+      throw new Error(`${decodeErrPrefix} not enough data for float64`);
+    }
+    const offset = (ui8a2.byteOffset || 0) + pos;
+    return new DataView(ui8a2.buffer, offset, 8).getFloat64(0, false);
+  }
+  encodeFloat.compareTokens = encodeUint.compareTokens;
+
+  // node_modules/cborg/lib/jump.js
+  function invalidMinor(data, pos, minor) {
+    throw new Error(`${decodeErrPrefix} encountered invalid minor (${minor}) for major ${data[pos] >>> 5}`);
+  }
+  function errorer(msg) {
+    return () => {
+      throw new Error(`${decodeErrPrefix} ${msg}`);
+    };
+  }
+  var jump = [];
+  for (let i = 0; i <= 23; i++) {
+    jump[i] = invalidMinor;
+  }
+  jump[24] = decodeUint8;
+  jump[25] = decodeUint16;
+  jump[26] = decodeUint32;
+  jump[27] = decodeUint64;
+  jump[28] = invalidMinor;
+  jump[29] = invalidMinor;
+  jump[30] = invalidMinor;
+  jump[31] = invalidMinor;
+  for (let i = 32; i <= 55; i++) {
+    jump[i] = invalidMinor;
+  }
+  jump[56] = decodeNegint8;
+  jump[57] = decodeNegint16;
+  jump[58] = decodeNegint32;
+  jump[59] = decodeNegint64;
+  jump[60] = invalidMinor;
+  jump[61] = invalidMinor;
+  jump[62] = invalidMinor;
+  jump[63] = invalidMinor;
+  for (let i = 64; i <= 87; i++) {
+    jump[i] = decodeBytesCompact;
+  }
+  jump[88] = decodeBytes8;
+  jump[89] = decodeBytes16;
+  jump[90] = decodeBytes32;
+  jump[91] = decodeBytes64;
+  jump[92] = invalidMinor;
+  jump[93] = invalidMinor;
+  jump[94] = invalidMinor;
+  jump[95] = errorer("indefinite length bytes/strings are not supported");
+  for (let i = 96; i <= 119; i++) {
+    jump[i] = decodeStringCompact;
+  }
+  jump[120] = decodeString8;
+  jump[121] = decodeString16;
+  jump[122] = decodeString32;
+  jump[123] = decodeString64;
+  jump[124] = invalidMinor;
+  jump[125] = invalidMinor;
+  jump[126] = invalidMinor;
+  jump[127] = errorer("indefinite length bytes/strings are not supported");
+  for (let i = 128; i <= 151; i++) {
+    jump[i] = decodeArrayCompact;
+  }
+  jump[152] = decodeArray8;
+  jump[153] = decodeArray16;
+  jump[154] = decodeArray32;
+  jump[155] = decodeArray64;
+  jump[156] = invalidMinor;
+  jump[157] = invalidMinor;
+  jump[158] = invalidMinor;
+  jump[159] = decodeArrayIndefinite;
+  for (let i = 160; i <= 183; i++) {
+    jump[i] = decodeMapCompact;
+  }
+  jump[184] = decodeMap8;
+  jump[185] = decodeMap16;
+  jump[186] = decodeMap32;
+  jump[187] = decodeMap64;
+  jump[188] = invalidMinor;
+  jump[189] = invalidMinor;
+  jump[190] = invalidMinor;
+  jump[191] = decodeMapIndefinite;
+  for (let i = 192; i <= 215; i++) {
+    jump[i] = decodeTagCompact;
+  }
+  jump[216] = decodeTag8;
+  jump[217] = decodeTag16;
+  jump[218] = decodeTag32;
+  jump[219] = decodeTag64;
+  jump[220] = invalidMinor;
+  jump[221] = invalidMinor;
+  jump[222] = invalidMinor;
+  jump[223] = invalidMinor;
+  for (let i = 224; i <= 243; i++) {
+    jump[i] = errorer("simple values are not supported");
+  }
+  jump[244] = invalidMinor;
+  jump[245] = invalidMinor;
+  jump[246] = invalidMinor;
+  jump[247] = decodeUndefined;
+  jump[248] = errorer("simple values are not supported");
+  jump[249] = decodeFloat16;
+  jump[250] = decodeFloat32;
+  jump[251] = decodeFloat64;
+  jump[252] = invalidMinor;
+  jump[253] = invalidMinor;
+  jump[254] = invalidMinor;
+  jump[255] = decodeBreak;
+  var quick = [];
+  for (let i = 0; i < 24; i++) {
+    quick[i] = new Token(Type.uint, i, 1);
+  }
+  for (let i = -1; i >= -24; i--) {
+    quick[31 - i] = new Token(Type.negint, i, 1);
+  }
+  quick[64] = new Token(Type.bytes, new Uint8Array(0), 1);
+  quick[96] = new Token(Type.string, "", 1);
+  quick[128] = new Token(Type.array, 0, 1);
+  quick[160] = new Token(Type.map, 0, 1);
+  quick[244] = new Token(Type.false, false, 1);
+  quick[245] = new Token(Type.true, true, 1);
+  quick[246] = new Token(Type.null, null, 1);
+
+  // node_modules/cborg/lib/encode.js
+  function makeCborEncoders() {
+    const encoders = [];
+    encoders[Type.uint.major] = encodeUint;
+    encoders[Type.negint.major] = encodeNegint;
+    encoders[Type.bytes.major] = encodeBytes;
+    encoders[Type.string.major] = encodeString;
+    encoders[Type.array.major] = encodeArray;
+    encoders[Type.map.major] = encodeMap;
+    encoders[Type.tag.major] = encodeTag;
+    encoders[Type.float.major] = encodeFloat;
+    return encoders;
+  }
+  var cborEncoders = makeCborEncoders();
+  var buf = new Bl();
+  var Ref = class _Ref {
+    /**
+     * @param {object|any[]} obj
+     * @param {Reference|undefined} parent
+     */
+    constructor(obj, parent) {
+      this.obj = obj;
+      this.parent = parent;
+    }
+    /**
+     * @param {object|any[]} obj
+     * @returns {boolean}
+     */
+    includes(obj) {
+      let p = this;
+      do {
+        if (p.obj === obj) {
+          return true;
+        }
+      } while (p = p.parent);
+      return false;
+    }
+    /**
+     * @param {Reference|undefined} stack
+     * @param {object|any[]} obj
+     * @returns {Reference}
+     */
+    static createCheck(stack, obj) {
+      if (stack && stack.includes(obj)) {
+        throw new Error(`${encodeErrPrefix} object contains circular references`);
+      }
+      return new _Ref(obj, stack);
+    }
+  };
+  var simpleTokens = {
+    null: new Token(Type.null, null),
+    undefined: new Token(Type.undefined, void 0),
+    true: new Token(Type.true, true),
+    false: new Token(Type.false, false),
+    emptyArray: new Token(Type.array, 0),
+    emptyMap: new Token(Type.map, 0)
+  };
+  var typeEncoders = {
+    /**
+     * @param {any} obj
+     * @param {string} _typ
+     * @param {EncodeOptions} _options
+     * @param {Reference} [_refStack]
+     * @returns {TokenOrNestedTokens}
+     */
+    number(obj, _typ, _options, _refStack) {
+      if (!Number.isInteger(obj) || !Number.isSafeInteger(obj)) {
+        return new Token(Type.float, obj);
+      } else if (obj >= 0) {
+        return new Token(Type.uint, obj);
+      } else {
+        return new Token(Type.negint, obj);
+      }
+    },
+    /**
+     * @param {any} obj
+     * @param {string} _typ
+     * @param {EncodeOptions} _options
+     * @param {Reference} [_refStack]
+     * @returns {TokenOrNestedTokens}
+     */
+    bigint(obj, _typ, _options, _refStack) {
+      if (obj >= BigInt(0)) {
+        return new Token(Type.uint, obj);
+      } else {
+        return new Token(Type.negint, obj);
+      }
+    },
+    /**
+     * @param {any} obj
+     * @param {string} _typ
+     * @param {EncodeOptions} _options
+     * @param {Reference} [_refStack]
+     * @returns {TokenOrNestedTokens}
+     */
+    Uint8Array(obj, _typ, _options, _refStack) {
+      return new Token(Type.bytes, obj);
+    },
+    /**
+     * @param {any} obj
+     * @param {string} _typ
+     * @param {EncodeOptions} _options
+     * @param {Reference} [_refStack]
+     * @returns {TokenOrNestedTokens}
+     */
+    string(obj, _typ, _options, _refStack) {
+      return new Token(Type.string, obj);
+    },
+    /**
+     * @param {any} obj
+     * @param {string} _typ
+     * @param {EncodeOptions} _options
+     * @param {Reference} [_refStack]
+     * @returns {TokenOrNestedTokens}
+     */
+    boolean(obj, _typ, _options, _refStack) {
+      return obj ? simpleTokens.true : simpleTokens.false;
+    },
+    /**
+     * @param {any} _obj
+     * @param {string} _typ
+     * @param {EncodeOptions} _options
+     * @param {Reference} [_refStack]
+     * @returns {TokenOrNestedTokens}
+     */
+    null(_obj, _typ, _options, _refStack) {
+      return simpleTokens.null;
+    },
+    /**
+     * @param {any} _obj
+     * @param {string} _typ
+     * @param {EncodeOptions} _options
+     * @param {Reference} [_refStack]
+     * @returns {TokenOrNestedTokens}
+     */
+    undefined(_obj, _typ, _options, _refStack) {
+      return simpleTokens.undefined;
+    },
+    /**
+     * @param {any} obj
+     * @param {string} _typ
+     * @param {EncodeOptions} _options
+     * @param {Reference} [_refStack]
+     * @returns {TokenOrNestedTokens}
+     */
+    ArrayBuffer(obj, _typ, _options, _refStack) {
+      return new Token(Type.bytes, new Uint8Array(obj));
+    },
+    /**
+     * @param {any} obj
+     * @param {string} _typ
+     * @param {EncodeOptions} _options
+     * @param {Reference} [_refStack]
+     * @returns {TokenOrNestedTokens}
+     */
+    DataView(obj, _typ, _options, _refStack) {
+      return new Token(Type.bytes, new Uint8Array(obj.buffer, obj.byteOffset, obj.byteLength));
+    },
+    /**
+     * @param {any} obj
+     * @param {string} _typ
+     * @param {EncodeOptions} options
+     * @param {Reference} [refStack]
+     * @returns {TokenOrNestedTokens}
+     */
+    Array(obj, _typ, options, refStack) {
+      if (!obj.length) {
+        if (options.addBreakTokens === true) {
+          return [simpleTokens.emptyArray, new Token(Type.break)];
+        }
+        return simpleTokens.emptyArray;
+      }
+      refStack = Ref.createCheck(refStack, obj);
+      const entries = [];
+      let i = 0;
+      for (const e of obj) {
+        entries[i++] = objectToTokens(e, options, refStack);
+      }
+      if (options.addBreakTokens) {
+        return [new Token(Type.array, obj.length), entries, new Token(Type.break)];
+      }
+      return [new Token(Type.array, obj.length), entries];
+    },
+    /**
+     * @param {any} obj
+     * @param {string} typ
+     * @param {EncodeOptions} options
+     * @param {Reference} [refStack]
+     * @returns {TokenOrNestedTokens}
+     */
+    Object(obj, typ, options, refStack) {
+      const isMap = typ !== "Object";
+      const keys = isMap ? obj.keys() : Object.keys(obj);
+      const length = isMap ? obj.size : keys.length;
+      if (!length) {
+        if (options.addBreakTokens === true) {
+          return [simpleTokens.emptyMap, new Token(Type.break)];
+        }
+        return simpleTokens.emptyMap;
+      }
+      refStack = Ref.createCheck(refStack, obj);
+      const entries = [];
+      let i = 0;
+      for (const key of keys) {
+        entries[i++] = [
+          objectToTokens(key, options, refStack),
+          objectToTokens(isMap ? obj.get(key) : obj[key], options, refStack)
+        ];
+      }
+      sortMapEntries(entries, options);
+      if (options.addBreakTokens) {
+        return [new Token(Type.map, length), entries, new Token(Type.break)];
+      }
+      return [new Token(Type.map, length), entries];
+    }
+  };
+  typeEncoders.Map = typeEncoders.Object;
+  typeEncoders.Buffer = typeEncoders.Uint8Array;
+  for (const typ of "Uint8Clamped Uint16 Uint32 Int8 Int16 Int32 BigUint64 BigInt64 Float32 Float64".split(" ")) {
+    typeEncoders[`${typ}Array`] = typeEncoders.DataView;
+  }
+  function objectToTokens(obj, options = {}, refStack) {
+    const typ = is(obj);
+    const customTypeEncoder = options && options.typeEncoders && /** @type {OptionalTypeEncoder} */
+    options.typeEncoders[typ] || typeEncoders[typ];
+    if (typeof customTypeEncoder === "function") {
+      const tokens = customTypeEncoder(obj, typ, options, refStack);
+      if (tokens != null) {
+        return tokens;
+      }
+    }
+    const typeEncoder = typeEncoders[typ];
+    if (!typeEncoder) {
+      throw new Error(`${encodeErrPrefix} unsupported type: ${typ}`);
+    }
+    return typeEncoder(obj, typ, options, refStack);
+  }
+  function sortMapEntries(entries, options) {
+    if (options.mapSorter) {
+      entries.sort(options.mapSorter);
+    }
+  }
+
+  // node_modules/cborg/lib/decode.js
+  var defaultDecodeOptions = {
+    strict: false,
+    allowIndefinite: true,
+    allowUndefined: true,
+    allowBigInt: true
+  };
+  var Tokeniser = class {
+    /**
+     * @param {Uint8Array} data
+     * @param {DecodeOptions} options
+     */
+    constructor(data, options = {}) {
+      this._pos = 0;
+      this.data = data;
+      this.options = options;
+    }
+    pos() {
+      return this._pos;
+    }
+    done() {
+      return this._pos >= this.data.length;
+    }
+    next() {
+      const byt = this.data[this._pos];
+      let token = quick[byt];
+      if (token === void 0) {
+        const decoder = jump[byt];
+        if (!decoder) {
+          throw new Error(`${decodeErrPrefix} no decoder for major type ${byt >>> 5} (byte 0x${byt.toString(16).padStart(2, "0")})`);
+        }
+        const minor = byt & 31;
+        token = decoder(this.data, this._pos, minor, this.options);
+      }
+      this._pos += token.encodedLength;
+      return token;
+    }
+  };
+  var DONE = Symbol.for("DONE");
+  var BREAK = Symbol.for("BREAK");
+  function tokenToArray(token, tokeniser, options) {
+    const arr = [];
+    for (let i = 0; i < token.value; i++) {
+      const value = tokensToObject(tokeniser, options);
+      if (value === BREAK) {
+        if (token.value === Infinity) {
+          break;
+        }
+        throw new Error(`${decodeErrPrefix} got unexpected break to lengthed array`);
+      }
+      if (value === DONE) {
+        throw new Error(`${decodeErrPrefix} found array but not enough entries (got ${i}, expected ${token.value})`);
+      }
+      arr[i] = value;
+    }
+    return arr;
+  }
+  function tokenToMap(token, tokeniser, options) {
+    const useMaps = options.useMaps === true;
+    const obj = useMaps ? void 0 : {};
+    const m = useMaps ? /* @__PURE__ */ new Map() : void 0;
+    for (let i = 0; i < token.value; i++) {
+      const key = tokensToObject(tokeniser, options);
+      if (key === BREAK) {
+        if (token.value === Infinity) {
+          break;
+        }
+        throw new Error(`${decodeErrPrefix} got unexpected break to lengthed map`);
+      }
+      if (key === DONE) {
+        throw new Error(`${decodeErrPrefix} found map but not enough entries (got ${i} [no key], expected ${token.value})`);
+      }
+      if (useMaps !== true && typeof key !== "string") {
+        throw new Error(`${decodeErrPrefix} non-string keys not supported (got ${typeof key})`);
+      }
+      if (options.rejectDuplicateMapKeys === true) {
+        if (useMaps && m.has(key) || !useMaps && key in obj) {
+          throw new Error(`${decodeErrPrefix} found repeat map key "${key}"`);
+        }
+      }
+      const value = tokensToObject(tokeniser, options);
+      if (value === DONE) {
+        throw new Error(`${decodeErrPrefix} found map but not enough entries (got ${i} [no value], expected ${token.value})`);
+      }
+      if (useMaps) {
+        m.set(key, value);
+      } else {
+        obj[key] = value;
+      }
+    }
+    return useMaps ? m : obj;
+  }
+  function tokensToObject(tokeniser, options) {
+    if (tokeniser.done()) {
+      return DONE;
+    }
+    const token = tokeniser.next();
+    if (token.type === Type.break) {
+      return BREAK;
+    }
+    if (token.type.terminal) {
+      return token.value;
+    }
+    if (token.type === Type.array) {
+      return tokenToArray(token, tokeniser, options);
+    }
+    if (token.type === Type.map) {
+      return tokenToMap(token, tokeniser, options);
+    }
+    if (token.type === Type.tag) {
+      if (options.tags && typeof options.tags[token.value] === "function") {
+        const tagged = tokensToObject(tokeniser, options);
+        return options.tags[token.value](tagged);
+      }
+      throw new Error(`${decodeErrPrefix} tag not supported (${token.value})`);
+    }
+    throw new Error("unsupported");
+  }
+  function decodeFirst(data, options) {
+    if (!(data instanceof Uint8Array)) {
+      throw new Error(`${decodeErrPrefix} data to decode must be a Uint8Array`);
+    }
+    options = Object.assign({}, defaultDecodeOptions, options);
+    const tokeniser = options.tokenizer || new Tokeniser(data, options);
+    const decoded = tokensToObject(tokeniser, options);
+    if (decoded === DONE) {
+      throw new Error(`${decodeErrPrefix} did not find any content to decode`);
+    }
+    if (decoded === BREAK) {
+      throw new Error(`${decodeErrPrefix} got unexpected break`);
+    }
+    return [decoded, data.subarray(tokeniser.pos())];
+  }
+  function decode(data, options) {
+    const [decoded, remainder] = decodeFirst(data, options);
+    if (remainder.length > 0) {
+      throw new Error(`${decodeErrPrefix} too many terminals, data makes no sense`);
+    }
+    return decoded;
+  }
+
+  // src/nip.ts
+  var MAGIC = "NIPNIP";
+  var VERSION = 2;
+  var MAX_DEPTH = 40;
+  var MAX_REFS = 2e7;
+  var FormatError = class extends Error {
+  };
+  function link(bytes) {
+    if (!(bytes instanceof Uint8Array) || bytes[0] !== 0) throw new FormatError("a link (tag 42) that is not a 0x00-prefixed binary CID");
+    return CID.decode(bytes.subarray(1));
+  }
+  var tags = [];
+  tags[42] = link;
+  function dagCbor(cid, data) {
+    try {
+      return decode(data, {
+        tags,
+        strict: true,
+        useMaps: true,
+        rejectDuplicateMapKeys: true,
+        allowIndefinite: false,
+        allowUndefined: false,
+        allowInfinity: false,
+        allowNaN: false,
+        allowBigInt: false
+      });
+    } catch (e) {
+      throw new FormatError(`block ${cid} is not valid DAG-CBOR (${e.message})`);
+    }
+  }
+  function body(cid, data, kind) {
+    if (cid.codec !== DAG_CBOR) throw new FormatError(`block ${cid} is not a nip block (its codec is 0x${cid.codec.toString(16)}, not dag-cbor); is this the address of a nip repository?`);
+    const v = dagCbor(cid, data);
+    if (!Array.isArray(v) || v.length !== 4 || v[0] !== MAGIC) {
+      throw new FormatError(`block ${cid} is not a nip block (no NIPNIP header); is this the address of a nip repository?`);
+    }
+    if (v[1] !== VERSION) {
+      throw new FormatError(`block ${cid} uses nip format version ${String(v[1])}; this viewer reads version ${VERSION} (use nip itself: git clone nip::/ipfs/${cid})`);
+    }
+    if (v[2] !== kind) throw new FormatError(`block ${cid} is a nip ${JSON.stringify(v[2])} block where a nip ${kind} block was expected`);
+    return v[3];
+  }
+  function bad(cid, kind, why) {
+    return new FormatError(`block ${cid} is a damaged nip ${kind} block: ${why}`);
+  }
+  function isHash(v) {
+    return v instanceof Uint8Array && v.length === 20;
+  }
+  var INDEX_KEYS = ["head", "refs", "packs", "counts", "objects", "previous"];
+  async function readIndex(gw, cid) {
+    const b = body(cid, await gw.block(cid), "index");
+    const no = (why) => bad(cid, "index", why);
+    if (!(b instanceof Map)) throw no("its body is not a map");
+    const keys = [...b.keys()];
+    if (keys.length !== INDEX_KEYS.length || !INDEX_KEYS.every((k) => b.has(k))) throw no(`its keys are ${keys.map(String).join(", ")}`);
+    const head = b.get("head");
+    if (head !== null && typeof head !== "string") throw no("head is not a text or null");
+    if (head !== null) checkRefName(head, cid);
+    const linkOrNull = (k, nullable) => {
+      const v = b.get(k);
+      if (v instanceof CID) return v;
+      if (v === null && nullable) return null;
+      throw no(`${k} is not a link`);
+    };
+    const c = b.get("counts");
+    if (!(c instanceof Map) || c.size !== 4) throw no("counts is not a map of four counts");
+    const count = (k) => {
+      const n = c.get(k);
+      if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) throw no(`counts.${k} is not a count`);
+      return n;
+    };
+    return {
+      cid,
+      head,
+      refs: linkOrNull("refs", false),
+      packs: linkOrNull("packs", true),
+      objects: linkOrNull("objects", false),
+      previous: linkOrNull("previous", true),
+      counts: { commit: count("commit"), tree: count("tree"), blob: count("blob"), tag: count("tag") }
+    };
+  }
+  function nibble(key, depth) {
+    const b = key[depth >> 1];
+    return depth % 2 === 0 ? b >> 4 : b & 15;
+  }
+  function compare2(a, b) {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
+    return a.length - b.length;
+  }
+  async function readRefs(gw, root, indexCid) {
+    const out = [];
+    const seen = /* @__PURE__ */ new Set([root.toString()]);
+    let level = [{ path: [], cid: root }];
+    for (let depth = 0; level.length > 0; depth++) {
+      const next = [];
+      const datas = await Promise.all(level.map((s) => gw.block(s.cid)));
+      for (let i = 0; i < level.length; i++) {
+        const { path, cid } = level[i];
+        const data = datas[i];
+        let kind;
+        try {
+          body(cid, data, "refs-leaf");
+          kind = "refs-leaf";
+        } catch (e) {
+          if (!(e instanceof FormatError) || !/ block where a nip refs-leaf block/.test(e.message)) throw e;
+          kind = "refs-node";
+        }
+        const b = body(cid, data, kind);
+        if (!Array.isArray(b)) throw bad(cid, kind, "its body is not an array");
+        if (kind === "refs-node") {
+          if (depth >= MAX_DEPTH) throw bad(cid, kind, "a node deeper than any key");
+          if (b.length !== 16) throw bad(cid, kind, `a node of ${b.length} slots, not 16`);
+          b.forEach((slot, n) => {
+            if (slot === null) return;
+            if (!(slot instanceof CID)) throw bad(cid, kind, `slot ${n} is neither a link nor null`);
+            if (seen.has(slot.toString())) throw bad(cid, kind, `shard ${slot} is linked twice`);
+            seen.add(slot.toString());
+            next.push({ path: [...path, n], cid: slot });
+          });
+          continue;
+        }
+        let last = null;
+        for (const e of b) {
+          if (!Array.isArray(e) || e.length !== 2 && e.length !== 3 || typeof e[0] !== "string" || !isHash(e[1]) || e.length === 3 && !isHash(e[2])) {
+            throw bad(cid, kind, "an entry is not [name, git hash] or [name, git hash, peeled]");
+          }
+          const name = e[0];
+          checkRefName(name, indexCid);
+          const key = (await sha256(new TextEncoder().encode(name))).subarray(0, 20);
+          if (last !== null && compare2(last, key) >= 0) throw bad(cid, kind, "leaf entries are not sorted by key and unique");
+          last = key;
+          if (!path.every((n, d) => nibble(key, d) === n)) throw bad(cid, kind, "a leaf holds an entry that belongs elsewhere in the trie");
+          if (out.length >= MAX_REFS) throw bad(cid, kind, `more than ${MAX_REFS} refs`);
+          out.push({ name, target: hex(e[1]), peeled: e.length === 3 ? hex(e[2]) : null });
+        }
+      }
+      level = next;
+    }
+    out.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    for (let i = 1; i < out.length; i++) if (out[i].name === out[i - 1].name) throw new FormatError(`index ${indexCid} lists ref ${out[i].name} twice`);
+    return out;
+  }
+  function checkRefName(name, indexCid) {
+    const why = refNameProblem(name);
+    if (why !== null) throw new FormatError(`index ${indexCid} holds an invalid ref name (${why}); the repository cannot be shown`);
+  }
+  function refNameProblem(name) {
+    if (!name.startsWith("refs/")) return "it does not start with refs/";
+    if (new TextEncoder().encode(name).length > 4096) return "it is longer than 4,096 bytes";
+    if (/[\u0000-\u0020\u007f-\u009f~^:?*[\\\u202a-\u202e\u2066-\u2069]/.test(name)) return "it holds a control character, a space, a bidi override or one of ~ ^ : ? * [ \\";
+    if (name.includes("..") || name.includes("@{")) return "it holds .. or @{";
+    if (name.endsWith("/") || name.endsWith(".")) return "it ends with / or .";
+    for (const c of name.split("/")) {
+      if (c === "") return "it has an empty component";
+      if (c.startsWith(".")) return "a component starts with .";
+      if (c.endsWith(".lock")) return "a component ends with .lock";
+    }
+    return null;
+  }
+
+  // src/objects.ts
+  var MAX_DELTA_DEPTH = 4095;
+  var MAX_OBJECT = 16 << 20;
+  var MAX_DEPTH2 = 40;
+  var PACKS_CHUNK = 64;
+  var TYPES = ["", "commit", "tree", "blob", "tag"];
+  var ObjectError = class extends Error {
+  };
+  function isHash2(v) {
+    return v instanceof Uint8Array && v.length === 20;
+  }
+  function isCount(v) {
+    return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+  }
+  function compare3(a, b) {
+    for (let i = 0; i < 20; i++) if (a[i] !== b[i]) return a[i] - b[i];
+    return 0;
+  }
+  function record(cid, e) {
+    const no = () => new FormatError(`block ${cid} is a damaged nip objects-leaf block: a record is not [oid, type, size, pack, offset, \u2026]`);
+    if (!Array.isArray(e) || e.length < 5 || !isHash2(e[0]) || ![1, 2, 3, 4].includes(e[1]) || !isCount(e[2]) || !isCount(e[3]) || !isCount(e[4])) throw no();
+    const r = { oid: e[0], type: e[1], size: e[2], pack: e[3], offset: e[4] };
+    if (r.type === 1) {
+      if (e.length !== 7 || !isHash2(e[5]) || !Array.isArray(e[6]) || !e[6].every(isHash2)) throw no();
+      r.tree = e[5];
+      r.parents = e[6];
+    } else if (r.type === 4) {
+      if (e.length !== 6 || !isHash2(e[5])) throw no();
+      r.target = e[5];
+    } else if (e.length !== 5) throw no();
+    return r;
+  }
+  async function lookup(gw, root, oid) {
+    let cid = root;
+    for (let depth = 0; depth <= MAX_DEPTH2; depth++) {
+      const data = await gw.block(cid);
+      let entries;
+      try {
+        entries = body(cid, data, "objects-leaf");
+      } catch (e) {
+        if (!(e instanceof FormatError) || !/ block where a nip objects-leaf block/.test(e.message)) throw e;
+        const slots = body(cid, data, "objects-node");
+        if (!Array.isArray(slots) || slots.length !== 16) throw new FormatError(`block ${cid} is a damaged nip objects-node block: not 16 slots`);
+        if (depth >= MAX_DEPTH2) throw new FormatError(`block ${cid} is a nip objects-node block deeper than any key`);
+        const b = oid[depth >> 1];
+        const slot = slots[depth % 2 === 0 ? b >> 4 : b & 15];
+        if (slot === null) return null;
+        if (!(slot instanceof CID)) throw new FormatError(`block ${cid} is a damaged nip objects-node block: a slot is neither a link nor null`);
+        cid = slot;
+        continue;
+      }
+      if (!Array.isArray(entries)) throw new FormatError(`block ${cid} is a damaged nip objects-leaf block: not an array`);
+      let last = null;
+      let found = null;
+      for (const e of entries) {
+        const r = record(cid, e);
+        if (last !== null && compare3(last, r.oid) >= 0) throw new FormatError(`block ${cid} is a damaged nip objects-leaf block: records are not sorted by oid and unique`);
+        last = r.oid;
+        if (eq(r.oid, oid)) found = r;
+      }
+      return found;
+    }
+    return null;
+  }
+  async function packCid(gw, root, n) {
+    const list = body(root, await gw.block(root), "packs");
+    if (!Array.isArray(list) || list.length !== 2 || !Array.isArray(list[0]) || !Array.isArray(list[1])) {
+      throw new FormatError(`block ${root} is a damaged nip packs block: not [chunks, tail]`);
+    }
+    const [chunks, tail] = list;
+    let entry2;
+    if (n < chunks.length * PACKS_CHUNK) {
+      const c = chunks[Math.floor(n / PACKS_CHUNK)];
+      if (!(c instanceof CID)) throw new FormatError(`block ${root} is a damaged nip packs block: a chunk is not a link`);
+      const entries = body(c, await gw.block(c), "packs-chunk");
+      if (!Array.isArray(entries) || entries.length !== PACKS_CHUNK) throw new FormatError(`block ${c} is a damaged nip packs-chunk block: not ${PACKS_CHUNK} packs`);
+      entry2 = entries[n % PACKS_CHUNK];
+    } else {
+      entry2 = tail[n - chunks.length * PACKS_CHUNK];
+    }
+    const pack = entry2 instanceof Map ? entry2.get("pack") : void 0;
+    if (!(pack instanceof CID)) throw new FormatError(`the packs list ${root} has no pack number ${n}`);
+    return pack;
+  }
+  var Proto = class {
+    constructor(b, cid) {
+      this.b = b;
+      this.cid = cid;
+    }
+    at = 0;
+    done() {
+      return this.at >= this.b.length;
+    }
+    varint() {
+      let v = 0;
+      for (let shift = 0; shift < 53; shift += 7) {
+        if (this.at >= this.b.length) throw this.bad();
+        const c = this.b[this.at++];
+        v += (c & 127) * 2 ** shift;
+        if ((c & 128) === 0) return v;
+      }
+      throw this.bad();
+    }
+    bytes() {
+      const n = this.varint();
+      if (this.at + n > this.b.length) throw this.bad();
+      const out = this.b.subarray(this.at, this.at + n);
+      this.at += n;
+      return out;
+    }
+    skip(wire) {
+      if (wire === 0) this.varint();
+      else if (wire === 2) this.bytes();
+      else throw this.bad();
+    }
+    bad() {
+      return new FormatError(`block ${this.cid} is a damaged UnixFS file node (invalid protobuf)`);
+    }
+  };
+  function fileNode(cid, data) {
+    const pb = new Proto(data, cid);
+    const links = [];
+    let unixfs = null;
+    while (!pb.done()) {
+      const key = pb.varint();
+      if (key === (2 << 3 | 2)) {
+        const l = new Proto(pb.bytes(), cid);
+        let hash = null;
+        while (!l.done()) {
+          const k = l.varint();
+          if (k === (1 << 3 | 2)) hash = l.bytes();
+          else l.skip(k & 7);
+        }
+        if (hash === null) throw pb.bad();
+        links.push(CID.decode(hash));
+      } else if (key === (1 << 3 | 2)) unixfs = pb.bytes();
+      else pb.skip(key & 7);
+    }
+    if (unixfs === null) throw pb.bad();
+    const u = new Proto(unixfs, cid);
+    let type = -1;
+    let inline = new Uint8Array(0);
+    const sizes = [];
+    while (!u.done()) {
+      const key = u.varint();
+      if (key === (1 << 3 | 0)) type = u.varint();
+      else if (key === (2 << 3 | 2)) inline = u.bytes();
+      else if (key === (4 << 3 | 0)) sizes.push(u.varint());
+      else if (key === (4 << 3 | 2)) {
+        const packed = new Proto(u.bytes(), cid);
+        while (!packed.done()) sizes.push(packed.varint());
+      } else u.skip(key & 7);
+    }
+    if (type !== 2) throw new FormatError(`block ${cid} is not a UnixFS file node (type ${type})`);
+    if (sizes.length !== links.length) throw new FormatError(`block ${cid} is a damaged UnixFS file node: ${links.length} links, ${sizes.length} sizes`);
+    return { links, sizes, inline };
+  }
+  async function* fileFrom(gw, root, offset, depth = 0) {
+    if (depth > 32) throw new FormatError(`the UnixFS file ${root} is deeper than any pack`);
+    const data = await gw.block(root);
+    if (root.codec === RAW) {
+      if (offset > data.length) throw new ObjectError(`an entry starts at ${offset}, past the end of pack block ${root}`);
+      yield data.subarray(offset);
+      return;
+    }
+    if (root.codec !== DAG_PB) throw new FormatError(`block ${root} (codec 0x${root.codec.toString(16)}) is not part of a UnixFS file`);
+    const node = fileNode(root, data);
+    if (node.links.length === 0) {
+      yield node.inline.subarray(offset);
+      return;
+    }
+    let start = 0;
+    for (let i = 0; i < node.links.length; i++) {
+      const end = start + node.sizes[i];
+      if (offset < end) {
+        yield* fileFrom(gw, node.links[i], Math.max(0, offset - start), depth + 1);
+      }
+      start = end;
+    }
+  }
+  var Reader = class {
+    constructor(chunks, where) {
+      this.chunks = chunks;
+      this.where = where;
+    }
+    buf = new Uint8Array(0);
+    at = 0;
+    async byte() {
+      while (this.at >= this.buf.length) {
+        const n = await this.chunks.next();
+        if (n.done) throw new ObjectError(`${this.where}: the pack ends in the middle of an entry`);
+        this.buf = n.value;
+        this.at = 0;
+      }
+      return this.buf[this.at++];
+    }
+    /** The rest of the current chunk, then each later chunk. */
+    async *rest() {
+      if (this.at < this.buf.length) yield this.buf.subarray(this.at);
+      yield* this.chunks;
+    }
+  };
+  async function inflate(input, size, where) {
+    const ds = new DecompressionStream("deflate");
+    const writer = ds.writable.getWriter();
+    const reader = ds.readable.getReader();
+    const out = new Uint8Array(size);
+    let got = 0;
+    let stop = false;
+    const feed = (async () => {
+      try {
+        for await (const chunk of input) {
+          if (stop) break;
+          await writer.write(chunk);
+        }
+        await writer.close();
+      } catch {
+      }
+    })();
+    try {
+      while (got < size) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        if (got + value.length > size) throw new ObjectError(`${where}: the entry inflates to more than the ${size} bytes its header says`);
+        out.set(value, got);
+        got += value.length;
+      }
+    } catch (e) {
+      if (e instanceof ObjectError) throw e;
+      if (got < size) throw new ObjectError(`${where}: the entry's zlib stream is damaged (${e.message})`);
+    } finally {
+      stop = true;
+      reader.cancel().catch(() => {
+      });
+      void feed;
+    }
+    if (got < size) throw new ObjectError(`${where}: the entry inflates to ${got} bytes, not the ${size} its header says`);
+    return out;
+  }
+  function applyDelta(base, delta, where) {
+    let at = 0;
+    const bad2 = (why) => new ObjectError(`${where}: invalid delta (${why})`);
+    const size = () => {
+      let v = 0;
+      for (let shift = 0; ; shift += 7) {
+        if (at >= delta.length || shift > 49) throw bad2("truncated size");
+        const c = delta[at++];
+        v += (c & 127) * 2 ** shift;
+        if ((c & 128) === 0) return v;
+      }
+    };
+    if (size() !== base.length) throw bad2("its base is not the size it expects");
+    const n = size();
+    if (n > MAX_OBJECT) throw bad2(`a result of ${n} bytes`);
+    const out = new Uint8Array(n);
+    let o = 0;
+    while (at < delta.length) {
+      const op = delta[at++];
+      if (op & 128) {
+        let off = 0;
+        let len = 0;
+        for (let i = 0; i < 4; i++) if (op & 1 << i) off |= (delta[at++] ?? 0) << 8 * i;
+        for (let i = 0; i < 3; i++) if (op & 16 << i) len |= (delta[at++] ?? 0) << 8 * i;
+        off >>>= 0;
+        if (len === 0) len = 65536;
+        if (at > delta.length || off + len > base.length || o + len > n) throw bad2("a copy out of bounds");
+        out.set(base.subarray(off, off + len), o);
+        o += len;
+      } else if (op > 0) {
+        if (at + op > delta.length || o + op > n) throw bad2("an insert out of bounds");
+        out.set(delta.subarray(at, at + op), o);
+        at += op;
+        o += op;
+      } else throw bad2("opcode 0");
+    }
+    if (o !== n) throw bad2("the result is shorter than it says");
+    return out;
+  }
+  async function entry(gw, index, pack, offset, visited) {
+    const where = `pack ${pack}, entry at ${offset}`;
+    const key = `${pack} ${offset}`;
+    if (visited.has(key)) throw new ObjectError(`${where}: a delta chain comes back to this entry`);
+    if (visited.size >= MAX_DELTA_DEPTH) throw new ObjectError(`${where}: a delta chain longer than ${MAX_DELTA_DEPTH}`);
+    visited.add(key);
+    const r = new Reader(fileFrom(gw, pack, offset), where);
+    let c = await r.byte();
+    const type = c >> 4 & 7;
+    let size = c & 15;
+    for (let shift = 4; c & 128; shift += 7) {
+      if (shift > 46) throw new ObjectError(`${where}: an entry size too large`);
+      c = await r.byte();
+      size += (c & 127) * 2 ** shift;
+    }
+    if (size > MAX_OBJECT) throw new ObjectError(`${where}: an entry of ${size} bytes, more than the viewer reads (${MAX_OBJECT})`);
+    if (type >= 1 && type <= 4) return { type, content: await inflate(r.rest(), size, where) };
+    let base;
+    if (type === 6) {
+      c = await r.byte();
+      let back = c & 127;
+      while (c & 128) {
+        c = await r.byte();
+        back = (back + 1) * 128 + (c & 127);
+      }
+      if (back <= 0 || back > offset) throw new ObjectError(`${where}: an OFS_DELTA base outside the pack`);
+      const delta = await inflate(r.rest(), size, where);
+      base = await entry(gw, index, pack, offset - back, visited);
+      return { type: base.type, content: applyDelta(base.content, delta, where) };
+    }
+    if (type === 7) {
+      const oid = new Uint8Array(20);
+      for (let i = 0; i < 20; i++) oid[i] = await r.byte();
+      const delta = await inflate(r.rest(), size, where);
+      const rec = await lookup(gw, index.objects, oid);
+      if (rec === null) throw new ObjectError(`${where}: its REF_DELTA base ${hex(oid)} is not in the object map`);
+      base = await entry(gw, index, await packCid(gw, index.packs, rec.pack), rec.offset, visited);
+      return { type: base.type, content: applyDelta(base.content, delta, where) };
+    }
+    throw new ObjectError(`${where}: an entry of unknown type ${type}`);
+  }
+  async function readObject(gw, index, oidHex) {
+    const oid = new Uint8Array(oidHex.match(/../g).map((h) => parseInt(h, 16)));
+    const rec = await lookup(gw, index.objects, oid);
+    if (rec === null) throw new ObjectError(`object ${oidHex} is not in the repository's object map ${index.objects}`);
+    if (index.packs === null) throw new ObjectError(`object ${oidHex} has a record but the index ${index.cid} lists no packs`);
+    const pack = await packCid(gw, index.packs, rec.pack);
+    const raw = await entry(gw, index, pack, rec.offset, /* @__PURE__ */ new Set());
+    const type = TYPES[raw.type];
+    if (raw.type !== rec.type || raw.content.length !== rec.size) {
+      throw new ObjectError(`object ${oidHex}: pack ${pack} holds a ${type} of ${raw.content.length} bytes where its record says a ${TYPES[rec.type]} of ${rec.size}`);
+    }
+    const head = new TextEncoder().encode(`${type} ${raw.content.length}\0`);
+    const whole = new Uint8Array(head.length + raw.content.length);
+    whole.set(head);
+    whole.set(raw.content, head.length);
+    const sha1 = new Uint8Array(await crypto.subtle.digest("SHA-1", whole));
+    if (!eq(sha1, oid)) throw new ObjectError(`object ${oidHex}: the bytes in pack ${pack} at ${rec.offset} hash to ${hex(sha1)}; refused`);
+    return { oid: oidHex, type, content: raw.content, record: rec };
+  }
+  function parseCommit(obj) {
+    const text = new TextDecoder("utf-8", { fatal: false }).decode(obj.content);
+    const split = text.indexOf("\n\n");
+    const headers = (split < 0 ? text : text.slice(0, split)).split("\n");
+    const c = { tree: "", parents: [], author: "", committer: "", message: split < 0 ? "" : text.slice(split + 2) };
+    for (const h of headers) {
+      const sp = h.indexOf(" ");
+      const [k, v] = [h.slice(0, sp), h.slice(sp + 1)];
+      if (k === "tree" && c.tree === "") c.tree = v;
+      else if (k === "parent") c.parents.push(v);
+      else if (k === "author" && c.author === "") c.author = v;
+      else if (k === "committer" && c.committer === "") c.committer = v;
+    }
+    const r = obj.record;
+    if (r.tree && (hex(r.tree) !== c.tree || r.parents.map(hex).join(" ") !== c.parents.join(" "))) {
+      throw new ObjectError(`object ${obj.oid}: its record's tree and parents are not the ones the commit names; refused`);
+    }
+    return c;
+  }
+
+  // src/main.ts
+  function el(tag, attrs = {}, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    for (const c of children) e.append(c);
+    return e;
+  }
+  function gatewayUrl() {
+    const given = new URLSearchParams(location.search).get("gateway");
+    const url = given ?? location.origin;
+    let parsed;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new Error(`the gateway "${url}" is not a URL (it should look like https://gateway.example or http://127.0.0.1:8080)`);
+    }
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new Error(`the gateway "${url}" is not an http(s) URL`);
+    return parsed.origin + parsed.pathname.replace(/\/+$/, "");
+  }
+  function addressCid() {
+    const m = /^#\/ipfs\/([^/?#]+)/.exec(location.hash);
+    return m ? decodeURIComponent(m[1]) : null;
+  }
+  function objectOid() {
+    const m = /^#\/ipfs\/[^/?#]+\/object\/([0-9a-f]{40})$/.exec(location.hash);
+    return m ? m[1] : null;
+  }
+  async function showObject(gw, index, oid, mine) {
+    const obj = await readObject(gw, index, oid);
+    if (mine !== run) return;
+    const parts = [
+      el("p", {}, el("a", { href: `#/ipfs/${index.cid}`, id: "back" }, "\u2190 branches and tags")),
+      el("h2", {}, `${obj.type} `, el("code", { class: "oid" }, oid)),
+      el("p", { id: "size" }, `${obj.content.length} bytes, SHA-1 checked`)
+    ];
+    if (obj.type === "tree") {
+      const list = el("ul", { id: "entries" });
+      const b = obj.content;
+      for (let at = 0; at < b.length; ) {
+        const sp = b.indexOf(32, at);
+        const nul = b.indexOf(0, sp);
+        if (sp < 0 || nul < 0 || nul + 21 > b.length) throw new Error(`object ${oid} is a damaged tree`);
+        const mode = new TextDecoder().decode(b.subarray(at, sp));
+        const name = new TextDecoder().decode(b.subarray(sp + 1, nul));
+        const child = hex(b.subarray(nul + 1, nul + 21));
+        const a = el("a", { href: `#/ipfs/${index.cid}/object/${child}` }, name);
+        list.append(el("li", {}, el("code", { class: "mode" }, mode), " ", a, " ", el("code", { class: "oid", title: child }, child.slice(0, 12))));
+        at = nul + 21;
+      }
+      parts.push(list);
+    } else if (obj.type === "commit" || obj.type === "tag") {
+      const text = new TextDecoder().decode(obj.content);
+      const head = text.slice(0, Math.max(0, text.indexOf("\n\n")));
+      const links = el("ul", { id: "links" });
+      for (const line of head.split("\n")) {
+        const m = /^(tree|parent|object) ([0-9a-f]{40})$/.exec(line);
+        if (m) links.append(el("li", {}, `${m[1]} `, el("a", { href: `#/ipfs/${index.cid}/object/${m[2]}` }, el("code", {}, m[2]))));
+      }
+      parts.push(links, el("pre", { id: "content" }, text));
+    } else if (obj.content.includes(0)) {
+      parts.push(el("p", { id: "content", class: "binary" }, `binary content, ${obj.content.length} bytes`));
+    } else {
+      parts.push(el("pre", { id: "content" }, new TextDecoder().decode(obj.content)));
+    }
+    main().replaceChildren(...parts);
+    document.getElementById("back").focus();
+    status(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
+  }
+  var main = () => document.getElementById("main");
+  var status = (text) => {
+    document.getElementById("status").textContent = text;
+  };
+  function showError(message) {
+    main().replaceChildren(el("p", { id: "error", role: "alert" }, message));
+    status("stopped: nothing unverified is shown");
+  }
+  function askAddress() {
+    const input = el("input", { id: "address", type: "text", placeholder: "nip::/ipfs/bafyrei\u2026", "aria-label": "repository address", size: "64" });
+    const form = el("form", {}, el("label", { for: "address" }, "Repository address "), input, " ", el("button", { type: "submit" }, "Open"));
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const v = input.value.trim().replace(/^nip::/, "").replace(/^\/ipfs\//, "");
+      location.hash = `#/ipfs/${v}`;
+    });
+    main().replaceChildren(form);
+    status("");
+    input.focus();
+  }
+  function refList(id, title, refs, prefix, head) {
+    const list = el("ul", { id, "aria-label": title });
+    for (const r of refs) {
+      const name = el("a", { class: "name", href: `${location.hash.replace(/^(#\/ipfs\/[^/?#]+).*$/, "$1")}/object/${r.target}` }, r.name.slice(prefix.length));
+      const item = el("li", {}, name, " ", el("code", { class: "oid", title: r.target }, r.target.slice(0, 12)));
+      if (r.name === head) item.append(" ", el("span", { class: "default" }, "default"));
+      if (r.peeled) item.append(" ", el("span", { class: "peeled", title: `points to ${r.peeled}` }, "annotated"));
+      list.append(item);
+    }
+    if (refs.length === 0) list.append(el("li", { class: "none" }, "none"));
+    return el("section", {}, el("h2", {}, `${title} (${refs.length})`), list);
+  }
+  async function showCommit(gw, index, ref, into, mine) {
+    const name = ref.name.replace(/^refs\/heads\//, "");
+    into.replaceChildren(el("h2", {}, `Last commit on ${name}`), el("p", { class: "loading" }, "Reading it from its pack\u2026"));
+    try {
+      const obj = await readObject(gw, index, ref.target);
+      if (obj.type !== "commit") throw new Error(`${ref.name} points to a ${obj.type}, not a commit`);
+      const c = parseCommit(obj);
+      if (mine !== run) return;
+      const [subject, ...rest] = c.message.replace(/\n+$/, "").split("\n");
+      const who = /^(.*) <[^>]*> (\d+) ([+-]\d{4})$/.exec(c.author);
+      const when = who ? new Date(Number(who[2]) * 1e3).toISOString().replace("T", " ").replace(/\.000Z$/, " UTC") : "";
+      into.replaceChildren(
+        el("h2", {}, `Last commit on ${name}`),
+        el("p", { class: "commit" }, el("code", { class: "oid", title: obj.oid }, obj.oid), " ", el("span", { class: "author" }, who ? who[1] : c.author), " ", el("time", {}, when)),
+        el("p", { class: "subject" }, subject ?? ""),
+        ...rest.join("\n").trim() ? [el("pre", { class: "body" }, rest.join("\n").trim())] : [],
+        el("p", { class: "checked" }, `SHA-1 checked; ${c.parents.length === 0 ? "no parent" : `parent ${c.parents.map((p) => p.slice(0, 12)).join(", ")}`}`)
+      );
+      status(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
+    } catch (e) {
+      if (mine !== run) return;
+      into.replaceChildren(el("h2", {}, `Last commit on ${name}`), el("p", { id: "error", role: "alert" }, e.message));
+    }
+  }
+  var run = 0;
+  async function show() {
+    const mine = ++run;
+    const text = addressCid();
+    if (text === null) return askAddress();
+    let gw;
+    let cid;
+    try {
+      gw = new Gateway(gatewayUrl());
+      cid = CID.parse(text);
+    } catch (e) {
+      return showError(e instanceof CIDError ? `the address is not a nip address: ${e.message}` : e.message);
+    }
+    document.title = `nip ${cid}`;
+    document.getElementById("repo").textContent = `nip::/ipfs/${cid}`;
+    status(`reading from ${gw.url} \u2026`);
+    main().replaceChildren(el("p", { class: "loading" }, "Reading the repository\u2026"));
+    try {
+      const index = await readIndex(gw, cid);
+      const oid = objectOid();
+      if (oid !== null) return await showObject(gw, index, oid, mine);
+      const refs = await readRefs(gw, index.refs, cid);
+      if (mine !== run) return;
+      const byHead = (a, b) => a.name === index.head ? -1 : b.name === index.head ? 1 : 0;
+      const branches = refs.filter((r) => r.name.startsWith("refs/heads/")).sort(byHead);
+      const tags2 = refs.filter((r) => r.name.startsWith("refs/tags/"));
+      const other = refs.filter((r) => !r.name.startsWith("refs/heads/") && !r.name.startsWith("refs/tags/"));
+      const c = index.counts;
+      const summary = el(
+        "p",
+        { id: "summary" },
+        `${c.commit} commits, ${c.tree} trees, ${c.blob} blobs, ${c.tag} tags; `,
+        index.previous ? `previous push: ${index.previous}` : "first push"
+      );
+      const parts = [summary, refList("branches", "Branches", branches, "refs/heads/", index.head), refList("tags", "Tags", tags2, "refs/tags/", null)];
+      if (other.length > 0) parts.push(refList("other", "Other refs", other, "", null));
+      parts.push(el("p", { class: "clone" }, "Clone: ", el("code", {}, `git clone nip::/ipfs/${cid}`)));
+      const head = branches.find((r) => r.name === index.head) ?? branches[0];
+      const last = el("section", { id: "head" });
+      if (head) parts.splice(1, 0, last);
+      main().replaceChildren(...parts);
+      status(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
+      if (head) await showCommit(gw, index, head, last, mine);
+    } catch (e) {
+      if (mine === run) showError(e.message);
+    }
+  }
+  window.addEventListener("hashchange", () => void show());
+  void show();
+})();
