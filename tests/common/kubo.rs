@@ -187,7 +187,7 @@ impl Kubo {
     pub fn swarm_addr(&self) -> String {
         let out = self.ipfs_ok(&["id", "-f", "<addrs>"]);
         out.lines()
-            .find(|a| a.starts_with("/ip4/127.0.0.1/tcp/"))
+            .find(|a| a.starts_with("/ip4/127.") && a.contains("/tcp/"))
             .unwrap_or_else(|| panic!("no loopback TCP address in {out:?}"))
             .trim()
             .to_string()

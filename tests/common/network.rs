@@ -20,27 +20,51 @@ pub struct Network {
 
 /// The config every node of the network starts with, besides `Bootstrap`.
 ///
-/// Bitswap keeps Kubo's defaults, so a node also asks the peers it is
-/// connected to; the proof that content routing works is the provider
-/// record a cloner finds (tests/dht.rs). With broadcast control applied to
-/// local peers as well (`Internal.Bitswap.BroadcastControl.LocalPeers`, so
-/// that only provider records could find content), Kubo's bitswap did not
-/// fetch from the provider the DHT named: a clone stalled every time with
-/// v0.42.0 and now and then with v0.39.0 (bench/README.md).
-pub const DHT_CONFIG: &[(&str, &str)] = &[("Routing.Type", "\"dhtserver\""), ("Provide.Strategy", "\"roots\"")];
+/// Bitswap's broadcast control is applied to local peers too
+/// (`Internal.Bitswap.BroadcastControl.LocalPeers`, no random peers), so
+/// that a node asks only peers that answered it before and the providers
+/// the DHT names: in a network this small the DHT's own walks connect every
+/// node to every other, and without it a clone would work with no provider
+/// record at all. The resource manager is off: its limits are for the
+/// public network, not ten nodes on one machine.
+pub const DHT_CONFIG: &[(&str, &str)] = &[
+    ("Routing.Type", "\"dhtserver\""),
+    ("Provide.Strategy", "\"roots\""),
+    ("Swarm.ResourceMgr.Enabled", "false"),
+    (
+        "Internal.Bitswap.BroadcastControl",
+        r#"{"Enable":true,"LocalPeers":true,"PeeredPeers":true,"MaxRandomPeers":0,"SendToPendingPeers":false}"#,
+    ),
+];
 
 impl Network {
     /// Starts `n` nodes (at least 2) and waits until each has a peer in its
     /// LAN DHT routing table besides the bootstrap node, or 60 s.
     pub fn start(bin: &Path, n: usize) -> Network {
         assert!(n >= 2);
-        let bootstrap = Kubo::start_with(bin, DHT_CONFIG);
+        // Each node on an address of its own in 127.0.0.0/8, as machines on
+        // a LAN are: libp2p and the DHT treat peers that share one IP as
+        // one host (limits per IP), which a network all on 127.0.0.1 is not.
+        let swarm = |i: usize| format!("[\"/ip4/127.0.{}.{}/tcp/0\"]", 1 + i / 250, 2 + i % 250);
+        let mut first: Vec<(&str, &str)> = DHT_CONFIG.to_vec();
+        let first_swarm = swarm(0);
+        first.push(("Addresses.Swarm", &first_swarm));
+        let bootstrap = Kubo::start_with(bin, &first);
         let addr = bootstrap.swarm_addr();
         let peers = format!("[\"{addr}\"]");
-        let mut config: Vec<(&str, &str)> = DHT_CONFIG.to_vec();
-        config.push(("Bootstrap", &peers));
         let others: Vec<Kubo> = std::thread::scope(|s| {
-            let handles: Vec<_> = (1..n).map(|_| s.spawn(|| Kubo::start_with(bin, &config))).collect();
+            let handles: Vec<_> = (1..n)
+                .map(|i| {
+                    let peers = &peers;
+                    s.spawn(move || {
+                        let own = swarm(i);
+                        let mut config: Vec<(&str, &str)> = DHT_CONFIG.to_vec();
+                        config.push(("Bootstrap", peers));
+                        config.push(("Addresses.Swarm", &own));
+                        Kubo::start_with(bin, &config)
+                    })
+                })
+                .collect();
             handles.into_iter().map(|h| h.join().expect("start a node")).collect()
         });
         let mut nodes = vec![bootstrap];
