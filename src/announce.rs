@@ -117,7 +117,7 @@ pub fn announce(node: &Client, name: &str) -> Result<bool, crate::kubo::KuboErro
     };
     match node.pubsub_pub(&topic(name), record) {
         Ok(()) => Ok(true),
-        Err(e) if e.to_string().contains("pubsub") && e.to_string().contains("not enabled") => Ok(false),
+        Err(e) if e.kind() == crate::kubo::Kind::Disabled => Ok(false),
         Err(e) => Err(e),
     }
 }

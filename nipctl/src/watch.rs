@@ -68,7 +68,7 @@ pub fn watch(address: &str, fetch: bool, remote: Option<&str>, count: Option<u64
     let plan = if fetch { Some(fetch_plan(&address, remote)?) } else { None };
     let topic = nip::announce::topic(&key);
     let mut sub = node.pubsub_sub(&topic).map_err(|e| {
-        if e.to_string().contains("not enabled") {
+        if e.kind() == nip::kubo::Kind::Disabled {
             nip::Error::Refused(format!(
                 "the IPFS node at {} runs without pubsub, which watching needs: `ipfs config --json Pubsub.Enabled \
                  true` and restart the daemon (the pusher's node needs it too)",

@@ -104,7 +104,7 @@ impl<'s> Helper<'s> {
                     Ok(()) => log::info!("announced /ipfs/{index} on the DHT"),
                     // A node with no peers has no one to tell: the next
                     // reprovide does, once it has some.
-                    Err(e) if e.to_string().contains("no connected peers") => {
+                    Err(e) if e.kind() == crate::kubo::Kind::NoPeers => {
                         log::info!("not announced now: {e}")
                     }
                     Err(e) => eprintln!(

@@ -165,6 +165,11 @@ pub enum Kind {
     NotPinned,
     /// `key/gen`, `key/import`: a key of that name is in the keystore.
     Exists,
+    /// `routing/provide`: the node has no peer to tell.
+    NoPeers,
+    /// The node runs without what the call needs: pubsub (`pubsub/*`,
+    /// `Pubsub.Enabled`) or providing (`Provide.Enabled`).
+    Disabled,
     /// Anything else: the node failed, refused, or is not there.
     Other,
 }
@@ -180,6 +185,10 @@ impl Kind {
             Kind::NotPinned
         } else if m.contains("already exists") {
             Kind::Exists
+        } else if m.contains("no connected peers") {
+            Kind::NoPeers
+        } else if m.contains("feature not enabled") || m.contains("provide.enabled is set to 'false'") {
+            Kind::Disabled
         } else if m.contains("not found")
             || m.contains("could not find")
             || m.contains("could not resolve")
@@ -944,6 +953,15 @@ mod tests {
             ("pin/add (offline)", format!("pin: {not_local}"), Kind::NotFound),
             ("pin/rm", "not pinned or pinned indirectly".to_string(), Kind::NotPinned),
             ("key/gen", "key with name 'k1' already exists".to_string(), Kind::Exists),
+            // From Kubo v0.39.0's source (core/commands/routing.go,
+            // core/coreapi/pubsub.go): a node alone, a node without pubsub.
+            ("routing/provide", "cannot provide, no connected peers".to_string(), Kind::NoPeers),
+            ("routing/provide", "invalid configuration: Provide.Enabled is set to 'false'".to_string(), Kind::Disabled),
+            (
+                "pubsub/pub",
+                "experimental pubsub feature not enabled, run daemon with --enable-pubsub-experiment to use".to_string(),
+                Kind::Disabled,
+            ),
             ("key/rm", "no key named nokey was found".to_string(), Kind::NotFound),
             ("name/resolve", "could not resolve name".to_string(), Kind::NotFound),
             ("routing/get timeout=2s", "routing: not found".to_string(), Kind::NotFound),
