@@ -275,3 +275,92 @@ test("keyboard: shortcuts navigate, focus lands on each view's heading, Tab and 
   void title;
   await page.close();
 });
+
+// ---- IPNS records, checked by web/src/ipns.ts (bundled for Node) ----
+
+async function ipnsModule() {
+  const { build } = await import("esbuild");
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join, dirname } = await import("node:path");
+  const { fileURLToPath, pathToFileURL } = await import("node:url");
+  const src = join(dirname(fileURLToPath(import.meta.url)), "../src");
+  const dir = mkdtempSync(join(tmpdir(), "nip-web-ipns-"));
+  await build({ entryPoints: [join(src, "ipns.ts")], bundle: true, format: "esm", platform: "neutral", outfile: join(dir, "ipns.mjs"), logLevel: "warning" });
+  const m = await import(pathToFileURL(join(dir, "ipns.mjs")).href);
+  rmSync(dir, { recursive: true, force: true });
+  return m;
+}
+
+function base36(bytes) {
+  let n = 0n;
+  for (const b of bytes) n = n * 256n + BigInt(b);
+  let s = "";
+  while (n > 0n) {
+    s = "0123456789abcdefghijklmnopqrstuvwxyz"[Number(n % 36n)] + s;
+    n /= 36n;
+  }
+  return "k" + s;
+}
+
+/** A signed IPNS record (the spec's V1 + V2 fields), with overrides. */
+async function makeRecord({ key, signer = key, value = "/ipfs/bafyreihwje6ojcnk765tsdjluozg3cashhib4fqd4fw42f3pexls35ftby", eol = "2999-01-01T00:00:00.123456789Z", v1value, pubKey, validityType = 0 } = {}) {
+  const { encode } = await import("cborg");
+  const { sign } = await import("node:crypto");
+  const data = Buffer.from(encode({ Value: Buffer.from(value), Validity: Buffer.from(eol), ValidityType: validityType, Sequence: 3, TTL: 3_600_000_000_000 }));
+  const sig = sign(null, Buffer.concat([Buffer.from("ipns-signature:"), data]), signer.privateKey);
+  const varint = (n) => {
+    const out = [];
+    for (n = BigInt(n); n >= 0x80n; n >>= 7n) out.push(Number(n & 0x7fn) | 0x80);
+    out.push(Number(n));
+    return Buffer.from(out);
+  };
+  const field = (f, b) => Buffer.concat([varint((f << 3) | 2), varint(b.length), b]);
+  const num = (f, n) => Buffer.concat([varint(f << 3), varint(n)]);
+  const parts = [field(1, Buffer.from(v1value ?? value)), num(3, validityType), field(4, Buffer.from(eol)), num(5, 3), num(6, 3_600_000_000_000)];
+  if (pubKey) parts.push(field(7, pubKey));
+  parts.push(field(8, sig), field(9, data));
+  return Buffer.concat(parts);
+}
+
+async function ed25519() {
+  const { generateKeyPairSync } = await import("node:crypto");
+  const k = generateKeyPairSync("ed25519");
+  const raw = k.publicKey.export({ format: "der", type: "spki" }).subarray(-32);
+  const proto = Buffer.concat([Buffer.from([0x08, 0x01, 0x12, 0x20]), raw]);
+  return { ...k, proto, name: base36(Buffer.concat([Buffer.from([0x01, 0x72, 0x00, 0x24]), proto])) };
+}
+
+test("an IPNS record verifies only if signed by the name's key, unexpired, consistent, naming /ipfs/<cid>", async () => {
+  const { verifyRecord, IpnsError } = await ipnsModule();
+  const key = await ed25519();
+  const other = await ed25519();
+  const ok = await verifyRecord(key.name, await makeRecord({ key }));
+  assert.equal(ok.cid.toString(), "bafyreihwje6ojcnk765tsdjluozg3cashhib4fqd4fw42f3pexls35ftby");
+  assert.equal(ok.sequence, 3n);
+  assert.equal(ok.validity.toISOString(), "2999-01-01T00:00:00.123Z");
+  await verifyRecord(key.name, await makeRecord({ key, pubKey: key.proto }));
+  const refused = async (why, rec, name = key.name) => {
+    await assert.rejects(verifyRecord(name, rec), (e) => {
+      assert.ok(e instanceof IpnsError && e.message.includes(name) && why.test(e.message), `${why} vs ${e.message}`);
+      return true;
+    });
+  };
+  await refused(/its signature does not verify with the name's key/, await makeRecord({ key, signer: other }));
+  await refused(/its signature does not verify/, await makeRecord({ key }), other.name);
+  await refused(/it expired at 2020-01-01T00:00:00.000Z/, await makeRecord({ key, eol: "2020-01-01T00:00:00Z" }));
+  await refused(/its value field differs from its signed data/, await makeRecord({ key, v1value: "/ipfs/bafkqaaa" }));
+  await refused(/a public key that is not the name's/, await makeRecord({ key, pubKey: other.proto }));
+  await refused(/not \/ipfs\/<CIDv1 in base32>/, await makeRecord({ key, value: "/ipns/k51qzi5uqu5dlvj2baxnqndepeb86cbk3ng7n3i46uzyxzyqj2xjonzllnv0v8" }));
+  await refused(/validity type 1 is not EOL/, await makeRecord({ key, validityType: 1 }));
+  await refused(/10241 bytes, more than the 10240/, Buffer.alloc(10241));
+  const rec = await makeRecord({ key });
+  rec[rec.length - 3] ^= 1; // in the signed data: no longer what V1 says, nor what was signed
+  await refused(/is refused: its data lacks|is refused: its ttl differs|is refused: its signature/, rec);
+  const sigAt = rec.indexOf(Buffer.from([0x42, 0x40])) + 10; // field 8, 64 bytes: inside the signature
+  rec[rec.length - 3] ^= 1;
+  rec[sigAt] ^= 1;
+  await refused(/is refused: its signature does not verify/, rec);
+  await refused(/cannot be checked: it is not an Ed25519 key inlined/, rec, base36(Buffer.concat([Buffer.from([0x01, 0x72, 0x12, 0x20]), Buffer.alloc(32, 7)])));
+  await refused(/cannot be checked: it looks like a DNSLink domain/, rec, "git.example.org");
+});
