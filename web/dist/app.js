@@ -2832,8 +2832,19 @@
       return;
     }
     const before = gw.fetched;
-    const obj = await readObject(gw, index, e.oid);
-    const mine = gw.fetched - before;
+    const touched = /* @__PURE__ */ new Set();
+    const block = gw.block;
+    gw.block = (cid) => {
+      touched.add(cid.toString());
+      return block.call(gw, cid);
+    };
+    let obj;
+    try {
+      obj = await readObject(gw, index, e.oid);
+    } finally {
+      gw.block = block;
+    }
+    const fresh = gw.fetched - before;
     if (!alive()) return;
     if (obj.type !== "blob") throw new ObjectError(`${route.path.join("/")}: ${e.oid} is a ${obj.type}, not a blob`);
     const b = obj.content;
@@ -2852,7 +2863,7 @@
     } else {
       parts.push(el("p", { id: "content", class: "binary" }, `binary file, ${b.length} bytes: `, downloadLink(b, name)));
     }
-    parts.push(el("p", { id: "file-blocks", class: "checked" }, `SHA-1 checked; read from ${mine} block${mine === 1 ? "" : "s"} (this file's pack range and delta bases)`));
+    parts.push(el("p", { id: "file-blocks", class: "checked" }, `SHA-1 checked; read from ${touched.size} block${touched.size === 1 ? "" : "s"} (its object map path, the packs list, the pack's leaves from its offset on, and any delta bases), ${fresh} of them fetched for this view`));
     main2.replaceChildren(...parts);
     if (route.line !== null) document.getElementById(`L${route.line}`)?.scrollIntoView({ block: "center" });
     focusHeading();

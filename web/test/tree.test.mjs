@@ -167,6 +167,7 @@ test("a file view fetches only its own part of a big pack; a file over 2 MiB is 
   const all = fetched(page);
   const fromPack = [...all].filter((c) => blocks.has(c));
   t.diagnostic(`big/f17.bin (256 KiB): ${all.size} blocks fetched in all, ${fromPack.length} of the pack's ${blocks.size}`);
+  t.diagnostic(`the page says: ${await page.locator("#file-blocks").textContent()}`);
   assert.ok(fromPack.length <= 4, `at most 4 of the pack's ${blocks.size} blocks for one 256 KiB file: ${fromPack.length}`);
   const [download] = await Promise.all([page.waitForEvent("download"), page.locator("#download").click()]);
   assert.ok(readFileSync(await download.path()).equals(h.gitBytes(repo, "show", "trunk:big/f17.bin")), "f17.bin downloads as git's bytes");

@@ -128,9 +128,21 @@ export async function showBlob(gw: Gateway, index: Index, route: PathRoute, aliv
     setStatus(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
     return;
   }
+  // The blocks this read touches (cached or not) and those it fetched.
   const before = gw.fetched;
-  const obj = await readObject(gw, index, e.oid);
-  const mine = gw.fetched - before;
+  const touched = new Set<string>();
+  const block = gw.block;
+  gw.block = (cid) => {
+    touched.add(cid.toString());
+    return block.call(gw, cid);
+  };
+  let obj;
+  try {
+    obj = await readObject(gw, index, e.oid);
+  } finally {
+    gw.block = block;
+  }
+  const fresh = gw.fetched - before;
   if (!alive()) return;
   if (obj.type !== "blob") throw new ObjectError(`${route.path.join("/")}: ${e.oid} is a ${obj.type}, not a blob`);
   const b = obj.content;
@@ -149,7 +161,7 @@ export async function showBlob(gw: Gateway, index: Index, route: PathRoute, aliv
   } else {
     parts.push(el("p", { id: "content", class: "binary" }, `binary file, ${b.length} bytes: `, downloadLink(b, name)));
   }
-  parts.push(el("p", { id: "file-blocks", class: "checked" }, `SHA-1 checked; read from ${mine} block${mine === 1 ? "" : "s"} (this file's pack range and delta bases)`));
+  parts.push(el("p", { id: "file-blocks", class: "checked" }, `SHA-1 checked; read from ${touched.size} block${touched.size === 1 ? "" : "s"} (its object map path, the packs list, the pack's leaves from its offset on, and any delta bases), ${fresh} of them fetched for this view`));
   main.replaceChildren(...parts);
   if (route.line !== null) document.getElementById(`L${route.line}`)?.scrollIntoView({ block: "center" });
   focusHeading();
