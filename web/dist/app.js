@@ -2935,7 +2935,7 @@
       parts.push(el2("pre", { id: "content" }, new TextDecoder().decode(obj.content)));
     }
     main().replaceChildren(...parts);
-    document.getElementById("back").focus();
+    focusHeading();
     status(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
   }
   var main = () => document.getElementById("main");

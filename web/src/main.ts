@@ -88,7 +88,7 @@ async function showObject(gw: Gateway, index: Index, oid: string, mine: number):
     parts.push(el("pre", { id: "content" }, new TextDecoder().decode(obj.content)));
   }
   main().replaceChildren(...parts);
-  document.getElementById("back")!.focus();
+  focusHeading();
   status(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
 }
 
