@@ -2104,7 +2104,7 @@
     if (got < size) throw new ObjectError(`${where}: the entry inflates to ${got} bytes, not the ${size} its header says`);
     return out;
   }
-  function applyDelta(base, delta, where) {
+  function applyDelta(base2, delta, where) {
     let at = 0;
     const bad2 = (why) => new ObjectError(`${where}: invalid delta (${why})`);
     const size = () => {
@@ -2116,7 +2116,7 @@
         if ((c & 128) === 0) return v;
       }
     };
-    if (size() !== base.length) throw bad2("its base is not the size it expects");
+    if (size() !== base2.length) throw bad2("its base is not the size it expects");
     const n = size();
     if (n > MAX_OBJECT) throw bad2(`a result of ${n} bytes`);
     const out = new Uint8Array(n);
@@ -2130,8 +2130,8 @@
         for (let i = 0; i < 3; i++) if (op & 16 << i) len |= (delta[at++] ?? 0) << 8 * i;
         off >>>= 0;
         if (len === 0) len = 65536;
-        if (at > delta.length || off + len > base.length || o + len > n) throw bad2("a copy out of bounds");
-        out.set(base.subarray(off, off + len), o);
+        if (at > delta.length || off + len > base2.length || o + len > n) throw bad2("a copy out of bounds");
+        out.set(base2.subarray(off, off + len), o);
         o += len;
       } else if (op > 0) {
         if (at + op > delta.length || o + op > n) throw bad2("an insert out of bounds");
@@ -2160,7 +2160,7 @@
     }
     if (size > MAX_OBJECT) throw new ObjectError(`${where}: an entry of ${size} bytes, more than the viewer reads (${MAX_OBJECT})`);
     if (type >= 1 && type <= 4) return { type, content: await inflate(r.rest(), size, where) };
-    let base;
+    let base2;
     if (type === 6) {
       c = await r.byte();
       let back = c & 127;
@@ -2170,8 +2170,8 @@
       }
       if (back <= 0 || back > offset) throw new ObjectError(`${where}: an OFS_DELTA base outside the pack`);
       const delta = await inflate(r.rest(), size, where);
-      base = await entry(gw, index, pack, offset - back, visited);
-      return { type: base.type, content: applyDelta(base.content, delta, where) };
+      base2 = await entry(gw, index, pack, offset - back, visited);
+      return { type: base2.type, content: applyDelta(base2.content, delta, where) };
     }
     if (type === 7) {
       const oid = new Uint8Array(20);
@@ -2179,8 +2179,8 @@
       const delta = await inflate(r.rest(), size, where);
       const rec = await lookup(gw, index.objects, oid);
       if (rec === null) throw new ObjectError(`${where}: its REF_DELTA base ${hex(oid)} is not in the object map`);
-      base = await entry(gw, index, await packCid(gw, index.packs, rec.pack), rec.offset, visited);
-      return { type: base.type, content: applyDelta(base.content, delta, where) };
+      base2 = await entry(gw, index, await packCid(gw, index.packs, rec.pack), rec.offset, visited);
+      return { type: base2.type, content: applyDelta(base2.content, delta, where) };
     }
     throw new ObjectError(`${where}: an entry of unknown type ${type}`);
   }
@@ -2223,8 +2223,655 @@
     return c;
   }
 
-  // src/main.ts
+  // src/ipns.ts
+  var MAX_RECORD = 10 << 10;
+  var IpnsError = class extends Error {
+  };
+  var resolved = /* @__PURE__ */ new Map();
+  function resolvedFrom(cid) {
+    return resolved.get(cid) ?? null;
+  }
+  var B36 = "0123456789abcdefghijklmnopqrstuvwxyz";
+  var B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+  var B32 = "abcdefghijklmnopqrstuvwxyz234567";
+  function baseDecode(s, alphabet) {
+    let n = 0n;
+    const radix = BigInt(alphabet.length);
+    let zeros = 0;
+    while (zeros < s.length && s[zeros] === alphabet[0]) zeros++;
+    for (const ch of s) {
+      const d = alphabet.indexOf(ch);
+      if (d < 0) return null;
+      n = n * radix + BigInt(d);
+    }
+    const out = [];
+    while (n > 0n) {
+      out.push(Number(n & 0xffn));
+      n >>= 8n;
+    }
+    return new Uint8Array([...new Array(zeros).fill(0), ...out.reverse()]);
+  }
+  function base32Decode2(s) {
+    const out = [];
+    let bits = 0;
+    let value = 0;
+    for (const ch of s) {
+      const d = B32.indexOf(ch);
+      if (d < 0) return null;
+      value = (value << 5 | d) & 65535;
+      bits += 5;
+      if (bits >= 8) {
+        bits -= 8;
+        out.push(value >> bits & 255);
+      }
+    }
+    return new Uint8Array(out);
+  }
+  function nameKey(name) {
+    const no = (why) => new IpnsError(`the IPNS name ${name} cannot be checked: ${why}`);
+    let mh = null;
+    if (/^12D3Koo[1-9A-HJ-NP-Za-km-z]+$/.test(name)) mh = baseDecode(name, B58);
+    else if (/^k[0-9a-z]+$/.test(name) || /^b[a-z2-7]+$/.test(name)) {
+      const bytes = name[0] === "k" ? baseDecode(name.slice(1), B36) : base32Decode2(name.slice(1));
+      if (bytes === null) throw no("it is not valid base36/base32");
+      if (bytes[0] !== 1) throw no("it is not a version 1 CID");
+      if (bytes[1] !== 114) throw no(`it is a CID of codec 0x${bytes[1].toString(16)}, not libp2p-key (0x72)`);
+      mh = bytes.subarray(2);
+    } else if (name.includes(".")) {
+      throw no("it looks like a DNSLink domain, which a browser cannot verify; open the /ipns/k51\u2026 key its _dnslink TXT record names");
+    } else throw no("it is not a k51\u2026 key, a 12D3Koo\u2026 peer ID or a libp2p-key CID");
+    if (mh === null) throw no("it is not valid base58");
+    if (mh.length !== 38 || mh[0] !== 0 || mh[1] !== 36 || mh[2] !== 8 || mh[3] !== 1 || mh[4] !== 18 || mh[5] !== 32) {
+      throw no("it is not an Ed25519 key inlined in the name (RSA and other keys cannot be checked in the browser)");
+    }
+    return { raw: mh.slice(6), proto: mh.slice(2) };
+  }
+  function parseEntry(b, bad2) {
+    let at = 0;
+    const varint = () => {
+      let v = 0n;
+      for (let shift = 0n; shift < 70n; shift += 7n) {
+        if (at >= b.length) throw bad2("the record ends in the middle of a number");
+        const c = b[at++];
+        v |= BigInt(c & 127) << shift;
+        if ((c & 128) === 0) return v;
+      }
+      throw bad2("the record holds a number too long");
+    };
+    const bytes = () => {
+      const n = Number(varint());
+      if (at + n > b.length) throw bad2("a field runs past the record's end");
+      const out = b.slice(at, at + n);
+      at += n;
+      return out;
+    };
+    const e = {};
+    const seen = /* @__PURE__ */ new Set();
+    while (at < b.length) {
+      const key = Number(varint());
+      const field = key >> 3;
+      const wire = key & 7;
+      if (seen.has(field) && field >= 1 && field <= 9) throw bad2(`field ${field} appears twice`);
+      seen.add(field);
+      const want = [0, 2, 2, 0, 2, 0, 0, 2, 2, 2][field];
+      if (want !== void 0 && field >= 1 && wire !== want) throw bad2(`field ${field} has the wrong wire type`);
+      if (wire === 0) {
+        const v = varint();
+        if (field === 3) e.validityType = Number(v);
+        else if (field === 5) e.sequence = v;
+        else if (field === 6) e.ttl = v;
+      } else if (wire === 2) {
+        const v = bytes();
+        if (field === 1) e.value = v;
+        else if (field === 2) e.signatureV1 = v;
+        else if (field === 4) e.validity = v;
+        else if (field === 7) e.pubKey = v;
+        else if (field === 8) e.signatureV2 = v;
+        else if (field === 9) e.data = v;
+      } else if (wire === 1) at += 8;
+      else if (wire === 5) at += 4;
+      else throw bad2(`an unknown wire type ${wire}`);
+      if (at > b.length) throw bad2("a field runs past the record's end");
+    }
+    return e;
+  }
+  function eq2(a, b) {
+    return a.length === b.length && a.every((v, i) => v === b[i]);
+  }
+  function parseTime(s) {
+    const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(s);
+    if (!m) return null;
+    const d = /* @__PURE__ */ new Date(`${m[1]}T${m[2]}.${(m[3] ?? "0").slice(0, 3).padEnd(3, "0")}${m[4]}`);
+    return isNaN(d.getTime()) ? null : d;
+  }
+  async function verifyRecord(name, record2, now = /* @__PURE__ */ new Date()) {
+    const bad2 = (why) => new IpnsError(`the IPNS record of ${name} is refused: ${why}`);
+    const key = nameKey(name);
+    if (record2.length > MAX_RECORD) throw bad2(`it is ${record2.length} bytes, more than the ${MAX_RECORD} any IPNS record may be`);
+    const e = parseEntry(record2, bad2);
+    if (!e.signatureV2 || !e.data || e.data.length === 0) throw bad2("it has no V2 signature or no data");
+    let data;
+    try {
+      data = decode(e.data, { strict: true, useMaps: true, rejectDuplicateMapKeys: true, allowIndefinite: false, allowUndefined: false });
+    } catch (err) {
+      throw bad2(`its data is not DAG-CBOR (${err.message})`);
+    }
+    if (!(data instanceof Map)) throw bad2("its data is not a map");
+    const value = data.get("Value");
+    const validity = data.get("Validity");
+    const validityType = data.get("ValidityType");
+    const sequence = data.get("Sequence");
+    const ttl = data.get("TTL");
+    const isInt = (v2) => typeof v2 === "number" && Number.isSafeInteger(v2) && v2 >= 0 || typeof v2 === "bigint" && v2 >= 0n;
+    if (!(value instanceof Uint8Array) || !(validity instanceof Uint8Array) || !isInt(validityType) || !isInt(sequence) || !isInt(ttl)) {
+      throw bad2("its data lacks Value, Validity, ValidityType, Sequence or TTL");
+    }
+    if (e.value !== void 0 && !eq2(e.value, value)) throw bad2("its value field differs from its signed data");
+    if (e.validity !== void 0 && !eq2(e.validity, validity)) throw bad2("its validity field differs from its signed data");
+    if (e.validityType !== void 0 && BigInt(e.validityType) !== BigInt(validityType)) throw bad2("its validityType differs from its signed data");
+    if (e.sequence !== void 0 && e.sequence !== BigInt(sequence)) throw bad2("its sequence differs from its signed data");
+    if (e.ttl !== void 0 && e.ttl !== BigInt(ttl)) throw bad2("its ttl differs from its signed data");
+    if (e.pubKey !== void 0 && !eq2(e.pubKey, key.proto)) throw bad2("it carries a public key that is not the name's");
+    let pub;
+    try {
+      pub = await crypto.subtle.importKey("raw", key.raw, { name: "Ed25519" }, false, ["verify"]);
+    } catch (err) {
+      throw new IpnsError(`the IPNS name ${name} cannot be checked: this browser's WebCrypto has no Ed25519 (${err.message}); open the /ipfs/<cid> address instead`);
+    }
+    const prefix = new TextEncoder().encode("ipns-signature:");
+    const signed = new Uint8Array(prefix.length + e.data.length);
+    signed.set(prefix);
+    signed.set(e.data, prefix.length);
+    const ok = await crypto.subtle.verify({ name: "Ed25519" }, pub, e.signatureV2, signed);
+    if (!ok) throw bad2("its signature does not verify with the name's key (the gateway is broken or hostile: try another one)");
+    if (BigInt(validityType) !== 0n) throw bad2(`its validity type ${String(validityType)} is not EOL`);
+    const until = parseTime(new TextDecoder().decode(validity));
+    if (until === null) throw bad2("its validity is not an RFC 3339 time");
+    if (until.getTime() <= now.getTime()) throw bad2(`it expired at ${until.toISOString()} (the name's owner must publish it again)`);
+    const v = new TextDecoder().decode(value);
+    const m = /^\/ipfs\/(b[a-z2-7]+)$/.exec(v);
+    if (!m) throw bad2(`it names "${v.slice(0, 100)}", not /ipfs/<CIDv1 in base32> (a nip index)`);
+    let cid;
+    try {
+      cid = CID.parse(m[1]);
+    } catch (err) {
+      throw bad2(`it names a CID this viewer cannot read (${err.message})`);
+    }
+    return { name, cid, sequence: BigInt(sequence), validity: until };
+  }
+  async function resolveName(gw, name) {
+    nameKey(name);
+    const url = `${gw}/ipns/${encodeURIComponent(name)}?format=ipns-record`;
+    let resp;
+    try {
+      resp = await fetch(url, { headers: { Accept: "application/vnd.ipfs.ipns-record" }, credentials: "omit", referrerPolicy: "no-referrer" });
+    } catch (err) {
+      throw new IpnsError(`the IPNS name ${name}: the gateway ${gw} could not be reached (${err.message}); check the gateway address and that it allows this page (CORS)`);
+    }
+    if (!resp.ok) throw new IpnsError(`the IPNS name ${name}: the gateway ${gw} answered ${resp.status} ${resp.statusText}; it may not resolve names, or the name is not published`);
+    const len = Number(resp.headers.get("content-length") ?? "0");
+    if (len > MAX_RECORD) throw new IpnsError(`the IPNS record of ${name} is refused: the gateway ${gw} sent ${len} bytes, more than any IPNS record`);
+    const chunks = [];
+    let total = 0;
+    const reader = resp.body?.getReader();
+    while (reader) {
+      const next = await reader.read().catch((err) => {
+        throw new IpnsError(`the IPNS name ${name}: the gateway ${gw} broke off the record (${err.message})`);
+      });
+      if (next.done) break;
+      total += next.value.length;
+      if (total > MAX_RECORD) {
+        reader.cancel().catch(() => {
+        });
+        throw new IpnsError(`the IPNS record of ${name} is refused: the gateway ${gw} sent more than the ${MAX_RECORD} bytes of any IPNS record`);
+      }
+      chunks.push(next.value);
+    }
+    const body2 = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      body2.set(c, at);
+      at += c.length;
+    }
+    const r = await verifyRecord(name, body2);
+    resolved.set(r.cid.toString(), r);
+    return r;
+  }
+  async function ipnsToIpfs(gw, hash) {
+    const m = /^#\/ipns\/([^/?#]+)(.*)$/.exec(hash);
+    if (!m) throw new IpnsError("not an /ipns/ address");
+    let name;
+    try {
+      name = decodeURIComponent(m[1]);
+    } catch {
+      throw new IpnsError(`the IPNS name "${m[1]}" is not percent-encoded text`);
+    }
+    const r = await resolveName(gw, name);
+    return `#/ipfs/${r.cid}${m[2]}`;
+  }
+
+  // src/keys.ts
+  var navigated = false;
+  var previous = "";
+  function focusHeading(h) {
+    if (!navigated) return;
+    const target = h ?? document.querySelector("main h2");
+    if (!target) return;
+    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target.focus();
+  }
+  function repo(hash) {
+    return /^#\/ipfs\/[^/?#]+/.exec(hash)?.[0] ?? null;
+  }
+  function shortcut(key, hash) {
+    if (key === "?") return "#/help";
+    const r = repo(hash);
+    if (r === null) return null;
+    const rest = hash.slice(r.length);
+    const rev = /^\/(?:tree|blob|log|commit)\/([^/?#]+)/.exec(rest)?.[1] ?? /^\/object\/([0-9a-f]{40})$/.exec(rest)?.[1] ?? null;
+    switch (key) {
+      case "h":
+        return r;
+      case "t":
+        return `${r}/tree/${rev ?? "HEAD"}/`;
+      case "l":
+        return `${r}/log/${rev ?? "HEAD"}`;
+      case "u": {
+        const m = /^\/(tree|blob)\/([^/?#]+)((?:\/[^/?#]+)*)\/?(?:\?.*)?$/.exec(rest);
+        if (!m) return null;
+        const parts = m[3].split("/").filter((c) => c !== "");
+        if (parts.length === 0) return null;
+        parts.pop();
+        return `${r}/tree/${m[2]}/${parts.length ? parts.join("/") + "/" : ""}`;
+      }
+    }
+    return null;
+  }
+  function typing(t) {
+    if (!(t instanceof HTMLElement)) return false;
+    return t.isContentEditable || t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT";
+  }
+  function installKeys() {
+    window.addEventListener("hashchange", (ev) => {
+      navigated = true;
+      const old = new URL(ev.oldURL).hash;
+      if (!old.startsWith("#/help")) previous = old;
+    });
+    document.addEventListener("keydown", (ev) => {
+      if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey || typing(ev.target)) return;
+      const to = shortcut(ev.key, location.hash);
+      if (to === null) return;
+      ev.preventDefault();
+      if (to !== location.hash) location.hash = to;
+    });
+    document.getElementById("skip")?.addEventListener("click", (ev) => {
+      ev.preventDefault();
+      const h = document.querySelector("main h2, main h1, main input");
+      const target = h ?? document.getElementById("main");
+      if (!target.hasAttribute("tabindex") && target.tagName !== "INPUT") target.setAttribute("tabindex", "-1");
+      target.focus();
+    });
+  }
+  function showHelp() {
+    const main2 = document.getElementById("main");
+    const dl = document.createElement("dl");
+    dl.id = "shortcuts";
+    const rows = [
+      ["h", "the repository's home: branches and tags"],
+      ["t", "the files of the commit you are viewing (or of the default branch)"],
+      ["l", "the log of the branch or commit you are viewing"],
+      ["u", "up one directory"],
+      ["?", "this help"],
+      ["Tab, Shift+Tab", "move between links; Enter follows one"],
+      ["Alt+Left", "back (the browser's own)"]
+    ];
+    for (const [k, what] of rows) {
+      const dt = document.createElement("dt");
+      const kbd = document.createElement("kbd");
+      kbd.textContent = k;
+      dt.append(kbd);
+      const dd = document.createElement("dd");
+      dd.textContent = what;
+      dl.append(dt, dd);
+    }
+    const h = document.createElement("h2");
+    h.id = "view-title";
+    h.tabIndex = -1;
+    h.textContent = "Keyboard shortcuts";
+    const p = document.createElement("p");
+    p.textContent = "Shortcuts are single keys without Ctrl, Alt or Meta, and do nothing while you type in a field. ";
+    const back = document.createElement("a");
+    back.id = "back";
+    back.href = previous || "#";
+    back.textContent = previous ? "\u2190 back to where you were" : "\u2190 open a repository";
+    const lines2 = document.createElement("p");
+    lines2.textContent = "In a file, each line number is a link (\u2026?line=12) that highlights that line.";
+    main2.replaceChildren(h, p, dl, lines2, back);
+    document.getElementById("status").textContent = "";
+    focusHeading(h);
+  }
+
+  // src/views/tree.ts
   function el(tag, attrs = {}, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    for (const c of children) e.append(c);
+    return e;
+  }
+  function setStatus(text) {
+    const s = document.getElementById("status");
+    if (s) s.textContent = text;
+  }
+  var RouteError = class extends Error {
+  };
+  function pathRoute(hash) {
+    const m = /^#\/ipfs\/[^/?#]+\/(tree|blob)\/([^/?#]+)(\/[^?#]*)?(?:\?([^#]*))?$/.exec(hash);
+    if (!m) return null;
+    const decode2 = (s) => {
+      let d;
+      try {
+        d = decodeURIComponent(s);
+      } catch {
+        throw new RouteError(`the address holds "${s}", which is not percent-encoded text`);
+      }
+      return d;
+    };
+    const rev = decode2(m[2]);
+    const path = (m[3] ?? "").split("/").filter((c) => c !== "").map(decode2);
+    for (const c of path) {
+      if (c === "." || c === ".." || c.includes("/") || c.includes("\0")) throw new RouteError(`the path component "${c}" cannot name a file in a git tree`);
+    }
+    if (m[1] === "blob" && path.length === 0) throw new RouteError("a file address needs a path after the revision");
+    const line = new URLSearchParams(m[4] ?? "").get("line");
+    const n = line !== null && /^[1-9][0-9]{0,8}$/.test(line) ? Number(line) : null;
+    return { kind: m[1], rev, path, line: n };
+  }
+  var encPath = (path) => path.map(encodeURIComponent).join("/");
+  var base = (index) => `#/ipfs/${index.cid}`;
+  var treeHref = (index, rev, path) => `${base(index)}/tree/${encodeURIComponent(rev)}/${path.length ? encPath(path) + "/" : ""}`;
+  var blobHref = (index, rev, path) => `${base(index)}/blob/${encodeURIComponent(rev)}/${encPath(path)}`;
+  var utf8 = new TextDecoder("utf-8", { fatal: false });
+  function parseTree(obj) {
+    const b = obj.content;
+    const out = [];
+    for (let at = 0; at < b.length; ) {
+      const sp = b.indexOf(32, at);
+      const nul = sp < 0 ? -1 : b.indexOf(0, sp);
+      if (sp < 0 || nul < 0 || nul + 21 > b.length) throw new ObjectError(`object ${obj.oid} is a damaged tree`);
+      const mode = utf8.decode(b.subarray(at, sp));
+      const name = utf8.decode(b.subarray(sp + 1, nul));
+      const oid = hex(b.subarray(nul + 1, nul + 21));
+      const kind = mode === "40000" ? "tree" : mode === "160000" ? "submodule" : mode === "120000" ? "link" : "blob";
+      out.push({ mode, name, oid, kind });
+      at = nul + 21;
+    }
+    return out;
+  }
+  async function resolveRev(gw, index, rev) {
+    let oid;
+    if (/^[0-9a-f]{40}$/.test(rev)) oid = rev;
+    else {
+      const refs = await readRefs(gw, index.refs, index.cid);
+      const names = rev === "HEAD" ? index.head ? [index.head] : [] : [`refs/heads/${rev}`, `refs/tags/${rev}`, rev];
+      const ref = names.map((n) => refs.find((r) => r.name === n)).find((r) => r !== void 0);
+      if (!ref) {
+        const branches = refs.filter((r) => r.name.startsWith("refs/heads/")).map((r) => r.name.slice(11));
+        throw new ObjectError(`there is no branch or tag "${rev}" in nip::/ipfs/${index.cid} (its branches: ${branches.join(", ") || "none"})`);
+      }
+      oid = ref.peeled ?? ref.target;
+    }
+    for (let hops = 0; hops < 8; hops++) {
+      const obj = await readObject(gw, index, oid);
+      if (obj.type === "tree") return { commit: null, tree: oid };
+      const text = utf8.decode(obj.content);
+      const head = text.slice(0, Math.max(0, text.indexOf("\n\n")));
+      if (obj.type === "commit") {
+        const m = /^tree ([0-9a-f]{40})$/m.exec(head);
+        if (!m) throw new ObjectError(`commit ${oid} names no tree`);
+        return { commit: oid, tree: m[1] };
+      }
+      if (obj.type === "tag") {
+        const m = /^object ([0-9a-f]{40})$/m.exec(head);
+        if (!m) throw new ObjectError(`tag ${oid} names no object`);
+        oid = m[1];
+        continue;
+      }
+      throw new ObjectError(`"${rev}" names a ${obj.type} (${oid}), not a commit or a tree`);
+    }
+    throw new ObjectError(`"${rev}" is a chain of more than 8 tags`);
+  }
+  async function walk(gw, index, tree, path) {
+    let entry2 = { mode: "40000", name: "", oid: tree, kind: "tree" };
+    let parent = null;
+    for (let i = 0; i < path.length; i++) {
+      if (entry2.kind !== "tree") return { found: false, missing: i, why: `${path.slice(0, i).join("/")} is a file, not a directory` };
+      const entries = parseTree(await readObject(gw, index, entry2.oid));
+      const next = entries.find((e) => e.name === path[i]);
+      if (!next) return { found: false, missing: i, why: `${i === 0 ? "the top directory" : path.slice(0, i).join("/")} has no entry "${path[i]}"` };
+      parent = entries;
+      entry2 = next;
+    }
+    return { found: true, entry: entry2, parent };
+  }
+  function breadcrumb(index, rev, path, lastIsFile) {
+    const nav = el("nav", { "aria-label": "path", class: "crumbs", id: "crumbs" });
+    const label = /^[0-9a-f]{40}$/.test(rev) ? rev.slice(0, 12) : rev;
+    const parts = [path.length === 0 ? el("span", { "aria-current": "page" }, label) : el("a", { href: treeHref(index, rev, []) }, label)];
+    path.forEach((c, i) => {
+      parts.push(el("span", { class: "sep", "aria-hidden": "true" }, " / "));
+      const last = i === path.length - 1;
+      if (last) parts.push(el("span", { "aria-current": "page" }, c));
+      else parts.push(el("a", { href: treeHref(index, rev, path.slice(0, i + 1)) }, c));
+    });
+    void lastIsFile;
+    nav.append(...parts);
+    return nav;
+  }
+  async function eachLimited(items, n, f) {
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) await f(items[next++]);
+    }));
+  }
+  function humanSize(n) {
+    if (n < 1024) return `${n} B`;
+    if (n < 1 << 20) return `${(n / 1024).toFixed(1)} KiB`;
+    return `${(n / (1 << 20)).toFixed(1)} MiB`;
+  }
+  function showMissing(index, route, resolved2, w) {
+    const main2 = document.getElementById("main");
+    const upTo = route.path.slice(0, w.missing);
+    main2.replaceChildren(
+      el("h2", { id: "view-title", tabindex: "-1" }, `Not found: ${route.path.join("/")}`),
+      breadcrumb(index, route.rev, upTo, false),
+      el("p", { id: "error", class: "missing", role: "alert" }, `There is no ${route.path.join("/")} at ${route.rev}${resolved2.commit ? ` (commit ${resolved2.commit})` : ""}: ${w.why}.`),
+      el("p", {}, el("a", { href: treeHref(index, route.rev, upTo), id: "nearest" }, `Browse ${upTo.length ? upTo.join("/") : "the top directory"} instead`))
+    );
+    focusHeading();
+  }
+  async function showTree(gw, index, route, alive) {
+    const resolved2 = await resolveRev(gw, index, route.rev);
+    const w = await walk(gw, index, resolved2.tree, route.path);
+    if (!alive()) return;
+    if (!w.found) return showMissing(index, route, resolved2, w);
+    if (w.entry.kind !== "tree") {
+      location.replace(blobHref(index, route.rev, route.path));
+      return;
+    }
+    const entries = parseTree(await readObject(gw, index, w.entry.oid));
+    const sorted = [...entries.filter((e) => e.kind === "tree"), ...entries.filter((e) => e.kind !== "tree")];
+    const sizes = /* @__PURE__ */ new Map();
+    const blobs = sorted.filter((e) => e.kind === "blob" || e.kind === "link");
+    await eachLimited(blobs, 8, async (e) => {
+      const oid = new Uint8Array(e.oid.match(/../g).map((h) => parseInt(h, 16)));
+      sizes.set(e.oid, await lookup(gw, index.objects, oid));
+    });
+    if (!alive()) return;
+    const title = route.path.length ? route.path.join("/") : "Files";
+    const body2 = el("tbody");
+    if (route.path.length > 0) {
+      body2.append(el("tr", { class: "up" }, el("td", { class: "mode" }), el("td", { class: "name" }, el("a", { href: treeHref(index, route.rev, route.path.slice(0, -1)), id: "up" }, "..")), el("td", { class: "size" })));
+    }
+    for (const e of sorted) {
+      const p = [...route.path, e.name];
+      let name;
+      let size = "";
+      if (e.kind === "tree") name = el("a", { href: treeHref(index, route.rev, p), class: "dir" }, `${e.name}/`);
+      else if (e.kind === "submodule") name = el("span", { class: "submodule", title: `submodule at commit ${e.oid}` }, `${e.name} @ ${e.oid.slice(0, 12)}`);
+      else {
+        name = el("a", { href: blobHref(index, route.rev, p), class: e.kind === "link" ? "link" : "file" }, e.name);
+        const r = sizes.get(e.oid);
+        size = r ? humanSize(r.size) : "?";
+        if (r) name.dataset.size = String(r.size);
+      }
+      body2.append(el("tr", { "data-oid": e.oid, "data-mode": e.mode }, el("td", { class: "mode" }, el("code", {}, e.mode.padStart(6, "0"))), el("td", { class: "name" }, name), el("td", { class: "size" }, size)));
+    }
+    if (sorted.length === 0) body2.append(el("tr", {}, el("td", { colspan: "3", class: "none" }, "empty directory")));
+    const commitLine = resolved2.commit ? el("p", { class: "at" }, "at commit ", el("a", { href: `${base(index)}/object/${resolved2.commit}` }, el("code", { class: "oid", title: resolved2.commit }, resolved2.commit.slice(0, 12)))) : el("p", { class: "at" }, "tree ", el("code", { class: "oid" }, resolved2.tree));
+    const table = el("table", { id: "tree", class: "tree" }, el("caption", { class: "visually-hidden" }, `${title}: directories, then files`), el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Mode"), el("th", { scope: "col" }, "Name"), el("th", { scope: "col" }, "Size"))), body2);
+    document.getElementById("main").replaceChildren(el("h2", { id: "view-title", tabindex: "-1" }, title), breadcrumb(index, route.rev, route.path, false), commitLine, table);
+    focusHeading();
+    setStatus(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
+  }
+
+  // src/views/file.ts
+  var MAX_TEXT = 2 << 20;
+  var urls = [];
+  window.addEventListener("hashchange", () => {
+    for (const u of urls) URL.revokeObjectURL(u);
+    urls = [];
+  });
+  function blobUrl(bytes, type) {
+    const u = URL.createObjectURL(new Blob([bytes], { type }));
+    urls.push(u);
+    return u;
+  }
+  function imageType(b) {
+    const starts = (...s) => s.every((v, i) => b[i] === v);
+    if (starts(137, 80, 78, 71, 13, 10, 26, 10)) return "image/png";
+    if (starts(255, 216, 255)) return "image/jpeg";
+    if (starts(71, 73, 70, 56)) return "image/gif";
+    if (starts(82, 73, 70, 70) && b[8] === 87 && b[9] === 69 && b[10] === 66 && b[11] === 80) return "image/webp";
+    return null;
+  }
+  function asText(b) {
+    if (b.includes(0)) return null;
+    try {
+      return new TextDecoder("utf-8", { fatal: true }).decode(b);
+    } catch {
+      return null;
+    }
+  }
+  function downloadLink(bytes, name) {
+    return el("a", { id: "download", href: blobUrl(bytes, "application/octet-stream"), download: name }, `Download ${name} (${bytes.length} bytes)`);
+  }
+  function lines(index, route, text) {
+    const all = text.split("\n");
+    if (all.length > 1 && all[all.length - 1] === "") all.pop();
+    const box = el("div", { id: "lines", class: "lines", role: "region", "aria-label": `${route.path.join("/")}, ${all.length} lines`, tabindex: "0" });
+    const href = blobHref(index, route.rev, route.path);
+    const frag = document.createDocumentFragment();
+    all.forEach((l, i) => {
+      const n = i + 1;
+      const row = el("div", { class: "line", id: `L${n}` }, el("a", { class: "ln", href: `${href}?line=${n}`, tabindex: "-1", "aria-label": `line ${n}` }, String(n)), el("code", {}, l));
+      if (route.line === n) {
+        row.classList.add("hl");
+        row.setAttribute("aria-current", "true");
+      }
+      frag.append(row);
+    });
+    box.append(frag);
+    return box;
+  }
+  async function showBlob(gw, index, route, alive) {
+    const resolved2 = await resolveRev(gw, index, route.rev);
+    const w = await walk(gw, index, resolved2.tree, route.path);
+    if (!alive()) return;
+    if (!w.found) return showMissing(index, route, resolved2, w);
+    const e = w.entry;
+    if (e.kind === "tree") {
+      location.replace(treeHref(index, route.rev, route.path));
+      return;
+    }
+    const name = route.path[route.path.length - 1];
+    const head = [
+      el("h2", { id: "view-title", tabindex: "-1" }, name),
+      breadcrumb(index, route.rev, route.path, true),
+      el("p", { class: "at" }, el("code", {}, e.mode), " blob ", el("a", { href: `${base(index)}/object/${e.oid}` }, el("code", { class: "oid", title: e.oid }, e.oid.slice(0, 12))), resolved2.commit ? ` at commit ${resolved2.commit.slice(0, 12)}` : "")
+    ];
+    const main2 = document.getElementById("main");
+    if (e.kind === "submodule") {
+      main2.replaceChildren(...head, el("p", { id: "content" }, `a submodule at commit ${e.oid}: its files are in another repository`));
+      focusHeading();
+      return;
+    }
+    const oid = new Uint8Array(e.oid.match(/../g).map((h) => parseInt(h, 16)));
+    const rec = await lookup(gw, index.objects, oid);
+    if (rec === null) throw new ObjectError(`${route.path.join("/")}: its blob ${e.oid} is not in the repository's object map ${index.objects}`);
+    const size = el("p", { id: "size" }, `${rec.size} bytes (${humanSize(rec.size)})`);
+    if (rec.size > MAX_TEXT) {
+      const button = el("button", { type: "button", id: "fetch" }, `Read and download ${name} (${humanSize(rec.size)})`);
+      const out = el("p", { id: "large" }, `This file is larger than ${humanSize(MAX_TEXT)}: it is not shown, and nothing of it is read until you ask. `, button);
+      button.addEventListener("click", () => {
+        button.disabled = true;
+        button.textContent = "Reading\u2026";
+        void readObject(gw, index, e.oid).then(
+          (obj2) => {
+            const a = downloadLink(obj2.content, name);
+            button.replaceWith(a);
+            a.focus();
+            a.click();
+            setStatus(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
+          },
+          (err) => button.replaceWith(el("span", { id: "error", role: "alert" }, err.message))
+        );
+      });
+      main2.replaceChildren(...head, size, out);
+      focusHeading();
+      setStatus(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
+      return;
+    }
+    const before = gw.fetched;
+    const touched = /* @__PURE__ */ new Set();
+    const block = gw.block;
+    gw.block = (cid) => {
+      touched.add(cid.toString());
+      return block.call(gw, cid);
+    };
+    let obj;
+    try {
+      obj = await readObject(gw, index, e.oid);
+    } finally {
+      gw.block = block;
+    }
+    const fresh = gw.fetched - before;
+    if (!alive()) return;
+    if (obj.type !== "blob") throw new ObjectError(`${route.path.join("/")}: ${e.oid} is a ${obj.type}, not a blob`);
+    const b = obj.content;
+    const parts = [...head, size];
+    const text = asText(b);
+    const img = imageType(b);
+    if (e.kind === "link") {
+      parts.push(el("p", { id: "content", class: "symlink" }, "symbolic link to ", el("code", {}, text ?? "(a target that is not UTF-8)")));
+    } else if (img !== null) {
+      parts.push(el("p", { class: "image" }, el("img", { id: "image", src: blobUrl(b, img), alt: `${name} (${img})` })), el("p", {}, downloadLink(b, name)));
+    } else if (text !== null) {
+      if (/\.svg$/i.test(name) || /<svg[\s>]/i.test(text.slice(0, 1024))) {
+        parts.push(el("p", { class: "note" }, "SVG is shown as text, never as an image: it can carry script. ", downloadLink(b, name)));
+      }
+      parts.push(lines(index, route, text));
+    } else {
+      parts.push(el("p", { id: "content", class: "binary" }, `binary file, ${b.length} bytes: `, downloadLink(b, name)));
+    }
+    parts.push(el("p", { id: "file-blocks", class: "checked" }, `SHA-1 checked; read from ${touched.size} block${touched.size === 1 ? "" : "s"} (its object map path, the packs list, the pack's leaves from its offset on, and any delta bases), ${fresh} of them fetched for this view`));
+    main2.replaceChildren(...parts);
+    if (route.line !== null) document.getElementById(`L${route.line}`)?.scrollIntoView({ block: "center" });
+    focusHeading();
+    setStatus(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
+  }
+
+  // src/main.ts
+  function el2(tag, attrs = {}, ...children) {
     const e = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
     for (const c of children) e.append(c);
@@ -2254,12 +2901,12 @@
     const obj = await readObject(gw, index, oid);
     if (mine !== run) return;
     const parts = [
-      el("p", {}, el("a", { href: `#/ipfs/${index.cid}`, id: "back" }, "\u2190 branches and tags")),
-      el("h2", {}, `${obj.type} `, el("code", { class: "oid" }, oid)),
-      el("p", { id: "size" }, `${obj.content.length} bytes, SHA-1 checked`)
+      el2("p", {}, el2("a", { href: `#/ipfs/${index.cid}`, id: "back" }, "\u2190 branches and tags")),
+      el2("h2", {}, `${obj.type} `, el2("code", { class: "oid" }, oid)),
+      el2("p", { id: "size" }, `${obj.content.length} bytes, SHA-1 checked`)
     ];
     if (obj.type === "tree") {
-      const list = el("ul", { id: "entries" });
+      const list = el2("ul", { id: "entries" });
       const b = obj.content;
       for (let at = 0; at < b.length; ) {
         const sp = b.indexOf(32, at);
@@ -2268,27 +2915,27 @@
         const mode = new TextDecoder().decode(b.subarray(at, sp));
         const name = new TextDecoder().decode(b.subarray(sp + 1, nul));
         const child = hex(b.subarray(nul + 1, nul + 21));
-        const a = el("a", { href: `#/ipfs/${index.cid}/object/${child}` }, name);
-        list.append(el("li", {}, el("code", { class: "mode" }, mode), " ", a, " ", el("code", { class: "oid", title: child }, child.slice(0, 12))));
+        const a = el2("a", { href: `#/ipfs/${index.cid}/object/${child}` }, name);
+        list.append(el2("li", {}, el2("code", { class: "mode" }, mode), " ", a, " ", el2("code", { class: "oid", title: child }, child.slice(0, 12))));
         at = nul + 21;
       }
       parts.push(list);
     } else if (obj.type === "commit" || obj.type === "tag") {
       const text = new TextDecoder().decode(obj.content);
       const head = text.slice(0, Math.max(0, text.indexOf("\n\n")));
-      const links = el("ul", { id: "links" });
+      const links = el2("ul", { id: "links" });
       for (const line of head.split("\n")) {
         const m = /^(tree|parent|object) ([0-9a-f]{40})$/.exec(line);
-        if (m) links.append(el("li", {}, `${m[1]} `, el("a", { href: `#/ipfs/${index.cid}/object/${m[2]}` }, el("code", {}, m[2]))));
+        if (m) links.append(el2("li", {}, `${m[1]} `, el2("a", { href: `#/ipfs/${index.cid}/object/${m[2]}` }, el2("code", {}, m[2]))));
       }
-      parts.push(links, el("pre", { id: "content" }, text));
+      parts.push(links, el2("pre", { id: "content" }, text));
     } else if (obj.content.includes(0)) {
-      parts.push(el("p", { id: "content", class: "binary" }, `binary content, ${obj.content.length} bytes`));
+      parts.push(el2("p", { id: "content", class: "binary" }, `binary content, ${obj.content.length} bytes`));
     } else {
-      parts.push(el("pre", { id: "content" }, new TextDecoder().decode(obj.content)));
+      parts.push(el2("pre", { id: "content" }, new TextDecoder().decode(obj.content)));
     }
     main().replaceChildren(...parts);
-    document.getElementById("back").focus();
+    focusHeading();
     status(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
   }
   var main = () => document.getElementById("main");
@@ -2296,36 +2943,37 @@
     document.getElementById("status").textContent = text;
   };
   function showError(message) {
-    main().replaceChildren(el("p", { id: "error", role: "alert" }, message));
+    main().replaceChildren(el2("p", { id: "error", role: "alert" }, message));
     status("stopped: nothing unverified is shown");
   }
   function askAddress() {
-    const input = el("input", { id: "address", type: "text", placeholder: "nip::/ipfs/bafyrei\u2026", "aria-label": "repository address", size: "64" });
-    const form = el("form", {}, el("label", { for: "address" }, "Repository address "), input, " ", el("button", { type: "submit" }, "Open"));
+    const input = el2("input", { id: "address", type: "text", placeholder: "nip::/ipfs/bafyrei\u2026", "aria-label": "repository address", size: "64" });
+    const form = el2("form", {}, el2("label", { for: "address" }, "Repository address "), input, " ", el2("button", { type: "submit" }, "Open"));
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
-      const v = input.value.trim().replace(/^nip::/, "").replace(/^\/ipfs\//, "");
-      location.hash = `#/ipfs/${v}`;
+      const v = input.value.trim().replace(/^nip::/, "");
+      location.hash = v.startsWith("/ipns/") ? `#${v}` : `#/ipfs/${v.replace(/^\/ipfs\//, "")}`;
     });
     main().replaceChildren(form);
     status("");
     input.focus();
   }
   function refList(id, title, refs, prefix, head) {
-    const list = el("ul", { id, "aria-label": title });
+    const list = el2("ul", { id, "aria-label": title });
     for (const r of refs) {
-      const name = el("a", { class: "name", href: `${location.hash.replace(/^(#\/ipfs\/[^/?#]+).*$/, "$1")}/object/${r.target}` }, r.name.slice(prefix.length));
-      const item = el("li", {}, name, " ", el("code", { class: "oid", title: r.target }, r.target.slice(0, 12)));
-      if (r.name === head) item.append(" ", el("span", { class: "default" }, "default"));
-      if (r.peeled) item.append(" ", el("span", { class: "peeled", title: `points to ${r.peeled}` }, "annotated"));
+      const name = el2("a", { class: "name", href: `${location.hash.replace(/^(#\/ipfs\/[^/?#]+).*$/, "$1")}/object/${r.target}` }, r.name.slice(prefix.length));
+      const item = el2("li", {}, name, " ", el2("code", { class: "oid", title: r.target }, r.target.slice(0, 12)));
+      if (r.name === head) item.append(" ", el2("span", { class: "default" }, "default"));
+      if (prefix === "refs/heads/") item.append(" ", el2("a", { class: "browse", href: `${location.hash.replace(/^(#\/ipfs\/[^/?#]+).*$/, "$1")}/tree/${encodeURIComponent(r.name.slice(prefix.length))}/` }, "browse files"));
+      if (r.peeled) item.append(" ", el2("span", { class: "peeled", title: `points to ${r.peeled}` }, "annotated"));
       list.append(item);
     }
-    if (refs.length === 0) list.append(el("li", { class: "none" }, "none"));
-    return el("section", {}, el("h2", {}, `${title} (${refs.length})`), list);
+    if (refs.length === 0) list.append(el2("li", { class: "none" }, "none"));
+    return el2("section", {}, el2("h2", {}, `${title} (${refs.length})`), list);
   }
   async function showCommit(gw, index, ref, into, mine) {
     const name = ref.name.replace(/^refs\/heads\//, "");
-    into.replaceChildren(el("h2", {}, `Last commit on ${name}`), el("p", { class: "loading" }, "Reading it from its pack\u2026"));
+    into.replaceChildren(el2("h2", {}, `Last commit on ${name}`), el2("p", { class: "loading" }, "Reading it from its pack\u2026"));
     try {
       const obj = await readObject(gw, index, ref.target);
       if (obj.type !== "commit") throw new Error(`${ref.name} points to a ${obj.type}, not a commit`);
@@ -2335,21 +2983,32 @@
       const who = /^(.*) <[^>]*> (\d+) ([+-]\d{4})$/.exec(c.author);
       const when = who ? new Date(Number(who[2]) * 1e3).toISOString().replace("T", " ").replace(/\.000Z$/, " UTC") : "";
       into.replaceChildren(
-        el("h2", {}, `Last commit on ${name}`),
-        el("p", { class: "commit" }, el("code", { class: "oid", title: obj.oid }, obj.oid), " ", el("span", { class: "author" }, who ? who[1] : c.author), " ", el("time", {}, when)),
-        el("p", { class: "subject" }, subject ?? ""),
-        ...rest.join("\n").trim() ? [el("pre", { class: "body" }, rest.join("\n").trim())] : [],
-        el("p", { class: "checked" }, `SHA-1 checked; ${c.parents.length === 0 ? "no parent" : `parent ${c.parents.map((p) => p.slice(0, 12)).join(", ")}`}`)
+        el2("h2", {}, `Last commit on ${name}`),
+        el2("p", { class: "commit" }, el2("code", { class: "oid", title: obj.oid }, obj.oid), " ", el2("span", { class: "author" }, who ? who[1] : c.author), " ", el2("time", {}, when)),
+        el2("p", { class: "subject" }, subject ?? ""),
+        ...rest.join("\n").trim() ? [el2("pre", { class: "body" }, rest.join("\n").trim())] : [],
+        el2("p", { class: "checked" }, `SHA-1 checked; ${c.parents.length === 0 ? "no parent" : `parent ${c.parents.map((p) => p.slice(0, 12)).join(", ")}`}`)
       );
       status(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
     } catch (e) {
       if (mine !== run) return;
-      into.replaceChildren(el("h2", {}, `Last commit on ${name}`), el("p", { id: "error", role: "alert" }, e.message));
+      into.replaceChildren(el2("h2", {}, `Last commit on ${name}`), el2("p", { id: "error", role: "alert" }, e.message));
     }
   }
   var run = 0;
   async function show() {
     const mine = ++run;
+    if (location.hash.startsWith("#/help")) return showHelp();
+    if (location.hash.startsWith("#/ipns/")) {
+      main().replaceChildren(el2("p", { class: "loading" }, "Checking the name's signed record\u2026"));
+      try {
+        const to = await ipnsToIpfs(gatewayUrl(), location.hash);
+        if (mine === run) location.replace(to);
+      } catch (e) {
+        if (mine === run) showError(e.message);
+      }
+      return;
+    }
     const text = addressCid();
     if (text === null) return askAddress();
     let gw;
@@ -2361,13 +3020,16 @@
       return showError(e instanceof CIDError ? `the address is not a nip address: ${e.message}` : e.message);
     }
     document.title = `nip ${cid}`;
-    document.getElementById("repo").textContent = `nip::/ipfs/${cid}`;
+    const via = resolvedFrom(cid.toString());
+    document.getElementById("repo").textContent = `nip::/ipfs/${cid}` + (via ? ` (from nip::/ipns/${via.name}, record ${via.sequence}, valid until ${via.validity.toISOString()})` : "");
     status(`reading from ${gw.url} \u2026`);
-    main().replaceChildren(el("p", { class: "loading" }, "Reading the repository\u2026"));
+    main().replaceChildren(el2("p", { class: "loading" }, "Reading the repository\u2026"));
     try {
       const index = await readIndex(gw, cid);
       const oid = objectOid();
       if (oid !== null) return await showObject(gw, index, oid, mine);
+      const route = pathRoute(location.hash);
+      if (route !== null) return await (route.kind === "tree" ? showTree : showBlob)(gw, index, route, () => mine === run);
       const refs = await readRefs(gw, index.refs, cid);
       if (mine !== run) return;
       const byHead = (a, b) => a.name === index.head ? -1 : b.name === index.head ? 1 : 0;
@@ -2375,7 +3037,7 @@
       const tags2 = refs.filter((r) => r.name.startsWith("refs/tags/"));
       const other = refs.filter((r) => !r.name.startsWith("refs/heads/") && !r.name.startsWith("refs/tags/"));
       const c = index.counts;
-      const summary = el(
+      const summary = el2(
         "p",
         { id: "summary" },
         `${c.commit} commits, ${c.tree} trees, ${c.blob} blobs, ${c.tag} tags; `,
@@ -2383,17 +3045,19 @@
       );
       const parts = [summary, refList("branches", "Branches", branches, "refs/heads/", index.head), refList("tags", "Tags", tags2, "refs/tags/", null)];
       if (other.length > 0) parts.push(refList("other", "Other refs", other, "", null));
-      parts.push(el("p", { class: "clone" }, "Clone: ", el("code", {}, `git clone nip::/ipfs/${cid}`)));
+      parts.push(el2("p", { class: "clone" }, "Clone: ", el2("code", {}, `git clone nip::/ipfs/${cid}`)));
       const head = branches.find((r) => r.name === index.head) ?? branches[0];
-      const last = el("section", { id: "head" });
+      const last = el2("section", { id: "head" });
       if (head) parts.splice(1, 0, last);
       main().replaceChildren(...parts);
+      focusHeading(document.getElementById("branches")?.previousElementSibling);
       status(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
       if (head) await showCommit(gw, index, head, last, mine);
     } catch (e) {
       if (mine === run) showError(e.message);
     }
   }
+  installKeys();
   window.addEventListener("hashchange", () => void show());
   void show();
 })();

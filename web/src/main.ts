@@ -11,6 +11,10 @@ import { CID, CIDError, hex } from "./cid";
 import { Gateway } from "./gateway";
 import { Index, readIndex, readRefs, Ref } from "./nip";
 import { parseCommit, readObject } from "./objects";
+import { ipnsToIpfs, resolvedFrom } from "./ipns";
+import { focusHeading, installKeys, showHelp } from "./keys";
+import { pathRoute, showTree } from "./views/tree";
+import { showBlob } from "./views/file";
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -84,7 +88,7 @@ async function showObject(gw: Gateway, index: Index, oid: string, mine: number):
     parts.push(el("pre", { id: "content" }, new TextDecoder().decode(obj.content)));
   }
   main().replaceChildren(...parts);
-  document.getElementById("back")!.focus();
+  focusHeading();
   status(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
 }
 
@@ -103,8 +107,8 @@ function askAddress(): void {
   const form = el("form", {}, el("label", { for: "address" }, "Repository address "), input, " ", el("button", { type: "submit" }, "Open"));
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
-    const v = input.value.trim().replace(/^nip::/, "").replace(/^\/ipfs\//, "");
-    location.hash = `#/ipfs/${v}`;
+    const v = input.value.trim().replace(/^nip::/, "");
+    location.hash = v.startsWith("/ipns/") ? `#${v}` : `#/ipfs/${v.replace(/^\/ipfs\//, "")}`;
   });
   main().replaceChildren(form);
   status("");
@@ -117,6 +121,7 @@ function refList(id: string, title: string, refs: Ref[], prefix: string, head: s
     const name = el("a", { class: "name", href: `${location.hash.replace(/^(#\/ipfs\/[^/?#]+).*$/, "$1")}/object/${r.target}` }, r.name.slice(prefix.length));
     const item = el("li", {}, name, " ", el("code", { class: "oid", title: r.target }, r.target.slice(0, 12)));
     if (r.name === head) item.append(" ", el("span", { class: "default" }, "default"));
+    if (prefix === "refs/heads/") item.append(" ", el("a", { class: "browse", href: `${location.hash.replace(/^(#\/ipfs\/[^/?#]+).*$/, "$1")}/tree/${encodeURIComponent(r.name.slice(prefix.length))}/` }, "browse files"));
     if (r.peeled) item.append(" ", el("span", { class: "peeled", title: `points to ${r.peeled}` }, "annotated"));
     list.append(item);
   }
@@ -154,6 +159,17 @@ let run = 0;
 
 async function show(): Promise<void> {
   const mine = ++run;
+  if (location.hash.startsWith("#/help")) return showHelp();
+  if (location.hash.startsWith("#/ipns/")) {
+    main().replaceChildren(el("p", { class: "loading" }, "Checking the name's signed record…"));
+    try {
+      const to = await ipnsToIpfs(gatewayUrl(), location.hash);
+      if (mine === run) location.replace(to);
+    } catch (e) {
+      if (mine === run) showError((e as Error).message);
+    }
+    return;
+  }
   const text = addressCid();
   if (text === null) return askAddress();
   let gw: Gateway;
@@ -165,13 +181,16 @@ async function show(): Promise<void> {
     return showError(e instanceof CIDError ? `the address is not a nip address: ${e.message}` : (e as Error).message);
   }
   document.title = `nip ${cid}`;
-  document.getElementById("repo")!.textContent = `nip::/ipfs/${cid}`;
+  const via = resolvedFrom(cid.toString());
+  document.getElementById("repo")!.textContent = `nip::/ipfs/${cid}` + (via ? ` (from nip::/ipns/${via.name}, record ${via.sequence}, valid until ${via.validity.toISOString()})` : "");
   status(`reading from ${gw.url} …`);
   main().replaceChildren(el("p", { class: "loading" }, "Reading the repository…"));
   try {
     const index = await readIndex(gw, cid);
     const oid = objectOid();
     if (oid !== null) return await showObject(gw, index, oid, mine);
+    const route = pathRoute(location.hash);
+    if (route !== null) return await (route.kind === "tree" ? showTree : showBlob)(gw, index, route, () => mine === run);
     const refs = await readRefs(gw, index.refs, cid);
     if (mine !== run) return;
     const byHead = (a: Ref, b: Ref) => (a.name === index.head ? -1 : b.name === index.head ? 1 : 0);
@@ -192,6 +211,7 @@ async function show(): Promise<void> {
     const last = el("section", { id: "head" });
     if (head) parts.splice(1, 0, last);
     main().replaceChildren(...parts);
+    focusHeading(document.getElementById("branches")?.previousElementSibling);
     status(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
     if (head) await showCommit(gw, index, head, last, mine);
   } catch (e) {
@@ -199,5 +219,6 @@ async function show(): Promise<void> {
   }
 }
 
+installKeys();
 window.addEventListener("hashchange", () => void show());
 void show();
