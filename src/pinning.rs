@@ -791,7 +791,7 @@ pub fn superseded_line(service: &str, n: usize, new: &Cid) -> String {
     )
 }
 
-/// How many earlier indexes [`remove_superseded`] looks through.
+/// How many earlier indexes `remove_superseded` looks through.
 pub const SUPERSEDED_DEPTH: usize = 1000;
 
 /// Once `cid` is pinned on the service: removes nip's other requests

@@ -591,15 +591,15 @@ impl Client {
     }
 
     /// How long a `block/get` may bring nothing before nip helps the node
-    /// find the block ([`Client::reconnect_providers`]): [`STALL_AFTER`],
+    /// find the block (`Client::reconnect_providers`): [`STALL_AFTER`],
     /// or a third of the timeout when that is shorter.
     fn stall_after(&self) -> Duration {
         STALL_AFTER.min(self.timeout / 3).max(Duration::from_secs(1))
     }
 
     /// `block/get` of `cid` within the timeout; one that brought nothing
-    /// after [`Client::stall_after`] is asked again once, after
-    /// [`Client::reconnect_providers`] (see [`STALL_AFTER`]).
+    /// after `Client::stall_after` is asked again once, after
+    /// `Client::reconnect_providers` (see [`STALL_AFTER`]).
     async fn block_get_helped(
         &self,
         cid: &Cid,
@@ -676,8 +676,8 @@ impl Client {
 
     /// Fetches blocks, [`GET_WINDOW`] requests in flight, in the order asked.
     /// An error names the block that failed (boxed: both are large). A
-    /// block that brings nothing for [`Client::stall_after`] is helped
-    /// once ([`Client::reconnect_providers`]) and asked again.
+    /// block that brings nothing for `Client::stall_after` is helped
+    /// once (`Client::reconnect_providers`) and asked again.
     pub fn block_get_many(&self, cids: &[Cid]) -> Result<Vec<Vec<u8>>, Box<(Cid, KuboError)>> {
         let rescue = tokio::sync::Mutex::new(None);
         let rescue = &rescue;
@@ -911,7 +911,7 @@ impl Client {
 
 /// How long a `block/get` may bring nothing before nip looks up who holds
 /// the block and reconnects the node to them (Kubo's bitswap can be blind
-/// to a peer it is connected to; see [`Client::reconnect_providers`]).
+/// to a peer it is connected to; see `Client::reconnect_providers`).
 pub const STALL_AFTER: Duration = Duration::from_secs(10);
 /// At most this many such rescues per process (a clone or fetch).
 const MAX_RESCUES: usize = 3;
