@@ -241,6 +241,41 @@ impl Settings {
     }
 }
 
+/// Whether a push waits for the DHT announcement of its new index
+/// (`routing/provide`, up to [`crate::kubo::client::PROVIDE_TIMEOUT`]):
+/// git config `nip.provide`, env `NIP_PROVIDE`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Provide {
+    /// `wait` (the default): announce now, so that any node finds the push
+    /// at once.
+    Wait,
+    /// `skip`: no announcement by the push; Kubo's reprovider announces the
+    /// pinned index at its next run (`Provide.DHT.Interval`, 22 h by
+    /// default); until then only nodes connected to this one, or that find
+    /// an earlier announcement of it, fetch it.
+    Skip,
+}
+
+impl Provide {
+    /// The setting for `settings`; a value other than `wait` or `skip`
+    /// (any case) is an error naming where it was found.
+    pub fn of(settings: &Settings) -> Result<Provide, String> {
+        match settings.get("nip.provide", &["NIP_PROVIDE"])? {
+            None => Ok(Provide::Wait),
+            Some(v) => match v.text.trim().to_ascii_lowercase().as_str() {
+                "wait" => Ok(Provide::Wait),
+                "skip" => Ok(Provide::Skip),
+                other => Err(format!(
+                    "{} is {:?}: it must be 'wait' (announce each push on the DHT now) or 'skip' (let Kubo's \
+                     reprovider announce it later)",
+                    v.from,
+                    crate::protocol::one_line(other).chars().take(40).collect::<String>()
+                )),
+            },
+        }
+    }
+}
+
 /// The `nip.*` pairs git passes for `-c`: `GIT_CONFIG_COUNT` then
 /// `GIT_CONFIG_PARAMETERS`, as git's `git_config_from_parameters` reads
 /// them. Malformed ones are an error (git itself refuses them).
@@ -366,5 +401,14 @@ mod tests {
         assert!(s.git("nip.apiAuth").unwrap_err().contains("git -c nip.apiAuth has no value"));
         assert_eq!(s.git("nip.maxFetchBytes").unwrap(), None);
         assert_eq!(s.get("nip.maxFetchBytes", &["NIP_TEST_SURELY_UNSET_9f2"]).unwrap(), None);
+    }
+
+    #[test]
+    fn provide_is_wait_or_skip() {
+        let with = |v: &str| Settings::from_entries(&[("nip.provide", Some(v), Scope::Repository)]);
+        assert_eq!(Provide::of(&with("skip")), Ok(Provide::Skip));
+        assert_eq!(Provide::of(&with("Wait")), Ok(Provide::Wait));
+        let e = Provide::of(&with("later")).unwrap_err();
+        assert!(e.contains("nip.provide") && e.contains("\"later\"") && e.contains("'skip'"), "{e}");
     }
 }

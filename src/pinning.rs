@@ -702,6 +702,9 @@ pub struct Pinned {
     pub status: PinStatus,
     /// The replaced index's nip pins removed from the service.
     pub removed: usize,
+    /// nip's requests for other earlier indexes of this history removed
+    /// (superseded: see [`pin_index`]).
+    pub superseded: usize,
     /// Lines for the user about what went wrong on the way without
     /// stopping it (a delegate not reached, a replaced pin not removed).
     pub notes: Vec<String>,
@@ -709,7 +712,10 @@ pub struct Pinned {
 
 /// Pins the index `cid` on the service (see the module's documentation),
 /// the blocks coming from `node`, and waits up to `limit` for `pinned`;
-/// then removes nip's pins of `replaced` from the service. `name` is the
+/// then removes nip's pins of `replaced` from the service, and nip's
+/// requests for any other index `cid` descends from (see
+/// [`SUPERSEDED_DEPTH`]): requests that never reached `pinned` and the
+/// older pins kept because of them. `name` is the
 /// pin's name there (the repository's address).
 pub fn pin_index(
     svc: &PinClient,
@@ -771,7 +777,78 @@ pub fn pin_index(
             Err(e) => notes.push(format!("could not list the pins of the replaced nip::/ipfs/{old}: {e}")),
         }
     }
-    Ok(Pinned { status, removed, notes })
+    let superseded = remove_superseded(svc, node, cid, &mut notes);
+    Ok(Pinned { status, removed, superseded, notes })
+}
+
+/// `pinning service 'svc' dropped 2 earlier requests of this repository,
+/// which nip::/ipfs/<cid> supersedes`.
+pub fn superseded_line(service: &str, n: usize, new: &Cid) -> String {
+    format!(
+        "pinning service '{service}' dropped {n} earlier request{} of this repository (queued, failed or pinned), \
+         which nip::/ipfs/{new} supersedes",
+        if n == 1 { "" } else { "s" }
+    )
+}
+
+/// How many earlier indexes `remove_superseded` looks through.
+pub const SUPERSEDED_DEPTH: usize = 1000;
+
+/// Once `cid` is pinned on the service: removes nip's other requests
+/// there (in any status: `queued`, `pinning`, `pinned`, `failed`) for an
+/// index `cid` descends from, found by following `previous` from `cid` on
+/// the node, at most [`SUPERSEDED_DEPTH`] indexes back. These are the
+/// requests of earlier pushes of this history that the new pin makes
+/// redundant (it links every earlier index): an older pin kept because a
+/// newer request never reached `pinned`, and that request itself. A pin of
+/// another repository, or one nip did not make, is never touched. Returns
+/// how many were removed; what could not be done goes to `notes`.
+fn remove_superseded(svc: &PinClient, node: &Client, cid: &Cid, notes: &mut Vec<String>) -> usize {
+    let mut candidates: BTreeMap<String, Vec<PinStatus>> = BTreeMap::new();
+    match svc.list(None, 1000) {
+        Ok((_, pins)) => {
+            for p in pins.into_iter().filter(|p| p.cid != cid.to_string()) {
+                candidates.entry(p.cid.clone()).or_default().push(p);
+            }
+        }
+        Err(e) => {
+            notes.push(format!("could not list nip's pins to remove the ones nip::/ipfs/{cid} supersedes: {e}"));
+            return 0;
+        }
+    }
+    let store = crate::store::kubo::KuboStore::new(node.clone());
+    let blocks = crate::store::Verified::new(&store);
+    let mut removed = 0;
+    let mut at = Some(*cid);
+    for _ in 0..=SUPERSEDED_DEPTH {
+        let Some(here) = at else { break };
+        if candidates.is_empty() {
+            break;
+        }
+        if let Some(pins) = candidates.remove(&here.to_string()) {
+            for p in pins {
+                match svc.remove(&p.requestid) {
+                    Ok(()) => removed += 1,
+                    Err(e) => notes.push(format!(
+                        "could not remove the superseded request {} ({}) of nip::/ipfs/{here}: {e}",
+                        p.requestid, p.status
+                    )),
+                }
+            }
+        }
+        at = match blocks
+            .get(&here)
+            .map_err(|e| e.to_string())
+            .and_then(|b| crate::format::NipIndex::from_block(&here, &b).map_err(|e| e.to_string()))
+        {
+            Ok(index) => index.prev,
+            Err(e) => {
+                log::info!("stopped looking for superseded pins at nip::/ipfs/{here}: {e}");
+                None
+            }
+        };
+    }
+    removed
 }
 
 #[cfg(test)]

@@ -208,6 +208,58 @@ fn a_failed_pin_is_one_line_and_the_local_pin_stays() {
     assert!(w.pusher.pins().contains(&cid));
 }
 
+/// A push whose pin never reaches `pinned` leaves its request on the
+/// service and keeps the older pin there (safe); the next push whose pin
+/// does reach `pinned` removes both, nip's superseded requests of this
+/// history, and `nipctl pin --service --list` shows each request's status
+/// on the way.
+#[test]
+fn the_next_pinned_push_removes_superseded_requests() {
+    let Some(w) = world("the_next_pinned_push_removes_superseded_requests", Mode::Normal, TOKEN, &[]) else { return };
+    let repo = w.env.synth("src", Synth { commits: 5, ..Synth::default() });
+    w.env.git_ok(&repo, &["remote", "add", "nip", "nip::new-ipfs"]);
+    w.env.git_ok(&repo, &["config", "nip.pinService", "svc"]);
+    let run = w.env.git_ok(&repo, &["push", "--all", "nip"]);
+    assert!(run.stderr.contains("it is safe to turn it off"), "{run}");
+    let first = url_cid(&w.env.remote_url(&repo, "nip")).to_string();
+
+    // The service stops finishing: the second push's pin stays queued.
+    w.svc.set_mode(Mode::Stuck);
+    w.env.append_commit(&repo, "b.txt", "second");
+    let run = w.env.git_ok(&repo, &["-c", "nip.pinTimeout=2", "push", "nip", "main"]);
+    assert!(warnings(&run).iter().any(|l| l.contains("has not pinned")), "{run}");
+    let second = url_cid(&w.env.remote_url(&repo, "nip")).to_string();
+    let list = w.env.nipctl_run(&["pin", "--service", "svc", "--list"]);
+    assert!(list.success(), "{list}");
+    let status =
+        |cid: &str| list.stdout.lines().find(|l| l.contains(cid)).map(|l| l.split_whitespace().nth(1).unwrap_or("").to_string());
+    assert_eq!(status(&first).as_deref(), Some("pinned"), "the older pin is kept:\n{list}");
+    assert_eq!(status(&second).as_deref(), Some("queued"), "the new request is listed with its status:\n{list}");
+
+    // It works again: the third push is pinned and supersedes both.
+    w.svc.set_mode(Mode::Normal);
+    w.env.append_commit(&repo, "c.txt", "third");
+    let run = w.env.git_ok(&repo, &["push", "nip", "main"]);
+    no_key(&run, &[TOKEN]);
+    let third = url_cid(&w.env.remote_url(&repo, "nip")).to_string();
+    assert!(run.stderr.contains("it is safe to turn it off"), "{run}");
+    assert!(run.stderr.contains(&format!("no longer pins the replaced nip::/ipfs/{second}")), "{run}");
+    assert!(
+        run.stderr.contains(&format!(
+            "dropped 1 earlier request of this repository (queued, failed or pinned), which nip::/ipfs/{third} supersedes"
+        )),
+        "{run}"
+    );
+    assert!(warnings(&run).is_empty(), "{run}");
+    let list = w.env.nipctl_run(&["pin", "--service", "svc", "--list"]);
+    let lines: Vec<&str> = list.stdout.lines().collect();
+    assert!(lines.len() == 1 && lines[0].contains(&third) && lines[0].contains("pinned"), "only the newest pin is left:\n{list}");
+    let held: Vec<String> = w.svc.requests().into_iter().map(|(c, _, _)| c).collect();
+    assert_eq!(held, vec![third.clone()], "the service holds the newest request only");
+    // The service's node still has the whole history (the newest index links it).
+    w.service_node.ipfs_ok(&["block", "stat", "--offline", &first]);
+}
+
 /// A push to a name pins each index under the name's address, and the
 /// next push moves that pin.
 #[test]

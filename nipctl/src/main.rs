@@ -515,6 +515,9 @@ fn pin_service(address: &str, service: &str, rm: bool) -> Result<(), nip::Error>
     for note in &done.notes {
         say(&format!("warning: {note}"));
     }
+    if done.superseded > 0 {
+        say(&nip::pinning::superseded_line(service, done.superseded, &cid));
+    }
     println!(
         "pinning service '{service}' pinned {shown} (request {}): it no longer needs this machine; it is safe to turn it off",
         done.status.requestid

@@ -56,6 +56,9 @@ impl Helper<'_> {
                         say(&format!("pinning service '{}' no longer pins the replaced nip::/ipfs/{old}", svc.service().name));
                     }
                 }
+                if done.superseded > 0 {
+                    say(&pinning::superseded_line(&svc.service().name, done.superseded, &new));
+                }
             }
             Err(e) => warn(&e.to_string()),
         }

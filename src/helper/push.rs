@@ -100,6 +100,10 @@ impl<'s> Helper<'s> {
                      reachable\"",
                     node.endpoint()
                 ),
+                Ok(None) if self.provide_mode() == crate::config::Provide::Skip => eprintln!(
+                    "nip: not announcing nip::/ipfs/{index} on the DHT now (nip.provide=skip): nodes connected to \
+                     yours can fetch it, and Kubo's reprovider announces it at its next run"
+                ),
                 Ok(None) => match node.provide(&index) {
                     Ok(()) => log::info!("announced /ipfs/{index} on the DHT"),
                     // A node with no peers has no one to tell: the next
@@ -116,6 +120,17 @@ impl<'s> Helper<'s> {
                 Err(e) => log::info!("could not read the node's config to check that it announces pins: {e}"),
             }
         }
+    }
+}
+
+impl Helper<'_> {
+    /// `nip.provide` / `NIP_PROVIDE`; a bad value is said, and the push
+    /// waits for the announcement as by default.
+    fn provide_mode(&self) -> crate::config::Provide {
+        crate::config::Provide::of(&crate::config::Settings::here()).unwrap_or_else(|why| {
+            eprintln!("nip: warning: {}; announcing as with 'wait'", crate::protocol::for_terminal(&why));
+            crate::config::Provide::Wait
+        })
     }
 }
 

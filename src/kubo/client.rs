@@ -584,9 +584,103 @@ impl Client {
         Ok(())
     }
 
+    /// One `block/get` of `cid`, for at most `limit`.
+    async fn block_get(&self, cid: &Cid, limit: Duration) -> Result<Vec<u8>, KuboError> {
+        let resp = self.call("block/get", &[("arg", cid.to_string())], None, Some(limit)).await?;
+        self.capped("block/get", format!(" for block {cid}"), resp, BLOCK_BODY_MAX).await
+    }
+
+    /// How long a `block/get` may bring nothing before nip helps the node
+    /// find the block (`Client::reconnect_providers`): [`STALL_AFTER`],
+    /// or a third of the timeout when that is shorter.
+    fn stall_after(&self) -> Duration {
+        STALL_AFTER.min(self.timeout / 3).max(Duration::from_secs(1))
+    }
+
+    /// `block/get` of `cid` within the timeout; one that brought nothing
+    /// after `Client::stall_after` is asked again once, after
+    /// `Client::reconnect_providers` (see [`STALL_AFTER`]).
+    async fn block_get_helped(
+        &self,
+        cid: &Cid,
+        rescue: &tokio::sync::Mutex<Option<std::time::Instant>>,
+    ) -> Result<Vec<u8>, KuboError> {
+        let stall = self.stall_after();
+        if stall >= self.timeout {
+            return self.block_get(cid, self.timeout).await;
+        }
+        match self.block_get(cid, stall).await {
+            Err(e) if e.is_timeout() => {
+                {
+                    // One rescue at a time; blocks that stalled while one
+                    // ran are asked again without another.
+                    let mut last = rescue.lock().await;
+                    let recent = last.is_some_and(|t| t.elapsed() < stall);
+                    if !recent && RESCUES_DONE.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < MAX_RESCUES {
+                        self.reconnect_providers(cid).await;
+                        *last = Some(std::time::Instant::now());
+                    }
+                }
+                self.block_get(cid, self.timeout - stall).await
+            }
+            other => other,
+        }
+    }
+
+    /// Kubo's bitswap does not see a peer whose connection was made while
+    /// the node started (before bitswap listened for connections): it never
+    /// sends that peer its wants, and finding the peer as a provider does
+    /// not help, since the node is connected to it already. So a block
+    /// that does not come is looked up (`routing/findprovs`, at most
+    /// [`RESCUE_PROVIDERS`] providers, 10 s) and the node reconnects to
+    /// each provider named (`swarm/disconnect`, then `swarm/connect`):
+    /// a new connection bitswap sees. Said on the notes; failures are only
+    /// logged (the retry says what it finds).
+    async fn reconnect_providers(&self, cid: &Cid) {
+        let say = |line: String| {
+            log::info!("{line}");
+            if let Some(notes) = &self.notes {
+                notes(&line);
+            }
+        };
+        let args = [("arg", cid.to_string()), ("num-providers", RESCUE_PROVIDERS.to_string())];
+        let providers = async {
+            let resp = self.call("routing/findprovs", &args, None, Some(Duration::from_secs(10))).await?;
+            let body = self.bytes("routing/findprovs", resp).await?;
+            Ok::<_, KuboError>(providers_in(&body))
+        };
+        let providers = match providers.await {
+            Ok(p) => p,
+            Err(e) => return log::info!("could not look up providers of {cid}: {e}"),
+        };
+        if providers.is_empty() {
+            return say(format!("no provider of block {cid} found in the DHT; still waiting for it"));
+        }
+        say(format!(
+            "block {cid} does not come; reconnecting to the {} node{} the DHT names as holding it, then asking again",
+            providers.len(),
+            if providers.len() == 1 { "" } else { "s" }
+        ));
+        for peer in providers {
+            let target = format!("/p2p/{peer}");
+            // Not connected is fine: the connect below makes the connection.
+            if let Err(e) = self.call("swarm/disconnect", &[("arg", target.clone())], None, Some(Duration::from_secs(5))).await {
+                log::debug!("swarm/disconnect {target}: {e}");
+            }
+            match self.call("swarm/connect", &[("arg", target.clone())], None, Some(Duration::from_secs(10))).await {
+                Ok(_) => log::info!("reconnected to provider {peer} of {cid}"),
+                Err(e) => log::info!("could not connect to provider {peer} of {cid}: {e}"),
+            }
+        }
+    }
+
     /// Fetches blocks, [`GET_WINDOW`] requests in flight, in the order asked.
-    /// An error names the block that failed (boxed: both are large).
+    /// An error names the block that failed (boxed: both are large). A
+    /// block that brings nothing for `Client::stall_after` is helped
+    /// once (`Client::reconnect_providers`) and asked again.
     pub fn block_get_many(&self, cids: &[Cid]) -> Result<Vec<Vec<u8>>, Box<(Cid, KuboError)>> {
+        let rescue = tokio::sync::Mutex::new(None);
+        let rescue = &rescue;
         // The requests in flight and when each began: a block the node must
         // search the network for is said within seconds, not after the
         // timeout.
@@ -595,11 +689,7 @@ impl Client {
         let all = futures_util::stream::iter(cids.iter())
             .map(|cid| async move {
                 pending.lock().unwrap_or_else(|e| e.into_inner()).insert(*cid, std::time::Instant::now());
-                let got = async {
-                    let resp = self.call("block/get", &[("arg", cid.to_string())], None, Some(self.timeout)).await?;
-                    self.capped("block/get", format!(" for block {cid}"), resp, BLOCK_BODY_MAX).await
-                }
-                .await;
+                let got = self.block_get_helped(cid, rescue).await;
                 pending.lock().unwrap_or_else(|e| e.into_inner()).remove(cid);
                 got.map_err(|e| Box::new((*cid, e)))
             })
@@ -819,6 +909,38 @@ impl Client {
     }
 }
 
+/// How long a `block/get` may bring nothing before nip looks up who holds
+/// the block and reconnects the node to them (Kubo's bitswap can be blind
+/// to a peer it is connected to; see `Client::reconnect_providers`).
+pub const STALL_AFTER: Duration = Duration::from_secs(10);
+/// At most this many such rescues per process (a clone or fetch).
+const MAX_RESCUES: usize = 3;
+/// At most this many providers are reconnected to per rescue.
+const RESCUE_PROVIDERS: usize = 5;
+static RESCUES_DONE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// The peer IDs of the providers in a `routing/findprovs` answer (routing
+/// events, one JSON object a line; type 4 is a provider), at most
+/// [`RESCUE_PROVIDERS`]. A peer ID is text from the network: only IDs of
+/// base58 or base32 characters, 40 to 100 of them, are kept.
+fn providers_in(body: &[u8]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in body.split(|b| *b == b'\n').filter(|l| !l.is_empty()) {
+        let Ok(v) = serde_json::from_slice::<serde_json::Value>(line) else { continue };
+        if v.get("Type").and_then(|t| t.as_u64()) != Some(4) {
+            continue;
+        }
+        let responses = v.get("Responses").and_then(|r| r.as_array()).map(Vec::as_slice).unwrap_or(&[]);
+        for id in responses.iter().filter_map(|r| r.get("ID")?.as_str()) {
+            let plausible = (40..=100).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric());
+            if plausible && !out.iter().any(|o| o == id) && out.len() < RESCUE_PROVIDERS {
+                out.push(id.to_string());
+            }
+        }
+    }
+    out
+}
+
 /// How long a call may be silent before nip says what it waits for, and
 /// how often it says it again.
 const NOTE_AFTER: Duration = Duration::from_secs(3);
@@ -885,6 +1007,17 @@ fn bytes_from(v: Vec<u8>) -> bytes::Bytes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn providers_are_read_from_findprovs_events_and_checked() {
+        let id = "12D3KooWFJzzCv77H3cUWcCcswp2ZF3bGFkumz59sEQDCuaVTjv9";
+        let body = format!(
+            "{{\"Type\":6,\"Responses\":[{{\"ID\":\"12D3KooWCVqDtnipbBtF1tp1GFrkUMbqgEzsAyJdJd24zG72fc7H\"}}]}}\n\
+             {{\"Type\":4,\"Responses\":[{{\"ID\":\"{id}\",\"Addrs\":[]}},{{\"ID\":\"../../etc\"}},{{\"ID\":\"{id}\"}}]}}\n\
+             not json\n"
+        );
+        assert_eq!(providers_in(body.as_bytes()), vec![id.to_string()]);
+    }
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     fn chunks(sizes: &[usize]) -> impl futures_util::Stream<Item = Result<bytes::Bytes, ()>> {

@@ -65,7 +65,8 @@ struct Request {
 
 struct State {
     token: String,
-    mode: Mode,
+    /// How new requests are served ([`PinService::set_mode`]).
+    mode: Mutex<Mode>,
     bin: PathBuf,
     ipfs_path: PathBuf,
     delegates: Vec<String>,
@@ -91,7 +92,7 @@ impl PinService {
         let port = listener.local_addr().unwrap().port();
         let state = Arc::new(State {
             token: token.to_string(),
-            mode,
+            mode: Mutex::new(mode),
             bin: node.bin().to_path_buf(),
             ipfs_path: node.path().to_path_buf(),
             delegates: vec![node.swarm_addr()],
@@ -112,6 +113,12 @@ impl PinService {
             }
         });
         PinService { endpoint: format!("http://127.0.0.1:{port}"), state, stop, port }
+    }
+
+    /// Serves requests made from now on as `mode` says (earlier ones keep
+    /// their course).
+    pub fn set_mode(&self, mode: Mode) {
+        *self.state.mode.lock().unwrap() = mode;
     }
 
     /// The calls made so far (`METHOD /path?query`, token right).
@@ -161,7 +168,7 @@ impl State {
         // Let a client see `queued` first.
         std::thread::sleep(std::time::Duration::from_millis(500));
         self.set(&requestid, "pinning", None);
-        if self.mode == Mode::Fail {
+        if *self.mode.lock().unwrap() == Mode::Fail {
             std::thread::sleep(std::time::Duration::from_millis(500));
             self.set(&requestid, "failed", Some(("status_details", "the test service fails every pin".into())));
             return;
@@ -202,7 +209,7 @@ impl State {
         };
         let answer = self.status_json(&r);
         self.pins.lock().unwrap().push(r.clone());
-        if self.mode != Mode::Stuck {
+        if *self.mode.lock().unwrap() != Mode::Stuck {
             let st = self.clone();
             std::thread::spawn(move || st.work(r.requestid, r.cid, r.origins));
         }
