@@ -11,14 +11,17 @@ fn main() {
     let dist = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR")).join("../web/dist");
     println!("cargo:rerun-if-changed={}", dist.display());
     let mut names: Vec<(String, PathBuf)> = std::fs::read_dir(&dist)
-        .unwrap_or_else(|e| panic!("cannot read the web viewer's files in {}: {e} (run `cd web && node build.mjs`)", dist.display()))
+        .unwrap_or_else(|e| {
+            panic!("cannot read the web viewer's files in {}: {e} (run `cd web && node build.mjs`)", dist.display())
+        })
         .map(|e| e.expect("a readable directory entry"))
         .filter(|e| e.file_type().map(|t| t.is_file()).unwrap_or(false))
         .map(|e| (e.file_name().into_string().expect("web/dist holds UTF-8 names"), e.path()))
         .collect();
     names.sort();
     assert!(names.iter().any(|(n, _)| n == "index.html"), "{} has no index.html", dist.display());
-    let mut out = String::from("/// The web viewer's files (web/dist), sorted by name.\npub const FILES: &[(&str, &[u8])] = &[\n");
+    let mut out =
+        String::from("/// The web viewer's files (web/dist), sorted by name.\npub const FILES: &[(&str, &[u8])] = &[\n");
     for (name, path) in &names {
         println!("cargo:rerun-if-changed={}", path.display());
         let path = path.canonicalize().expect("a file of web/dist");

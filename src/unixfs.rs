@@ -207,7 +207,9 @@ pub enum UnixfsError {
     Store(#[from] StoreError),
     #[error("writing file data: {0}")]
     Sink(#[from] std::io::Error),
-    #[error("{name:?} cannot be a name in a UnixFS directory: names are not empty, not . or .., hold no / nor NUL, and are unique")]
+    #[error(
+        "{name:?} cannot be a name in a UnixFS directory: names are not empty, not . or .., hold no / nor NUL, and are unique"
+    )]
     Name { name: String },
     #[error("a directory of {entries} entries is a {bytes}-byte node, over the 1 MiB of a block; it would need sharding")]
     DirectoryTooLarge { entries: usize, bytes: usize },

@@ -75,8 +75,8 @@ pub fn serve(address: &str, listen: &str) -> Result<(), nip::Error> {
         Address::New | Address::NewName => unreachable!("fragment() refused it"),
     };
     nip::remote::Remote::open_index(opened.store.as_ref(), parsed.clone(), Some(index))?;
-    let listener = std::net::TcpListener::bind(addr)
-        .map_err(|e| nip::Error::from(e).context(format!("cannot listen on {addr}")))?;
+    let listener =
+        std::net::TcpListener::bind(addr).map_err(|e| nip::Error::from(e).context(format!("cannot listen on {addr}")))?;
     let local = listener.local_addr()?;
     listener.set_nonblocking(true)?;
     let origin = match local {
