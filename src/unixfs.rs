@@ -121,6 +121,76 @@ fn encode_file_node(children: &[Child]) -> Vec<u8> {
     out
 }
 
+/// One entry of a UnixFS directory: its name, the root of what it names
+/// and that root's `Tsize` (the bytes of every block under it, counted
+/// once per link, as Kubo counts them).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DirEntry {
+    pub name: String,
+    pub cid: Cid,
+    pub tsize: u64,
+}
+
+/// The dag-pb block of a basic (unsharded) UnixFS directory over
+/// `entries`, byte for byte as Kubo writes it: links sorted by the bytes of
+/// their names (dag-pb and UnixFS require it), each Hash, Name, Tsize in
+/// that order, then Data, a UnixFS `Directory` with no other field. A name
+/// that is empty, `.`, `..`, holds `/` or a NUL, or appears twice is
+/// refused, as is a node over [`crate::block::MAX_BLOCK`] (Kubo would
+/// shard such a directory; nip never needs one that large).
+pub fn encode_directory(mut entries: Vec<DirEntry>) -> Result<Block, UnixfsError> {
+    entries.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
+    for (i, e) in entries.iter().enumerate() {
+        let bad = matches!(e.name.as_str(), "" | "." | "..") || e.name.contains(['/', '\0']);
+        if bad || (i > 0 && entries[i - 1].name == e.name) {
+            return Err(UnixfsError::Name { name: e.name.clone() });
+        }
+    }
+    let mut out = Vec::new();
+    for e in &entries {
+        let mut link = Vec::with_capacity(48 + e.name.len());
+        put_bytes_field(&mut link, 1, &e.cid.to_bytes());
+        put_bytes_field(&mut link, 2, e.name.as_bytes());
+        put_varint_field(&mut link, 3, e.tsize);
+        put_bytes_field(&mut out, 2, &link);
+    }
+    let mut unixfs = Vec::new();
+    put_varint_field(&mut unixfs, 1, 1); // Type = Directory
+    put_bytes_field(&mut out, 1, &unixfs);
+    if out.len() > crate::block::MAX_BLOCK {
+        return Err(UnixfsError::DirectoryTooLarge { entries: entries.len(), bytes: out.len() });
+    }
+    Ok(Block::new(DAG_PB, out))
+}
+
+/// A flat directory of files, as `ipfs add -r --cid-version=1` (raw
+/// leaves, 256 KiB chunks, balanced layout: Kubo's defaults) lays it out:
+/// every block to store (each file's, then the directory node) and the
+/// directory's CID. An empty file is the empty raw block here, as Kubo
+/// stores it (not the inline CID of [`encode`]), so that the CID is Kubo's.
+pub fn encode_flat_directory(files: &[(&str, &[u8])]) -> Result<(Vec<Block>, Cid), UnixfsError> {
+    let mut blocks = Vec::new();
+    let mut entries = Vec::with_capacity(files.len());
+    for (name, data) in files {
+        let (file_blocks, cid) = match data.is_empty() {
+            true => {
+                let b = Block::new(RAW, Vec::new());
+                (vec![b.clone()], b.cid)
+            }
+            false => encode(data),
+        };
+        // Each block of a balanced file is linked once (equal chunks are
+        // listed once per link), so the sum is the root's Tsize.
+        let tsize = file_blocks.iter().map(|b| b.data.len() as u64).sum();
+        blocks.extend(file_blocks);
+        entries.push(DirEntry { name: name.to_string(), cid, tsize });
+    }
+    let dir = encode_directory(entries)?;
+    let root = dir.cid;
+    blocks.push(dir);
+    Ok((blocks, root))
+}
+
 /// What can go wrong reading a file back.
 #[derive(Debug, thiserror::Error)]
 pub enum UnixfsError {
@@ -137,6 +207,12 @@ pub enum UnixfsError {
     Store(#[from] StoreError),
     #[error("writing file data: {0}")]
     Sink(#[from] std::io::Error),
+    #[error(
+        "{name:?} cannot be a name in a UnixFS directory: names are not empty, not . or .., hold no / nor NUL, and are unique"
+    )]
+    Name { name: String },
+    #[error("a directory of {entries} entries is a {bytes}-byte node, over the 1 MiB of a block; it would need sharding")]
+    DirectoryTooLarge { entries: usize, bytes: usize },
     #[error("cannot read {len} bytes at offset {offset} of file {cid}: it has {size} bytes")]
     Range { cid: Box<Cid>, offset: u64, len: u64, size: u64 },
 }
@@ -413,6 +489,28 @@ mod tests {
     /// The test pattern used for the Kubo vectors below.
     fn pattern(n: usize) -> Vec<u8> {
         (0..n).map(|i| (i % 251) as u8).collect()
+    }
+
+    /// `ipfs add -r -Q --cid-version=1 --only-hash` (Kubo 0.39) of a
+    /// directory holding `b.txt` (`pattern(10)`), `a` (`pattern(CHUNK + 1)`:
+    /// a dag-pb file node), `empty` and `Z` (`pattern(3)`: sorted before
+    /// the lower-case names, by bytes).
+    #[test]
+    fn directory_cid_matches_kubo() {
+        let (a, b, z) = (pattern(CHUNK + 1), pattern(10), pattern(3));
+        let files: [(&str, &[u8]); 4] = [("b.txt", &b), ("a", &a), ("empty", b""), ("Z", &z)];
+        let (blocks, root) = encode_flat_directory(&files).unwrap();
+        assert_eq!(root.to_string(), "bafybeibkp57wjm4w5kyycmxijbz4m5d3omzzjps64i6jakwbeq4qvvw274");
+        assert_eq!(blocks.last().unwrap().cid, root);
+        // Read back: the directory's links, in order, and each file.
+        let node = decode_node(&root, &blocks.last().unwrap().data).unwrap();
+        assert_eq!(node.links.len(), 4);
+        for bad in ["", ".", "..", "a/b", "nul\0"] {
+            let e = DirEntry { name: bad.into(), cid: root, tsize: 1 };
+            assert!(matches!(encode_directory(vec![e]), Err(UnixfsError::Name { .. })), "{bad:?}");
+        }
+        let e = DirEntry { name: "x".into(), cid: root, tsize: 1 };
+        assert!(matches!(encode_directory(vec![e.clone(), e]), Err(UnixfsError::Name { .. })));
     }
 
     /// Each CID is `ipfs add -n --cid-version=1 --raw-leaves` (Kubo 0.39)

@@ -10,13 +10,17 @@
 //! `nipctl log <address>` lists the indexes a repository went through.
 //! `nipctl head <address> <branch>` points HEAD at another branch.
 //! `nipctl key list|export|import` moves a repository's IPNS key between
-//! nodes. Every command takes `/ipfs/` and `/ipns/` addresses alike.
+//! nodes. `nipctl web cid|publish|serve` ships the web viewer: its CID, on
+//! the node with a URL that opens a repository, or a local preview. Every
+//! command takes `/ipfs/` and `/ipns/` addresses alike.
 
 // The doc comments of the command line are clap's help text, where `<cid>`
 // is what a user reads, not HTML.
 #![allow(rustdoc::invalid_html_tags)]
 
+mod serve;
 mod watch;
+mod web;
 
 use clap::{Parser, Subcommand};
 use nip::address::Address;
@@ -118,6 +122,34 @@ enum Command {
         #[command(subcommand)]
         command: KeyCommand,
     },
+    /// The web viewer that ships with nip: read a repository in a browser,
+    /// every block checked there against its CID.
+    Web {
+        #[command(subcommand)]
+        command: WebCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum WebCommand {
+    /// Print the viewer's CID (a UnixFS directory; the same for every build
+    /// of this nip version). Needs no node.
+    Cid,
+    /// Add the viewer to the IPFS node and pin it; print the URL that opens
+    /// the repository through the node's gateway.
+    Publish {
+        /// nip::/ipfs/<cid> or nip::/ipns/<name> (without: the viewer's own URL)
+        address: Option<String>,
+    },
+    /// Serve the viewer and the repository's blocks on loopback, from the
+    /// store nip uses here (the embedded store needs no node), until Ctrl-C.
+    Serve {
+        /// nip::/ipfs/<cid> or nip::/ipns/<name>
+        address: String,
+        /// Where to listen: a loopback address and port (0: any free port).
+        #[arg(long, default_value = "127.0.0.1:0")]
+        listen: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -169,6 +201,11 @@ fn main() -> ExitCode {
             KeyCommand::List => key_list(),
             KeyCommand::Export { key, output } => key_export(&key, output),
             KeyCommand::Import { file, name } => key_import(&file, name),
+        },
+        Command::Web { command } => match command {
+            WebCommand::Cid => web::cid(),
+            WebCommand::Publish { address } => web::publish(address.as_deref()),
+            WebCommand::Serve { address, listen } => serve::serve(&address, &listen),
         },
     };
     match result {

@@ -903,6 +903,13 @@ impl Client {
             .collect())
     }
 
+    /// The value of the node's config key `key` (`config`, e.g.
+    /// `Addresses.Gateway`): a string, a list, or `null` when unset.
+    pub fn config_get(&self, key: &str) -> Result<serde_json::Value, KuboError> {
+        let v = runtime().block_on(self.simple("config", &[("arg", key.to_string())]))?;
+        Ok(v.get("Value").cloned().unwrap_or(serde_json::Value::Null))
+    }
+
     /// Removes the recursive pin of `cid`.
     pub fn pin_rm(&self, cid: &Cid) -> Result<(), KuboError> {
         runtime().block_on(self.simple("pin/rm", &[("arg", cid.to_string()), ("recursive", "true".into())])).map(|_| ())
