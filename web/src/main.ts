@@ -11,6 +11,7 @@ import { CID, CIDError, hex } from "./cid";
 import { Gateway } from "./gateway";
 import { Index, readIndex, readRefs, Ref } from "./nip";
 import { parseCommit, readObject } from "./objects";
+import { viewFor } from "./views/routes";
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -117,6 +118,7 @@ function refList(id: string, title: string, refs: Ref[], prefix: string, head: s
     const name = el("a", { class: "name", href: `${location.hash.replace(/^(#\/ipfs\/[^/?#]+).*$/, "$1")}/object/${r.target}` }, r.name.slice(prefix.length));
     const item = el("li", {}, name, " ", el("code", { class: "oid", title: r.target }, r.target.slice(0, 12)));
     if (r.name === head) item.append(" ", el("span", { class: "default" }, "default"));
+    item.append(" ", el("a", { class: "log", href: `${location.hash.replace(/^(#\/ipfs\/[^/?#]+).*$/, "$1")}/log/${r.name.slice(prefix.length).split("/").map(encodeURIComponent).join("/")}` }, "log"));
     if (r.peeled) item.append(" ", el("span", { class: "peeled", title: `points to ${r.peeled}` }, "annotated"));
     list.append(item);
   }
@@ -172,6 +174,8 @@ async function show(): Promise<void> {
     const index = await readIndex(gw, cid);
     const oid = objectOid();
     if (oid !== null) return await showObject(gw, index, oid, mine);
+    const view = viewFor(location.hash);
+    if (view) return await view(gw, index, () => mine === run);
     const refs = await readRefs(gw, index.refs, cid);
     if (mine !== run) return;
     const byHead = (a: Ref, b: Ref) => (a.name === index.head ? -1 : b.name === index.head ? 1 : 0);
@@ -184,6 +188,9 @@ async function show(): Promise<void> {
       { id: "summary" },
       `${c.commit} commits, ${c.tree} trees, ${c.blob} blobs, ${c.tag} tags; `,
       index.previous ? `previous push: ${index.previous}` : "first push",
+      " (",
+      el("a", { href: `#/ipfs/${cid}/history`, id: "history-link" }, "history of pushes"),
+      ")",
     );
     const parts: Node[] = [summary, refList("branches", "Branches", branches, "refs/heads/", index.head), refList("tags", "Tags", tags, "refs/tags/", null)];
     if (other.length > 0) parts.push(refList("other", "Other refs", other, "", null));
