@@ -34,6 +34,7 @@ const opt = (name, def) => {
   return v;
 };
 const runs = Number(opt("--runs", "3"));
+const trace = args.includes("--trace") ? (args.splice(args.indexOf("--trace"), 1), true) : false;
 let cid = opt("--cid", null);
 let gateway = opt("--gateway", null);
 const source = args[0] ?? join(root, "bench/.work/repos/synth-50000.git");
@@ -70,18 +71,46 @@ function serveStatic(dir) {
 
 async function measure(url, selector, gw) {
   const context = await browser.newContext();
+  // When the view first shows, by the page's own clock (navigation start = 0).
+  await context.addInitScript((sel) => {
+    new MutationObserver((_, obs) => {
+      if (document.querySelector(sel)) {
+        window.__shown = performance.now();
+        obs.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true });
+  }, selector);
   const page = await context.newPage();
-  let blocks = 0;
-  page.on("request", (r) => {
-    if (r.url().startsWith(gw + "/ipfs/")) blocks++;
-  });
   const t0 = performance.now();
   await page.goto(url);
   await page.waitForSelector(`${selector}, #error`, { timeout: 120_000 });
-  const ms = performance.now() - t0;
+  const wall = performance.now() - t0;
   if ((await page.locator("#error").count()) > 0) throw new Error(`the page shows an error: ${await page.locator("#error").first().textContent()}`);
-  const result = { ms, blocks, page, context };
-  return result;
+  const t = await page.evaluate((gw) => {
+    const all = performance.getEntriesByType("resource");
+    const app = all.find((e) => e.name.endsWith("/app.js"));
+    const blocks = all.filter((e) => e.name.startsWith(gw + "/ipfs/")).map((e) => [e.startTime, e.responseEnd, e.name.slice(gw.length + 6, gw.length + 6 + 20)]);
+    return { shown: window.__shown, app: app ? app.responseEnd : 0, blocks };
+  }, gw);
+  // Time with at least one block request open, and the longest chain of
+  // requests each started after the one before it ended (round trips).
+  const blocks = t.blocks.filter((b) => b[0] <= t.shown).sort((x, y) => x[0] - y[0]);
+  let busy = 0;
+  let until = -1;
+  for (const [s, e] of blocks) {
+    if (e > until) {
+      busy += e - Math.max(s, until);
+      until = e;
+    }
+  }
+  const depth = [];
+  for (let i = 0; i < blocks.length; i++) {
+    depth[i] = 1;
+    for (let j = 0; j < i; j++) if (blocks[j][1] <= blocks[i][0]) depth[i] = Math.max(depth[i], depth[j] + 1);
+  }
+  const trips = Math.max(0, ...depth);
+  if (trace) log(`${url.replace(/^.*#/, "#").slice(0, 90)}: shown at ${t.shown.toFixed(0)} ms (app.js loaded at ${t.app.toFixed(0)}), wall ${wall.toFixed(0)} ms\n  ${blocks.map((b) => `${b[0].toFixed(0)}..${b[1].toFixed(0)} ${b[2]}`).join("\n  ")}`);
+  return { ms: t.shown, fromApp: t.shown - t.app, blocks: blocks.length, busy, trips, page, context };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -138,11 +167,13 @@ try {
     const log10 = await measure(`${site}/index.html?gateway=${encodeURIComponent(gateway)}${tenth}`, "#log li", gateway);
     rows.log10.push(log10);
     await log10.context.close();
-    log(`run ${r + 1}: first screen ${first.ms.toFixed(0)} ms (${first.blocks} blocks), log page 1 ${log1.ms.toFixed(0)} ms (${log1.blocks}), page 10 ${log10.ms.toFixed(0)} ms (${log10.blocks})`);
+    const one = (x) => `${x.ms.toFixed(0)} ms (${x.fromApp.toFixed(0)} after app.js, ${x.blocks} blocks, ${x.trips} round trips, gateway busy ${x.busy.toFixed(0)} ms)`;
+    log(`run ${r + 1}: first screen ${one(first)}; log page 1 ${one(log1)}; page 10 ${one(log10)}; load average ${readFileSync("/proc/loadavg", "utf8").split(" ")[0]}`);
   }
-  const line = (name, xs) => `| ${name} | ${median(xs.map((x) => x.ms)).toFixed(0)} ms | ${xs.map((x) => x.ms.toFixed(0)).join(", ")} | ${median(xs.map((x) => x.blocks))} |`;
+  const m = (xs, k) => median(xs.map((x) => x[k])).toFixed(0);
+  const line = (name, xs) => `| ${name} | ${m(xs, "ms")} ms | ${xs.map((x) => x.ms.toFixed(0)).join(", ")} | ${m(xs, "fromApp")} ms | ${m(xs, "blocks")} | ${m(xs, "trips")} | ${m(xs, "busy")} ms |`;
   console.log(`Repository: ${source} (${cid}), default branch ${head}; gateway ${gateway}; ${runs} runs, each view in a fresh browser context (no cache).\n`);
-  console.log("| view | median | runs | gateway requests (blocks) |\n|---|---|---|---|");
+  console.log("| view | shown after (median, from navigation start) | runs | after app.js loaded | blocks fetched | round trips (longest chain) | gateway busy |\n|---|---|---|---|---|---|---|");
   console.log(line("first screen (branches, tags, last commit of the default branch)", rows.first));
   console.log(line(`log of ${head}, page 1 (50 commits)`, rows.log1));
   console.log(line(`log of ${head}, page 10, opened from its link`, rows.log10));

@@ -1705,6 +1705,125 @@
     return decoded;
   }
 
+  // src/views/sha256.ts
+  var K = new Uint32Array([
+    1116352408,
+    1899447441,
+    3049323471,
+    3921009573,
+    961987163,
+    1508970993,
+    2453635748,
+    2870763221,
+    3624381080,
+    310598401,
+    607225278,
+    1426881987,
+    1925078388,
+    2162078206,
+    2614888103,
+    3248222580,
+    3835390401,
+    4022224774,
+    264347078,
+    604807628,
+    770255983,
+    1249150122,
+    1555081692,
+    1996064986,
+    2554220882,
+    2821834349,
+    2952996808,
+    3210313671,
+    3336571891,
+    3584528711,
+    113926993,
+    338241895,
+    666307205,
+    773529912,
+    1294757372,
+    1396182291,
+    1695183700,
+    1986661051,
+    2177026350,
+    2456956037,
+    2730485921,
+    2820302411,
+    3259730800,
+    3345764771,
+    3516065817,
+    3600352804,
+    4094571909,
+    275423344,
+    430227734,
+    506948616,
+    659060556,
+    883997877,
+    958139571,
+    1322822218,
+    1537002063,
+    1747873779,
+    1955562222,
+    2024104815,
+    2227730452,
+    2361852424,
+    2428436474,
+    2756734187,
+    3204031479,
+    3329325298
+  ]);
+  function sha256Sync(data) {
+    const h = new Uint32Array([1779033703, 3144134277, 1013904242, 2773480762, 1359893119, 2600822924, 528734635, 1541459225]);
+    const blocks = Math.ceil((data.length + 9) / 64);
+    const m = new Uint8Array(blocks * 64);
+    m.set(data);
+    m[data.length] = 128;
+    const bits = data.length * 8;
+    const view = new DataView(m.buffer);
+    view.setUint32(m.length - 8, Math.floor(bits / 2 ** 32));
+    view.setUint32(m.length - 4, bits >>> 0);
+    const w = new Uint32Array(64);
+    for (let b = 0; b < blocks; b++) {
+      for (let i = 0; i < 16; i++) w[i] = view.getUint32(b * 64 + i * 4);
+      for (let i = 16; i < 64; i++) {
+        const x = w[i - 15];
+        const y = w[i - 2];
+        const s0 = (x >>> 7 | x << 25) ^ (x >>> 18 | x << 14) ^ x >>> 3;
+        const s1 = (y >>> 17 | y << 15) ^ (y >>> 19 | y << 13) ^ y >>> 10;
+        w[i] = w[i - 16] + s0 + w[i - 7] + s1 | 0;
+      }
+      let [a, bb, c, d, e, f, g, hh] = h;
+      for (let i = 0; i < 64; i++) {
+        const S1 = (e >>> 6 | e << 26) ^ (e >>> 11 | e << 21) ^ (e >>> 25 | e << 7);
+        const ch = e & f ^ ~e & g;
+        const t1 = hh + S1 + ch + K[i] + w[i] | 0;
+        const S0 = (a >>> 2 | a << 30) ^ (a >>> 13 | a << 19) ^ (a >>> 22 | a << 10);
+        const maj = a & bb ^ a & c ^ bb & c;
+        const t2 = S0 + maj | 0;
+        hh = g;
+        g = f;
+        f = e;
+        e = d + t1 | 0;
+        d = c;
+        c = bb;
+        bb = a;
+        a = t1 + t2 | 0;
+      }
+      h[0] += a;
+      h[1] += bb;
+      h[2] += c;
+      h[3] += d;
+      h[4] += e;
+      h[5] += f;
+      h[6] += g;
+      h[7] += hh;
+    }
+    const out = new Uint8Array(32);
+    const ov = new DataView(out.buffer);
+    for (let i = 0; i < 8; i++) ov.setUint32(i * 4, h[i]);
+    return out;
+  }
+
   // src/nip.ts
   var MAGIC = "NIPNIP";
   var VERSION = 2;
@@ -1831,12 +1950,15 @@
           if (!Array.isArray(e) || e.length !== 2 && e.length !== 3 || typeof e[0] !== "string" || !isHash(e[1]) || e.length === 3 && !isHash(e[2])) {
             throw bad(cid, kind2, "an entry is not [name, git hash] or [name, git hash, peeled]");
           }
+          checkRefName(e[0], indexCid);
+        }
+        const keys = b.map((e) => sha256Sync(new TextEncoder().encode(e[0])));
+        for (const [n, e] of b.entries()) {
           const name = e[0];
-          checkRefName(name, indexCid);
-          const key2 = (await sha256(new TextEncoder().encode(name))).subarray(0, 20);
+          const key2 = keys[n].subarray(0, 20);
           if (last !== null && compare2(last, key2) >= 0) throw bad(cid, kind2, "leaf entries are not sorted by key and unique");
           last = key2;
-          if (!path.every((n, d) => nibble(key2, d) === n)) throw bad(cid, kind2, "a leaf holds an entry that belongs elsewhere in the trie");
+          if (!path.every((n2, d) => nibble(key2, d) === n2)) throw bad(cid, kind2, "a leaf holds an entry that belongs elsewhere in the trie");
           if (out.length >= MAX_REFS) throw bad(cid, kind2, `more than ${MAX_REFS} refs`);
           out.push({ name, target: hex(e[1]), peeled: e.length === 3 ? hex(e[2]) : null });
         }
@@ -2390,7 +2512,13 @@
     if (obj.type !== "commit") throw new ObjectError(`object ${oid} is a ${obj.type}, not a commit`);
     const c = parseCommit(obj);
     if (!HEX40.test(c.tree) || !c.parents.every((p) => HEX40.test(p))) throw new ObjectError(`object ${oid} is a damaged commit (its tree or parents are not git hashes)`);
-    return { oid, tree: c.tree, parents: c.parents, author: person(c.author), committer: person(c.committer), message: c.message };
+    return { oid, tree: c.tree, parents: c.parents, author: person(c.author), committer: person(c.committer), message: c.message, pack: obj.record.pack, offset: obj.record.offset };
+  }
+  function commitInfo(obj, where) {
+    const record2 = { oid: new Uint8Array(20), type: 1, size: obj.content.length, pack: where.pack, offset: where.offset };
+    const c = parseCommit({ ...obj, record: record2 });
+    if (!HEX40.test(c.tree) || !c.parents.every((p) => HEX40.test(p))) throw new ObjectError(`object ${obj.oid} is a damaged commit (its tree or parents are not git hashes)`);
+    return { oid: obj.oid, tree: c.tree, parents: c.parents, author: person(c.author), committer: person(c.committer), message: c.message, ...where };
   }
   async function peel(gw, index, oid) {
     for (let i = 0; i < 16; i++) {
@@ -2620,10 +2748,13 @@
         throw bad2("an entry is not [name, git hash] or [name, git hash, peeled]");
       }
       checkRefName(e[0], indexCid);
-      const key2 = (await sha256(new TextEncoder().encode(e[0]))).subarray(0, 20);
+    }
+    const keys = b.map((e) => sha256Sync(new TextEncoder().encode(e[0])));
+    for (const [n, e] of b.entries()) {
+      const key2 = keys[n].subarray(0, 20);
       if (last !== null && !less(last, key2)) throw bad2("leaf entries are not sorted by key and unique");
       last = key2;
-      if (!path.every((n, d) => nibble2(key2, d) === n)) throw bad2("a leaf holds an entry that belongs elsewhere in the trie");
+      if (!path.every((n2, d) => nibble2(key2, d) === n2)) throw bad2("a leaf holds an entry that belongs elsewhere in the trie");
       leaf.set(e[0], { target: hex(e[1]), peeled: e.length === 3 ? hex(e[2]) : null });
     }
     return { leaf };
@@ -2636,6 +2767,19 @@
     );
     for (const m of subs) for (const [k, v] of m) out.set(k, v);
     return out;
+  }
+  async function findRef(gw, root, name, indexCid) {
+    const key2 = sha256Sync(new TextEncoder().encode(name)).subarray(0, 20);
+    let cid = root;
+    const path = [];
+    while (cid !== null) {
+      const s = await shard(gw, cid, path, indexCid);
+      if ("leaf" in s) return s.leaf.get(name) ?? null;
+      const n = nibble2(key2, path.length);
+      path.push(n);
+      cid = s.node[n];
+    }
+    return null;
   }
   async function diffRefs(gw, a, b, aIndex, bIndex) {
     const out = [];
@@ -2737,6 +2881,106 @@
     setStatus(gw);
   }
 
+  // src/views/packscan.ts
+  var MAX_ENTRIES = 400;
+  var MAX_BYTES = 2 << 20;
+  var TYPES2 = ["", "commit", "tree", "blob", "tag"];
+  function adler32(b) {
+    let a = 1;
+    let s = 0;
+    for (let i = 0; i < b.length; ) {
+      const end = Math.min(b.length, i + 3800);
+      for (; i < end; i++) {
+        a += b[i];
+        s += a;
+      }
+      a %= 65521;
+      s %= 65521;
+    }
+    return (s << 16 | a) >>> 0;
+  }
+  async function scan(gw, pack, packNumber, offset, limit = MAX_ENTRIES) {
+    const out = [];
+    const chunks = fileFrom(gw, pack, offset);
+    let buf2 = new Uint8Array(0);
+    let done = false;
+    const want = async (n) => {
+      while (buf2.length < n && !done && buf2.length < MAX_BYTES) {
+        const c = await chunks.next();
+        if (c.done) {
+          done = true;
+          break;
+        }
+        const more = new Uint8Array(buf2.length + c.value.length);
+        more.set(buf2);
+        more.set(c.value, buf2.length);
+        buf2 = more;
+      }
+    };
+    let at = 0;
+    try {
+      for (let n = 0; n < limit; n++) {
+        await want(at + 64);
+        if (at >= buf2.length) break;
+        let p = at;
+        let c = buf2[p++];
+        const type = c >> 4 & 7;
+        let size = c & 15;
+        for (let shift = 4; c & 128; shift += 7) {
+          if (p >= buf2.length || shift > 46) return out;
+          c = buf2[p++];
+          size += (c & 127) * 2 ** shift;
+        }
+        if (size > MAX_OBJECT) break;
+        if (type === 6) {
+          do
+            if (p >= buf2.length) return out;
+          while (buf2[p++] & 128);
+        } else if (type === 7) p += 20;
+        else if (type < 1 || type > 4) break;
+        let content2 = null;
+        for (let room = 4096; ; room *= 4) {
+          await want(p + room);
+          try {
+            content2 = await inflate(
+              (async function* () {
+                yield buf2.subarray(p);
+              })(),
+              size,
+              "read-ahead"
+            );
+            break;
+          } catch {
+            if (done || buf2.length >= MAX_BYTES || p + room > buf2.length) return out;
+          }
+        }
+        const sum = adler32(content2);
+        const tail = [sum >>> 24, sum >>> 16 & 255, sum >>> 8 & 255, sum & 255];
+        let end = -1;
+        for (let i = p + 2; i + 4 <= buf2.length; i++) {
+          if (buf2[i] === tail[0] && buf2[i + 1] === tail[1] && buf2[i + 2] === tail[2] && buf2[i + 3] === tail[3]) {
+            end = i + 4;
+            break;
+          }
+        }
+        if (end < 0) break;
+        if (type === 1) {
+          const head = new TextEncoder().encode(`commit ${size}\0`);
+          const whole = new Uint8Array(head.length + size);
+          whole.set(head);
+          whole.set(content2, head.length);
+          const oid = hex(new Uint8Array(await crypto.subtle.digest("SHA-1", whole)));
+          out.push(commitInfo({ oid, type: TYPES2[type], content: content2 }, { pack: packNumber, offset: offset + at }));
+        }
+        at = end;
+      }
+    } catch {
+    } finally {
+      void chunks.return(void 0);
+    }
+    return out;
+  }
+
   // src/views/log.ts
   var PAGE2 = 50;
   var MAX_PAGE = 500;
@@ -2758,32 +3002,44 @@
     }
     return peel(gw, index, oid);
   }
+  function warmHead(gw, index) {
+    if (index.head === null) return;
+    if (index.packs !== null) gw.block(index.packs).catch(() => {
+    });
+    findRef(gw, index.refs, index.head, index.cid).then((r) => r ? readObject(gw, index, r.target) : null).catch(() => {
+    });
+  }
+  var MAX_SCANS = 8;
   var Commits = class {
-    constructor(gw, index, budget) {
+    constructor(gw, index, ahead) {
       this.gw = gw;
       this.index = index;
-      this.budget = budget;
+      this.ahead = ahead;
     }
-    cache = /* @__PURE__ */ new Map();
-    get(oid) {
-      let p = this.cache.get(oid);
-      if (p === void 0) {
-        p = readCommit(this.gw, this.index, oid);
-        this.cache.set(oid, p);
-        p.then(
-          (c) => {
-            for (const q of c.parents) if (this.cache.size < this.budget && !this.cache.has(q)) this.get(q).catch(() => {
-            });
-          },
-          () => {
+    known = /* @__PURE__ */ new Map();
+    scanning = Promise.resolve();
+    scans = 0;
+    async get(oid) {
+      await this.scanning;
+      const k = this.known.get(oid);
+      if (k) return k;
+      const c = await readCommit(this.gw, this.index, oid);
+      this.known.set(oid, c);
+      if (c.pack !== void 0 && c.offset !== void 0 && this.index.packs !== null && this.scans++ < MAX_SCANS) {
+        const [pack, offset, packs] = [c.pack, c.offset, this.index.packs];
+        this.scanning = (async () => {
+          try {
+            const cid = await packCid(this.gw, packs, pack);
+            for (const s of await scan(this.gw, cid, pack, offset, this.ahead)) if (!this.known.has(s.oid)) this.known.set(s.oid, s);
+          } catch {
           }
-        );
+        })();
       }
-      return p;
+      return c;
     }
   };
   async function walk(gw, index, start, skip, size) {
-    const commits = new Commits(gw, index, size * 2 + start.length + 16);
+    const commits = new Commits(gw, index, size + 16);
     const queue = [];
     const seen = /* @__PURE__ */ new Set([...start, ...skip]);
     const insert = (c) => {
@@ -2965,18 +3221,30 @@
     status("");
     input.focus();
   }
+  var FIRST_REFS = 100;
   function refList(id, title, refs, prefix, head) {
     const list = el2("ul", { id, "aria-label": title });
-    for (const r of refs) {
-      const name = el2("a", { class: "name", href: `${location.hash.replace(/^(#\/ipfs\/[^/?#]+).*$/, "$1")}/object/${r.target}` }, r.name.slice(prefix.length));
+    const base = location.hash.replace(/^(#\/ipfs\/[^/?#]+).*$/, "$1");
+    const row = (r) => {
+      const name = el2("a", { class: "name", href: `${base}/object/${r.target}` }, r.name.slice(prefix.length));
       const item = el2("li", {}, name, " ", el2("code", { class: "oid", title: r.target }, r.target.slice(0, 12)));
       if (r.name === head) item.append(" ", el2("span", { class: "default" }, "default"));
-      item.append(" ", el2("a", { class: "log", href: `${location.hash.replace(/^(#\/ipfs\/[^/?#]+).*$/, "$1")}/log/${r.name.slice(prefix.length).split("/").map(encodeURIComponent).join("/")}` }, "log"));
+      item.append(" ", el2("a", { class: "log", href: `${base}/log/${r.name.slice(prefix.length).split("/").map(encodeURIComponent).join("/")}` }, "log"));
       if (r.peeled) item.append(" ", el2("span", { class: "peeled", title: `points to ${r.peeled}` }, "annotated"));
-      list.append(item);
-    }
+      return item;
+    };
+    for (const r of refs.slice(0, FIRST_REFS)) list.append(row(r));
     if (refs.length === 0) list.append(el2("li", { class: "none" }, "none"));
-    return el2("section", {}, el2("h2", {}, `${title} (${refs.length})`), list);
+    const section = el2("section", {}, el2("h2", {}, `${title} (${refs.length})`), list);
+    if (refs.length > FIRST_REFS) {
+      const more = el2("button", { type: "button", class: "more" }, `Show all ${refs.length}`);
+      more.addEventListener("click", () => {
+        list.append(...refs.slice(FIRST_REFS).map(row));
+        more.remove();
+      });
+      section.append(more);
+    }
+    return section;
   }
   async function showCommit(gw, index, ref, into, mine) {
     const name = ref.name.replace(/^refs\/heads\//, "");
@@ -3025,6 +3293,7 @@
       if (oid !== null) return await showObject(gw, index, oid, mine);
       const view = viewFor(location.hash);
       if (view) return await view(gw, index, () => mine === run);
+      warmHead(gw, index);
       const refs = await readRefs(gw, index.refs, cid);
       if (mine !== run) return;
       const byHead = (a, b) => a.name === index.head ? -1 : b.name === index.head ? 1 : 0;

@@ -12,6 +12,7 @@ import { Gateway } from "./gateway";
 import { Index, readIndex, readRefs, Ref } from "./nip";
 import { parseCommit, readObject } from "./objects";
 import { viewFor } from "./views/routes";
+import { warmHead } from "./views/log";
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -112,18 +113,32 @@ function askAddress(): void {
   input.focus();
 }
 
+/** Refs shown before "show all": thousands of rows would hold up the first screen. */
+const FIRST_REFS = 100;
+
 function refList(id: string, title: string, refs: Ref[], prefix: string, head: string | null): HTMLElement {
   const list = el("ul", { id, "aria-label": title });
-  for (const r of refs) {
-    const name = el("a", { class: "name", href: `${location.hash.replace(/^(#\/ipfs\/[^/?#]+).*$/, "$1")}/object/${r.target}` }, r.name.slice(prefix.length));
+  const base = location.hash.replace(/^(#\/ipfs\/[^/?#]+).*$/, "$1");
+  const row = (r: Ref) => {
+    const name = el("a", { class: "name", href: `${base}/object/${r.target}` }, r.name.slice(prefix.length));
     const item = el("li", {}, name, " ", el("code", { class: "oid", title: r.target }, r.target.slice(0, 12)));
     if (r.name === head) item.append(" ", el("span", { class: "default" }, "default"));
-    item.append(" ", el("a", { class: "log", href: `${location.hash.replace(/^(#\/ipfs\/[^/?#]+).*$/, "$1")}/log/${r.name.slice(prefix.length).split("/").map(encodeURIComponent).join("/")}` }, "log"));
+    item.append(" ", el("a", { class: "log", href: `${base}/log/${r.name.slice(prefix.length).split("/").map(encodeURIComponent).join("/")}` }, "log"));
     if (r.peeled) item.append(" ", el("span", { class: "peeled", title: `points to ${r.peeled}` }, "annotated"));
-    list.append(item);
-  }
+    return item;
+  };
+  for (const r of refs.slice(0, FIRST_REFS)) list.append(row(r));
   if (refs.length === 0) list.append(el("li", { class: "none" }, "none"));
-  return el("section", {}, el("h2", {}, `${title} (${refs.length})`), list);
+  const section = el("section", {}, el("h2", {}, `${title} (${refs.length})`), list);
+  if (refs.length > FIRST_REFS) {
+    const more = el("button", { type: "button", class: "more" }, `Show all ${refs.length}`);
+    more.addEventListener("click", () => {
+      list.append(...refs.slice(FIRST_REFS).map(row));
+      more.remove();
+    });
+    section.append(more);
+  }
+  return section;
 }
 
 /** The last commit of `ref`, read from its pack, into `into`. */
@@ -176,6 +191,7 @@ async function show(): Promise<void> {
     if (oid !== null) return await showObject(gw, index, oid, mine);
     const view = viewFor(location.hash);
     if (view) return await view(gw, index, () => mine === run);
+    warmHead(gw, index);
     const refs = await readRefs(gw, index.refs, cid);
     if (mine !== run) return;
     const byHead = (a: Ref, b: Ref) => (a.name === index.head ? -1 : b.name === index.head ? 1 : 0);

@@ -329,6 +329,21 @@ test("the history lists each push, newest first, with the refs it changed", asyn
   await page.close();
 });
 
+test("the plain SHA-256 of ref names is WebCrypto's", async () => {
+  const out = mkdtempSync(join(tmpdir(), "nip-web-sha-"));
+  try {
+    await build({ entryPoints: [join(web, "src/views/sha256.ts")], bundle: true, format: "esm", outfile: join(out, "sha.mjs"), logLevel: "warning" });
+    const { sha256Sync } = await import(pathToFileURL(join(out, "sha.mjs")));
+    for (let n = 0; n < 300; n += 1 + (n >> 3)) {
+      const data = new Uint8Array(n).map((_, i) => (i * 31 + n) & 255);
+      const want = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
+      assert.deepEqual(sha256Sync(data), want, `${n} bytes`);
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
 test("Myers' diff: minimal, and it rebuilds the new side", async () => {
   const out = mkdtempSync(join(tmpdir(), "nip-web-diff-"));
   try {

@@ -8,9 +8,10 @@
 // as nip.ts checks a whole trie: header and kind, 16 slots, at most 40
 // levels, entries sorted by key, on the shard's path, valid ref names.
 
-import { CID, hex, sha256 } from "../cid";
+import { CID, hex } from "../cid";
 import { Gateway } from "../gateway";
 import { body, checkRefName, FormatError, Index, readIndex } from "../nip";
+import { sha256Sync } from "./sha256";
 import { el, href, setStatus } from "./util";
 
 export const PAGE = 20;
@@ -58,7 +59,10 @@ async function shard(gw: Gateway, cid: CID, path: number[], indexCid: CID): Prom
       throw bad("an entry is not [name, git hash] or [name, git hash, peeled]");
     }
     checkRefName(e[0], indexCid);
-    const key = (await sha256(new TextEncoder().encode(e[0]))).subarray(0, 20);
+  }
+  const keys = b.map((e: [string]) => sha256Sync(new TextEncoder().encode(e[0])));
+  for (const [n, e] of b.entries()) {
+    const key = keys[n].subarray(0, 20);
     if (last !== null && !less(last, key)) throw bad("leaf entries are not sorted by key and unique");
     last = key;
     if (!path.every((n, d) => nibble(key, d) === n)) throw bad("a leaf holds an entry that belongs elsewhere in the trie");
@@ -76,6 +80,21 @@ async function all(gw: Gateway, s: Shard, path: number[], indexCid: CID): Promis
   );
   for (const m of subs) for (const [k, v] of m) out.set(k, v);
   return out;
+}
+
+/** One ref, by walking only its path in the trie. */
+export async function findRef(gw: Gateway, root: CID, name: string, indexCid: CID): Promise<Target | null> {
+  const key = sha256Sync(new TextEncoder().encode(name)).subarray(0, 20);
+  let cid: CID | null = root;
+  const path: number[] = [];
+  while (cid !== null) {
+    const s = await shard(gw, cid, path, indexCid);
+    if ("leaf" in s) return s.leaf.get(name) ?? null;
+    const n = nibble(key, path.length);
+    path.push(n);
+    cid = s.node[n];
+  }
+  return null;
 }
 
 export interface RefChange {

@@ -11,6 +11,9 @@
 // waiting in the queue (their parents come from the content, checked
 // against the object map's records) and nothing else.
 //
+// Commits are read out of the packs, a run at a time (packscan.ts), and
+// each is SHA-1 checked.
+//
 // The next page's link carries the walk's state in the fragment:
 // `?after=<queue, in order>` and `&skip=<seen>`, the shown commits a later
 // commit could still name as a parent (those not older than the oldest
@@ -22,7 +25,9 @@
 
 import { Gateway } from "../gateway";
 import { Index, readRefs } from "../nip";
-import { ObjectError } from "../objects";
+import { ObjectError, packCid, readObject } from "../objects";
+import { findRef } from "./history";
+import { scan } from "./packscan";
 import { CommitInfo, el, href, peel, readCommit, setStatus, subject, when } from "./util";
 
 export const PAGE = 50;
@@ -48,25 +53,47 @@ export async function resolve(gw: Gateway, index: Index, rev: string): Promise<s
   return peel(gw, index, oid);
 }
 
-/** Reads commits, each once, and reads ahead the parents of each commit
- *  read (at most `budget` commits in all), so a walk down a long line of
- *  history waits for one read at a time, not one read after another. */
+/** Starts reading the default branch's last commit (its ref found by
+ *  its own path in the refs trie) while the home page still reads and
+ *  checks every ref: the blocks it needs are then cached or on their way
+ *  when the page asks for them. Errors are left to the page's own read. */
+export function warmHead(gw: Gateway, index: Index): void {
+  if (index.head === null) return;
+  if (index.packs !== null) gw.block(index.packs).catch(() => {});
+  findRef(gw, index.refs, index.head, index.cid)
+    .then((r) => (r ? readObject(gw, index, r.target) : null))
+    .catch(() => {});
+}
+
+/** Reads commits: a commit looked up in the object map is read out of
+ *  its pack with the entries after it (packscan.ts: git writes a push's
+ *  commits in its walk's order), at most MAX_SCANS times a page, so a
+ *  page of history costs a few pack blocks, not a lookup per commit. */
+const MAX_SCANS = 8;
+
 class Commits {
-  private cache = new Map<string, Promise<CommitInfo>>();
-  constructor(private gw: Gateway, private index: Index, private budget: number) {}
-  get(oid: string): Promise<CommitInfo> {
-    let p = this.cache.get(oid);
-    if (p === undefined) {
-      p = readCommit(this.gw, this.index, oid);
-      this.cache.set(oid, p);
-      p.then(
-        (c) => {
-          for (const q of c.parents) if (this.cache.size < this.budget && !this.cache.has(q)) this.get(q).catch(() => {});
-        },
-        () => {},
-      );
+  private known = new Map<string, CommitInfo>();
+  private scanning: Promise<void> = Promise.resolve();
+  private scans = 0;
+  constructor(private gw: Gateway, private index: Index, private ahead: number) {}
+  async get(oid: string): Promise<CommitInfo> {
+    await this.scanning;
+    const k = this.known.get(oid);
+    if (k) return k;
+    const c = await readCommit(this.gw, this.index, oid);
+    this.known.set(oid, c);
+    if (c.pack !== undefined && c.offset !== undefined && this.index.packs !== null && this.scans++ < MAX_SCANS) {
+      const [pack, offset, packs] = [c.pack, c.offset, this.index.packs];
+      this.scanning = (async () => {
+        try {
+          const cid = await packCid(this.gw, packs, pack);
+          for (const s of await scan(this.gw, cid, pack, offset, this.ahead)) if (!this.known.has(s.oid)) this.known.set(s.oid, s);
+        } catch {
+          // Reading ahead is only a shortcut.
+        }
+      })();
     }
-    return p;
+    return c;
   }
 }
 
@@ -80,7 +107,7 @@ export interface Page {
 /** One page of `git log`, from the queue `start` (the tip, or a page's
  *  `after`), not showing the commits in `skip`. */
 export async function walk(gw: Gateway, index: Index, start: string[], skip: string[], size: number): Promise<Page> {
-  const commits = new Commits(gw, index, size * 2 + start.length + 16);
+  const commits = new Commits(gw, index, size + 16);
   const queue: CommitInfo[] = [];
   const seen = new Set<string>([...start, ...skip]);
   const insert = (c: CommitInfo) => {

@@ -6,7 +6,7 @@
 import { CID, hex } from "../cid";
 import { Gateway } from "../gateway";
 import { Index } from "../nip";
-import { ObjectError, parseCommit, readObject } from "../objects";
+import { GitObject, ObjectError, parseCommit, readObject, Record as ObjRecord } from "../objects";
 
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -51,6 +51,9 @@ export interface CommitInfo {
   author: Person;
   committer: Person;
   message: string;
+  /** Where it is: pack number and offset (from its record), if known. */
+  pack?: number;
+  offset?: number;
 }
 
 const HEX40 = /^[0-9a-f]{40}$/;
@@ -62,7 +65,15 @@ export async function readCommit(gw: Gateway, index: Index, oid: string): Promis
   if (obj.type !== "commit") throw new ObjectError(`object ${oid} is a ${obj.type}, not a commit`);
   const c = parseCommit(obj);
   if (!HEX40.test(c.tree) || !c.parents.every((p) => HEX40.test(p))) throw new ObjectError(`object ${oid} is a damaged commit (its tree or parents are not git hashes)`);
-  return { oid, tree: c.tree, parents: c.parents, author: person(c.author), committer: person(c.committer), message: c.message };
+  return { oid, tree: c.tree, parents: c.parents, author: person(c.author), committer: person(c.committer), message: c.message, pack: obj.record.pack, offset: obj.record.offset };
+}
+
+/** A commit's content whose SHA-1 is `oid` (checked by the caller). */
+export function commitInfo(obj: GitObject, where: { pack: number; offset: number }): CommitInfo {
+  const record: ObjRecord = { oid: new Uint8Array(20), type: 1, size: obj.content.length, pack: where.pack, offset: where.offset };
+  const c = parseCommit({ ...obj, record });
+  if (!HEX40.test(c.tree) || !c.parents.every((p) => HEX40.test(p))) throw new ObjectError(`object ${obj.oid} is a damaged commit (its tree or parents are not git hashes)`);
+  return { oid: obj.oid, tree: c.tree, parents: c.parents, author: person(c.author), committer: person(c.committer), message: c.message, ...where };
 }
 
 /** Follows annotated tags (at most 16) to the object they name. */
