@@ -329,6 +329,20 @@ test("the history lists each push, newest first, with the refs it changed", asyn
   await page.close();
 });
 
+test("a commit or ref that is not there stops the view with an error naming it", async () => {
+  const page = await browser.newPage();
+  const none = "0".repeat(40);
+  await page.goto(`${site}/index.html?gateway=${encodeURIComponent(gateway)}#/ipfs/${cid}/commit/${none}`);
+  await page.waitForSelector("#error", { timeout: 60_000 });
+  assert.match(await page.locator("#error").textContent(), new RegExp(`^object ${none} is not in the repository's object map`));
+  assert.equal(await page.locator("#files").count(), 0);
+  await page.goto(`${site}/index.html?gateway=${encodeURIComponent(gateway)}#/ipfs/${cid}/log/no-such-branch`);
+  await page.waitForFunction(() => document.getElementById("error")?.textContent.includes("no-such-branch"), null, { timeout: 60_000 });
+  assert.equal(await page.locator("#error").textContent(), `the repository ${cid} has no branch, tag or ref named "no-such-branch"`);
+  assert.equal(await page.locator("#log").count(), 0);
+  await page.close();
+});
+
 test("the plain SHA-256 of ref names is WebCrypto's", async () => {
   const out = mkdtempSync(join(tmpdir(), "nip-web-sha-"));
   try {
