@@ -11,19 +11,19 @@
     digest;
     bytes;
     text;
-    constructor(codec, digest, bytes) {
+    constructor(codec, digest, bytes2) {
       this.codec = codec;
       this.digest = digest;
-      this.bytes = bytes;
+      this.bytes = bytes2;
     }
     /** Reads a binary CID (without the 0x00 prefix of a DAG-CBOR link). */
-    static decode(bytes) {
+    static decode(bytes2) {
       let at = 0;
       const varint = () => {
         let v = 0;
         for (let shift = 0; shift < 28; shift += 7) {
-          if (at >= bytes.length) throw new CIDError("a CID ends in the middle of a number");
-          const b = bytes[at++];
+          if (at >= bytes2.length) throw new CIDError("a CID ends in the middle of a number");
+          const b = bytes2[at++];
           v += (b & 127) * 2 ** shift;
           if ((b & 128) === 0) return v;
         }
@@ -36,8 +36,8 @@
       const hash = varint();
       if (hash !== SHA2_256) throw new CIDError(`a CID with hash function 0x${hash.toString(16)}; only sha2-256 can be checked here`);
       const len = varint();
-      if (len !== 32 || at + len !== bytes.length) throw new CIDError("a CID whose sha2-256 digest is not 32 bytes");
-      return new _CID(codec, bytes.slice(at, at + 32), bytes.slice());
+      if (len !== 32 || at + len !== bytes2.length) throw new CIDError("a CID whose sha2-256 digest is not 32 bytes");
+      return new _CID(codec, bytes2.slice(at, at + 32), bytes2.slice());
     }
     /** Parses a CID as text: base32, lower case, as Kubo and nip print it. */
     static parse(text) {
@@ -77,11 +77,11 @@
     if (bits >= 5 || (value & (1 << bits) - 1) !== 0) throw new CIDError("a CID's base32 text has stray bits at its end");
     return new Uint8Array(out);
   }
-  function base32Encode(bytes) {
+  function base32Encode(bytes2) {
     let out = "";
     let bits = 0;
     let value = 0;
-    for (const b of bytes) {
+    for (const b of bytes2) {
       value = (value << 8 | b) & 65535;
       bits += 8;
       while (bits >= 5) {
@@ -103,9 +103,9 @@
   async function matches(cid, data) {
     return eq(await sha256(data), cid.digest);
   }
-  function hex(bytes) {
+  function hex(bytes2) {
     let s = "";
-    for (const b of bytes) s += b.toString(16).padStart(2, "0");
+    for (const b of bytes2) s += b.toString(16).padStart(2, "0");
     return s;
   }
 
@@ -122,12 +122,12 @@
       this.url = url.replace(/\/+$/, "");
     }
     block(cid) {
-      const key = cid.toString();
-      let p = this.cache.get(key);
+      const key2 = cid.toString();
+      let p = this.cache.get(key2);
       if (p === void 0) {
         p = this.fetch(cid);
-        this.cache.set(key, p);
-        p.catch(() => this.cache.delete(key));
+        this.cache.set(key2, p);
+        p.catch(() => this.cache.delete(key2));
       }
       return p;
     }
@@ -353,12 +353,12 @@
      * @param {number} start
      * @param {number} end
      */
-    (bytes, start, end) => {
+    (bytes2, start, end) => {
       return end - start > 64 ? (
         // eslint-disable-line operator-linebreak
         // @ts-ignore
-        globalThis.Buffer.from(bytes.subarray(start, end)).toString("utf8")
-      ) : utf8Slice(bytes, start, end);
+        globalThis.Buffer.from(bytes2.subarray(start, end)).toString("utf8")
+      ) : utf8Slice(bytes2, start, end);
     }
   ) : (
     // eslint-disable-line operator-linebreak
@@ -367,8 +367,8 @@
      * @param {number} start
      * @param {number} end
      */
-    (bytes, start, end) => {
-      return end - start > 64 ? textDecoder.decode(bytes.subarray(start, end)) : utf8Slice(bytes, start, end);
+    (bytes2, start, end) => {
+      return end - start > 64 ? textDecoder.decode(bytes2.subarray(start, end)) : utf8Slice(bytes2, start, end);
     }
   );
   var fromString = useBuffer ? (
@@ -399,11 +399,11 @@
      * @param {number} start
      * @param {number} end
      */
-    (bytes, start, end) => {
-      if (isBuffer2(bytes)) {
-        return new Uint8Array(bytes.subarray(start, end));
+    (bytes2, start, end) => {
+      if (isBuffer2(bytes2)) {
+        return new Uint8Array(bytes2.subarray(start, end));
       }
-      return bytes.slice(start, end);
+      return bytes2.slice(start, end);
     }
   ) : (
     // eslint-disable-line operator-linebreak
@@ -412,8 +412,8 @@
      * @param {number} start
      * @param {number} end
      */
-    (bytes, start, end) => {
-      return bytes.slice(start, end);
+    (bytes2, start, end) => {
+      return bytes2.slice(start, end);
     }
   );
   var concat = useBuffer ? (
@@ -608,12 +608,12 @@
     /**
      * @param {Uint8Array|number[]} bytes
      */
-    push(bytes) {
+    push(bytes2) {
       let topChunk = this.chunks[this.chunks.length - 1];
-      const newMax = this.cursor + bytes.length;
+      const newMax = this.cursor + bytes2.length;
       if (newMax <= this.maxCursor + 1) {
         const chunkPos = topChunk.length - (this.maxCursor - this.cursor) - 1;
-        topChunk.set(bytes, chunkPos);
+        topChunk.set(bytes2, chunkPos);
       } else {
         if (topChunk) {
           const chunkPos = topChunk.length - (this.maxCursor - this.cursor) - 1;
@@ -622,20 +622,20 @@
             this.maxCursor = this.cursor - 1;
           }
         }
-        if (bytes.length < 64 && bytes.length < this.chunkSize) {
+        if (bytes2.length < 64 && bytes2.length < this.chunkSize) {
           topChunk = alloc(this.chunkSize);
           this.chunks.push(topChunk);
           this.maxCursor += topChunk.length;
           if (this._initReuseChunk === null) {
             this._initReuseChunk = topChunk;
           }
-          topChunk.set(bytes, 0);
+          topChunk.set(bytes2, 0);
         } else {
-          this.chunks.push(bytes);
-          this.maxCursor += bytes.length;
+          this.chunks.push(bytes2);
+          this.maxCursor += bytes2.length;
         }
       }
-      this.cursor += bytes.length;
+      this.cursor += bytes2.length;
     }
     /**
      * @param {boolean} [reset]
@@ -884,13 +884,13 @@
     return token.encodedBytes;
   }
   function encodeBytes(buf2, token) {
-    const bytes = tokenBytes(token);
-    encodeUintValue(buf2, token.type.majorEncoded, bytes.length);
-    buf2.push(bytes);
+    const bytes2 = tokenBytes(token);
+    encodeUintValue(buf2, token.type.majorEncoded, bytes2.length);
+    buf2.push(bytes2);
   }
   encodeBytes.encodedSize = function encodedSize4(token) {
-    const bytes = tokenBytes(token);
-    return encodeUintValue.encodedSize(bytes.length) + bytes.length;
+    const bytes2 = tokenBytes(token);
+    return encodeUintValue.encodedSize(bytes2.length) + bytes2.length;
   };
   encodeBytes.compareTokens = function compareTokens3(tok1, tok2) {
     return compareBytes(tokenBytes(tok1), tokenBytes(tok2));
@@ -1047,7 +1047,7 @@
     }
     return new Token(Type.break, void 0, 1);
   }
-  function createToken(value, bytes, options) {
+  function createToken(value, bytes2, options) {
     if (options) {
       if (options.allowNaN === false && Number.isNaN(value)) {
         throw new Error(`${decodeErrPrefix} NaN values are not supported`);
@@ -1056,7 +1056,7 @@
         throw new Error(`${decodeErrPrefix} Infinity values are not supported`);
       }
     }
-    return new Token(Type.float, value, bytes);
+    return new Token(Type.float, value, bytes2);
   }
   function decodeFloat16(data, pos, _minor, options) {
     return createToken(readFloat16(data, pos + 1), 3, options);
@@ -1524,10 +1524,10 @@
       refStack = Ref.createCheck(refStack, obj);
       const entries = [];
       let i = 0;
-      for (const key of keys) {
+      for (const key2 of keys) {
         entries[i++] = [
-          objectToTokens(key, options, refStack),
-          objectToTokens(isMap ? obj.get(key) : obj[key], options, refStack)
+          objectToTokens(key2, options, refStack),
+          objectToTokens(isMap ? obj.get(key2) : obj[key2], options, refStack)
         ];
       }
       sortMapEntries(entries, options);
@@ -1626,22 +1626,22 @@
     const obj = useMaps ? void 0 : {};
     const m = useMaps ? /* @__PURE__ */ new Map() : void 0;
     for (let i = 0; i < token.value; i++) {
-      const key = tokensToObject(tokeniser, options);
-      if (key === BREAK) {
+      const key2 = tokensToObject(tokeniser, options);
+      if (key2 === BREAK) {
         if (token.value === Infinity) {
           break;
         }
         throw new Error(`${decodeErrPrefix} got unexpected break to lengthed map`);
       }
-      if (key === DONE) {
+      if (key2 === DONE) {
         throw new Error(`${decodeErrPrefix} found map but not enough entries (got ${i} [no key], expected ${token.value})`);
       }
-      if (useMaps !== true && typeof key !== "string") {
-        throw new Error(`${decodeErrPrefix} non-string keys not supported (got ${typeof key})`);
+      if (useMaps !== true && typeof key2 !== "string") {
+        throw new Error(`${decodeErrPrefix} non-string keys not supported (got ${typeof key2})`);
       }
       if (options.rejectDuplicateMapKeys === true) {
-        if (useMaps && m.has(key) || !useMaps && key in obj) {
-          throw new Error(`${decodeErrPrefix} found repeat map key "${key}"`);
+        if (useMaps && m.has(key2) || !useMaps && key2 in obj) {
+          throw new Error(`${decodeErrPrefix} found repeat map key "${key2}"`);
         }
       }
       const value = tokensToObject(tokeniser, options);
@@ -1649,9 +1649,9 @@
         throw new Error(`${decodeErrPrefix} found map but not enough entries (got ${i} [no value], expected ${token.value})`);
       }
       if (useMaps) {
-        m.set(key, value);
+        m.set(key2, value);
       } else {
-        obj[key] = value;
+        obj[key2] = value;
       }
     }
     return useMaps ? m : obj;
@@ -1705,6 +1705,125 @@
     return decoded;
   }
 
+  // src/views/sha256.ts
+  var K = new Uint32Array([
+    1116352408,
+    1899447441,
+    3049323471,
+    3921009573,
+    961987163,
+    1508970993,
+    2453635748,
+    2870763221,
+    3624381080,
+    310598401,
+    607225278,
+    1426881987,
+    1925078388,
+    2162078206,
+    2614888103,
+    3248222580,
+    3835390401,
+    4022224774,
+    264347078,
+    604807628,
+    770255983,
+    1249150122,
+    1555081692,
+    1996064986,
+    2554220882,
+    2821834349,
+    2952996808,
+    3210313671,
+    3336571891,
+    3584528711,
+    113926993,
+    338241895,
+    666307205,
+    773529912,
+    1294757372,
+    1396182291,
+    1695183700,
+    1986661051,
+    2177026350,
+    2456956037,
+    2730485921,
+    2820302411,
+    3259730800,
+    3345764771,
+    3516065817,
+    3600352804,
+    4094571909,
+    275423344,
+    430227734,
+    506948616,
+    659060556,
+    883997877,
+    958139571,
+    1322822218,
+    1537002063,
+    1747873779,
+    1955562222,
+    2024104815,
+    2227730452,
+    2361852424,
+    2428436474,
+    2756734187,
+    3204031479,
+    3329325298
+  ]);
+  function sha256Sync(data) {
+    const h = new Uint32Array([1779033703, 3144134277, 1013904242, 2773480762, 1359893119, 2600822924, 528734635, 1541459225]);
+    const blocks = Math.ceil((data.length + 9) / 64);
+    const m = new Uint8Array(blocks * 64);
+    m.set(data);
+    m[data.length] = 128;
+    const bits = data.length * 8;
+    const view = new DataView(m.buffer);
+    view.setUint32(m.length - 8, Math.floor(bits / 2 ** 32));
+    view.setUint32(m.length - 4, bits >>> 0);
+    const w = new Uint32Array(64);
+    for (let b = 0; b < blocks; b++) {
+      for (let i = 0; i < 16; i++) w[i] = view.getUint32(b * 64 + i * 4);
+      for (let i = 16; i < 64; i++) {
+        const x = w[i - 15];
+        const y = w[i - 2];
+        const s0 = (x >>> 7 | x << 25) ^ (x >>> 18 | x << 14) ^ x >>> 3;
+        const s1 = (y >>> 17 | y << 15) ^ (y >>> 19 | y << 13) ^ y >>> 10;
+        w[i] = w[i - 16] + s0 + w[i - 7] + s1 | 0;
+      }
+      let [a, bb, c, d, e, f, g, hh] = h;
+      for (let i = 0; i < 64; i++) {
+        const S1 = (e >>> 6 | e << 26) ^ (e >>> 11 | e << 21) ^ (e >>> 25 | e << 7);
+        const ch = e & f ^ ~e & g;
+        const t1 = hh + S1 + ch + K[i] + w[i] | 0;
+        const S0 = (a >>> 2 | a << 30) ^ (a >>> 13 | a << 19) ^ (a >>> 22 | a << 10);
+        const maj = a & bb ^ a & c ^ bb & c;
+        const t2 = S0 + maj | 0;
+        hh = g;
+        g = f;
+        f = e;
+        e = d + t1 | 0;
+        d = c;
+        c = bb;
+        bb = a;
+        a = t1 + t2 | 0;
+      }
+      h[0] += a;
+      h[1] += bb;
+      h[2] += c;
+      h[3] += d;
+      h[4] += e;
+      h[5] += f;
+      h[6] += g;
+      h[7] += hh;
+    }
+    const out = new Uint8Array(32);
+    const ov = new DataView(out.buffer);
+    for (let i = 0; i < 8; i++) ov.setUint32(i * 4, h[i]);
+    return out;
+  }
+
   // src/nip.ts
   var MAGIC = "NIPNIP";
   var VERSION = 2;
@@ -1712,9 +1831,9 @@
   var MAX_REFS = 2e7;
   var FormatError = class extends Error {
   };
-  function link(bytes) {
-    if (!(bytes instanceof Uint8Array) || bytes[0] !== 0) throw new FormatError("a link (tag 42) that is not a 0x00-prefixed binary CID");
-    return CID.decode(bytes.subarray(1));
+  function link(bytes2) {
+    if (!(bytes2 instanceof Uint8Array) || bytes2[0] !== 0) throw new FormatError("a link (tag 42) that is not a 0x00-prefixed binary CID");
+    return CID.decode(bytes2.subarray(1));
   }
   var tags = [];
   tags[42] = link;
@@ -1735,7 +1854,7 @@
       throw new FormatError(`block ${cid} is not valid DAG-CBOR (${e.message})`);
     }
   }
-  function body(cid, data, kind) {
+  function body(cid, data, kind2) {
     if (cid.codec !== DAG_CBOR) throw new FormatError(`block ${cid} is not a nip block (its codec is 0x${cid.codec.toString(16)}, not dag-cbor); is this the address of a nip repository?`);
     const v = dagCbor(cid, data);
     if (!Array.isArray(v) || v.length !== 4 || v[0] !== MAGIC) {
@@ -1744,11 +1863,11 @@
     if (v[1] !== VERSION) {
       throw new FormatError(`block ${cid} uses nip format version ${String(v[1])}; this viewer reads version ${VERSION} (use nip itself: git clone nip::/ipfs/${cid})`);
     }
-    if (v[2] !== kind) throw new FormatError(`block ${cid} is a nip ${JSON.stringify(v[2])} block where a nip ${kind} block was expected`);
+    if (v[2] !== kind2) throw new FormatError(`block ${cid} is a nip ${JSON.stringify(v[2])} block where a nip ${kind2} block was expected`);
     return v[3];
   }
-  function bad(cid, kind, why) {
-    return new FormatError(`block ${cid} is a damaged nip ${kind} block: ${why}`);
+  function bad(cid, kind2, why) {
+    return new FormatError(`block ${cid} is a damaged nip ${kind2} block: ${why}`);
   }
   function isHash(v) {
     return v instanceof Uint8Array && v.length === 20;
@@ -1786,8 +1905,8 @@
       counts: { commit: count("commit"), tree: count("tree"), blob: count("blob"), tag: count("tag") }
     };
   }
-  function nibble(key, depth) {
-    const b = key[depth >> 1];
+  function nibble(key2, depth) {
+    const b = key2[depth >> 1];
     return depth % 2 === 0 ? b >> 4 : b & 15;
   }
   function compare2(a, b) {
@@ -1804,23 +1923,23 @@
       for (let i = 0; i < level.length; i++) {
         const { path, cid } = level[i];
         const data = datas[i];
-        let kind;
+        let kind2;
         try {
           body(cid, data, "refs-leaf");
-          kind = "refs-leaf";
+          kind2 = "refs-leaf";
         } catch (e) {
           if (!(e instanceof FormatError) || !/ block where a nip refs-leaf block/.test(e.message)) throw e;
-          kind = "refs-node";
+          kind2 = "refs-node";
         }
-        const b = body(cid, data, kind);
-        if (!Array.isArray(b)) throw bad(cid, kind, "its body is not an array");
-        if (kind === "refs-node") {
-          if (depth >= MAX_DEPTH) throw bad(cid, kind, "a node deeper than any key");
-          if (b.length !== 16) throw bad(cid, kind, `a node of ${b.length} slots, not 16`);
+        const b = body(cid, data, kind2);
+        if (!Array.isArray(b)) throw bad(cid, kind2, "its body is not an array");
+        if (kind2 === "refs-node") {
+          if (depth >= MAX_DEPTH) throw bad(cid, kind2, "a node deeper than any key");
+          if (b.length !== 16) throw bad(cid, kind2, `a node of ${b.length} slots, not 16`);
           b.forEach((slot, n) => {
             if (slot === null) return;
-            if (!(slot instanceof CID)) throw bad(cid, kind, `slot ${n} is neither a link nor null`);
-            if (seen.has(slot.toString())) throw bad(cid, kind, `shard ${slot} is linked twice`);
+            if (!(slot instanceof CID)) throw bad(cid, kind2, `slot ${n} is neither a link nor null`);
+            if (seen.has(slot.toString())) throw bad(cid, kind2, `shard ${slot} is linked twice`);
             seen.add(slot.toString());
             next.push({ path: [...path, n], cid: slot });
           });
@@ -1829,15 +1948,18 @@
         let last = null;
         for (const e of b) {
           if (!Array.isArray(e) || e.length !== 2 && e.length !== 3 || typeof e[0] !== "string" || !isHash(e[1]) || e.length === 3 && !isHash(e[2])) {
-            throw bad(cid, kind, "an entry is not [name, git hash] or [name, git hash, peeled]");
+            throw bad(cid, kind2, "an entry is not [name, git hash] or [name, git hash, peeled]");
           }
+          checkRefName(e[0], indexCid);
+        }
+        const keys = b.map((e) => sha256Sync(new TextEncoder().encode(e[0])));
+        for (const [n, e] of b.entries()) {
           const name = e[0];
-          checkRefName(name, indexCid);
-          const key = (await sha256(new TextEncoder().encode(name))).subarray(0, 20);
-          if (last !== null && compare2(last, key) >= 0) throw bad(cid, kind, "leaf entries are not sorted by key and unique");
-          last = key;
-          if (!path.every((n, d) => nibble(key, d) === n)) throw bad(cid, kind, "a leaf holds an entry that belongs elsewhere in the trie");
-          if (out.length >= MAX_REFS) throw bad(cid, kind, `more than ${MAX_REFS} refs`);
+          const key2 = keys[n].subarray(0, 20);
+          if (last !== null && compare2(last, key2) >= 0) throw bad(cid, kind2, "leaf entries are not sorted by key and unique");
+          last = key2;
+          if (!path.every((n2, d) => nibble(key2, d) === n2)) throw bad(cid, kind2, "a leaf holds an entry that belongs elsewhere in the trie");
+          if (out.length >= MAX_REFS) throw bad(cid, kind2, `more than ${MAX_REFS} refs`);
           out.push({ name, target: hex(e[1]), peeled: e.length === 3 ? hex(e[2]) : null });
         }
       }
@@ -1989,8 +2111,8 @@
     const links = [];
     let unixfs = null;
     while (!pb.done()) {
-      const key = pb.varint();
-      if (key === (2 << 3 | 2)) {
+      const key2 = pb.varint();
+      if (key2 === (2 << 3 | 2)) {
         const l = new Proto(pb.bytes(), cid);
         let hash = null;
         while (!l.done()) {
@@ -2000,8 +2122,8 @@
         }
         if (hash === null) throw pb.bad();
         links.push(CID.decode(hash));
-      } else if (key === (1 << 3 | 2)) unixfs = pb.bytes();
-      else pb.skip(key & 7);
+      } else if (key2 === (1 << 3 | 2)) unixfs = pb.bytes();
+      else pb.skip(key2 & 7);
     }
     if (unixfs === null) throw pb.bad();
     const u = new Proto(unixfs, cid);
@@ -2009,14 +2131,14 @@
     let inline = new Uint8Array(0);
     const sizes = [];
     while (!u.done()) {
-      const key = u.varint();
-      if (key === (1 << 3 | 0)) type = u.varint();
-      else if (key === (2 << 3 | 2)) inline = u.bytes();
-      else if (key === (4 << 3 | 0)) sizes.push(u.varint());
-      else if (key === (4 << 3 | 2)) {
+      const key2 = u.varint();
+      if (key2 === (1 << 3 | 0)) type = u.varint();
+      else if (key2 === (2 << 3 | 2)) inline = u.bytes();
+      else if (key2 === (4 << 3 | 0)) sizes.push(u.varint());
+      else if (key2 === (4 << 3 | 2)) {
         const packed = new Proto(u.bytes(), cid);
         while (!packed.done()) sizes.push(packed.varint());
-      } else u.skip(key & 7);
+      } else u.skip(key2 & 7);
     }
     if (type !== 2) throw new FormatError(`block ${cid} is not a UnixFS file node (type ${type})`);
     if (sizes.length !== links.length) throw new FormatError(`block ${cid} is a damaged UnixFS file node: ${links.length} links, ${sizes.length} sizes`);
@@ -2145,10 +2267,10 @@
   }
   async function entry(gw, index, pack, offset, visited) {
     const where = `pack ${pack}, entry at ${offset}`;
-    const key = `${pack} ${offset}`;
-    if (visited.has(key)) throw new ObjectError(`${where}: a delta chain comes back to this entry`);
+    const key2 = `${pack} ${offset}`;
+    if (visited.has(key2)) throw new ObjectError(`${where}: a delta chain comes back to this entry`);
     if (visited.size >= MAX_DELTA_DEPTH) throw new ObjectError(`${where}: a delta chain longer than ${MAX_DELTA_DEPTH}`);
-    visited.add(key);
+    visited.add(key2);
     const r = new Reader(fileFrom(gw, pack, offset), where);
     let c = await r.byte();
     const type = c >> 4 & 7;
@@ -2272,11 +2394,11 @@
     let mh = null;
     if (/^12D3Koo[1-9A-HJ-NP-Za-km-z]+$/.test(name)) mh = baseDecode(name, B58);
     else if (/^k[0-9a-z]+$/.test(name) || /^b[a-z2-7]+$/.test(name)) {
-      const bytes = name[0] === "k" ? baseDecode(name.slice(1), B36) : base32Decode2(name.slice(1));
-      if (bytes === null) throw no("it is not valid base36/base32");
-      if (bytes[0] !== 1) throw no("it is not a version 1 CID");
-      if (bytes[1] !== 114) throw no(`it is a CID of codec 0x${bytes[1].toString(16)}, not libp2p-key (0x72)`);
-      mh = bytes.subarray(2);
+      const bytes2 = name[0] === "k" ? baseDecode(name.slice(1), B36) : base32Decode2(name.slice(1));
+      if (bytes2 === null) throw no("it is not valid base36/base32");
+      if (bytes2[0] !== 1) throw no("it is not a version 1 CID");
+      if (bytes2[1] !== 114) throw no(`it is a CID of codec 0x${bytes2[1].toString(16)}, not libp2p-key (0x72)`);
+      mh = bytes2.subarray(2);
     } else if (name.includes(".")) {
       throw no("it looks like a DNSLink domain, which a browser cannot verify; open the /ipns/k51\u2026 key its _dnslink TXT record names");
     } else throw no("it is not a k51\u2026 key, a 12D3Koo\u2026 peer ID or a libp2p-key CID");
@@ -2298,7 +2420,7 @@
       }
       throw bad2("the record holds a number too long");
     };
-    const bytes = () => {
+    const bytes2 = () => {
       const n = Number(varint());
       if (at + n > b.length) throw bad2("a field runs past the record's end");
       const out = b.slice(at, at + n);
@@ -2308,9 +2430,9 @@
     const e = {};
     const seen = /* @__PURE__ */ new Set();
     while (at < b.length) {
-      const key = Number(varint());
-      const field = key >> 3;
-      const wire = key & 7;
+      const key2 = Number(varint());
+      const field = key2 >> 3;
+      const wire = key2 & 7;
       if (seen.has(field) && field >= 1 && field <= 9) throw bad2(`field ${field} appears twice`);
       seen.add(field);
       const want = [0, 2, 2, 0, 2, 0, 0, 2, 2, 2][field];
@@ -2321,7 +2443,7 @@
         else if (field === 5) e.sequence = v;
         else if (field === 6) e.ttl = v;
       } else if (wire === 2) {
-        const v = bytes();
+        const v = bytes2();
         if (field === 1) e.value = v;
         else if (field === 2) e.signatureV1 = v;
         else if (field === 4) e.validity = v;
@@ -2346,7 +2468,7 @@
   }
   async function verifyRecord(name, record2, now = /* @__PURE__ */ new Date()) {
     const bad2 = (why) => new IpnsError(`the IPNS record of ${name} is refused: ${why}`);
-    const key = nameKey(name);
+    const key2 = nameKey(name);
     if (record2.length > MAX_RECORD) throw bad2(`it is ${record2.length} bytes, more than the ${MAX_RECORD} any IPNS record may be`);
     const e = parseEntry(record2, bad2);
     if (!e.signatureV2 || !e.data || e.data.length === 0) throw bad2("it has no V2 signature or no data");
@@ -2371,10 +2493,10 @@
     if (e.validityType !== void 0 && BigInt(e.validityType) !== BigInt(validityType)) throw bad2("its validityType differs from its signed data");
     if (e.sequence !== void 0 && e.sequence !== BigInt(sequence)) throw bad2("its sequence differs from its signed data");
     if (e.ttl !== void 0 && e.ttl !== BigInt(ttl)) throw bad2("its ttl differs from its signed data");
-    if (e.pubKey !== void 0 && !eq2(e.pubKey, key.proto)) throw bad2("it carries a public key that is not the name's");
+    if (e.pubKey !== void 0 && !eq2(e.pubKey, key2.proto)) throw bad2("it carries a public key that is not the name's");
     let pub;
     try {
-      pub = await crypto.subtle.importKey("raw", key.raw, { name: "Ed25519" }, false, ["verify"]);
+      pub = await crypto.subtle.importKey("raw", key2.raw, { name: "Ed25519" }, false, ["verify"]);
     } catch (err) {
       throw new IpnsError(`the IPNS name ${name} cannot be checked: this browser's WebCrypto has no Ed25519 (${err.message}); open the /ipfs/<cid> address instead`);
     }
@@ -2463,13 +2585,13 @@
   function repo(hash) {
     return /^#\/ipfs\/[^/?#]+/.exec(hash)?.[0] ?? null;
   }
-  function shortcut(key, hash) {
-    if (key === "?") return "#/help";
+  function shortcut(key2, hash) {
+    if (key2 === "?") return "#/help";
     const r = repo(hash);
     if (r === null) return null;
     const rest = hash.slice(r.length);
     const rev = /^\/(?:tree|blob|log|commit)\/([^/?#]+)/.exec(rest)?.[1] ?? /^\/object\/([0-9a-f]{40})$/.exec(rest)?.[1] ?? null;
-    switch (key) {
+    switch (key2) {
       case "h":
         return r;
       case "t":
@@ -2544,9 +2666,9 @@
     back.id = "back";
     back.href = previous || "#";
     back.textContent = previous ? "\u2190 back to where you were" : "\u2190 open a repository";
-    const lines2 = document.createElement("p");
-    lines2.textContent = "In a file, each line number is a link (\u2026?line=12) that highlights that line.";
-    main2.replaceChildren(h, p, dl, lines2, back);
+    const lines3 = document.createElement("p");
+    lines3.textContent = "In a file, each line number is a link (\u2026?line=12) that highlights that line.";
+    main2.replaceChildren(h, p, dl, lines3, back);
     document.getElementById("status").textContent = "";
     focusHeading(h);
   }
@@ -2601,8 +2723,8 @@
       const mode = utf8.decode(b.subarray(at, sp));
       const name = utf8.decode(b.subarray(sp + 1, nul));
       const oid = hex(b.subarray(nul + 1, nul + 21));
-      const kind = mode === "40000" ? "tree" : mode === "160000" ? "submodule" : mode === "120000" ? "link" : "blob";
-      out.push({ mode, name, oid, kind });
+      const kind2 = mode === "40000" ? "tree" : mode === "160000" ? "submodule" : mode === "120000" ? "link" : "blob";
+      out.push({ mode, name, oid, kind: kind2 });
       at = nul + 21;
     }
     return out;
@@ -2741,8 +2863,8 @@
     for (const u of urls) URL.revokeObjectURL(u);
     urls = [];
   });
-  function blobUrl(bytes, type) {
-    const u = URL.createObjectURL(new Blob([bytes], { type }));
+  function blobUrl(bytes2, type) {
+    const u = URL.createObjectURL(new Blob([bytes2], { type }));
     urls.push(u);
     return u;
   }
@@ -2762,18 +2884,18 @@
       return null;
     }
   }
-  function downloadLink(bytes, name) {
-    return el("a", { id: "download", href: blobUrl(bytes, "application/octet-stream"), download: name }, `Download ${name} (${bytes.length} bytes)`);
+  function downloadLink(bytes2, name) {
+    return el("a", { id: "download", href: blobUrl(bytes2, "application/octet-stream"), download: name }, `Download ${name} (${bytes2.length} bytes)`);
   }
   function lines(index, route, text) {
-    const all = text.split("\n");
-    if (all.length > 1 && all[all.length - 1] === "") all.pop();
-    const box = el("div", { id: "lines", class: "lines", role: "region", "aria-label": `${route.path.join("/")}, ${all.length} lines`, tabindex: "0" });
-    const href = blobHref(index, route.rev, route.path);
+    const all2 = text.split("\n");
+    if (all2.length > 1 && all2[all2.length - 1] === "") all2.pop();
+    const box = el("div", { id: "lines", class: "lines", role: "region", "aria-label": `${route.path.join("/")}, ${all2.length} lines`, tabindex: "0" });
+    const href2 = blobHref(index, route.rev, route.path);
     const frag = document.createDocumentFragment();
-    all.forEach((l, i) => {
+    all2.forEach((l, i) => {
       const n = i + 1;
-      const row = el("div", { class: "line", id: `L${n}` }, el("a", { class: "ln", href: `${href}?line=${n}`, tabindex: "-1", "aria-label": `line ${n}` }, String(n)), el("code", {}, l));
+      const row = el("div", { class: "line", id: `L${n}` }, el("a", { class: "ln", href: `${href2}?line=${n}`, tabindex: "-1", "aria-label": `line ${n}` }, String(n)), el("code", {}, l));
       if (route.line === n) {
         row.classList.add("hl");
         row.setAttribute("aria-current", "true");
@@ -2870,8 +2992,796 @@
     setStatus(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
   }
 
-  // src/main.ts
+  // src/diff.ts
+  var MAX_EDITS = 2e3;
+  var CONTEXT = 3;
+  function lines2(text) {
+    if (text === "") return [];
+    const out = text.split("\n").map((l) => l + "\n");
+    const last = out.pop();
+    if (last !== "\n") out.push(last.slice(0, -1));
+    return out;
+  }
+  function editScript(a, b) {
+    let head = 0;
+    while (head < a.length && head < b.length && a[head] === b[head]) head++;
+    let tail = 0;
+    while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+    const ids = /* @__PURE__ */ new Map();
+    const id = (s) => {
+      let v = ids.get(s);
+      if (v === void 0) ids.set(s, v = ids.size);
+      return v;
+    };
+    const A = Int32Array.from(a.slice(head, a.length - tail), id);
+    const B = Int32Array.from(b.slice(head, b.length - tail), id);
+    const n = A.length;
+    const m = B.length;
+    const max = n + m;
+    const ops = [];
+    for (let i = 0; i < head; i++) ops.push([" ", i]);
+    const middle = [];
+    if (n === 0 || m === 0) {
+      for (let i = 0; i < n; i++) middle.push(["-", head + i]);
+      for (let j = 0; j < m; j++) middle.push(["+", head + j]);
+    } else {
+      const limit = Math.min(max, MAX_EDITS);
+      const off = limit + 1;
+      let v = new Int32Array(2 * limit + 3);
+      const trace = [];
+      let found = -1;
+      for (let d = 0; d <= limit && found < 0; d++) {
+        trace.push(v.slice(off - d - 1, off + d + 2));
+        for (let k = -d; k <= d; k += 2) {
+          let x2 = k === -d || k !== d && v[off + k - 1] < v[off + k + 1] ? v[off + k + 1] : v[off + k - 1] + 1;
+          let y2 = x2 - k;
+          while (x2 < n && y2 < m && A[x2] === B[y2]) {
+            x2++;
+            y2++;
+          }
+          v[off + k] = x2;
+          if (x2 >= n && y2 >= m) {
+            found = d;
+            break;
+          }
+        }
+      }
+      if (found < 0) return null;
+      let x = n;
+      let y = m;
+      const rev = [];
+      for (let d = found; d > 0; d--) {
+        const pv = trace[d];
+        const at = (k2) => pv[k2 + d + 1];
+        const k = x - y;
+        const down = k === -d || k !== d && at(k - 1) < at(k + 1);
+        const pk = down ? k + 1 : k - 1;
+        const px = at(pk);
+        const py = px - pk;
+        const sx = down ? px : px + 1;
+        const sy = down ? py + 1 : py;
+        while (x > sx && y > sy) {
+          x--;
+          y--;
+          rev.push([" ", head + x]);
+        }
+        if (down) {
+          y--;
+          rev.push(["+", head + y]);
+        } else {
+          x--;
+          rev.push(["-", head + x]);
+        }
+      }
+      while (x > 0 && y > 0) {
+        x--;
+        y--;
+        rev.push([" ", head + x]);
+      }
+      middle.push(...rev.reverse());
+    }
+    ops.push(...middle);
+    for (let i = a.length - tail; i < a.length; i++) ops.push([" ", i]);
+    return ops;
+  }
+  function unified(a, b, context = CONTEXT) {
+    const ops = editScript(a, b);
+    if (ops === null) return null;
+    const rows = [];
+    let ai = 0;
+    let bi = 0;
+    for (const [op] of ops) {
+      rows.push({ op, ai, bi });
+      if (op !== "+") ai++;
+      if (op !== "-") bi++;
+    }
+    const hunks = [];
+    let i = 0;
+    while (i < rows.length) {
+      while (i < rows.length && rows[i].op === " ") i++;
+      if (i >= rows.length) break;
+      let start = Math.max(0, i - context);
+      while (start > 0 && rows[start - 1].op !== " ") start--;
+      let end = i;
+      for (; ; ) {
+        while (end < rows.length && rows[end].op !== " ") end++;
+        let next = end;
+        while (next < rows.length && rows[next].op === " ") next++;
+        if (next < rows.length && next - end <= 2 * context) {
+          end = next;
+          continue;
+        }
+        end = Math.min(rows.length, end + context);
+        break;
+      }
+      const h = { oldStart: rows[start].ai + 1, oldLines: 0, newStart: rows[start].bi + 1, newLines: 0, lines: [] };
+      for (let r = start; r < end; r++) {
+        const { op, ai: x, bi: y } = rows[r];
+        const text = op === "+" ? b[y] : a[x];
+        h.lines.push({ op, text: text.endsWith("\n") ? text.slice(0, -1) : text, noEol: !text.endsWith("\n") });
+        if (op !== "+") h.oldLines++;
+        if (op !== "-") h.newLines++;
+      }
+      if (h.oldLines === 0) h.oldStart--;
+      if (h.newLines === 0) h.newStart--;
+      hunks.push(h);
+      i = end;
+    }
+    return hunks;
+  }
+
+  // src/views/util.ts
   function el2(tag, attrs = {}, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    for (const c of children) e.append(c);
+    return e;
+  }
+  function href(cid, ...segments) {
+    return `#/ipfs/${cid}${segments.map((s) => "/" + s.split("/").map(encodeURIComponent).join("/")).join("")}`;
+  }
+  function setStatus2(gw, extra = "") {
+    document.getElementById("status").textContent = `${gw.fetched} blocks from ${gw.url}, each checked against its CID${extra}`;
+  }
+  function person(line) {
+    const m = /^(.*?) ?<([^>]*)> (-?\d+) ([+-]\d{4})$/.exec(line);
+    if (!m) return { name: line, email: "", time: 0, tz: "+0000" };
+    return { name: m[1], email: m[2], time: Number(m[3]), tz: m[4] };
+  }
+  function when(p) {
+    if (!Number.isFinite(p.time) || Math.abs(p.time) > 864e10) return "";
+    return new Date(p.time * 1e3).toISOString().replace("T", " ").replace(/\.\d{3}Z$/, " UTC");
+  }
+  var HEX40 = /^[0-9a-f]{40}$/;
+  async function readCommit(gw, index, oid) {
+    if (!HEX40.test(oid)) throw new ObjectError(`"${oid}" is not a git hash`);
+    const obj = await readObject(gw, index, oid);
+    if (obj.type !== "commit") throw new ObjectError(`object ${oid} is a ${obj.type}, not a commit`);
+    const c = parseCommit(obj);
+    if (!HEX40.test(c.tree) || !c.parents.every((p) => HEX40.test(p))) throw new ObjectError(`object ${oid} is a damaged commit (its tree or parents are not git hashes)`);
+    return { oid, tree: c.tree, parents: c.parents, author: person(c.author), committer: person(c.committer), message: c.message, pack: obj.record.pack, offset: obj.record.offset };
+  }
+  function commitInfo(obj, where) {
+    const record2 = { oid: new Uint8Array(20), type: 1, size: obj.content.length, pack: where.pack, offset: where.offset };
+    const c = parseCommit({ ...obj, record: record2 });
+    if (!HEX40.test(c.tree) || !c.parents.every((p) => HEX40.test(p))) throw new ObjectError(`object ${obj.oid} is a damaged commit (its tree or parents are not git hashes)`);
+    return { oid: obj.oid, tree: c.tree, parents: c.parents, author: person(c.author), committer: person(c.committer), message: c.message, ...where };
+  }
+  async function peel(gw, index, oid) {
+    for (let i = 0; i < 16; i++) {
+      const obj = await readObject(gw, index, oid);
+      if (obj.type !== "tag") return oid;
+      const m = /^object ([0-9a-f]{40})$/m.exec(new TextDecoder().decode(obj.content.subarray(0, 200)));
+      if (!m) throw new ObjectError(`object ${oid} is a damaged tag (no object line)`);
+      oid = m[1];
+    }
+    throw new ObjectError(`tag ${oid}: more than 16 tags in a row`);
+  }
+  function subject(message) {
+    return message.replace(/^\n+/, "").split("\n")[0] ?? "";
+  }
+
+  // src/views/commit.ts
+  var MAX_DIFF_FILE = 256 * 1024;
+  var MAX_CHANGES = 3e3;
+  var MAX_TREES = 3e3;
+  var MAX_DEPTH3 = 64;
+  var MAX_DIFFS = 100;
+  var isTree = (mode) => mode === "40000";
+  var kind = (mode) => mode === "120000" ? "link" : mode === "160000" ? "gitlink" : "file";
+  function parseTree2(oid, b) {
+    const out = [];
+    const dec = new TextDecoder();
+    for (let at = 0; at < b.length; ) {
+      const sp = b.indexOf(32, at);
+      const nul = sp < 0 ? -1 : b.indexOf(0, sp);
+      if (sp < 0 || nul < 0 || nul + 21 > b.length) throw new ObjectError(`object ${oid} is a damaged tree`);
+      const mode = dec.decode(b.subarray(at, sp));
+      if (!/^[0-7]{5,6}$/.test(mode)) throw new ObjectError(`object ${oid} is a damaged tree (mode ${JSON.stringify(mode)})`);
+      out.push({ mode, name: dec.decode(b.subarray(sp + 1, nul)), oid: hex(b.subarray(nul + 1, nul + 21)) });
+      at = nul + 21;
+    }
+    return out;
+  }
+  function key(e) {
+    return isTree(e.mode) ? e.name + "/" : e.name;
+  }
+  var TreeDiff = class {
+    constructor(gw, index) {
+      this.gw = gw;
+      this.index = index;
+    }
+    trees = 0;
+    truncated = false;
+    async tree(oid) {
+      if (oid === null) return [];
+      if (++this.trees > MAX_TREES) throw new ObjectError(`the commit's trees hold more than ${MAX_TREES} subtrees to compare; the viewer stops there`);
+      const obj = await readObject(this.gw, this.index, oid);
+      if (obj.type !== "tree") throw new ObjectError(`object ${oid} is a ${obj.type} where a tree was expected`);
+      return parseTree2(oid, obj.content);
+    }
+    /** The changes between trees a and b (either may be null), in order. */
+    async diff(a, b, prefix, depth) {
+      if (a === b) return [];
+      if (depth > MAX_DEPTH3) throw new ObjectError(`tree ${b ?? a} is nested deeper than ${MAX_DEPTH3} levels; the viewer stops there`);
+      const [ea, eb] = await Promise.all([this.tree(a), this.tree(b)]);
+      const byKey = (x, y) => key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0;
+      const parts = [];
+      let i = 0;
+      let j = 0;
+      while (i < ea.length || j < eb.length) {
+        const x = ea[i];
+        const y = eb[j];
+        const c = x === void 0 ? 1 : y === void 0 ? -1 : byKey(x, y);
+        const old = c <= 0 ? x : null;
+        const neu = c >= 0 ? y : null;
+        if (c <= 0) i++;
+        if (c >= 0) j++;
+        const path = prefix + (old ?? neu).name;
+        if (old && isTree(old.mode) || neu && isTree(neu.mode)) {
+          parts.push(this.diff(old?.oid ?? null, neu?.oid ?? null, path + "/", depth + 1));
+          continue;
+        }
+        if (old && neu && old.oid === neu.oid && old.mode === neu.mode) continue;
+        const status2 = !old ? "A" : !neu ? "D" : kind(old.mode) !== kind(neu.mode) ? "T" : "M";
+        parts.push([{ status: status2, path, oldMode: old?.mode ?? null, newMode: neu?.mode ?? null, oldOid: old?.oid ?? null, newOid: neu?.oid ?? null }]);
+      }
+      const out = [];
+      for (const p of await Promise.all(parts)) {
+        for (const ch of p) {
+          if (out.length >= MAX_CHANGES) {
+            this.truncated = true;
+            break;
+          }
+          out.push(ch);
+        }
+      }
+      return out;
+    }
+  };
+  async function changes(gw, index, from, to) {
+    const t = new TreeDiff(gw, index);
+    const list = await t.diff(from, to, "", 0);
+    return { list, truncated: t.truncated || list.length >= MAX_CHANGES };
+  }
+  var bytes = (h) => new Uint8Array(h.match(/../g).map((x) => parseInt(x, 16)));
+  async function blobSize(gw, index, oid) {
+    const r = await lookup(gw, index.objects, bytes(oid));
+    if (r === null) throw new ObjectError(`object ${oid} is not in the repository's object map ${index.objects}`);
+    return r.size;
+  }
+  async function content(gw, index, oid, mode) {
+    if (oid === null || mode === null) return { text: [] };
+    if (kind(mode) === "gitlink") return null;
+    const size = await blobSize(gw, index, oid);
+    if (size > MAX_DIFF_FILE) return { large: true, size };
+    const obj = await readObject(gw, index, oid);
+    if (obj.type !== "blob") throw new ObjectError(`object ${oid} is a ${obj.type} where a file was expected`);
+    if (obj.content.subarray(0, 8e3).includes(0)) return { binary: true, size };
+    return { text: lines2(new TextDecoder().decode(obj.content)) };
+  }
+  function hunkList(hunks) {
+    const pre = el2("pre", { class: "diff" });
+    for (const h of hunks) {
+      pre.append(el2("span", { class: "hunk" }, `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`), "\n");
+      for (const l of h.lines) {
+        const cls = l.op === "+" ? "add" : l.op === "-" ? "del" : "ctx";
+        pre.append(el2("span", { class: cls }, l.op + l.text), "\n");
+        if (l.noEol) pre.append(el2("span", { class: "noeol" }, "\\ No newline at end of file"), "\n");
+      }
+    }
+    return pre;
+  }
+  async function fileDiff(gw, index, ch) {
+    const [a, b] = await Promise.all([content(gw, index, ch.oldOid, ch.oldMode), content(gw, index, ch.newOid, ch.newMode)]);
+    if (a === null || b === null) return el2("p", { class: "nodiff" }, "submodule commit changed");
+    if (!("text" in a) || !("text" in b)) {
+      const what = "binary" in a && a.binary || "binary" in b && b.binary ? "binary file changed" : "large file changed";
+      const sa = ch.oldOid === null ? 0 : "size" in a ? a.size : await blobSize(gw, index, ch.oldOid);
+      const sb = ch.newOid === null ? 0 : "size" in b ? b.size : await blobSize(gw, index, ch.newOid);
+      return el2("p", { class: "nodiff" }, `${what}, ${sa} -> ${sb} bytes`);
+    }
+    const hunks = unified(a.text, b.text);
+    if (hunks === null) return el2("p", { class: "nodiff" }, "the files differ in too many lines for the viewer to compute a diff");
+    return hunkList(hunks);
+  }
+  function who(label, p) {
+    return el2("p", { class: label }, `${label[0].toUpperCase()}${label.slice(1)}: `, el2("span", { class: "name" }, p.name), ` <${p.email}> `, el2("time", {}, `${when(p)} (${p.tz})`));
+  }
+  var STATUS = { A: "added", D: "deleted", M: "modified", T: "type changed" };
+  async function showCommitView(gw, index, oid, query, live) {
+    const c = await readCommit(gw, index, oid);
+    const n = Number(query.get("parent") ?? "1");
+    if (c.parents.length > 0 && (!Number.isInteger(n) || n < 1 || n > c.parents.length)) throw new ObjectError(`commit ${oid} has no parent number ${query.get("parent")}`);
+    const base2 = c.parents.length === 0 ? null : c.parents[n - 1];
+    const baseTree = base2 === null ? null : (await readCommit(gw, index, base2)).tree;
+    const { list, truncated } = await changes(gw, index, baseTree, c.tree);
+    const diffs = await Promise.all(list.slice(0, MAX_DIFFS).map((ch) => fileDiff(gw, index, ch)));
+    if (!live()) return;
+    const parents = el2("ul", { id: "parents" });
+    c.parents.forEach((p, i) => {
+      const li = el2("li", {}, `parent ${i + 1} `, el2("a", { href: href(index.cid, "commit", p), class: "oid" }, p));
+      if (c.parents.length > 1 && i + 1 !== n) li.append(" ", el2("a", { href: `${href(index.cid, "commit", oid)}?parent=${i + 1}`, class: "against" }, "changes against this one"));
+      parents.append(li);
+    });
+    const against = base2 === null ? "Root commit: every file is added" : c.parents.length > 1 ? `Changes against parent ${n} of ${c.parents.length}, ${base2.slice(0, 12)}` : `Changes against the parent ${base2.slice(0, 12)}`;
+    const files = el2("ul", { id: "files" });
+    const bodies = [];
+    list.forEach((ch, i) => {
+      const modes = ch.oldMode && ch.newMode && ch.oldMode !== ch.newMode ? ` (mode ${ch.oldMode} -> ${ch.newMode})` : ch.status === "A" ? ` (mode ${ch.newMode})` : "";
+      files.append(
+        el2("li", { "data-status": ch.status }, el2("span", { class: "status", title: STATUS[ch.status] }, ch.status), " ", el2("a", { href: `#file-${i}`, class: "path" }, ch.path), el2("span", { class: "modes" }, modes))
+      );
+      const sect = el2("section", { class: "file", id: `file-${i}`, "data-path": ch.path }, el2("h3", {}, `${STATUS[ch.status]}: `, el2("code", {}, ch.path), modes));
+      sect.append(i < diffs.length ? diffs[i] : el2("p", { class: "nodiff" }, `diff not shown (only the first ${MAX_DIFFS} files get one)`));
+      bodies.push(sect);
+    });
+    if (list.length === 0) files.append(el2("li", { class: "none" }, "no files changed"));
+    const [subj, ...rest] = c.message.replace(/\n+$/, "").split("\n");
+    document.getElementById("main").replaceChildren(
+      el2("p", {}, el2("a", { href: `#/ipfs/${index.cid}`, id: "back" }, "\u2190 branches and tags")),
+      el2("h2", {}, "commit ", el2("code", { class: "oid", id: "commit-oid" }, oid)),
+      el2("p", { class: "subject", id: "subject" }, subj ?? ""),
+      el2("pre", { class: "message", id: "message" }, [subj, ...rest].join("\n")),
+      who("author", c.author),
+      who("committer", c.committer),
+      el2("p", { id: "tree" }, "tree ", el2("a", { href: href(index.cid, "object", c.tree), class: "oid" }, c.tree)),
+      parents,
+      el2("h2", { id: "against" }, against, ` (${list.length}${truncated ? "+" : ""} files)`),
+      files,
+      ...truncated ? [el2("p", { class: "nodiff" }, "more files changed than the viewer lists")] : [],
+      ...bodies
+    );
+    document.getElementById("back").focus();
+    setStatus2(gw, "; every object SHA-1 checked");
+  }
+
+  // src/views/history.ts
+  var PAGE = 20;
+  var MAX_DEPTH4 = 40;
+  var MAX_CHANGES2 = 2e3;
+  function nibble2(key2, depth) {
+    const b = key2[depth >> 1];
+    return depth % 2 === 0 ? b >> 4 : b & 15;
+  }
+  function less(a, b) {
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
+    return false;
+  }
+  var isHash3 = (v) => v instanceof Uint8Array && v.length === 20;
+  async function shard(gw, cid, path, indexCid) {
+    const data = await gw.block(cid);
+    let b;
+    let kind2 = "refs-leaf";
+    try {
+      b = body(cid, data, kind2);
+    } catch (e) {
+      if (!(e instanceof FormatError) || !/ block where a nip refs-leaf block/.test(e.message)) throw e;
+      kind2 = "refs-node";
+      b = body(cid, data, kind2);
+    }
+    const bad2 = (why) => new FormatError(`block ${cid} is a damaged nip ${kind2} block: ${why}`);
+    if (!Array.isArray(b)) throw bad2("its body is not an array");
+    if (kind2 === "refs-node") {
+      if (path.length >= MAX_DEPTH4) throw bad2("a node deeper than any key");
+      if (b.length !== 16) throw bad2(`a node of ${b.length} slots, not 16`);
+      if (!b.every((s) => s === null || s instanceof CID)) throw bad2("a slot is neither a link nor null");
+      return { node: b };
+    }
+    const leaf = /* @__PURE__ */ new Map();
+    let last = null;
+    for (const e of b) {
+      if (!Array.isArray(e) || e.length !== 2 && e.length !== 3 || typeof e[0] !== "string" || !isHash3(e[1]) || e.length === 3 && !isHash3(e[2])) {
+        throw bad2("an entry is not [name, git hash] or [name, git hash, peeled]");
+      }
+      checkRefName(e[0], indexCid);
+    }
+    const keys = b.map((e) => sha256Sync(new TextEncoder().encode(e[0])));
+    for (const [n, e] of b.entries()) {
+      const key2 = keys[n].subarray(0, 20);
+      if (last !== null && !less(last, key2)) throw bad2("leaf entries are not sorted by key and unique");
+      last = key2;
+      if (!path.every((n2, d) => nibble2(key2, d) === n2)) throw bad2("a leaf holds an entry that belongs elsewhere in the trie");
+      leaf.set(e[0], { target: hex(e[1]), peeled: e.length === 3 ? hex(e[2]) : null });
+    }
+    return { leaf };
+  }
+  async function all(gw, s, path, indexCid) {
+    if ("leaf" in s) return s.leaf;
+    const out = /* @__PURE__ */ new Map();
+    const subs = await Promise.all(
+      s.node.map(async (c, n) => c === null ? /* @__PURE__ */ new Map() : all(gw, await shard(gw, c, [...path, n], indexCid), [...path, n], indexCid))
+    );
+    for (const m of subs) for (const [k, v] of m) out.set(k, v);
+    return out;
+  }
+  async function findRef(gw, root, name, indexCid) {
+    const key2 = sha256Sync(new TextEncoder().encode(name)).subarray(0, 20);
+    let cid = root;
+    const path = [];
+    while (cid !== null) {
+      const s = await shard(gw, cid, path, indexCid);
+      if ("leaf" in s) return s.leaf.get(name) ?? null;
+      const n = nibble2(key2, path.length);
+      path.push(n);
+      cid = s.node[n];
+    }
+    return null;
+  }
+  async function diffRefs(gw, a, b, aIndex, bIndex) {
+    const out = [];
+    const walk3 = async (x, y, path) => {
+      if (x !== null && y !== null && x.equals(y)) return;
+      const [sx, sy] = await Promise.all([x === null ? null : shard(gw, x, path, aIndex), y === null ? null : shard(gw, y, path, bIndex)]);
+      if (sx !== null && sy !== null && "node" in sx && "node" in sy) {
+        await Promise.all(sx.node.map((c, n) => walk3(c, sy.node[n], [...path, n])));
+        return;
+      }
+      const [mx, my] = await Promise.all([sx === null ? /* @__PURE__ */ new Map() : all(gw, sx, path, aIndex), sy === null ? /* @__PURE__ */ new Map() : all(gw, sy, path, bIndex)]);
+      for (const [name, t] of my) {
+        const o = mx.get(name);
+        if (o === void 0) out.push({ name, old: null, new: t.target });
+        else if (o.target !== t.target) out.push({ name, old: o.target, new: t.target });
+      }
+      for (const [name, t] of mx) if (!my.has(name)) out.push({ name, old: t.target, new: null });
+      if (out.length > MAX_CHANGES2) throw new FormatError(`the push of index ${bIndex} changed more than ${MAX_CHANGES2} refs; the viewer stops there`);
+    };
+    await walk3(a, b, []);
+    return out.sort((p, q) => p.name < q.name ? -1 : p.name > q.name ? 1 : 0);
+  }
+  async function step(gw, cid) {
+    try {
+      return { index: await readIndex(gw, cid) };
+    } catch (e) {
+      if (e instanceof FormatError && / uses nip format version /.test(e.message)) return { old: cid, why: e.message };
+      throw e;
+    }
+  }
+  async function showHistory(gw, top, query, live) {
+    const fromText = query.get("from");
+    const page = Math.max(1, Number(query.get("page") ?? "1") || 1);
+    const chain = [];
+    let next = fromText === null ? { index: top } : await step(gw, CID.parse(fromText));
+    for (; ; ) {
+      chain.push(next);
+      if (!("index" in next) || next.index.previous === null || chain.length > PAGE) break;
+      next = await step(gw, next.index.previous);
+    }
+    const shown = chain.slice(0, PAGE);
+    const diffs = await Promise.all(
+      shown.map(async (s, i) => {
+        if (!("index" in s)) return null;
+        const before = chain[i + 1];
+        const prev = before !== void 0 && "index" in before ? before.index : null;
+        if (prev === null && s.index.previous !== null) return null;
+        return { prev, refs: await diffRefs(gw, prev?.refs ?? null, s.index.refs, prev?.cid ?? null, s.index.cid) };
+      })
+    );
+    if (!live()) return;
+    const list = el2("ol", { id: "history", start: String((page - 1) * PAGE + 1) });
+    shown.forEach((s, i) => {
+      if (!("index" in s)) {
+        list.append(el2("li", { class: "old", "data-cid": s.old.toString() }, el2("code", { class: "oid" }, s.old.toString()), ": ", s.why));
+        return;
+      }
+      const ix = s.index;
+      const d = diffs[i];
+      const li = el2("li", { "data-cid": ix.cid.toString() }, el2("a", { href: `#/ipfs/${ix.cid}`, class: "index" }, el2("code", {}, ix.cid.toString())));
+      const c = ix.counts;
+      const p = d?.prev?.counts;
+      const added = p ? c.commit + c.tree + c.blob + c.tag - (p.commit + p.tree + p.blob + p.tag) : null;
+      li.append(
+        el2("br"),
+        el2("span", { class: "counts" }, `${c.commit} commits`, p ? ` (+${c.commit - p.commit})` : "", `, ${added ?? c.commit + c.tree + c.blob + c.tag} objects ${added !== null ? "added" : "in all"}`),
+        ix.previous === null ? el2("span", { class: "first" }, "; the first push") : ""
+      );
+      const refs = el2("ul", { class: "refs" });
+      if (d === null) refs.append(el2("li", { class: "none" }, "changes not known: the index before it is in an older format"));
+      else {
+        for (const r of d.refs) {
+          const target = (o) => el2("a", { href: href(top.cid, "commit", o), class: "oid", title: o }, o.slice(0, 12));
+          const item = el2("li", { class: r.old === null ? "added" : r.new === null ? "deleted" : "moved", "data-ref": r.name });
+          if (r.old === null) item.append("added ", el2("code", { class: "ref" }, r.name), " ", target(r.new));
+          else if (r.new === null) item.append("deleted ", el2("code", { class: "ref" }, r.name), " (was ", target(r.old), ")");
+          else item.append("moved ", el2("code", { class: "ref" }, r.name), " ", target(r.old), "..", target(r.new));
+          refs.append(item);
+        }
+        if (d.refs.length === 0) refs.append(el2("li", { class: "none" }, "no ref changed"));
+      }
+      li.append(refs);
+      list.append(li);
+    });
+    const nav = el2("p", { class: "pages" });
+    const more = chain.length > PAGE ? chain[PAGE] : null;
+    if (page > 1) nav.append(el2("a", { href: href(top.cid, "history"), id: "first-page" }, "newest"), " ");
+    if (more !== null) {
+      const cid = "index" in more ? more.index.cid : more.old;
+      nav.append(el2("a", { href: `${href(top.cid, "history")}?from=${cid}&page=${page + 1}`, id: "next-page", rel: "next" }, "older pushes"));
+    } else nav.append(el2("span", { id: "end" }, "the first push"));
+    document.getElementById("main").replaceChildren(
+      el2("p", {}, el2("a", { href: `#/ipfs/${top.cid}`, id: "back" }, "\u2190 branches and tags")),
+      el2("h2", {}, "Pushes, newest first", page > 1 ? `, page ${page}` : ""),
+      list,
+      nav
+    );
+    document.getElementById("back").focus();
+    setStatus2(gw);
+  }
+
+  // src/views/packscan.ts
+  var MAX_ENTRIES = 400;
+  var MAX_BYTES = 2 << 20;
+  var TYPES2 = ["", "commit", "tree", "blob", "tag"];
+  function adler32(b) {
+    let a = 1;
+    let s = 0;
+    for (let i = 0; i < b.length; ) {
+      const end = Math.min(b.length, i + 3800);
+      for (; i < end; i++) {
+        a += b[i];
+        s += a;
+      }
+      a %= 65521;
+      s %= 65521;
+    }
+    return (s << 16 | a) >>> 0;
+  }
+  async function scan(gw, pack, packNumber, offset, limit = MAX_ENTRIES) {
+    const out = [];
+    const chunks = fileFrom(gw, pack, offset);
+    let buf2 = new Uint8Array(0);
+    let done = false;
+    const want = async (n) => {
+      while (buf2.length < n && !done && buf2.length < MAX_BYTES) {
+        const c = await chunks.next();
+        if (c.done) {
+          done = true;
+          break;
+        }
+        const more = new Uint8Array(buf2.length + c.value.length);
+        more.set(buf2);
+        more.set(c.value, buf2.length);
+        buf2 = more;
+      }
+    };
+    let at = 0;
+    try {
+      for (let n = 0; n < limit; n++) {
+        await want(at + 64);
+        if (at >= buf2.length) break;
+        let p = at;
+        let c = buf2[p++];
+        const type = c >> 4 & 7;
+        let size = c & 15;
+        for (let shift = 4; c & 128; shift += 7) {
+          if (p >= buf2.length || shift > 46) return out;
+          c = buf2[p++];
+          size += (c & 127) * 2 ** shift;
+        }
+        if (size > MAX_OBJECT) break;
+        if (type === 6) {
+          do
+            if (p >= buf2.length) return out;
+          while (buf2[p++] & 128);
+        } else if (type === 7) p += 20;
+        else if (type < 1 || type > 4) break;
+        let content2 = null;
+        for (let room = 4096; ; room *= 4) {
+          await want(p + room);
+          try {
+            content2 = await inflate(
+              (async function* () {
+                yield buf2.subarray(p);
+              })(),
+              size,
+              "read-ahead"
+            );
+            break;
+          } catch {
+            if (done || buf2.length >= MAX_BYTES || p + room > buf2.length) return out;
+          }
+        }
+        const sum = adler32(content2);
+        const tail = [sum >>> 24, sum >>> 16 & 255, sum >>> 8 & 255, sum & 255];
+        let end = -1;
+        for (let i = p + 2; i + 4 <= buf2.length; i++) {
+          if (buf2[i] === tail[0] && buf2[i + 1] === tail[1] && buf2[i + 2] === tail[2] && buf2[i + 3] === tail[3]) {
+            end = i + 4;
+            break;
+          }
+        }
+        if (end < 0) break;
+        if (type === 1) {
+          const head = new TextEncoder().encode(`commit ${size}\0`);
+          const whole = new Uint8Array(head.length + size);
+          whole.set(head);
+          whole.set(content2, head.length);
+          const oid = hex(new Uint8Array(await crypto.subtle.digest("SHA-1", whole)));
+          out.push(commitInfo({ oid, type: TYPES2[type], content: content2 }, { pack: packNumber, offset: offset + at }));
+        }
+        at = end;
+      }
+    } catch {
+    } finally {
+      void chunks.return(void 0);
+    }
+    return out;
+  }
+
+  // src/views/log.ts
+  var PAGE2 = 50;
+  var MAX_PAGE = 500;
+  var MAX_SKIP = 200;
+  var MAX_QUEUE = 1e3;
+  var HEX402 = /^[0-9a-f]{40}$/;
+  async function resolve(gw, index, rev) {
+    let oid = HEX402.test(rev) ? rev : null;
+    if (oid === null) {
+      const refs = await readRefs(gw, index.refs, index.cid);
+      for (const name of [`refs/heads/${rev}`, `refs/tags/${rev}`, rev]) {
+        const r = refs.find((x) => x.name === name);
+        if (r) {
+          oid = r.peeled ?? r.target;
+          break;
+        }
+      }
+      if (oid === null) throw new ObjectError(`the repository ${index.cid} has no branch, tag or ref named "${rev}"`);
+    }
+    return peel(gw, index, oid);
+  }
+  function warmHead(gw, index) {
+    if (index.head === null) return;
+    if (index.packs !== null) gw.block(index.packs).catch(() => {
+    });
+    findRef(gw, index.refs, index.head, index.cid).then((r) => r ? readObject(gw, index, r.target) : null).catch(() => {
+    });
+  }
+  var MAX_SCANS = 8;
+  var Commits = class {
+    constructor(gw, index, ahead) {
+      this.gw = gw;
+      this.index = index;
+      this.ahead = ahead;
+    }
+    known = /* @__PURE__ */ new Map();
+    scanning = Promise.resolve();
+    scans = 0;
+    async get(oid) {
+      await this.scanning;
+      const k = this.known.get(oid);
+      if (k) return k;
+      const c = await readCommit(this.gw, this.index, oid);
+      this.known.set(oid, c);
+      if (c.pack !== void 0 && c.offset !== void 0 && this.index.packs !== null && this.scans++ < MAX_SCANS) {
+        const [pack, offset, packs] = [c.pack, c.offset, this.index.packs];
+        this.scanning = (async () => {
+          try {
+            const cid = await packCid(this.gw, packs, pack);
+            for (const s of await scan(this.gw, cid, pack, offset, this.ahead)) if (!this.known.has(s.oid)) this.known.set(s.oid, s);
+          } catch {
+          }
+        })();
+      }
+      return c;
+    }
+  };
+  async function walk2(gw, index, start, skip, size) {
+    const commits = new Commits(gw, index, size + 16);
+    const queue = [];
+    const seen = /* @__PURE__ */ new Set([...start, ...skip]);
+    const insert = (c) => {
+      let i = 0;
+      while (i < queue.length && queue[i].committer.time >= c.committer.time) i++;
+      queue.splice(i, 0, c);
+      if (queue.length > MAX_QUEUE) throw new ObjectError(`the log walk from ${start[0]} holds more than ${MAX_QUEUE} commits at once; refused`);
+    };
+    for (const c of await Promise.all(start.map((o) => commits.get(o)))) insert(c);
+    const shown = [];
+    while (shown.length < size && queue.length > 0) {
+      const c = queue.shift();
+      shown.push(c);
+      const fresh = c.parents.filter((p) => !seen.has(p));
+      for (const p of fresh) seen.add(p);
+      for (const p of await Promise.all(fresh.map((o) => commits.get(o)))) insert(p);
+    }
+    let carry = [];
+    if (queue.length > 0) {
+      const oldest = Math.min(...queue.map((c) => c.committer.time));
+      carry = [...skip, ...shown.filter((c) => c.committer.time >= oldest).map((c) => c.oid)];
+      carry = carry.slice(Math.max(0, carry.length - MAX_SKIP));
+    }
+    return { commits: shown, after: queue.map((c) => c.oid), skip: carry };
+  }
+  function oids(param, what) {
+    if (param === null || param === "") return [];
+    const list = param.split(",");
+    if (list.length > MAX_QUEUE || !list.every((o) => HEX402.test(o))) throw new ObjectError(`the page's ${what} list is not a list of git hashes`);
+    return list;
+  }
+  async function showLog(gw, index, rev, query, live) {
+    const size = Math.min(MAX_PAGE, Math.max(1, Number(query.get("n") ?? PAGE2) || PAGE2));
+    const after = oids(query.get("after"), "after");
+    const skip = oids(query.get("skip"), "skip");
+    const page = Number(query.get("page") ?? "1") || 1;
+    const start = after.length > 0 ? after : [await resolve(gw, index, rev)];
+    const { commits, after: next, skip: carry } = await walk2(gw, index, start, skip, size);
+    if (!live()) return;
+    const list = el2("ol", { id: "log", start: String((page - 1) * size + 1) });
+    for (const c of commits) {
+      const parents = el2("span", { class: "parents" });
+      if (c.parents.length === 0) parents.append("root commit");
+      c.parents.forEach((p, i) => {
+        if (i > 0) parents.append(" ");
+        parents.append(el2("a", { href: href(index.cid, "commit", p), class: "oid", title: p }, p.slice(0, 7)));
+      });
+      list.append(
+        el2(
+          "li",
+          { "data-oid": c.oid },
+          el2("a", { href: href(index.cid, "commit", c.oid), class: "oid hash", title: c.oid }, c.oid.slice(0, 12)),
+          " ",
+          el2("span", { class: "subject" }, subject(c.message)),
+          el2("br"),
+          el2("span", { class: "author" }, c.author.name),
+          " ",
+          el2("time", {}, when(c.author)),
+          c.parents.length > 1 ? " merge of " : " parent ",
+          parents
+        )
+      );
+    }
+    const nav = el2("p", { class: "pages" });
+    if (page > 1) nav.append(el2("a", { href: href(index.cid, "log", rev), id: "first-page" }, "first page"), " ");
+    if (next.length > 0) {
+      const q = new URLSearchParams({ after: next.join(","), page: String(page + 1) });
+      if (carry.length > 0) q.set("skip", carry.join(","));
+      if (size !== PAGE2) q.set("n", String(size));
+      nav.append(el2("a", { href: `${href(index.cid, "log", rev)}?${q.toString().replace(/%2C/g, ",")}`, id: "next-page", rel: "next" }, "next page"));
+    } else nav.append(el2("span", { id: "end" }, "end of history"));
+    document.getElementById("main").replaceChildren(
+      el2("p", {}, el2("a", { href: `#/ipfs/${index.cid}`, id: "back" }, "\u2190 branches and tags")),
+      el2("h2", {}, `Log of ${rev}`, page > 1 ? `, page ${page}` : ""),
+      list,
+      nav
+    );
+    document.getElementById("back").focus();
+    setStatus2(gw, `; ${commits.length} commits read out of their packs, SHA-1 checked`);
+  }
+
+  // src/views/routes.ts
+  function viewFor(hash) {
+    const m = /^#\/ipfs\/[^/?#]+\/(log|commit|history)(?:\/([^?]*))?(?:\?(.*))?$/.exec(hash);
+    if (!m) return null;
+    const rest = (m[2] ?? "").split("/").map(decodeURIComponent).join("/");
+    const query = new URLSearchParams(m[3] ?? "");
+    if (m[1] === "log" && rest !== "") return (gw, index, live) => showLog(gw, index, rest, query, live);
+    if (m[1] === "commit" && /^[0-9a-f]{40}$/.test(rest)) return (gw, index, live) => showCommitView(gw, index, rest, query, live);
+    if (m[1] === "history" && rest === "") return (gw, index, live) => showHistory(gw, index, query, live);
+    return null;
+  }
+
+  // src/main.ts
+  function el3(tag, attrs = {}, ...children) {
     const e = document.createElement(tag);
     for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
     for (const c of children) e.append(c);
@@ -2901,12 +3811,12 @@
     const obj = await readObject(gw, index, oid);
     if (mine !== run) return;
     const parts = [
-      el2("p", {}, el2("a", { href: `#/ipfs/${index.cid}`, id: "back" }, "\u2190 branches and tags")),
-      el2("h2", {}, `${obj.type} `, el2("code", { class: "oid" }, oid)),
-      el2("p", { id: "size" }, `${obj.content.length} bytes, SHA-1 checked`)
+      el3("p", {}, el3("a", { href: `#/ipfs/${index.cid}`, id: "back" }, "\u2190 branches and tags")),
+      el3("h2", {}, `${obj.type} `, el3("code", { class: "oid" }, oid)),
+      el3("p", { id: "size" }, `${obj.content.length} bytes, SHA-1 checked`)
     ];
     if (obj.type === "tree") {
-      const list = el2("ul", { id: "entries" });
+      const list = el3("ul", { id: "entries" });
       const b = obj.content;
       for (let at = 0; at < b.length; ) {
         const sp = b.indexOf(32, at);
@@ -2915,24 +3825,24 @@
         const mode = new TextDecoder().decode(b.subarray(at, sp));
         const name = new TextDecoder().decode(b.subarray(sp + 1, nul));
         const child = hex(b.subarray(nul + 1, nul + 21));
-        const a = el2("a", { href: `#/ipfs/${index.cid}/object/${child}` }, name);
-        list.append(el2("li", {}, el2("code", { class: "mode" }, mode), " ", a, " ", el2("code", { class: "oid", title: child }, child.slice(0, 12))));
+        const a = el3("a", { href: `#/ipfs/${index.cid}/object/${child}` }, name);
+        list.append(el3("li", {}, el3("code", { class: "mode" }, mode), " ", a, " ", el3("code", { class: "oid", title: child }, child.slice(0, 12))));
         at = nul + 21;
       }
       parts.push(list);
     } else if (obj.type === "commit" || obj.type === "tag") {
       const text = new TextDecoder().decode(obj.content);
       const head = text.slice(0, Math.max(0, text.indexOf("\n\n")));
-      const links = el2("ul", { id: "links" });
+      const links = el3("ul", { id: "links" });
       for (const line of head.split("\n")) {
         const m = /^(tree|parent|object) ([0-9a-f]{40})$/.exec(line);
-        if (m) links.append(el2("li", {}, `${m[1]} `, el2("a", { href: `#/ipfs/${index.cid}/object/${m[2]}` }, el2("code", {}, m[2]))));
+        if (m) links.append(el3("li", {}, `${m[1]} `, el3("a", { href: `#/ipfs/${index.cid}/object/${m[2]}` }, el3("code", {}, m[2]))));
       }
-      parts.push(links, el2("pre", { id: "content" }, text));
+      parts.push(links, el3("pre", { id: "content" }, text));
     } else if (obj.content.includes(0)) {
-      parts.push(el2("p", { id: "content", class: "binary" }, `binary content, ${obj.content.length} bytes`));
+      parts.push(el3("p", { id: "content", class: "binary" }, `binary content, ${obj.content.length} bytes`));
     } else {
-      parts.push(el2("pre", { id: "content" }, new TextDecoder().decode(obj.content)));
+      parts.push(el3("pre", { id: "content" }, new TextDecoder().decode(obj.content)));
     }
     main().replaceChildren(...parts);
     focusHeading();
@@ -2943,12 +3853,12 @@
     document.getElementById("status").textContent = text;
   };
   function showError(message) {
-    main().replaceChildren(el2("p", { id: "error", role: "alert" }, message));
+    main().replaceChildren(el3("p", { id: "error", role: "alert" }, message));
     status("stopped: nothing unverified is shown");
   }
   function askAddress() {
-    const input = el2("input", { id: "address", type: "text", placeholder: "nip::/ipfs/bafyrei\u2026", "aria-label": "repository address", size: "64" });
-    const form = el2("form", {}, el2("label", { for: "address" }, "Repository address "), input, " ", el2("button", { type: "submit" }, "Open"));
+    const input = el3("input", { id: "address", type: "text", placeholder: "nip::/ipfs/bafyrei\u2026", "aria-label": "repository address", size: "64" });
+    const form = el3("form", {}, el3("label", { for: "address" }, "Repository address "), input, " ", el3("button", { type: "submit" }, "Open"));
     form.addEventListener("submit", (ev) => {
       ev.preventDefault();
       const v = input.value.trim().replace(/^nip::/, "");
@@ -2958,41 +3868,54 @@
     status("");
     input.focus();
   }
+  var FIRST_REFS = 100;
   function refList(id, title, refs, prefix, head) {
-    const list = el2("ul", { id, "aria-label": title });
-    for (const r of refs) {
-      const name = el2("a", { class: "name", href: `${location.hash.replace(/^(#\/ipfs\/[^/?#]+).*$/, "$1")}/object/${r.target}` }, r.name.slice(prefix.length));
-      const item = el2("li", {}, name, " ", el2("code", { class: "oid", title: r.target }, r.target.slice(0, 12)));
-      if (r.name === head) item.append(" ", el2("span", { class: "default" }, "default"));
-      if (prefix === "refs/heads/") item.append(" ", el2("a", { class: "browse", href: `${location.hash.replace(/^(#\/ipfs\/[^/?#]+).*$/, "$1")}/tree/${encodeURIComponent(r.name.slice(prefix.length))}/` }, "browse files"));
-      if (r.peeled) item.append(" ", el2("span", { class: "peeled", title: `points to ${r.peeled}` }, "annotated"));
-      list.append(item);
+    const list = el3("ul", { id, "aria-label": title });
+    const base2 = location.hash.replace(/^(#\/ipfs\/[^/?#]+).*$/, "$1");
+    const row = (r) => {
+      const name = el3("a", { class: "name", href: `${base2}/object/${r.target}` }, r.name.slice(prefix.length));
+      const item = el3("li", {}, name, " ", el3("code", { class: "oid", title: r.target }, r.target.slice(0, 12)));
+      if (r.name === head) item.append(" ", el3("span", { class: "default" }, "default"));
+      if (prefix === "refs/heads/") item.append(" ", el3("a", { class: "browse", href: `${location.hash.replace(/^(#\/ipfs\/[^/?#]+).*$/, "$1")}/tree/${encodeURIComponent(r.name.slice(prefix.length))}/` }, "browse files"));
+      item.append(" ", el3("a", { class: "log", href: `${base2}/log/${r.name.slice(prefix.length).split("/").map(encodeURIComponent).join("/")}` }, "log"));
+      if (r.peeled) item.append(" ", el3("span", { class: "peeled", title: `points to ${r.peeled}` }, "annotated"));
+      return item;
+    };
+    for (const r of refs.slice(0, FIRST_REFS)) list.append(row(r));
+    if (refs.length === 0) list.append(el3("li", { class: "none" }, "none"));
+    const section = el3("section", {}, el3("h2", {}, `${title} (${refs.length})`), list);
+    if (refs.length > FIRST_REFS) {
+      const more = el3("button", { type: "button", class: "more" }, `Show all ${refs.length}`);
+      more.addEventListener("click", () => {
+        list.append(...refs.slice(FIRST_REFS).map(row));
+        more.remove();
+      });
+      section.append(more);
     }
-    if (refs.length === 0) list.append(el2("li", { class: "none" }, "none"));
-    return el2("section", {}, el2("h2", {}, `${title} (${refs.length})`), list);
+    return section;
   }
   async function showCommit(gw, index, ref, into, mine) {
     const name = ref.name.replace(/^refs\/heads\//, "");
-    into.replaceChildren(el2("h2", {}, `Last commit on ${name}`), el2("p", { class: "loading" }, "Reading it from its pack\u2026"));
+    into.replaceChildren(el3("h2", {}, `Last commit on ${name}`), el3("p", { class: "loading" }, "Reading it from its pack\u2026"));
     try {
       const obj = await readObject(gw, index, ref.target);
       if (obj.type !== "commit") throw new Error(`${ref.name} points to a ${obj.type}, not a commit`);
       const c = parseCommit(obj);
       if (mine !== run) return;
-      const [subject, ...rest] = c.message.replace(/\n+$/, "").split("\n");
-      const who = /^(.*) <[^>]*> (\d+) ([+-]\d{4})$/.exec(c.author);
-      const when = who ? new Date(Number(who[2]) * 1e3).toISOString().replace("T", " ").replace(/\.000Z$/, " UTC") : "";
+      const [subject2, ...rest] = c.message.replace(/\n+$/, "").split("\n");
+      const who2 = /^(.*) <[^>]*> (\d+) ([+-]\d{4})$/.exec(c.author);
+      const when2 = who2 ? new Date(Number(who2[2]) * 1e3).toISOString().replace("T", " ").replace(/\.000Z$/, " UTC") : "";
       into.replaceChildren(
-        el2("h2", {}, `Last commit on ${name}`),
-        el2("p", { class: "commit" }, el2("code", { class: "oid", title: obj.oid }, obj.oid), " ", el2("span", { class: "author" }, who ? who[1] : c.author), " ", el2("time", {}, when)),
-        el2("p", { class: "subject" }, subject ?? ""),
-        ...rest.join("\n").trim() ? [el2("pre", { class: "body" }, rest.join("\n").trim())] : [],
-        el2("p", { class: "checked" }, `SHA-1 checked; ${c.parents.length === 0 ? "no parent" : `parent ${c.parents.map((p) => p.slice(0, 12)).join(", ")}`}`)
+        el3("h2", {}, `Last commit on ${name}`),
+        el3("p", { class: "commit" }, el3("code", { class: "oid", title: obj.oid }, obj.oid), " ", el3("span", { class: "author" }, who2 ? who2[1] : c.author), " ", el3("time", {}, when2)),
+        el3("p", { class: "subject" }, subject2 ?? ""),
+        ...rest.join("\n").trim() ? [el3("pre", { class: "body" }, rest.join("\n").trim())] : [],
+        el3("p", { class: "checked" }, `SHA-1 checked; ${c.parents.length === 0 ? "no parent" : `parent ${c.parents.map((p) => p.slice(0, 12)).join(", ")}`}`)
       );
       status(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
     } catch (e) {
       if (mine !== run) return;
-      into.replaceChildren(el2("h2", {}, `Last commit on ${name}`), el2("p", { id: "error", role: "alert" }, e.message));
+      into.replaceChildren(el3("h2", {}, `Last commit on ${name}`), el3("p", { id: "error", role: "alert" }, e.message));
     }
   }
   var run = 0;
@@ -3000,7 +3923,7 @@
     const mine = ++run;
     if (location.hash.startsWith("#/help")) return showHelp();
     if (location.hash.startsWith("#/ipns/")) {
-      main().replaceChildren(el2("p", { class: "loading" }, "Checking the name's signed record\u2026"));
+      main().replaceChildren(el3("p", { class: "loading" }, "Checking the name's signed record\u2026"));
       try {
         const to = await ipnsToIpfs(gatewayUrl(), location.hash);
         if (mine === run) location.replace(to);
@@ -3023,13 +3946,16 @@
     const via = resolvedFrom(cid.toString());
     document.getElementById("repo").textContent = `nip::/ipfs/${cid}` + (via ? ` (from nip::/ipns/${via.name}, record ${via.sequence}, valid until ${via.validity.toISOString()})` : "");
     status(`reading from ${gw.url} \u2026`);
-    main().replaceChildren(el2("p", { class: "loading" }, "Reading the repository\u2026"));
+    main().replaceChildren(el3("p", { class: "loading" }, "Reading the repository\u2026"));
     try {
       const index = await readIndex(gw, cid);
       const oid = objectOid();
       if (oid !== null) return await showObject(gw, index, oid, mine);
       const route = pathRoute(location.hash);
       if (route !== null) return await (route.kind === "tree" ? showTree : showBlob)(gw, index, route, () => mine === run);
+      const view = viewFor(location.hash);
+      if (view) return await view(gw, index, () => mine === run);
+      warmHead(gw, index);
       const refs = await readRefs(gw, index.refs, cid);
       if (mine !== run) return;
       const byHead = (a, b) => a.name === index.head ? -1 : b.name === index.head ? 1 : 0;
@@ -3037,17 +3963,20 @@
       const tags2 = refs.filter((r) => r.name.startsWith("refs/tags/"));
       const other = refs.filter((r) => !r.name.startsWith("refs/heads/") && !r.name.startsWith("refs/tags/"));
       const c = index.counts;
-      const summary = el2(
+      const summary = el3(
         "p",
         { id: "summary" },
         `${c.commit} commits, ${c.tree} trees, ${c.blob} blobs, ${c.tag} tags; `,
-        index.previous ? `previous push: ${index.previous}` : "first push"
+        index.previous ? `previous push: ${index.previous}` : "first push",
+        " (",
+        el3("a", { href: `#/ipfs/${cid}/history`, id: "history-link" }, "history of pushes"),
+        ")"
       );
       const parts = [summary, refList("branches", "Branches", branches, "refs/heads/", index.head), refList("tags", "Tags", tags2, "refs/tags/", null)];
       if (other.length > 0) parts.push(refList("other", "Other refs", other, "", null));
-      parts.push(el2("p", { class: "clone" }, "Clone: ", el2("code", {}, `git clone nip::/ipfs/${cid}`)));
+      parts.push(el3("p", { class: "clone" }, "Clone: ", el3("code", {}, `git clone nip::/ipfs/${cid}`)));
       const head = branches.find((r) => r.name === index.head) ?? branches[0];
-      const last = el2("section", { id: "head" });
+      const last = el3("section", { id: "head" });
       if (head) parts.splice(1, 0, last);
       main().replaceChildren(...parts);
       focusHeading(document.getElementById("branches")?.previousElementSibling);

@@ -15,6 +15,8 @@ import { ipnsToIpfs, resolvedFrom } from "./ipns";
 import { focusHeading, installKeys, showHelp } from "./keys";
 import { pathRoute, showTree } from "./views/tree";
 import { showBlob } from "./views/file";
+import { viewFor } from "./views/routes";
+import { warmHead } from "./views/log";
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -115,18 +117,33 @@ function askAddress(): void {
   input.focus();
 }
 
+/** Refs shown before "show all": thousands of rows would hold up the first screen. */
+const FIRST_REFS = 100;
+
 function refList(id: string, title: string, refs: Ref[], prefix: string, head: string | null): HTMLElement {
   const list = el("ul", { id, "aria-label": title });
-  for (const r of refs) {
-    const name = el("a", { class: "name", href: `${location.hash.replace(/^(#\/ipfs\/[^/?#]+).*$/, "$1")}/object/${r.target}` }, r.name.slice(prefix.length));
+  const base = location.hash.replace(/^(#\/ipfs\/[^/?#]+).*$/, "$1");
+  const row = (r: Ref) => {
+    const name = el("a", { class: "name", href: `${base}/object/${r.target}` }, r.name.slice(prefix.length));
     const item = el("li", {}, name, " ", el("code", { class: "oid", title: r.target }, r.target.slice(0, 12)));
     if (r.name === head) item.append(" ", el("span", { class: "default" }, "default"));
     if (prefix === "refs/heads/") item.append(" ", el("a", { class: "browse", href: `${location.hash.replace(/^(#\/ipfs\/[^/?#]+).*$/, "$1")}/tree/${encodeURIComponent(r.name.slice(prefix.length))}/` }, "browse files"));
+    item.append(" ", el("a", { class: "log", href: `${base}/log/${r.name.slice(prefix.length).split("/").map(encodeURIComponent).join("/")}` }, "log"));
     if (r.peeled) item.append(" ", el("span", { class: "peeled", title: `points to ${r.peeled}` }, "annotated"));
-    list.append(item);
-  }
+    return item;
+  };
+  for (const r of refs.slice(0, FIRST_REFS)) list.append(row(r));
   if (refs.length === 0) list.append(el("li", { class: "none" }, "none"));
-  return el("section", {}, el("h2", {}, `${title} (${refs.length})`), list);
+  const section = el("section", {}, el("h2", {}, `${title} (${refs.length})`), list);
+  if (refs.length > FIRST_REFS) {
+    const more = el("button", { type: "button", class: "more" }, `Show all ${refs.length}`);
+    more.addEventListener("click", () => {
+      list.append(...refs.slice(FIRST_REFS).map(row));
+      more.remove();
+    });
+    section.append(more);
+  }
+  return section;
 }
 
 /** The last commit of `ref`, read from its pack, into `into`. */
@@ -191,6 +208,9 @@ async function show(): Promise<void> {
     if (oid !== null) return await showObject(gw, index, oid, mine);
     const route = pathRoute(location.hash);
     if (route !== null) return await (route.kind === "tree" ? showTree : showBlob)(gw, index, route, () => mine === run);
+    const view = viewFor(location.hash);
+    if (view) return await view(gw, index, () => mine === run);
+    warmHead(gw, index);
     const refs = await readRefs(gw, index.refs, cid);
     if (mine !== run) return;
     const byHead = (a: Ref, b: Ref) => (a.name === index.head ? -1 : b.name === index.head ? 1 : 0);
@@ -203,6 +223,9 @@ async function show(): Promise<void> {
       { id: "summary" },
       `${c.commit} commits, ${c.tree} trees, ${c.blob} blobs, ${c.tag} tags; `,
       index.previous ? `previous push: ${index.previous}` : "first push",
+      " (",
+      el("a", { href: `#/ipfs/${cid}/history`, id: "history-link" }, "history of pushes"),
+      ")",
     );
     const parts: Node[] = [summary, refList("branches", "Branches", branches, "refs/heads/", index.head), refList("tags", "Tags", tags, "refs/tags/", null)];
     if (other.length > 0) parts.push(refList("other", "Other refs", other, "", null));

@@ -101,7 +101,7 @@ export async function lookup(gw: Gateway, root: CID, oid: Uint8Array): Promise<R
 }
 
 /** The CID of pack number `n` of the list at `root`. */
-async function packCid(gw: Gateway, root: CID, n: number): Promise<CID> {
+export async function packCid(gw: Gateway, root: CID, n: number): Promise<CID> {
   const list = body(root, await gw.block(root), "packs");
   if (!Array.isArray(list) || list.length !== 2 || !Array.isArray(list[0]) || !Array.isArray(list[1])) {
     throw new FormatError(`block ${root} is a damaged nip packs block: not [chunks, tail]`);
@@ -198,7 +198,7 @@ function fileNode(cid: CID, data: Uint8Array): { links: CID[]; sizes: number[]; 
 }
 
 /** The file's bytes from `offset` on, one leaf at a time. */
-async function* fileFrom(gw: Gateway, root: CID, offset: number, depth = 0): AsyncGenerator<Uint8Array> {
+export async function* fileFrom(gw: Gateway, root: CID, offset: number, depth = 0): AsyncGenerator<Uint8Array> {
   if (depth > 32) throw new FormatError(`the UnixFS file ${root} is deeper than any pack`);
   const data = await gw.block(root);
   if (root.codec === RAW) {
@@ -245,7 +245,7 @@ class Reader {
 
 /** Inflates a zlib stream to exactly `size` bytes; what follows it is
  *  the next entry and is ignored. */
-async function inflate(input: AsyncGenerator<Uint8Array>, size: number, where: string): Promise<Uint8Array> {
+export async function inflate(input: AsyncGenerator<Uint8Array>, size: number, where: string): Promise<Uint8Array> {
   const ds = new DecompressionStream("deflate");
   const writer = ds.writable.getWriter();
   const reader = ds.readable.getReader();
