@@ -157,6 +157,17 @@ fn web_publish_on_kubo() {
     assert!(!out.status.success() && out.stdout.is_empty());
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     assert!(stderr.contains("nipctl web serve") && stderr.contains("node"), "{stderr}");
+
+    // A node whose gateway is on a random port (`/tcp/0`, the test
+    // profile's default) has no URL nip could print: refused in one line
+    // that says how to set one, and nothing is pinned there.
+    let random = Kubo::start(&bin);
+    let env = Env::kubo_node(&random);
+    let run = env.nipctl_run(&["web", "publish", &address]);
+    assert!(!run.success() && run.stdout.trim().is_empty(), "{run}");
+    assert_eq!(run.stderr.trim().lines().count(), 1, "{run}");
+    assert!(run.stderr.contains("port 0") && run.stderr.contains("Addresses.Gateway"), "{run}");
+    assert!(!random.pins().contains(&viewer), "the viewer was pinned on a node it could not publish on");
 }
 
 /// A running `nipctl web serve`, killed when dropped.

@@ -208,7 +208,8 @@ async function main() {
   let browser;
   try {
     await h.startKubo();
-    const { cid } = makeRepo(h);
+    const { repo, cid } = makeRepo(h);
+    const head = h.git(repo, "rev-parse", "trunk").trim();
     const site = await h.serveStatic();
     browser = await chromium.launch({ executablePath: chromiumBin, args: ["--no-sandbox"] });
     const page = await browser.newPage({ viewport: { width: 820, height: 640 }, deviceScaleFactor: 1, colorScheme: "light" });
@@ -219,6 +220,9 @@ async function main() {
       ["home.png", at, "#head .subject"],
       ["tree.png", `${at}/tree/trunk/src/`, "#tree"],
       ["file.png", `${at}/blob/trunk/src/main.c?line=3`, "#lines"],
+      ["log.png", `${at}/log/trunk`, "#log li"],
+      ["commit.png", `${at}/commit/${head}`, "#files"],
+      ["history.png", `${at}/history`, "#history li[data-cid]"],
     ];
     for (const [name, url, wait] of shots) {
       await page.goto(url);

@@ -63,7 +63,9 @@ fn gateway_origin(client: &nip::kubo::Client) -> Result<String, nip::Error> {
             ["", proto @ ("ip4" | "ip6" | "dns" | "dns4" | "dns6"), host, "tcp", port, ..] => (*proto, *host, *port),
             _ => continue,
         };
-        let Ok(port) = port.parse::<u16>() else { continue };
+        // Port 0 means "any free port": the config does not say which one
+        // the gateway got, so it cannot make a URL.
+        let Ok(port @ 1..) = port.parse::<u16>() else { continue };
         let host = match (proto, host) {
             ("ip4", "0.0.0.0") => "127.0.0.1".to_string(),
             ("ip6", "::") | ("ip6", "::1") => "[::1]".to_string(),
@@ -76,8 +78,8 @@ fn gateway_origin(client: &nip::kubo::Client) -> Result<String, nip::Error> {
         }
     }
     Err(nip::Error::Refused(format!(
-        "the IPFS node at {} serves no HTTP gateway on TCP (its Addresses.Gateway is {}): set one \
-         (`ipfs config Addresses.Gateway /ip4/127.0.0.1/tcp/8080` and restart it), or preview without it: \
+        "the IPFS node at {} serves no HTTP gateway on a known TCP port (its Addresses.Gateway is {}; \
+         port 0 is a random port nip cannot know): set one (`ipfs config Addresses.Gateway /ip4/127.0.0.1/tcp/8080` and restart it), or preview without it: \
          `nipctl web serve <address>`",
         client.endpoint(),
         nip::protocol::one_line(&value.to_string())
@@ -95,11 +97,12 @@ pub fn publish(address: Option<&str>) -> Result<(), nip::Error> {
         ))
     })?;
     let client = client.with_notes(std::sync::Arc::new(crate::say));
+    // Checked first: a node with no gateway URL to print gets nothing added.
+    let origin = gateway_origin(&client)?;
     let (blocks, root) = directory()?;
     let bytes: usize = blocks.iter().map(|b| b.data.len()).sum();
     client.block_put_many(&blocks).map_err(|e| nip::Error::from(e).context("adding the web viewer's blocks"))?;
     client.pin_add(&root).map_err(|e| nip::Error::from(e).context(format!("pinning the web viewer /ipfs/{root}")))?;
-    let origin = gateway_origin(&client)?;
     crate::say(&format!(
         "the web viewer /ipfs/{root} ({} files, {bytes} bytes in {} blocks) is on the IPFS node at {} and pinned there",
         FILES.len(),
