@@ -481,16 +481,26 @@ impl Client {
 
     /// The body of an answer, at most [`ANSWER_MAX`] bytes.
     pub(super) async fn bytes(&self, call: &str, resp: reqwest::Response) -> Result<Vec<u8>, KuboError> {
-        self.capped(call, String::new(), resp, ANSWER_MAX).await
+        self.capped(call, String::new(), resp, ANSWER_MAX, None).await
     }
 
     /// The body of an answer, at most `cap` bytes; `about` says what was
-    /// asked for, for the error (` for block <cid>`).
-    async fn capped(&self, call: &str, about: String, resp: reqwest::Response, cap: usize) -> Result<Vec<u8>, KuboError> {
+    /// asked for, for the error (` for block <cid>`), and `limit` the
+    /// deadline the request was given, if not the call's usual one. A body
+    /// that ends early is returned as it is: blocks are checked against
+    /// their CIDs by the caller (`store::Verified`), which refuses it.
+    async fn capped(
+        &self,
+        call: &str,
+        about: String,
+        resp: reqwest::Response,
+        cap: usize,
+        limit: Option<Duration>,
+    ) -> Result<Vec<u8>, KuboError> {
         match read_capped(resp.content_length(), resp.bytes_stream(), cap).await {
             Body::Whole(b) => Ok(b),
             Body::Over(_) => Err(KuboError::TooLarge { endpoint: self.endpoint(), call: call.to_string(), about, limit: cap }),
-            Body::Failed(e) => Err(self.transport_error(call, e, None)),
+            Body::Failed(e) => Err(self.transport_error(&format!("{call}{about}"), e, limit)),
         }
     }
 
@@ -587,7 +597,7 @@ impl Client {
     /// One `block/get` of `cid`, for at most `limit`.
     async fn block_get(&self, cid: &Cid, limit: Duration) -> Result<Vec<u8>, KuboError> {
         let resp = self.call("block/get", &[("arg", cid.to_string())], None, Some(limit)).await?;
-        self.capped("block/get", format!(" for block {cid}"), resp, BLOCK_BODY_MAX).await
+        self.capped("block/get", format!(" for block {cid}"), resp, BLOCK_BODY_MAX, Some(limit)).await
     }
 
     /// How long a `block/get` may bring nothing before nip helps the node
@@ -597,14 +607,18 @@ impl Client {
         STALL_AFTER.min(self.timeout / 3).max(Duration::from_secs(1))
     }
 
-    /// `block/get` of `cid` within the timeout; one that brought nothing
-    /// after `Client::stall_after` is asked again once, after
-    /// `Client::reconnect_providers` (see [`STALL_AFTER`]).
+    /// `block/get` of `cid` within the timeout, all of it: one that
+    /// brought nothing after `Client::stall_after` is asked again once,
+    /// after `Client::reconnect_providers` (see [`STALL_AFTER`]; at most
+    /// [`RESCUE_LIMIT`]), for what is left of the timeout. So a block no
+    /// node has fails after the timeout (plus the grace the node's own
+    /// answer gets), rescue or not.
     async fn block_get_helped(
         &self,
         cid: &Cid,
         rescue: &tokio::sync::Mutex<Option<std::time::Instant>>,
     ) -> Result<Vec<u8>, KuboError> {
+        let started = std::time::Instant::now();
         let stall = self.stall_after();
         if stall >= self.timeout {
             return self.block_get(cid, self.timeout).await;
@@ -612,16 +626,24 @@ impl Client {
         match self.block_get(cid, stall).await {
             Err(e) if e.is_timeout() => {
                 {
-                    // One rescue at a time; blocks that stalled while one
-                    // ran are asked again without another.
+                    // One rescue at a time (a wait here is bounded by the
+                    // running one's RESCUE_LIMIT); blocks that stalled while
+                    // one ran are asked again without another.
                     let mut last = rescue.lock().await;
                     let recent = last.is_some_and(|t| t.elapsed() < stall);
-                    if !recent && RESCUES_DONE.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < MAX_RESCUES {
-                        self.reconnect_providers(cid).await;
+                    let left = self.timeout.saturating_sub(started.elapsed());
+                    if !recent && left > stall && RESCUES_DONE.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < MAX_RESCUES {
+                        if tokio::time::timeout(RESCUE_LIMIT.min(left - stall), self.reconnect_providers(cid)).await.is_err() {
+                            log::info!("the rescue of block {cid} stopped after its time limit");
+                        }
                         *last = Some(std::time::Instant::now());
                     }
                 }
-                self.block_get(cid, self.timeout - stall).await
+                let left = self.timeout.saturating_sub(started.elapsed());
+                if left < Duration::from_secs(1) {
+                    return Err(e);
+                }
+                self.block_get(cid, left).await
             }
             other => other,
         }
@@ -922,6 +944,8 @@ impl Client {
 pub const STALL_AFTER: Duration = Duration::from_secs(10);
 /// At most this many such rescues per process (a clone or fetch).
 const MAX_RESCUES: usize = 3;
+/// The most one rescue (provider lookup and reconnections) takes.
+const RESCUE_LIMIT: Duration = Duration::from_secs(20);
 /// At most this many providers are reconnected to per rescue.
 const RESCUE_PROVIDERS: usize = 5;
 static RESCUES_DONE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
