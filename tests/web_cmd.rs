@@ -414,3 +414,28 @@ fn web_serve_times_out_and_bounds_connections() {
     assert!(!bad.status.success() && bad.stdout.is_empty() && stderr.contains("NIP_SERVE_TIMEOUT"), "{stderr}");
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
 }
+
+/// `nipctl web serve nip::/ipns/<name>` on a Kubo node: the URL opens the
+/// name, and the name's signed record is served under the token (the
+/// trustless gateway's `?format=ipns-record`), nowhere else.
+#[test]
+fn web_serve_an_ipns_name_from_a_node() {
+    let Some(bin) = binary_or_skip("web_serve_an_ipns_name_from_a_node") else { return };
+    let node = Kubo::start(&bin);
+    let env = Env::kubo_node(&node);
+    let repo = env.synth("src", Synth { commits: 2, files: 2, ..Default::default() });
+    env.git_ok(&repo, &["remote", "add", "origin", "nip::new-ipns"]);
+    env.git_ok(&repo, &["push", "--all", "origin"]);
+    let address = env.remote_url(&repo, "origin");
+    let name = address.strip_prefix("nip::/ipns/").unwrap_or_else(|| panic!("pushed to {address}")).to_string();
+    let s = serve(&env, &address);
+    assert!(s.url.ends_with(&format!("#/ipns/{name}")), "{}", s.url);
+    let path = format!("/{}/ipns/{name}?format=ipns-record", s.token);
+    let got = get(&s.origin, &path, &[]);
+    assert_eq!(got.status, 200, "{}", String::from_utf8_lossy(&got.body));
+    assert_eq!(got.header("content-type"), Some("application/vnd.ipfs.ipns-record"));
+    assert!(!got.body.is_empty());
+    assert_eq!(get(&s.origin, &format!("/ipns/{name}?format=ipns-record"), &[]).status, 404);
+    let said = s.stderr();
+    assert!(said.contains("IPNS record") && !said.contains(&s.token), "{said}");
+}
