@@ -3,8 +3,11 @@
 //! --only-hash`); `nipctl web publish` puts it on a throwaway Kubo, whose
 //! own gateway then serves web/dist's index.html at the printed URL; and
 //! `nipctl web serve` previews a repository pushed to the embedded store
-//! (no node at all): the page, blocks that hash to their CIDs, 404 for a
-//! missing block, 400 for a bad CID or a path, loopback only.
+//! (no node at all): everything under the run's secret path and nothing
+//! without it, the page, blocks that hash to their CIDs, 404 for a missing
+//! block, 400 for a bad CID or a path, another site's requests refused,
+//! loopback only; a store read that does not end is 504, and connections
+//! are bounded.
 //!
 //! Nothing here hard-codes web/dist's bytes or CID: they are read and
 //! computed (other work changes the viewer).
@@ -173,7 +176,16 @@ fn web_publish_on_kubo() {
 /// A running `nipctl web serve`, killed when dropped.
 struct Serving {
     child: Child,
+    /// The URL it printed.
     url: String,
+    /// `http://127.0.0.1:<port>`.
+    origin: String,
+    /// The secret path's token (the URL's first path segment).
+    token: String,
+    /// `<origin>/<token>`: where everything is.
+    base: String,
+    /// What it wrote on stderr so far.
+    stderr: std::sync::Arc<std::sync::Mutex<String>>,
 }
 
 impl Drop for Serving {
@@ -183,26 +195,64 @@ impl Drop for Serving {
     }
 }
 
+impl Serving {
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+}
+
 fn serve(env: &Env, address: &str) -> Serving {
-    let mut child = env
-        .command(common::nipctl())
-        .args(["web", "serve", address])
-        .current_dir(&env.work)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
+    serve_with(env, address, &[])
+}
+
+/// `nipctl web serve address` with more environment `vars`.
+fn serve_with(env: &Env, address: &str, vars: &[(&str, &str)]) -> Serving {
+    let mut cmd = env.command(common::nipctl());
+    cmd.args(["web", "serve", address]).current_dir(&env.work).stdout(Stdio::piped()).stderr(Stdio::piped());
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let (err, into) = (child.stderr.take().unwrap(), stderr.clone());
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(err).lines().map_while(Result::ok) {
+            eprintln!("nipctl web serve: {line}");
+            into.lock().unwrap().push_str(&(line + "\n"));
+        }
+    });
     let mut line = String::new();
     std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let serving = Serving { child, url: line.trim().to_string() };
-    assert!(serving.url.starts_with("http://127.0.0.1:"), "nipctl web serve printed {line:?}");
-    serving
+    let url = line.trim().to_string();
+    let rest = url.strip_prefix("http://127.0.0.1:").unwrap_or_else(|| panic!("nipctl web serve printed {line:?}"));
+    let (port, rest) = rest.split_once('/').unwrap_or_else(|| panic!("no path in {url:?}"));
+    let origin = format!("http://127.0.0.1:{port}");
+    let token = rest.split('/').next().unwrap().to_string();
+    let base = format!("{origin}/{token}");
+    Serving { child, url, origin, token, base, stderr }
+}
+
+/// A gateway that takes connections and never answers (kept open until the
+/// test ends).
+fn silent_gateway() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().map_while(Result::ok) {
+            held.push(s);
+        }
+    });
+    format!("http://{addr}")
 }
 
 /// `nipctl web serve` on a repository pushed to the embedded store, no node
-/// anywhere: the viewer's files, the repository's blocks (each hashing to
-/// its CID), 404, 400 and 406 where the brief says, a foreign Host refused,
-/// and a non-loopback --listen refused before anything is opened.
+/// anywhere: the printed URL and its secret path (nothing without it, not
+/// even the viewer), the viewer's files, the repository's blocks (each
+/// hashing to its CID, with the trustless gateway's headers), 404, 400 and
+/// 406 where the brief says (a `q=0` Accept asks for nothing), a foreign
+/// Host and a cross-site request refused, the token on stdout only, and a
+/// non-loopback --listen refused before anything is opened.
 #[test]
 fn web_serve_from_the_embedded_store() {
     let env = Env::local();
@@ -210,27 +260,58 @@ fn web_serve_from_the_embedded_store() {
     let address = env.remote_url(&repo, "nip");
     let index = cid_of(&address);
     let s = serve(&env, &address);
-    let (origin, fragment) = s.url.split_once("/#").unwrap();
-    assert_eq!(fragment, format!("/ipfs/{index}"));
+    let (origin, base, token) = (s.origin.as_str(), s.base.as_str(), s.token.as_str());
+    // 128 bits at least, in hex, and the viewer told its gateway is under it.
+    assert!(token.len() >= 32 && token.bytes().all(|b| b.is_ascii_hexdigit()), "token {token:?} in {}", s.url);
+    let gateway = base.replace(':', "%3A").replace('/', "%2F");
+    assert_eq!(s.url, format!("{base}/?gateway={gateway}#/ipfs/{index}"));
+    let other = serve(&env, &address);
+    assert_ne!(other.token, s.token, "two runs share a token");
+    drop(other);
 
-    let page = get(origin, "/", &[]);
+    let page = get(origin, &format!("/{token}/"), &[]);
     assert_eq!(page.status, 200);
-    assert!(page.body == std::fs::read(dist().join("index.html")).unwrap(), "GET / is not web/dist/index.html");
+    assert!(page.body == std::fs::read(dist().join("index.html")).unwrap(), "GET /<token>/ is not web/dist/index.html");
     assert!(page.header("content-type").unwrap().starts_with("text/html"));
     for name in ["app.js", "style.css"] {
-        let got = get(origin, &format!("/{name}"), &[]);
+        let got = get(origin, &format!("/{token}/{name}"), &[]);
         assert!(got.status == 200 && got.body == std::fs::read(dist().join(name)).unwrap(), "/{name}");
     }
-    assert_eq!(get(origin, "/nothing.html", &[]).status, 404);
+    assert_eq!(get(origin, &format!("/{token}/nothing.html"), &[]).status, 404);
+    let bare = get(origin, &format!("/{token}"), &[]);
+    assert_eq!((bare.status, bare.header("location")), (308, Some(format!("/{token}/").as_str())));
+
+    // Without the token (or with another): 404 and nothing said, for the
+    // page, the viewer's files and blocks alike.
+    let wrong: String = token.chars().rev().collect();
+    for path in [
+        "/".to_string(),
+        "/index.html".to_string(),
+        "/app.js".to_string(),
+        format!("/ipfs/{index}?format=raw"),
+        format!("/{wrong}/ipfs/{index}?format=raw"),
+        format!("/{wrong}/"),
+        format!("/{}/", &token[1..]),
+        format!("/{token}x/ipfs/{index}?format=raw"),
+    ] {
+        let got = get(origin, &path, &[("Accept", "application/vnd.ipld.raw")]);
+        assert_eq!(got.status, 404, "{path} was answered without the token");
+        assert_eq!(got.body, b"not found\n", "{path}: {}", String::from_utf8_lossy(&got.body));
+    }
 
     // The index block, by ?format=raw and by Accept: its bytes hash to its CID.
     let cid = cid::Cid::try_from(index.as_str()).unwrap();
-    for (path, headers) in
-        [(format!("/ipfs/{index}?format=raw"), vec![]), (format!("/ipfs/{index}"), vec![("Accept", "application/vnd.ipld.raw")])]
-    {
+    for (path, headers) in [
+        (format!("/{token}/ipfs/{index}?format=raw"), vec![]),
+        (format!("/{token}/ipfs/{index}"), vec![("Accept", "application/vnd.ipld.raw")]),
+        (format!("/{token}/ipfs/{index}"), vec![("Accept", "text/html;q=0.9, application/vnd.ipld.raw;q=0.5")]),
+    ] {
         let got = get(origin, &path, &headers);
         assert_eq!(got.status, 200, "{path}: {}", String::from_utf8_lossy(&got.body));
         assert_eq!(got.header("content-type"), Some("application/vnd.ipld.raw"));
+        assert_eq!(got.header("vary"), Some("Accept"), "a raw block cached immutable must vary on Accept");
+        assert_eq!(got.header("x-content-type-options"), Some("nosniff"));
+        assert_eq!(got.header("content-disposition"), Some(format!("attachment; filename=\"{index}.bin\"").as_str()));
         use sha2::Digest;
         assert_eq!(cid.hash().code(), 0x12);
         assert_eq!(sha2::Sha256::digest(&got.body).as_slice(), cid.hash().digest(), "block {index} does not match its CID");
@@ -242,20 +323,35 @@ fn web_serve_from_the_embedded_store() {
     linked.extend(json["packs"].as_array().unwrap().iter().map(|p| p["pack"].as_str().unwrap().to_string()));
     assert!(linked.len() >= 2, "{linked:?}");
     for l in &linked {
-        let got = get(origin, &format!("/ipfs/{l}?format=raw"), &[]);
+        let got = get(origin, &format!("/{token}/ipfs/{l}?format=raw"), &[]);
         assert_eq!(got.status, 200, "{l}");
         let c = cid::Cid::try_from(l.as_str()).unwrap();
         assert!(nip::block::verify(&c, &got.body).is_ok(), "block {l} does not match its CID");
     }
-    // Missing, bad, a path, no raw asked for, a foreign Host, a POST.
+    // Missing, bad, a path, no raw asked for (q=0 is "not that"), a
+    // foreign Host, a request from another site's page.
     let missing = nip::block::cid_of(0x55, b"a block no one pushed");
-    assert_eq!(get(origin, &format!("/ipfs/{missing}?format=raw"), &[]).status, 404);
-    assert_eq!(get(origin, "/ipfs/not-a-cid?format=raw", &[]).status, 400);
-    assert_eq!(get(origin, &format!("/ipfs/{index}/refs?format=raw"), &[]).status, 400);
-    assert_eq!(get(origin, &format!("/ipfs/{index}"), &[]).status, 406);
-    assert_eq!(get(origin, &format!("/ipfs/{index}?format=raw"), &[("Host", "evil.example:80")]).status, 403);
+    assert_eq!(get(origin, &format!("/{token}/ipfs/{missing}?format=raw"), &[]).status, 404);
+    assert_eq!(get(origin, &format!("/{token}/ipfs/not-a-cid?format=raw"), &[]).status, 400);
+    assert_eq!(get(origin, &format!("/{token}/ipfs/{index}/refs?format=raw"), &[]).status, 400);
+    assert_eq!(get(origin, &format!("/{token}/ipfs/{index}"), &[]).status, 406);
+    let zero = get(origin, &format!("/{token}/ipfs/{index}"), &[("Accept", "application/vnd.ipld.raw;q=0")]);
+    assert_eq!(zero.status, 406, "Accept: application/vnd.ipld.raw;q=0 was answered with the block");
+    let raw = format!("/{token}/ipfs/{index}?format=raw");
+    assert_eq!(get(origin, &raw, &[("Host", "evil.example:80")]).status, 403);
+    for site in ["cross-site", "same-site"] {
+        assert_eq!(get(origin, &raw, &[("Sec-Fetch-Site", site)]).status, 403, "Sec-Fetch-Site: {site}");
+    }
+    for site in ["same-origin", "none"] {
+        assert_eq!(get(origin, &raw, &[("Sec-Fetch-Site", site)]).status, 200, "Sec-Fetch-Site: {site}");
+    }
     let k = "k51qzi5uqu5dh5r1nd05yvrwg00el5f5hwlplblq7t4ef8vu21jywuo50ihf1m";
+    assert_eq!(get(origin, &format!("/{token}/ipns/{k}?format=ipns-record"), &[]).status, 404);
     assert_eq!(get(origin, &format!("/ipns/{k}?format=ipns-record"), &[]).status, 404);
+    // The start-up message says what is served, and never the token.
+    let said = s.stderr();
+    assert!(said.contains("any block") && said.contains(origin), "{said}");
+    assert!(!said.contains(token), "the token is on stderr: {said}");
     drop(s);
 
     for listen in ["0.0.0.0:0", "192.0.2.1:8080", "[::]:0", "localhost"] {
@@ -263,4 +359,83 @@ fn web_serve_from_the_embedded_store() {
         assert!(!run.success(), "--listen {listen} was accepted");
         assert!(run.stderr.contains("--listen") && run.stdout.is_empty(), "{run}");
     }
+}
+
+/// A store read that does not end is answered 504 Gateway Timeout: when
+/// the store itself gives up (every gateway silent for
+/// NIP_GATEWAY_TIMEOUT), and when it does not within NIP_SERVE_TIMEOUT.
+/// And connections are bounded: with 64 open, one more is answered 503 at
+/// once; once they close, blocks are served again.
+#[test]
+fn web_serve_times_out_and_bounds_connections() {
+    let env = Env::local();
+    let repo = env.synth_pushed("src", Synth { commits: 2, files: 2, ..Default::default() });
+    let address = env.remote_url(&repo, "nip");
+    let index = cid_of(&address);
+    let gateway = silent_gateway();
+    let missing = nip::block::cid_of(0x55, b"a block only the silent gateway could have");
+    let vars = [("NIP_STORE", "gateway"), ("NIP_GATEWAYS", gateway.as_str())];
+
+    // The gateway's silence runs out first: the store's timeout, 504.
+    let s = serve_with(&env, &address, &[vars[0], vars[1], ("NIP_GATEWAY_TIMEOUT", "1")]);
+    let got = get(&s.origin, &format!("/{}/ipfs/{missing}?format=raw", s.token), &[]);
+    assert_eq!(got.status, 504, "{}", String::from_utf8_lossy(&got.body));
+    assert!(String::from_utf8_lossy(&got.body).contains(&missing.to_string()));
+    drop(s);
+
+    // The preview's bound runs out first: 504, and the worker left on the
+    // silent gateway does not keep the others from serving.
+    let s = serve_with(&env, &address, &[vars[0], vars[1], ("NIP_GATEWAY_TIMEOUT", "3600"), ("NIP_SERVE_TIMEOUT", "1")]);
+    let got = get(&s.origin, &format!("/{}/ipfs/{missing}?format=raw", s.token), &[]);
+    assert_eq!(got.status, 504, "{}", String::from_utf8_lossy(&got.body));
+    assert!(String::from_utf8_lossy(&got.body).contains("NIP_SERVE_TIMEOUT"));
+    let raw = format!("/{}/ipfs/{index}?format=raw", s.token);
+    assert_eq!(get(&s.origin, &raw, &[]).status, 200);
+
+    // 64 connections open (sending nothing), then one more: 503 at once.
+    let hostport = s.origin.strip_prefix("http://").unwrap().to_string();
+    let idle: Vec<_> = (0..64).map(|_| std::net::TcpStream::connect(&hostport).unwrap()).collect();
+    let over = get(&s.origin, &raw, &[]);
+    assert_eq!(over.status, 503, "connection 65 was answered {}, not refused", over.status);
+    drop(idle);
+    // Once they are closed (the server sees it when it next reads them).
+    let mut status = 0;
+    for _ in 0..100 {
+        status = get(&s.origin, &raw, &[]).status;
+        if status != 503 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(status, 200);
+
+    let bad = env.command(common::nipctl()).args(["web", "serve", &address]).env("NIP_SERVE_TIMEOUT", "soon").output().unwrap();
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert!(!bad.status.success() && bad.stdout.is_empty() && stderr.contains("NIP_SERVE_TIMEOUT"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+}
+
+/// `nipctl web serve nip::/ipns/<name>` on a Kubo node: the URL opens the
+/// name, and the name's signed record is served under the token (the
+/// trustless gateway's `?format=ipns-record`), nowhere else.
+#[test]
+fn web_serve_an_ipns_name_from_a_node() {
+    let Some(bin) = binary_or_skip("web_serve_an_ipns_name_from_a_node") else { return };
+    let node = Kubo::start(&bin);
+    let env = Env::kubo_node(&node);
+    let repo = env.synth("src", Synth { commits: 2, files: 2, ..Default::default() });
+    env.git_ok(&repo, &["remote", "add", "origin", "nip::new-ipns"]);
+    env.git_ok(&repo, &["push", "--all", "origin"]);
+    let address = env.remote_url(&repo, "origin");
+    let name = address.strip_prefix("nip::/ipns/").unwrap_or_else(|| panic!("pushed to {address}")).to_string();
+    let s = serve(&env, &address);
+    assert!(s.url.ends_with(&format!("#/ipns/{name}")), "{}", s.url);
+    let path = format!("/{}/ipns/{name}?format=ipns-record", s.token);
+    let got = get(&s.origin, &path, &[]);
+    assert_eq!(got.status, 200, "{}", String::from_utf8_lossy(&got.body));
+    assert_eq!(got.header("content-type"), Some("application/vnd.ipfs.ipns-record"));
+    assert!(!got.body.is_empty());
+    assert_eq!(get(&s.origin, &format!("/ipns/{name}?format=ipns-record"), &[]).status, 404);
+    let said = s.stderr();
+    assert!(said.contains("IPNS record") && !said.contains(&s.token), "{said}");
 }

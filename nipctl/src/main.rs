@@ -141,8 +141,9 @@ enum WebCommand {
         /// nip::/ipfs/<cid> or nip::/ipns/<name> (without: the viewer's own URL)
         address: Option<String>,
     },
-    /// Serve the viewer and the repository's blocks on loopback, from the
-    /// store nip uses here (the embedded store needs no node), until Ctrl-C.
+    /// Serve the viewer for a repository, and the blocks of the store nip
+    /// uses here (the embedded store needs no node), on loopback under the
+    /// secret path of the printed URL, until Ctrl-C.
     Serve {
         /// nip::/ipfs/<cid> or nip::/ipns/<name>
         address: String,

@@ -2,19 +2,21 @@
 // A repository pushed with the real git and target/debug/git-remote-nip to
 // the embedded store (NIP_STORE=local, its own NIP_HOME), then
 // `target/debug/nipctl web serve <address>` on loopback, and headless
-// Chromium opening the URL it prints, with no `?gateway=`: the page's own
-// origin is its gateway.
+// Chromium opening the URL it prints: everything is under a secret first
+// path segment, and `?gateway=` names the preview under it.
 //
 // It checks what a user sees against what git says: the branches (the
 // default first), the log, a file's text; that every request goes to the
-// preview's origin and nowhere else; and that a block damaged in the store
-// itself is never shown: the page names the block instead.
+// preview's origin and nowhere else; that a page of another site cannot
+// have the browser fetch blocks from it; and that a block damaged in the
+// store itself is never shown: the page names the block instead.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer } from "node:http";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
@@ -43,7 +45,12 @@ function serve() {
   child.stderr.on("data", (d) => (stderr += d));
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout });
-    lines.once("line", (l) => resolve({ child, url: l.trim() }));
+    lines.once("line", (l) => {
+      const url = l.trim();
+      const m = /^(http:\/\/127\.0\.0\.1:\d+)\/([0-9a-f]{32,})\//.exec(url);
+      if (!m) return reject(new Error(`nipctl web serve printed ${url}`));
+      resolve({ child, url, origin: m[1], base: `${m[1]}/${m[2]}`, stderr: () => stderr });
+    });
     child.once("exit", (code) => reject(new Error(`nipctl web serve exited with ${code}: ${stderr}`)));
   });
 }
@@ -100,10 +107,8 @@ async function noError(page, selector) {
 }
 
 test("the printed URL opens the repository from the embedded store, with no node and no other origin", async () => {
-  const { url } = await serve();
-  const origin = new URL(url).origin;
-  assert.match(origin, /^http:\/\/127\.0\.0\.1:\d+$/, `nipctl web serve printed ${url}`);
-  assert.equal(url, `${origin}/#/ipfs/${cid}`);
+  const { url, origin, base } = await serve();
+  assert.equal(url, `${base}/?gateway=${encodeURIComponent(base)}#/ipfs/${cid}`);
   const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
   const origins = new Set();
   page.on("request", (r) => origins.add(new URL(r.url()).origin));
@@ -138,6 +143,34 @@ test("the printed URL opens the repository from the embedded store, with no node
   await page.close();
 });
 
+test("a page of another site cannot have the browser read the preview, nor can a URL without its token", async () => {
+  const { origin, base } = await serve();
+  const raw = `${base}/ipfs/${cid}?format=raw`;
+  // Another site (localhost is not 127.0.0.1): blind requests, token known or not.
+  const other = createServer((req, res) => {
+    res.writeHead(200, { "content-type": "text/html" });
+    res.end(`<!doctype html><img src="${raw}"><img src="${origin}/ipfs/${cid}?format=raw"><script>fetch(${JSON.stringify(raw)}, { mode: "no-cors" }).catch(() => {});</script>`);
+  });
+  await new Promise((r) => other.listen(0, "127.0.0.1", r));
+  const page = await browser.newPage();
+  const answered = [];
+  page.on("response", (r) => r.url().startsWith(origin) && answered.push([r.url(), r.status()]));
+  await page.goto(`http://localhost:${other.address().port}/`);
+  await page.waitForLoadState("networkidle");
+  other.close();
+  assert.ok(answered.some(([u]) => u === raw), `the page's request for ${raw} was not seen: ${JSON.stringify(answered)}`);
+  for (const [u, status] of answered) assert.equal(status, 403, `${u} was answered ${status} to another site's page`);
+  // Opened directly (the user, no other page): without the token, nothing.
+  for (const path of ["/", "/index.html", `/ipfs/${cid}?format=raw`]) {
+    const resp = await page.goto(origin + path);
+    assert.equal(resp.status(), 404, `${path} without the token`);
+    assert.equal((await resp.text()).trim(), "not found");
+  }
+  await page.close();
+  // With the token, the same block is served.
+  assert.equal((await fetch(raw, { headers: { Accept: "application/vnd.ipld.raw" } })).status, 200);
+});
+
 test("a block damaged in the store is not shown: the page names it", async () => {
   // The default branch's pack: its one block (a small pack is one raw
   // block), as nipctl inspect names it.
@@ -145,8 +178,8 @@ test("a block damaged in the store is not shown: the page names it", async () =>
   const packs = inspect.packs.map((p) => p.pack);
   assert.equal(packs.length, 1, `one push, one pack: ${JSON.stringify(inspect.packs)}`);
   const [pack] = packs;
-  const { url, child } = await serve();
-  const block = Buffer.from(await (await fetch(`${new URL(url).origin}/ipfs/${pack}?format=raw`)).arrayBuffer());
+  const { base, child } = await serve();
+  const block = Buffer.from(await (await fetch(`${base}/ipfs/${pack}?format=raw`)).arrayBuffer());
   assert.ok(block.length > 64, `the pack block is ${block.length} bytes`);
   child.kill("SIGTERM");
   // Flip one byte of that block where the embedded store keeps it.
