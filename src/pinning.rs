@@ -425,17 +425,6 @@ pub fn service_for_remote(settings: &Settings, remote: &str) -> Result<Option<cr
     settings.get("nip.pinService", &["NIP_PIN_SERVICE"]).map_err(bad)
 }
 
-/// `s` with every byte that is not unreserved in a URL percent-escaped (a
-/// request id in a path).
-fn escape(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// A client of one service.
 pub struct PinClient {
     service: Service,
@@ -585,7 +574,7 @@ impl PinClient {
     /// `GET /pins/{requestid}` (200).
     pub fn get(&self, requestid: &str) -> Result<PinStatus, PinServiceError> {
         let call = format!("GET /pins/{requestid}");
-        let path = format!("/pins/{}", escape(requestid));
+        let path = format!("/pins/{}", crate::protocol::url_escape(requestid));
         let got = runtime().block_on(self.request(reqwest::Method::GET, &path, &call, &[], None, 200))?;
         self.status_of(&call, &got)
     }
@@ -614,7 +603,7 @@ impl PinClient {
     /// `DELETE /pins/{requestid}` (202).
     pub fn remove(&self, requestid: &str) -> Result<(), PinServiceError> {
         let call = format!("DELETE /pins/{requestid}");
-        let path = format!("/pins/{}", escape(requestid));
+        let path = format!("/pins/{}", crate::protocol::url_escape(requestid));
         runtime().block_on(self.request(reqwest::Method::DELETE, &path, &call, &[], None, 202)).map(|_| ())
     }
 
@@ -879,7 +868,7 @@ mod tests {
         let other = br#"{"requestid":"r2","status":"pinned","created":"x","pin":{"cid":"bafy","meta":{"app":"other"}},"delegates":["d"]}"#;
         assert!(!PinStatus::from(serde_json::from_slice::<RawStatus>(other).unwrap()).nips);
         assert!(serde_json::from_slice::<RawStatus>(br#"{"requestid":"r1","status":"done"}"#).is_err());
-        assert_eq!(escape("a/b c"), "a%2Fb%20c");
+        assert_eq!(crate::protocol::url_escape("a/b c"), "a%2Fb%20c");
     }
 
     /// A service that answers one canned response per connection, in order.

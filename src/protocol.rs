@@ -92,6 +92,18 @@ pub fn one_line(s: &str) -> String {
     s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
+/// `s` with every byte but URL-unreserved ones (`A-Z a-z 0-9 - . _ ~`)
+/// percent-encoded: a path segment or a query value that cannot change
+/// the URL's structure.
+pub fn url_escape(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// Whether `c` would change how a terminal shows what follows it: a
 /// control character (C0, DEL, C1: newlines, escape sequences) or a
 /// bidirectional override (the "Trojan Source" characters).

@@ -148,21 +148,10 @@ fn hosts_for(local: SocketAddr) -> Vec<String> {
     hosts
 }
 
-/// `text` with everything but unreserved characters percent-encoded (for a
-/// URL in a query parameter).
-fn escape(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 /// The URL that opens `fragment` in the preview at `origin` under `token`:
 /// the viewer's page, told that its gateway is under the token too.
 fn page_url(origin: &str, token: &str, fragment: &str) -> String {
-    format!("{origin}/{token}/?gateway={}{fragment}", escape(&format!("{origin}/{token}")))
+    format!("{origin}/{token}/?gateway={}{fragment}", nip::protocol::url_escape(&format!("{origin}/{token}")))
 }
 
 /// `nipctl web serve <address> --listen <addr>`: serves until killed (Ctrl-C).
