@@ -111,36 +111,84 @@
 
   // src/gateway.ts
   var MAX_BLOCK = 1 << 20;
+  var TIMEOUT_MS = 6e4;
+  var MAX_CACHE = 64 << 20;
   var GatewayError = class extends Error {
   };
+  function defaultTimeout() {
+    const t = globalThis.nipGatewayTimeoutMs;
+    return typeof t === "number" && t > 0 ? t : TIMEOUT_MS;
+  }
+  function timedOut(e) {
+    return e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError");
+  }
   var Gateway = class {
+    constructor(url, timeoutMs = defaultTimeout(), maxCache = MAX_CACHE) {
+      this.maxCache = maxCache;
+      this.url = url.replace(/\/+$/, "");
+      this.timeoutMs = timeoutMs;
+    }
     url;
+    timeoutMs;
+    /** Blocks being fetched, and verified ones in least recently used
+     *  order (a Map keeps insertion order: a hit moves its key last). */
     cache = /* @__PURE__ */ new Map();
+    /** The sizes of the verified blocks in `cache`, and their sum. */
+    sizes = /* @__PURE__ */ new Map();
+    cached = 0;
     /** Blocks fetched and verified, for the status line. */
     fetched = 0;
-    constructor(url) {
-      this.url = url.replace(/\/+$/, "");
+    /** Bytes of verified blocks kept now (at most maxCache). */
+    get cachedBytes() {
+      return this.cached;
     }
     block(cid) {
       const key2 = cid.toString();
       let p = this.cache.get(key2);
-      if (p === void 0) {
-        p = this.fetch(cid);
+      if (p !== void 0) {
+        this.cache.delete(key2);
         this.cache.set(key2, p);
-        p.catch(() => this.cache.delete(key2));
+        return p;
       }
+      p = this.fetch(cid);
+      this.cache.set(key2, p);
+      p.then(
+        (data) => {
+          if (this.cache.get(key2) !== p || this.sizes.has(key2)) return;
+          this.sizes.set(key2, data.length);
+          this.cached += data.length;
+          this.evict();
+        },
+        () => {
+          if (this.cache.get(key2) === p) this.cache.delete(key2);
+        }
+      );
       return p;
+    }
+    /** Drops the least recently used verified blocks over maxCache. */
+    evict() {
+      for (const key2 of this.cache.keys()) {
+        if (this.cached <= this.maxCache) break;
+        const n = this.sizes.get(key2);
+        if (n === void 0) continue;
+        this.cache.delete(key2);
+        this.sizes.delete(key2);
+        this.cached -= n;
+      }
     }
     async fetch(cid) {
       const url = `${this.url}/ipfs/${cid}?format=raw`;
+      const signal = AbortSignal.timeout(this.timeoutMs);
       let resp;
       try {
         resp = await fetch(url, {
           headers: { Accept: "application/vnd.ipld.raw" },
           credentials: "omit",
-          referrerPolicy: "no-referrer"
+          referrerPolicy: "no-referrer",
+          signal
         });
       } catch (e) {
+        if (timedOut(e) || signal.aborted) throw this.timeout(cid);
         throw new GatewayError(`block ${cid}: the gateway ${this.url} could not be reached (${e.message}); check the gateway address, and that it allows this page (CORS)`);
       }
       if (!resp.ok) {
@@ -150,7 +198,7 @@
       if (length > MAX_BLOCK) {
         throw new GatewayError(`block ${cid}: the gateway ${this.url} sent ${length} bytes, more than the ${MAX_BLOCK} of any nip block; refused`);
       }
-      const data = await this.read(resp, cid);
+      const data = await this.read(resp, cid, signal);
       if (!await matches(cid, data)) {
         throw new GatewayError(`block ${cid}: the gateway ${this.url} sent bytes that do not match this CID; refused (the gateway is broken or hostile: try another one)`);
       }
@@ -158,7 +206,10 @@
       return data;
     }
     /** The response's body, read no further than one byte past MAX_BLOCK. */
-    async read(resp, cid) {
+    timeout(cid) {
+      return new GatewayError(`block ${cid}: the gateway ${this.url} timed out (no whole block within ${this.timeoutMs / 1e3} s); try again, or another gateway`);
+    }
+    async read(resp, cid, signal) {
       const tooLarge = () => new GatewayError(`block ${cid}: the gateway ${this.url} sent more than the ${MAX_BLOCK} bytes of any nip block; refused`);
       if (resp.body === null) return new Uint8Array(0);
       const reader = resp.body.getReader();
@@ -169,6 +220,7 @@
         try {
           next = await reader.read();
         } catch (e) {
+          if (timedOut(e) || signal.aborted) throw this.timeout(cid);
           throw new GatewayError(`block ${cid}: the gateway ${this.url} broke off the response (${e.message})`);
         }
         if (next.done) break;
@@ -1987,6 +2039,2397 @@
     return null;
   }
 
+  // node_modules/pako/dist/pako.mjs
+  var Z_FIXED$1 = 4;
+  var Z_BINARY = 0;
+  var Z_TEXT = 1;
+  var Z_UNKNOWN = 2;
+  function zero$1(buf2) {
+    let len = buf2.length;
+    while (--len >= 0) buf2[len] = 0;
+  }
+  var STORED_BLOCK = 0;
+  var STATIC_TREES = 1;
+  var DYN_TREES = 2;
+  var LENGTH_CODES = 29;
+  var LITERALS = 256;
+  var L_CODES = 286;
+  var D_CODES = 30;
+  var BL_CODES = 19;
+  var HEAP_SIZE$1 = 573;
+  var MAX_BITS = 15;
+  var Buf_size = 16;
+  var END_BLOCK = 256;
+  var REP_3_6 = 16;
+  var REPZ_3_10 = 17;
+  var REPZ_11_138 = 18;
+  var extra_lbits = new Uint8Array([
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    1,
+    1,
+    1,
+    1,
+    2,
+    2,
+    2,
+    2,
+    3,
+    3,
+    3,
+    3,
+    4,
+    4,
+    4,
+    4,
+    5,
+    5,
+    5,
+    5,
+    0
+  ]);
+  var extra_dbits = new Uint8Array([
+    0,
+    0,
+    0,
+    0,
+    1,
+    1,
+    2,
+    2,
+    3,
+    3,
+    4,
+    4,
+    5,
+    5,
+    6,
+    6,
+    7,
+    7,
+    8,
+    8,
+    9,
+    9,
+    10,
+    10,
+    11,
+    11,
+    12,
+    12,
+    13,
+    13
+  ]);
+  var extra_blbits = new Uint8Array([
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    2,
+    3,
+    7
+  ]);
+  var bl_order = new Uint8Array([
+    16,
+    17,
+    18,
+    0,
+    8,
+    7,
+    9,
+    6,
+    10,
+    5,
+    11,
+    4,
+    12,
+    3,
+    13,
+    2,
+    14,
+    1,
+    15
+  ]);
+  var DIST_CODE_LEN = 512;
+  var static_ltree = new Array(288 * 2);
+  zero$1(static_ltree);
+  var static_dtree = new Array(D_CODES * 2);
+  zero$1(static_dtree);
+  var _dist_code = new Array(DIST_CODE_LEN);
+  zero$1(_dist_code);
+  var _length_code = new Array(256);
+  zero$1(_length_code);
+  var base_length = new Array(LENGTH_CODES);
+  zero$1(base_length);
+  var base_dist = new Array(D_CODES);
+  zero$1(base_dist);
+  var d_code = (dist) => {
+    return dist < 256 ? _dist_code[dist] : _dist_code[256 + (dist >>> 7)];
+  };
+  var put_short = (s, w) => {
+    s.pending_buf[s.pending++] = w & 255;
+    s.pending_buf[s.pending++] = w >>> 8 & 255;
+  };
+  var send_bits = (s, value, length) => {
+    if (s.bi_valid > Buf_size - length) {
+      s.bi_buf |= value << s.bi_valid & 65535;
+      put_short(s, s.bi_buf);
+      s.bi_buf = value >> Buf_size - s.bi_valid;
+      s.bi_valid += length - Buf_size;
+    } else {
+      s.bi_buf |= value << s.bi_valid & 65535;
+      s.bi_valid += length;
+    }
+  };
+  var send_code = (s, c, tree) => {
+    send_bits(s, tree[c * 2], tree[c * 2 + 1]);
+  };
+  var bi_reverse = (code, len) => {
+    let res = 0;
+    do {
+      res |= code & 1;
+      code >>>= 1;
+      res <<= 1;
+    } while (--len > 0);
+    return res >>> 1;
+  };
+  var gen_bitlen = (s, desc) => {
+    const tree = desc.dyn_tree;
+    const max_code = desc.max_code;
+    const stree = desc.stat_desc.static_tree;
+    const has_stree = desc.stat_desc.has_stree;
+    const extra = desc.stat_desc.extra_bits;
+    const base2 = desc.stat_desc.extra_base;
+    const max_length = desc.stat_desc.max_length;
+    let h;
+    let n, m;
+    let bits;
+    let xbits;
+    let f;
+    let overflow = 0;
+    for (bits = 0; bits <= MAX_BITS; bits++) s.bl_count[bits] = 0;
+    tree[s.heap[s.heap_max] * 2 + 1] = 0;
+    for (h = s.heap_max + 1; h < HEAP_SIZE$1; h++) {
+      n = s.heap[h];
+      bits = tree[tree[n * 2 + 1] * 2 + 1] + 1;
+      if (bits > max_length) {
+        bits = max_length;
+        overflow++;
+      }
+      tree[n * 2 + 1] = bits;
+      if (n > max_code) continue;
+      s.bl_count[bits]++;
+      xbits = 0;
+      if (n >= base2) xbits = extra[n - base2];
+      f = tree[n * 2];
+      s.opt_len += f * (bits + xbits);
+      if (has_stree) s.static_len += f * (stree[n * 2 + 1] + xbits);
+    }
+    if (overflow === 0) return;
+    do {
+      bits = max_length - 1;
+      while (s.bl_count[bits] === 0) bits--;
+      s.bl_count[bits]--;
+      s.bl_count[bits + 1] += 2;
+      s.bl_count[max_length]--;
+      overflow -= 2;
+    } while (overflow > 0);
+    for (bits = max_length; bits !== 0; bits--) {
+      n = s.bl_count[bits];
+      while (n !== 0) {
+        m = s.heap[--h];
+        if (m > max_code) continue;
+        if (tree[m * 2 + 1] !== bits) {
+          s.opt_len += (bits - tree[m * 2 + 1]) * tree[m * 2];
+          tree[m * 2 + 1] = bits;
+        }
+        n--;
+      }
+    }
+  };
+  var gen_codes = (tree, max_code, bl_count) => {
+    const next_code = new Array(16);
+    let code = 0;
+    let bits;
+    let n;
+    for (bits = 1; bits <= MAX_BITS; bits++) {
+      code = code + bl_count[bits - 1] << 1;
+      next_code[bits] = code;
+    }
+    for (n = 0; n <= max_code; n++) {
+      let len = tree[n * 2 + 1];
+      if (len === 0) continue;
+      tree[n * 2] = bi_reverse(next_code[len]++, len);
+    }
+  };
+  var init_block = (s) => {
+    let n;
+    for (n = 0; n < L_CODES; n++) s.dyn_ltree[n * 2] = 0;
+    for (n = 0; n < D_CODES; n++) s.dyn_dtree[n * 2] = 0;
+    for (n = 0; n < BL_CODES; n++) s.bl_tree[n * 2] = 0;
+    s.dyn_ltree[END_BLOCK * 2] = 1;
+    s.opt_len = s.static_len = 0;
+    s.sym_next = s.matches = 0;
+  };
+  var bi_windup = (s) => {
+    if (s.bi_valid > 8) put_short(s, s.bi_buf);
+    else if (s.bi_valid > 0) s.pending_buf[s.pending++] = s.bi_buf;
+    s.bi_buf = 0;
+    s.bi_valid = 0;
+  };
+  var smaller = (tree, n, m, depth) => {
+    const _n2 = n * 2;
+    const _m2 = m * 2;
+    return tree[_n2] < tree[_m2] || tree[_n2] === tree[_m2] && depth[n] <= depth[m];
+  };
+  var pqdownheap = (s, tree, k) => {
+    const v = s.heap[k];
+    let j = k << 1;
+    while (j <= s.heap_len) {
+      if (j < s.heap_len && smaller(tree, s.heap[j + 1], s.heap[j], s.depth)) j++;
+      if (smaller(tree, v, s.heap[j], s.depth)) break;
+      s.heap[k] = s.heap[j];
+      k = j;
+      j <<= 1;
+    }
+    s.heap[k] = v;
+  };
+  var compress_block = (s, ltree, dtree) => {
+    let dist;
+    let lc;
+    let sx = 0;
+    let code;
+    let extra;
+    if (s.sym_next !== 0) do {
+      dist = s.pending_buf[s.sym_buf + sx++] & 255;
+      dist += (s.pending_buf[s.sym_buf + sx++] & 255) << 8;
+      lc = s.pending_buf[s.sym_buf + sx++];
+      if (dist === 0) send_code(s, lc, ltree);
+      else {
+        code = _length_code[lc];
+        send_code(s, code + LITERALS + 1, ltree);
+        extra = extra_lbits[code];
+        if (extra !== 0) {
+          lc -= base_length[code];
+          send_bits(s, lc, extra);
+        }
+        dist--;
+        code = d_code(dist);
+        send_code(s, code, dtree);
+        extra = extra_dbits[code];
+        if (extra !== 0) {
+          dist -= base_dist[code];
+          send_bits(s, dist, extra);
+        }
+      }
+    } while (sx < s.sym_next);
+    send_code(s, END_BLOCK, ltree);
+  };
+  var build_tree = (s, desc) => {
+    const tree = desc.dyn_tree;
+    const stree = desc.stat_desc.static_tree;
+    const has_stree = desc.stat_desc.has_stree;
+    const elems = desc.stat_desc.elems;
+    let n, m;
+    let max_code = -1;
+    let node;
+    s.heap_len = 0;
+    s.heap_max = HEAP_SIZE$1;
+    for (n = 0; n < elems; n++) if (tree[n * 2] !== 0) {
+      s.heap[++s.heap_len] = max_code = n;
+      s.depth[n] = 0;
+    } else tree[n * 2 + 1] = 0;
+    while (s.heap_len < 2) {
+      node = s.heap[++s.heap_len] = max_code < 2 ? ++max_code : 0;
+      tree[node * 2] = 1;
+      s.depth[node] = 0;
+      s.opt_len--;
+      if (has_stree) s.static_len -= stree[node * 2 + 1];
+    }
+    desc.max_code = max_code;
+    for (n = s.heap_len >> 1; n >= 1; n--) pqdownheap(s, tree, n);
+    node = elems;
+    do {
+      n = s.heap[1];
+      s.heap[1] = s.heap[s.heap_len--];
+      pqdownheap(s, tree, 1);
+      m = s.heap[1];
+      s.heap[--s.heap_max] = n;
+      s.heap[--s.heap_max] = m;
+      tree[node * 2] = tree[n * 2] + tree[m * 2];
+      s.depth[node] = (s.depth[n] >= s.depth[m] ? s.depth[n] : s.depth[m]) + 1;
+      tree[n * 2 + 1] = tree[m * 2 + 1] = node;
+      s.heap[1] = node++;
+      pqdownheap(s, tree, 1);
+    } while (s.heap_len >= 2);
+    s.heap[--s.heap_max] = s.heap[1];
+    gen_bitlen(s, desc);
+    gen_codes(tree, max_code, s.bl_count);
+  };
+  var scan_tree = (s, tree, max_code) => {
+    let n;
+    let prevlen = -1;
+    let curlen;
+    let nextlen = tree[1];
+    let count = 0;
+    let max_count = 7;
+    let min_count = 4;
+    if (nextlen === 0) {
+      max_count = 138;
+      min_count = 3;
+    }
+    tree[(max_code + 1) * 2 + 1] = 65535;
+    for (n = 0; n <= max_code; n++) {
+      curlen = nextlen;
+      nextlen = tree[(n + 1) * 2 + 1];
+      if (++count < max_count && curlen === nextlen) continue;
+      else if (count < min_count) s.bl_tree[curlen * 2] += count;
+      else if (curlen !== 0) {
+        if (curlen !== prevlen) s.bl_tree[curlen * 2]++;
+        s.bl_tree[REP_3_6 * 2]++;
+      } else if (count <= 10) s.bl_tree[REPZ_3_10 * 2]++;
+      else s.bl_tree[REPZ_11_138 * 2]++;
+      count = 0;
+      prevlen = curlen;
+      if (nextlen === 0) {
+        max_count = 138;
+        min_count = 3;
+      } else if (curlen === nextlen) {
+        max_count = 6;
+        min_count = 3;
+      } else {
+        max_count = 7;
+        min_count = 4;
+      }
+    }
+  };
+  var send_tree = (s, tree, max_code) => {
+    let n;
+    let prevlen = -1;
+    let curlen;
+    let nextlen = tree[1];
+    let count = 0;
+    let max_count = 7;
+    let min_count = 4;
+    if (nextlen === 0) {
+      max_count = 138;
+      min_count = 3;
+    }
+    for (n = 0; n <= max_code; n++) {
+      curlen = nextlen;
+      nextlen = tree[(n + 1) * 2 + 1];
+      if (++count < max_count && curlen === nextlen) continue;
+      else if (count < min_count) do
+        send_code(s, curlen, s.bl_tree);
+      while (--count !== 0);
+      else if (curlen !== 0) {
+        if (curlen !== prevlen) {
+          send_code(s, curlen, s.bl_tree);
+          count--;
+        }
+        send_code(s, REP_3_6, s.bl_tree);
+        send_bits(s, count - 3, 2);
+      } else if (count <= 10) {
+        send_code(s, REPZ_3_10, s.bl_tree);
+        send_bits(s, count - 3, 3);
+      } else {
+        send_code(s, REPZ_11_138, s.bl_tree);
+        send_bits(s, count - 11, 7);
+      }
+      count = 0;
+      prevlen = curlen;
+      if (nextlen === 0) {
+        max_count = 138;
+        min_count = 3;
+      } else if (curlen === nextlen) {
+        max_count = 6;
+        min_count = 3;
+      } else {
+        max_count = 7;
+        min_count = 4;
+      }
+    }
+  };
+  var build_bl_tree = (s) => {
+    let max_blindex;
+    scan_tree(s, s.dyn_ltree, s.l_desc.max_code);
+    scan_tree(s, s.dyn_dtree, s.d_desc.max_code);
+    build_tree(s, s.bl_desc);
+    for (max_blindex = BL_CODES - 1; max_blindex >= 3; max_blindex--) if (s.bl_tree[bl_order[max_blindex] * 2 + 1] !== 0) break;
+    s.opt_len += 3 * (max_blindex + 1) + 5 + 5 + 4;
+    return max_blindex;
+  };
+  var send_all_trees = (s, lcodes, dcodes, blcodes) => {
+    let rank;
+    send_bits(s, lcodes - 257, 5);
+    send_bits(s, dcodes - 1, 5);
+    send_bits(s, blcodes - 4, 4);
+    for (rank = 0; rank < blcodes; rank++) send_bits(s, s.bl_tree[bl_order[rank] * 2 + 1], 3);
+    send_tree(s, s.dyn_ltree, lcodes - 1);
+    send_tree(s, s.dyn_dtree, dcodes - 1);
+  };
+  var detect_data_type = (s) => {
+    let block_mask = 4093624447;
+    let n;
+    for (n = 0; n <= 31; n++, block_mask >>>= 1) if (block_mask & 1 && s.dyn_ltree[n * 2] !== 0) return Z_BINARY;
+    if (s.dyn_ltree[18] !== 0 || s.dyn_ltree[20] !== 0 || s.dyn_ltree[26] !== 0) return Z_TEXT;
+    for (n = 32; n < LITERALS; n++) if (s.dyn_ltree[n * 2] !== 0) return Z_TEXT;
+    return Z_BINARY;
+  };
+  var _tr_stored_block = (s, buf2, stored_len, last) => {
+    send_bits(s, (STORED_BLOCK << 1) + (last ? 1 : 0), 3);
+    bi_windup(s);
+    put_short(s, stored_len);
+    put_short(s, ~stored_len);
+    if (stored_len) s.pending_buf.set(s.window.subarray(buf2, buf2 + stored_len), s.pending);
+    s.pending += stored_len;
+  };
+  var _tr_flush_block = (s, buf2, stored_len, last) => {
+    let opt_lenb, static_lenb;
+    let max_blindex = 0;
+    if (s.level > 0) {
+      if (s.strm.data_type === Z_UNKNOWN) s.strm.data_type = detect_data_type(s);
+      build_tree(s, s.l_desc);
+      build_tree(s, s.d_desc);
+      max_blindex = build_bl_tree(s);
+      opt_lenb = s.opt_len + 3 + 7 >>> 3;
+      static_lenb = s.static_len + 3 + 7 >>> 3;
+      if (static_lenb <= opt_lenb || s.strategy === Z_FIXED$1) opt_lenb = static_lenb;
+    } else opt_lenb = static_lenb = stored_len + 5;
+    if (stored_len + 4 <= opt_lenb && buf2 !== -1) _tr_stored_block(s, buf2, stored_len, last);
+    else if (s.strategy === Z_FIXED$1 || static_lenb === opt_lenb) {
+      send_bits(s, (STATIC_TREES << 1) + (last ? 1 : 0), 3);
+      compress_block(s, static_ltree, static_dtree);
+    } else {
+      send_bits(s, (DYN_TREES << 1) + (last ? 1 : 0), 3);
+      send_all_trees(s, s.l_desc.max_code + 1, s.d_desc.max_code + 1, max_blindex + 1);
+      compress_block(s, s.dyn_ltree, s.dyn_dtree);
+    }
+    init_block(s);
+    if (last) bi_windup(s);
+  };
+  var _tr_tally = (s, dist, lc) => {
+    s.pending_buf[s.sym_buf + s.sym_next++] = dist;
+    s.pending_buf[s.sym_buf + s.sym_next++] = dist >> 8;
+    s.pending_buf[s.sym_buf + s.sym_next++] = lc;
+    if (dist === 0) s.dyn_ltree[lc * 2]++;
+    else {
+      s.matches++;
+      dist--;
+      s.dyn_ltree[(_length_code[lc] + LITERALS + 1) * 2]++;
+      s.dyn_dtree[d_code(dist) * 2]++;
+    }
+    return s.sym_next === s.sym_end;
+  };
+  var adler32 = (adler, buf2, len, pos) => {
+    let s1 = adler & 65535 | 0, s2 = adler >>> 16 & 65535 | 0, n = 0;
+    while (len !== 0) {
+      n = len > 2e3 ? 2e3 : len;
+      len -= n;
+      do {
+        s1 = s1 + buf2[pos++] | 0;
+        s2 = s2 + s1 | 0;
+      } while (--n);
+      s1 %= 65521;
+      s2 %= 65521;
+    }
+    return s1 | s2 << 16 | 0;
+  };
+  var makeTable = () => {
+    const table = new Uint32Array(256 * 8);
+    let c;
+    for (let n = 0; n < 256; n++) {
+      c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 3988292384 ^ c >>> 1 : c >>> 1;
+      table[n] = c;
+    }
+    for (let n = 0; n < 256; n++) {
+      c = table[n];
+      for (let k = 256; k < 256 * 8; k += 256) {
+        c = table[c & 255] ^ c >>> 8;
+        table[k + n] = c;
+      }
+    }
+    return table;
+  };
+  var crcTable = makeTable();
+  var crc32 = (crc, buf2, len, pos) => {
+    const t = crcTable;
+    const end = pos + len;
+    let i = pos;
+    crc ^= -1;
+    for (const end8 = end - 7; i < end8; i += 8) {
+      crc ^= buf2[i] | buf2[i + 1] << 8 | buf2[i + 2] << 16 | buf2[i + 3] << 24;
+      crc = t[1792 + (crc & 255)] ^ t[1536 + (crc >>> 8 & 255)] ^ t[1280 + (crc >>> 16 & 255)] ^ t[1024 + (crc >>> 24)] ^ t[768 + buf2[i + 4]] ^ t[512 + buf2[i + 5]] ^ t[256 + buf2[i + 6]] ^ t[buf2[i + 7]];
+    }
+    for (; i < end; i++) crc = crc >>> 8 ^ t[(crc ^ buf2[i]) & 255];
+    return crc ^ -1;
+  };
+  var Z_NO_FLUSH = 0;
+  var Z_OK = 0;
+  var Z_STREAM_END = 1;
+  var Z_BUF_ERROR = -5;
+  var MIN_MATCH = 3;
+  var MAX_MATCH = 258;
+  var MIN_LOOKAHEAD = 262;
+  var BS_NEED_MORE = 1;
+  var BS_BLOCK_DONE = 2;
+  var BS_FINISH_STARTED = 3;
+  var BS_FINISH_DONE = 4;
+  var slide_hash = (s) => {
+    let n, m;
+    let p;
+    let wsize = s.w_size;
+    n = s.hash_size;
+    p = n;
+    do {
+      m = s.head[--p];
+      s.head[p] = m >= wsize ? m - wsize : 0;
+    } while (--n);
+    n = wsize;
+    p = n;
+    do {
+      m = s.prev[--p];
+      s.prev[p] = m >= wsize ? m - wsize : 0;
+    } while (--n);
+  };
+  var HASH = (s, prev, data) => (prev << s.hash_shift ^ data) & s.hash_mask;
+  var INSERT_STRING = (s, str) => {
+    let h;
+    if (s.legacy_hash) h = s.ins_h = HASH(s, s.ins_h, s.window[str + MIN_MATCH - 1]);
+    else {
+      const w = s.window;
+      const value = w[str] | w[str + 1] << 8 | w[str + 2] << 16 | w[str + 3] << 24;
+      h = s.ins_h = Math.imul(value, 66521) + 66521 >>> 16 & s.hash_mask;
+    }
+    const hash_head = s.prev[str & s.w_mask] = s.head[h];
+    s.head[h] = str;
+    return hash_head;
+  };
+  var flush_pending = (strm) => {
+    const s = strm.state;
+    let len = s.pending;
+    if (len > strm.avail_out) len = strm.avail_out;
+    if (len === 0) return;
+    strm.output.set(s.pending_buf.subarray(s.pending_out, s.pending_out + len), strm.next_out);
+    strm.next_out += len;
+    s.pending_out += len;
+    strm.total_out += len;
+    strm.avail_out -= len;
+    s.pending -= len;
+    if (s.pending === 0) s.pending_out = 0;
+  };
+  var flush_block_only = (s, last) => {
+    _tr_flush_block(s, s.block_start >= 0 ? s.block_start : -1, s.strstart - s.block_start, last);
+    s.block_start = s.strstart;
+    flush_pending(s.strm);
+  };
+  var read_buf = (strm, buf2, start, size) => {
+    let len = strm.avail_in;
+    if (len > size) len = size;
+    if (len === 0) return 0;
+    strm.avail_in -= len;
+    buf2.set(strm.input.subarray(strm.next_in, strm.next_in + len), start);
+    if (strm.state.wrap === 1) strm.adler = adler32(strm.adler, buf2, len, start);
+    else if (strm.state.wrap === 2) strm.adler = crc32(strm.adler, buf2, len, start);
+    strm.next_in += len;
+    strm.total_in += len;
+    return len;
+  };
+  var longest_match = (s, cur_match) => {
+    let chain_length = s.max_chain_length;
+    let scan2 = s.strstart;
+    let match;
+    let len;
+    let best_len = s.prev_length;
+    let nice_match = s.nice_match;
+    const limit = s.strstart > s.w_size - MIN_LOOKAHEAD ? s.strstart - (s.w_size - MIN_LOOKAHEAD) : 0;
+    const _win = s.window;
+    const wmask = s.w_mask;
+    const prev = s.prev;
+    const strend = s.strstart + MAX_MATCH;
+    let scan_end1 = _win[scan2 + best_len - 1];
+    let scan_end = _win[scan2 + best_len];
+    if (s.prev_length >= s.good_match) chain_length >>= 2;
+    if (nice_match > s.lookahead) nice_match = s.lookahead;
+    do {
+      match = cur_match;
+      if (_win[match + best_len] !== scan_end || _win[match + best_len - 1] !== scan_end1 || _win[match] !== _win[scan2] || _win[++match] !== _win[scan2 + 1]) continue;
+      scan2 += 2;
+      match++;
+      do
+        ;
+      while (_win[++scan2] === _win[++match] && _win[++scan2] === _win[++match] && _win[++scan2] === _win[++match] && _win[++scan2] === _win[++match] && _win[++scan2] === _win[++match] && _win[++scan2] === _win[++match] && _win[++scan2] === _win[++match] && _win[++scan2] === _win[++match] && scan2 < strend);
+      len = MAX_MATCH - (strend - scan2);
+      scan2 = strend - MAX_MATCH;
+      if (len > best_len) {
+        s.match_start = cur_match;
+        best_len = len;
+        if (len >= nice_match) break;
+        scan_end1 = _win[scan2 + best_len - 1];
+        scan_end = _win[scan2 + best_len];
+      }
+    } while ((cur_match = prev[cur_match & wmask]) > limit && --chain_length !== 0);
+    if (best_len <= s.lookahead) return best_len;
+    return s.lookahead;
+  };
+  var fill_window = (s) => {
+    const _w_size = s.w_size;
+    let n, more, str;
+    do {
+      more = s.window_size - s.lookahead - s.strstart;
+      if (s.strstart >= _w_size + (_w_size - MIN_LOOKAHEAD)) {
+        s.window.set(s.window.subarray(_w_size, _w_size + _w_size - more), 0);
+        s.match_start -= _w_size;
+        s.strstart -= _w_size;
+        s.block_start -= _w_size;
+        if (s.insert > s.strstart) s.insert = s.strstart;
+        slide_hash(s);
+        more += _w_size;
+      }
+      if (s.strm.avail_in === 0) break;
+      n = read_buf(s.strm, s.window, s.strstart + s.lookahead, more);
+      s.lookahead += n;
+      if (!s.legacy_hash) {
+        if (s.lookahead + s.insert > MIN_MATCH) {
+          str = s.strstart - s.insert;
+          while (s.insert) {
+            INSERT_STRING(s, str);
+            str++;
+            s.insert--;
+            if (s.lookahead + s.insert <= MIN_MATCH) break;
+          }
+        }
+      } else if (s.lookahead + s.insert >= MIN_MATCH) {
+        str = s.strstart - s.insert;
+        s.ins_h = s.window[str];
+        s.ins_h = HASH(s, s.ins_h, s.window[str + 1]);
+        while (s.insert) {
+          INSERT_STRING(s, str);
+          str++;
+          s.insert--;
+          if (s.lookahead + s.insert < MIN_MATCH) break;
+        }
+      }
+    } while (s.lookahead < MIN_LOOKAHEAD && s.strm.avail_in !== 0);
+  };
+  var deflate_stored = (s, flush) => {
+    let min_block = s.pending_buf_size - 5 > s.w_size ? s.w_size : s.pending_buf_size - 5;
+    let len, left, have, last = 0;
+    let used = s.strm.avail_in;
+    do {
+      len = 65535;
+      have = s.bi_valid + 42 >> 3;
+      if (s.strm.avail_out < have) break;
+      have = s.strm.avail_out - have;
+      left = s.strstart - s.block_start;
+      if (len > left + s.strm.avail_in) len = left + s.strm.avail_in;
+      if (len > have) len = have;
+      if (len < min_block && (len === 0 && flush !== 4 || flush === 0 || len !== left + s.strm.avail_in)) break;
+      last = flush === 4 && len === left + s.strm.avail_in ? 1 : 0;
+      _tr_stored_block(s, 0, 0, last);
+      s.pending_buf[s.pending - 4] = len;
+      s.pending_buf[s.pending - 3] = len >> 8;
+      s.pending_buf[s.pending - 2] = ~len;
+      s.pending_buf[s.pending - 1] = ~len >> 8;
+      flush_pending(s.strm);
+      if (left) {
+        if (left > len) left = len;
+        s.strm.output.set(s.window.subarray(s.block_start, s.block_start + left), s.strm.next_out);
+        s.strm.next_out += left;
+        s.strm.avail_out -= left;
+        s.strm.total_out += left;
+        s.block_start += left;
+        len -= left;
+      }
+      if (len) {
+        read_buf(s.strm, s.strm.output, s.strm.next_out, len);
+        s.strm.next_out += len;
+        s.strm.avail_out -= len;
+        s.strm.total_out += len;
+      }
+    } while (last === 0);
+    used -= s.strm.avail_in;
+    if (used) {
+      if (used >= s.w_size) {
+        s.matches = 2;
+        s.window.set(s.strm.input.subarray(s.strm.next_in - s.w_size, s.strm.next_in), 0);
+        s.strstart = s.w_size;
+        s.insert = s.strstart;
+      } else {
+        if (s.window_size - s.strstart <= used) {
+          s.strstart -= s.w_size;
+          s.window.set(s.window.subarray(s.w_size, s.w_size + s.strstart), 0);
+          if (s.matches < 2) s.matches++;
+          if (s.insert > s.strstart) s.insert = s.strstart;
+        }
+        s.window.set(s.strm.input.subarray(s.strm.next_in - used, s.strm.next_in), s.strstart);
+        s.strstart += used;
+        s.insert += used > s.w_size - s.insert ? s.w_size - s.insert : used;
+      }
+      s.block_start = s.strstart;
+    }
+    if (s.high_water < s.strstart) s.high_water = s.strstart;
+    if (last) return BS_FINISH_DONE;
+    if (flush !== 0 && flush !== 4 && s.strm.avail_in === 0 && s.strstart === s.block_start) return BS_BLOCK_DONE;
+    have = s.window_size - s.strstart;
+    if (s.strm.avail_in > have && s.block_start >= s.w_size) {
+      s.block_start -= s.w_size;
+      s.strstart -= s.w_size;
+      s.window.set(s.window.subarray(s.w_size, s.w_size + s.strstart), 0);
+      if (s.matches < 2) s.matches++;
+      have += s.w_size;
+      if (s.insert > s.strstart) s.insert = s.strstart;
+    }
+    if (have > s.strm.avail_in) have = s.strm.avail_in;
+    if (have) {
+      read_buf(s.strm, s.window, s.strstart, have);
+      s.strstart += have;
+      s.insert += have > s.w_size - s.insert ? s.w_size - s.insert : have;
+    }
+    if (s.high_water < s.strstart) s.high_water = s.strstart;
+    have = s.bi_valid + 42 >> 3;
+    have = s.pending_buf_size - have > 65535 ? 65535 : s.pending_buf_size - have;
+    min_block = have > s.w_size ? s.w_size : have;
+    left = s.strstart - s.block_start;
+    if (left >= min_block || (left || flush === 4) && flush !== 0 && s.strm.avail_in === 0 && left <= have) {
+      len = left > have ? have : left;
+      last = flush === 4 && s.strm.avail_in === 0 && len === left ? 1 : 0;
+      _tr_stored_block(s, s.block_start, len, last);
+      s.block_start += len;
+      flush_pending(s.strm);
+    }
+    return last ? BS_FINISH_STARTED : BS_NEED_MORE;
+  };
+  var deflate_fast = (s, flush) => {
+    let hash_head;
+    let bflush;
+    for (; ; ) {
+      if (s.lookahead < MIN_LOOKAHEAD) {
+        fill_window(s);
+        if (s.lookahead < MIN_LOOKAHEAD && flush === 0) return BS_NEED_MORE;
+        if (s.lookahead === 0) break;
+      }
+      hash_head = 0;
+      if (s.lookahead >= MIN_MATCH) hash_head = INSERT_STRING(s, s.strstart);
+      if (hash_head !== 0 && s.strstart - hash_head <= s.w_size - MIN_LOOKAHEAD) s.match_length = longest_match(s, hash_head);
+      if (s.match_length >= MIN_MATCH) {
+        bflush = _tr_tally(s, s.strstart - s.match_start, s.match_length - MIN_MATCH);
+        s.lookahead -= s.match_length;
+        if (s.match_length <= s.max_lazy_match && s.lookahead >= MIN_MATCH) {
+          s.match_length--;
+          do {
+            s.strstart++;
+            hash_head = INSERT_STRING(s, s.strstart);
+          } while (--s.match_length !== 0);
+          s.strstart++;
+        } else {
+          s.strstart += s.match_length;
+          s.match_length = 0;
+          if (s.legacy_hash) {
+            s.ins_h = s.window[s.strstart];
+            s.ins_h = HASH(s, s.ins_h, s.window[s.strstart + 1]);
+          }
+        }
+      } else {
+        bflush = _tr_tally(s, 0, s.window[s.strstart]);
+        s.lookahead--;
+        s.strstart++;
+      }
+      if (bflush) {
+        flush_block_only(s, false);
+        if (s.strm.avail_out === 0) return BS_NEED_MORE;
+      }
+    }
+    s.insert = s.strstart < MIN_MATCH - 1 ? s.strstart : MIN_MATCH - 1;
+    if (flush === 4) {
+      flush_block_only(s, true);
+      if (s.strm.avail_out === 0) return BS_FINISH_STARTED;
+      return BS_FINISH_DONE;
+    }
+    if (s.sym_next) {
+      flush_block_only(s, false);
+      if (s.strm.avail_out === 0) return BS_NEED_MORE;
+    }
+    return BS_BLOCK_DONE;
+  };
+  var deflate_slow = (s, flush) => {
+    let hash_head;
+    let bflush;
+    let max_insert;
+    for (; ; ) {
+      if (s.lookahead < MIN_LOOKAHEAD) {
+        fill_window(s);
+        if (s.lookahead < MIN_LOOKAHEAD && flush === 0) return BS_NEED_MORE;
+        if (s.lookahead === 0) break;
+      }
+      hash_head = 0;
+      if (s.lookahead >= MIN_MATCH) hash_head = INSERT_STRING(s, s.strstart);
+      s.prev_length = s.match_length;
+      s.prev_match = s.match_start;
+      s.match_length = MIN_MATCH - 1;
+      if (hash_head !== 0 && s.prev_length < s.max_lazy_match && s.strstart - hash_head <= s.w_size - MIN_LOOKAHEAD) {
+        s.match_length = longest_match(s, hash_head);
+        if (s.match_length <= 5 && (s.strategy === 1 || s.match_length === MIN_MATCH && s.strstart - s.match_start > 4096)) s.match_length = MIN_MATCH - 1;
+      }
+      if (s.prev_length >= MIN_MATCH && s.match_length <= s.prev_length) {
+        max_insert = s.strstart + s.lookahead - MIN_MATCH;
+        bflush = _tr_tally(s, s.strstart - 1 - s.prev_match, s.prev_length - MIN_MATCH);
+        s.lookahead -= s.prev_length - 1;
+        s.prev_length -= 2;
+        do
+          if (++s.strstart <= max_insert) hash_head = INSERT_STRING(s, s.strstart);
+        while (--s.prev_length !== 0);
+        s.match_available = 0;
+        s.match_length = MIN_MATCH - 1;
+        s.strstart++;
+        if (bflush) {
+          flush_block_only(s, false);
+          if (s.strm.avail_out === 0) return BS_NEED_MORE;
+        }
+      } else if (s.match_available) {
+        bflush = _tr_tally(s, 0, s.window[s.strstart - 1]);
+        if (bflush)
+          flush_block_only(s, false);
+        s.strstart++;
+        s.lookahead--;
+        if (s.strm.avail_out === 0) return BS_NEED_MORE;
+      } else {
+        s.match_available = 1;
+        s.strstart++;
+        s.lookahead--;
+      }
+    }
+    if (s.match_available) {
+      bflush = _tr_tally(s, 0, s.window[s.strstart - 1]);
+      s.match_available = 0;
+    }
+    s.insert = s.strstart < MIN_MATCH - 1 ? s.strstart : MIN_MATCH - 1;
+    if (flush === 4) {
+      flush_block_only(s, true);
+      if (s.strm.avail_out === 0) return BS_FINISH_STARTED;
+      return BS_FINISH_DONE;
+    }
+    if (s.sym_next) {
+      flush_block_only(s, false);
+      if (s.strm.avail_out === 0) return BS_NEED_MORE;
+    }
+    return BS_BLOCK_DONE;
+  };
+  var Config = class {
+    constructor(good_length, max_lazy, nice_length, max_chain, func) {
+      this.good_length = good_length;
+      this.max_lazy = max_lazy;
+      this.nice_length = nice_length;
+      this.max_chain = max_chain;
+      this.func = func;
+    }
+  };
+  var configuration_table = [
+    new Config(0, 0, 0, 0, deflate_stored),
+    new Config(4, 4, 8, 4, deflate_fast),
+    new Config(4, 5, 16, 8, deflate_fast),
+    new Config(4, 6, 32, 32, deflate_fast),
+    new Config(4, 4, 16, 16, deflate_slow),
+    new Config(8, 16, 32, 32, deflate_slow),
+    new Config(8, 16, 128, 128, deflate_slow),
+    new Config(8, 32, 128, 256, deflate_slow),
+    new Config(32, 128, 258, 1024, deflate_slow),
+    new Config(32, 258, 258, 4096, deflate_slow)
+  ];
+  var BAD$1 = 16209;
+  var TYPE$1 = 16191;
+  function inflate_fast(strm, start) {
+    let _in;
+    let last;
+    let _out;
+    let beg;
+    let end;
+    let dmax;
+    let wsize;
+    let whave;
+    let wnext;
+    let s_window;
+    let hold;
+    let bits;
+    let lcode;
+    let dcode;
+    let lmask;
+    let dmask;
+    let here;
+    let op;
+    let len;
+    let dist;
+    let from;
+    let from_source;
+    let input, output;
+    const state = strm.state;
+    _in = strm.next_in;
+    input = strm.input;
+    last = _in + (strm.avail_in - 5);
+    _out = strm.next_out;
+    output = strm.output;
+    beg = _out - (start - strm.avail_out);
+    end = _out + (strm.avail_out - 257);
+    dmax = state.dmax;
+    wsize = state.wsize;
+    whave = state.whave;
+    wnext = state.wnext;
+    s_window = state.window;
+    hold = state.hold;
+    bits = state.bits;
+    lcode = state.lencode;
+    dcode = state.distcode;
+    lmask = (1 << state.lenbits) - 1;
+    dmask = (1 << state.distbits) - 1;
+    top: do {
+      if (bits < 15) {
+        hold += input[_in++] << bits;
+        bits += 8;
+        hold += input[_in++] << bits;
+        bits += 8;
+      }
+      here = lcode[hold & lmask];
+      dolen: for (; ; ) {
+        op = here >>> 24;
+        hold >>>= op;
+        bits -= op;
+        op = here >>> 16 & 255;
+        if (op === 0) output[_out++] = here & 65535;
+        else if (op & 16) {
+          len = here & 65535;
+          op &= 15;
+          if (op) {
+            if (bits < op) {
+              hold += input[_in++] << bits;
+              bits += 8;
+            }
+            len += hold & (1 << op) - 1;
+            hold >>>= op;
+            bits -= op;
+          }
+          if (bits < 15) {
+            hold += input[_in++] << bits;
+            bits += 8;
+            hold += input[_in++] << bits;
+            bits += 8;
+          }
+          here = dcode[hold & dmask];
+          dodist: for (; ; ) {
+            op = here >>> 24;
+            hold >>>= op;
+            bits -= op;
+            op = here >>> 16 & 255;
+            if (op & 16) {
+              dist = here & 65535;
+              op &= 15;
+              if (bits < op) {
+                hold += input[_in++] << bits;
+                bits += 8;
+                if (bits < op) {
+                  hold += input[_in++] << bits;
+                  bits += 8;
+                }
+              }
+              dist += hold & (1 << op) - 1;
+              if (dist > dmax) {
+                strm.msg = "invalid distance too far back";
+                state.mode = BAD$1;
+                break top;
+              }
+              hold >>>= op;
+              bits -= op;
+              op = _out - beg;
+              if (dist > op) {
+                op = dist - op;
+                if (op > whave) {
+                  if (state.sane) {
+                    strm.msg = "invalid distance too far back";
+                    state.mode = BAD$1;
+                    break top;
+                  }
+                }
+                from = 0;
+                from_source = s_window;
+                if (wnext === 0) {
+                  from += wsize - op;
+                  if (op < len) {
+                    len -= op;
+                    do
+                      output[_out++] = s_window[from++];
+                    while (--op);
+                    from = _out - dist;
+                    from_source = output;
+                  }
+                } else if (wnext < op) {
+                  from += wsize + wnext - op;
+                  op -= wnext;
+                  if (op < len) {
+                    len -= op;
+                    do
+                      output[_out++] = s_window[from++];
+                    while (--op);
+                    from = 0;
+                    if (wnext < len) {
+                      op = wnext;
+                      len -= op;
+                      do
+                        output[_out++] = s_window[from++];
+                      while (--op);
+                      from = _out - dist;
+                      from_source = output;
+                    }
+                  }
+                } else {
+                  from += wnext - op;
+                  if (op < len) {
+                    len -= op;
+                    do
+                      output[_out++] = s_window[from++];
+                    while (--op);
+                    from = _out - dist;
+                    from_source = output;
+                  }
+                }
+                while (len > 2) {
+                  output[_out++] = from_source[from++];
+                  output[_out++] = from_source[from++];
+                  output[_out++] = from_source[from++];
+                  len -= 3;
+                }
+                if (len) {
+                  output[_out++] = from_source[from++];
+                  if (len > 1) output[_out++] = from_source[from++];
+                }
+              } else {
+                from = _out - dist;
+                do {
+                  output[_out++] = output[from++];
+                  output[_out++] = output[from++];
+                  output[_out++] = output[from++];
+                  len -= 3;
+                } while (len > 2);
+                if (len) {
+                  output[_out++] = output[from++];
+                  if (len > 1) output[_out++] = output[from++];
+                }
+              }
+            } else if ((op & 64) === 0) {
+              here = dcode[(here & 65535) + (hold & (1 << op) - 1)];
+              continue dodist;
+            } else {
+              strm.msg = "invalid distance code";
+              state.mode = BAD$1;
+              break top;
+            }
+            break;
+          }
+        } else if ((op & 64) === 0) {
+          here = lcode[(here & 65535) + (hold & (1 << op) - 1)];
+          continue dolen;
+        } else if (op & 32) {
+          state.mode = TYPE$1;
+          break top;
+        } else {
+          strm.msg = "invalid literal/length code";
+          state.mode = BAD$1;
+          break top;
+        }
+        break;
+      }
+    } while (_in < last && _out < end);
+    len = bits >> 3;
+    _in -= len;
+    bits -= len << 3;
+    hold &= (1 << bits) - 1;
+    strm.next_in = _in;
+    strm.next_out = _out;
+    strm.avail_in = _in < last ? 5 + (last - _in) : 5 - (_in - last);
+    strm.avail_out = _out < end ? 257 + (end - _out) : 257 - (_out - end);
+    state.hold = hold;
+    state.bits = bits;
+  }
+  var MAXBITS = 15;
+  var ENOUGH_LENS$1 = 852;
+  var ENOUGH_DISTS$1 = 592;
+  var CODES$1 = 0;
+  var LENS$1 = 1;
+  var DISTS$1 = 2;
+  var lbase = new Uint16Array([
+    3,
+    4,
+    5,
+    6,
+    7,
+    8,
+    9,
+    10,
+    11,
+    13,
+    15,
+    17,
+    19,
+    23,
+    27,
+    31,
+    35,
+    43,
+    51,
+    59,
+    67,
+    83,
+    99,
+    115,
+    131,
+    163,
+    195,
+    227,
+    258,
+    0,
+    0
+  ]);
+  var lext = new Uint8Array([
+    16,
+    16,
+    16,
+    16,
+    16,
+    16,
+    16,
+    16,
+    17,
+    17,
+    17,
+    17,
+    18,
+    18,
+    18,
+    18,
+    19,
+    19,
+    19,
+    19,
+    20,
+    20,
+    20,
+    20,
+    21,
+    21,
+    21,
+    21,
+    16,
+    199,
+    75
+  ]);
+  var dbase = new Uint16Array([
+    1,
+    2,
+    3,
+    4,
+    5,
+    7,
+    9,
+    13,
+    17,
+    25,
+    33,
+    49,
+    65,
+    97,
+    129,
+    193,
+    257,
+    385,
+    513,
+    769,
+    1025,
+    1537,
+    2049,
+    3073,
+    4097,
+    6145,
+    8193,
+    12289,
+    16385,
+    24577,
+    0,
+    0
+  ]);
+  var dext = new Uint8Array([
+    16,
+    16,
+    16,
+    16,
+    17,
+    17,
+    18,
+    18,
+    19,
+    19,
+    20,
+    20,
+    21,
+    21,
+    22,
+    22,
+    23,
+    23,
+    24,
+    24,
+    25,
+    25,
+    26,
+    26,
+    27,
+    27,
+    28,
+    28,
+    29,
+    29,
+    64,
+    64
+  ]);
+  var inflate_table = (type, lens, lens_index, codes, table, table_index, work, opts) => {
+    const bits = opts.bits;
+    let len = 0;
+    let sym = 0;
+    let min = 0, max = 0;
+    let root = 0;
+    let curr = 0;
+    let drop = 0;
+    let left = 0;
+    let used = 0;
+    let huff = 0;
+    let incr;
+    let fill;
+    let low;
+    let mask;
+    let next;
+    let base2 = null;
+    let match;
+    const count = /* @__PURE__ */ new Uint16Array(16);
+    const offs = /* @__PURE__ */ new Uint16Array(16);
+    let extra = null;
+    let here_bits, here_op, here_val;
+    for (len = 0; len <= MAXBITS; len++) count[len] = 0;
+    for (sym = 0; sym < codes; sym++) count[lens[lens_index + sym]]++;
+    root = bits;
+    for (max = MAXBITS; max >= 1; max--) if (count[max] !== 0) break;
+    if (root > max) root = max;
+    if (max === 0) {
+      table[table_index++] = 20971520;
+      table[table_index++] = 20971520;
+      opts.bits = 1;
+      return 0;
+    }
+    for (min = 1; min < max; min++) if (count[min] !== 0) break;
+    if (root < min) root = min;
+    left = 1;
+    for (len = 1; len <= MAXBITS; len++) {
+      left <<= 1;
+      left -= count[len];
+      if (left < 0) return -1;
+    }
+    if (left > 0 && (type === CODES$1 || max !== 1)) return -1;
+    offs[1] = 0;
+    for (len = 1; len < MAXBITS; len++) offs[len + 1] = offs[len] + count[len];
+    for (sym = 0; sym < codes; sym++) if (lens[lens_index + sym] !== 0) work[offs[lens[lens_index + sym]]++] = sym;
+    if (type === CODES$1) {
+      base2 = extra = work;
+      match = 20;
+    } else if (type === LENS$1) {
+      base2 = lbase;
+      extra = lext;
+      match = 257;
+    } else {
+      base2 = dbase;
+      extra = dext;
+      match = 0;
+    }
+    huff = 0;
+    sym = 0;
+    len = min;
+    next = table_index;
+    curr = root;
+    drop = 0;
+    low = -1;
+    used = 1 << root;
+    mask = used - 1;
+    if (type === LENS$1 && used > ENOUGH_LENS$1 || type === DISTS$1 && used > ENOUGH_DISTS$1) return 1;
+    for (; ; ) {
+      here_bits = len - drop;
+      if (work[sym] + 1 < match) {
+        here_op = 0;
+        here_val = work[sym];
+      } else if (work[sym] >= match) {
+        here_op = extra[work[sym] - match];
+        here_val = base2[work[sym] - match];
+      } else {
+        here_op = 96;
+        here_val = 0;
+      }
+      incr = 1 << len - drop;
+      fill = 1 << curr;
+      min = fill;
+      do {
+        fill -= incr;
+        table[next + (huff >> drop) + fill] = here_bits << 24 | here_op << 16 | here_val | 0;
+      } while (fill !== 0);
+      incr = 1 << len - 1;
+      while (huff & incr) incr >>= 1;
+      if (incr !== 0) {
+        huff &= incr - 1;
+        huff += incr;
+      } else huff = 0;
+      sym++;
+      if (--count[len] === 0) {
+        if (len === max) break;
+        len = lens[lens_index + work[sym]];
+      }
+      if (len > root && (huff & mask) !== low) {
+        if (drop === 0) drop = root;
+        next += min;
+        curr = len - drop;
+        left = 1 << curr;
+        while (curr + drop < max) {
+          left -= count[curr + drop];
+          if (left <= 0) break;
+          curr++;
+          left <<= 1;
+        }
+        used += 1 << curr;
+        if (type === LENS$1 && used > ENOUGH_LENS$1 || type === DISTS$1 && used > ENOUGH_DISTS$1) return 1;
+        low = huff & mask;
+        table[low] = root << 24 | curr << 16 | next - table_index | 0;
+      }
+    }
+    if (huff !== 0) table[next + huff] = len - drop << 24 | 4194304;
+    opts.bits = root;
+    return 0;
+  };
+  var CODES = 0;
+  var LENS = 1;
+  var DISTS = 2;
+  var HEAD = 16180;
+  var FLAGS = 16181;
+  var TIME = 16182;
+  var OS = 16183;
+  var EXLEN = 16184;
+  var EXTRA = 16185;
+  var NAME = 16186;
+  var COMMENT = 16187;
+  var HCRC = 16188;
+  var DICTID = 16189;
+  var DICT = 16190;
+  var TYPE = 16191;
+  var TYPEDO = 16192;
+  var STORED = 16193;
+  var COPY_ = 16194;
+  var COPY = 16195;
+  var TABLE = 16196;
+  var LENLENS = 16197;
+  var CODELENS = 16198;
+  var LEN_ = 16199;
+  var LEN = 16200;
+  var LENEXT = 16201;
+  var DIST = 16202;
+  var DISTEXT = 16203;
+  var MATCH = 16204;
+  var LIT = 16205;
+  var CHECK = 16206;
+  var LENGTH = 16207;
+  var DONE2 = 16208;
+  var BAD = 16209;
+  var MEM = 16210;
+  var SYNC = 16211;
+  var ENOUGH_LENS = 852;
+  var ENOUGH_DISTS = 592;
+  var DEF_WBITS = 15;
+  var zswap32 = (q) => {
+    return (q >>> 24 & 255) + (q >>> 8 & 65280) + ((q & 65280) << 8) + ((q & 255) << 24);
+  };
+  var InflateState = class {
+    constructor() {
+      this.strm = null;
+      this.mode = 0;
+      this.last = false;
+      this.wrap = 0;
+      this.havedict = false;
+      this.flags = 0;
+      this.dmax = 0;
+      this.check = 0;
+      this.total = 0;
+      this.head = null;
+      this.wbits = 0;
+      this.wsize = 0;
+      this.whave = 0;
+      this.wnext = 0;
+      this.window = null;
+      this.hold = 0;
+      this.bits = 0;
+      this.length = 0;
+      this.offset = 0;
+      this.extra = 0;
+      this.lencode = null;
+      this.distcode = null;
+      this.lenbits = 0;
+      this.distbits = 0;
+      this.ncode = 0;
+      this.nlen = 0;
+      this.ndist = 0;
+      this.have = 0;
+      this.next = null;
+      this.lens = /* @__PURE__ */ new Uint16Array(320);
+      this.work = /* @__PURE__ */ new Uint16Array(288);
+      this.lendyn = null;
+      this.distdyn = null;
+      this.sane = 0;
+      this.back = 0;
+      this.was = 0;
+    }
+  };
+  var inflateStateCheck = (strm) => {
+    if (!strm) return 1;
+    const state = strm.state;
+    if (!state || state.strm !== strm || state.mode < HEAD || state.mode > SYNC) return 1;
+    return 0;
+  };
+  var inflateResetKeep = (strm) => {
+    if (inflateStateCheck(strm)) return -2;
+    const state = strm.state;
+    strm.total_in = strm.total_out = state.total = 0;
+    strm.msg = "";
+    if (state.wrap) strm.adler = state.wrap & 1;
+    state.mode = HEAD;
+    state.last = 0;
+    state.havedict = 0;
+    state.flags = -1;
+    state.dmax = 32768;
+    state.head = null;
+    state.hold = 0;
+    state.bits = 0;
+    state.lencode = state.lendyn = new Int32Array(ENOUGH_LENS);
+    state.distcode = state.distdyn = new Int32Array(ENOUGH_DISTS);
+    state.sane = 1;
+    state.back = -1;
+    return 0;
+  };
+  var inflateReset = (strm) => {
+    if (inflateStateCheck(strm)) return -2;
+    const state = strm.state;
+    state.wsize = 0;
+    state.whave = 0;
+    state.wnext = 0;
+    return inflateResetKeep(strm);
+  };
+  var inflateReset2 = (strm, windowBits) => {
+    let wrap;
+    if (inflateStateCheck(strm)) return -2;
+    const state = strm.state;
+    if (windowBits < 0) {
+      wrap = 0;
+      windowBits = -windowBits;
+    } else {
+      wrap = (windowBits >> 4) + 5;
+      if (windowBits < 48) windowBits &= 15;
+    }
+    if (windowBits && (windowBits < 8 || windowBits > 15)) return -2;
+    if (state.window !== null && state.wbits !== windowBits) state.window = null;
+    state.wrap = wrap;
+    state.wbits = windowBits;
+    return inflateReset(strm);
+  };
+  var inflateInit2 = (strm, windowBits) => {
+    if (!strm) return -2;
+    const state = new InflateState();
+    strm.state = state;
+    state.strm = strm;
+    state.window = null;
+    state.mode = HEAD;
+    const ret = inflateReset2(strm, windowBits);
+    if (ret !== 0) strm.state = null;
+    return ret;
+  };
+  var inflateInit = (strm) => {
+    return inflateInit2(strm, DEF_WBITS);
+  };
+  var virgin = true;
+  var lenfix;
+  var distfix;
+  var fixedtables = (state) => {
+    if (virgin) {
+      lenfix = /* @__PURE__ */ new Int32Array(512);
+      distfix = /* @__PURE__ */ new Int32Array(32);
+      let sym = 0;
+      while (sym < 144) state.lens[sym++] = 8;
+      while (sym < 256) state.lens[sym++] = 9;
+      while (sym < 280) state.lens[sym++] = 7;
+      while (sym < 288) state.lens[sym++] = 8;
+      inflate_table(LENS, state.lens, 0, 288, lenfix, 0, state.work, { bits: 9 });
+      sym = 0;
+      while (sym < 32) state.lens[sym++] = 5;
+      inflate_table(DISTS, state.lens, 0, 32, distfix, 0, state.work, { bits: 5 });
+      virgin = false;
+    }
+    state.lencode = lenfix;
+    state.lenbits = 9;
+    state.distcode = distfix;
+    state.distbits = 5;
+  };
+  var updatewindow = (strm, src, end, copy) => {
+    let dist;
+    const state = strm.state;
+    if (state.window === null) state.window = new Uint8Array(1 << state.wbits);
+    if (state.wsize === 0) {
+      state.wsize = 1 << state.wbits;
+      state.wnext = 0;
+      state.whave = 0;
+    }
+    if (copy >= state.wsize) {
+      state.window.set(src.subarray(end - state.wsize, end), 0);
+      state.wnext = 0;
+      state.whave = state.wsize;
+    } else {
+      dist = state.wsize - state.wnext;
+      if (dist > copy) dist = copy;
+      state.window.set(src.subarray(end - copy, end - copy + dist), state.wnext);
+      copy -= dist;
+      if (copy) {
+        state.window.set(src.subarray(end - copy, end), 0);
+        state.wnext = copy;
+        state.whave = state.wsize;
+      } else {
+        state.wnext += dist;
+        if (state.wnext === state.wsize) state.wnext = 0;
+        if (state.whave < state.wsize) state.whave += dist;
+      }
+    }
+    return 0;
+  };
+  var inflate$1 = (strm, flush) => {
+    let state;
+    let input, output;
+    let next;
+    let put;
+    let have, left;
+    let hold;
+    let bits;
+    let _in, _out;
+    let copy;
+    let from;
+    let from_source;
+    let here = 0;
+    let here_bits, here_op, here_val;
+    let last_bits, last_op, last_val;
+    let len;
+    let ret;
+    const hbuf = /* @__PURE__ */ new Uint8Array(4);
+    let opts;
+    let n;
+    const order = new Uint8Array([
+      16,
+      17,
+      18,
+      0,
+      8,
+      7,
+      9,
+      6,
+      10,
+      5,
+      11,
+      4,
+      12,
+      3,
+      13,
+      2,
+      14,
+      1,
+      15
+    ]);
+    if (inflateStateCheck(strm) || !strm.output || !strm.input && strm.avail_in !== 0) return -2;
+    state = strm.state;
+    if (state.mode === TYPE) state.mode = TYPEDO;
+    put = strm.next_out;
+    output = strm.output;
+    left = strm.avail_out;
+    next = strm.next_in;
+    input = strm.input;
+    have = strm.avail_in;
+    hold = state.hold;
+    bits = state.bits;
+    _in = have;
+    _out = left;
+    ret = 0;
+    inf_leave: for (; ; ) switch (state.mode) {
+      case HEAD:
+        if (state.wrap === 0) {
+          state.mode = TYPEDO;
+          break;
+        }
+        while (bits < 16) {
+          if (have === 0) break inf_leave;
+          have--;
+          hold += input[next++] << bits;
+          bits += 8;
+        }
+        if (state.wrap & 2 && hold === 35615) {
+          if (state.wbits === 0) state.wbits = 15;
+          state.check = 0;
+          hbuf[0] = hold & 255;
+          hbuf[1] = hold >>> 8 & 255;
+          state.check = crc32(state.check, hbuf, 2, 0);
+          hold = 0;
+          bits = 0;
+          state.mode = FLAGS;
+          break;
+        }
+        if (state.head) state.head.done = false;
+        if (!(state.wrap & 1) || (((hold & 255) << 8) + (hold >> 8)) % 31) {
+          strm.msg = "incorrect header check";
+          state.mode = BAD;
+          break;
+        }
+        if ((hold & 15) !== 8) {
+          strm.msg = "unknown compression method";
+          state.mode = BAD;
+          break;
+        }
+        hold >>>= 4;
+        bits -= 4;
+        len = (hold & 15) + 8;
+        if (state.wbits === 0) state.wbits = len;
+        if (len > 15 || len > state.wbits) {
+          strm.msg = "invalid window size";
+          state.mode = BAD;
+          break;
+        }
+        state.dmax = 1 << state.wbits;
+        state.flags = 0;
+        strm.adler = state.check = 1;
+        state.mode = hold & 512 ? DICTID : TYPE;
+        hold = 0;
+        bits = 0;
+        break;
+      case FLAGS:
+        while (bits < 16) {
+          if (have === 0) break inf_leave;
+          have--;
+          hold += input[next++] << bits;
+          bits += 8;
+        }
+        state.flags = hold;
+        if ((state.flags & 255) !== 8) {
+          strm.msg = "unknown compression method";
+          state.mode = BAD;
+          break;
+        }
+        if (state.flags & 57344) {
+          strm.msg = "unknown header flags set";
+          state.mode = BAD;
+          break;
+        }
+        if (state.head) state.head.text = hold >> 8 & 1;
+        if (state.flags & 512 && state.wrap & 4) {
+          hbuf[0] = hold & 255;
+          hbuf[1] = hold >>> 8 & 255;
+          state.check = crc32(state.check, hbuf, 2, 0);
+        }
+        hold = 0;
+        bits = 0;
+        state.mode = TIME;
+      case TIME:
+        while (bits < 32) {
+          if (have === 0) break inf_leave;
+          have--;
+          hold += input[next++] << bits;
+          bits += 8;
+        }
+        if (state.head) state.head.time = hold >>> 0;
+        if (state.flags & 512 && state.wrap & 4) {
+          hbuf[0] = hold & 255;
+          hbuf[1] = hold >>> 8 & 255;
+          hbuf[2] = hold >>> 16 & 255;
+          hbuf[3] = hold >>> 24 & 255;
+          state.check = crc32(state.check, hbuf, 4, 0);
+        }
+        hold = 0;
+        bits = 0;
+        state.mode = OS;
+      case OS:
+        while (bits < 16) {
+          if (have === 0) break inf_leave;
+          have--;
+          hold += input[next++] << bits;
+          bits += 8;
+        }
+        if (state.head) {
+          state.head.xflags = hold & 255;
+          state.head.os = hold >> 8;
+        }
+        if (state.flags & 512 && state.wrap & 4) {
+          hbuf[0] = hold & 255;
+          hbuf[1] = hold >>> 8 & 255;
+          state.check = crc32(state.check, hbuf, 2, 0);
+        }
+        hold = 0;
+        bits = 0;
+        state.mode = EXLEN;
+      case EXLEN:
+        if (state.flags & 1024) {
+          while (bits < 16) {
+            if (have === 0) break inf_leave;
+            have--;
+            hold += input[next++] << bits;
+            bits += 8;
+          }
+          state.length = hold;
+          if (state.head) state.head.extra_len = hold;
+          if (state.flags & 512 && state.wrap & 4) {
+            hbuf[0] = hold & 255;
+            hbuf[1] = hold >>> 8 & 255;
+            state.check = crc32(state.check, hbuf, 2, 0);
+          }
+          hold = 0;
+          bits = 0;
+        } else if (state.head) state.head.extra = null;
+        state.mode = EXTRA;
+      case EXTRA:
+        if (state.flags & 1024) {
+          copy = state.length;
+          if (copy > have) copy = have;
+          if (copy) {
+            if (state.head) {
+              len = state.head.extra_len - state.length;
+              if (!state.head.extra) state.head.extra = new Uint8Array(state.head.extra_len);
+              state.head.extra.set(input.subarray(next, next + copy), len);
+            }
+            if (state.flags & 512 && state.wrap & 4) state.check = crc32(state.check, input, copy, next);
+            have -= copy;
+            next += copy;
+            state.length -= copy;
+          }
+          if (state.length) break inf_leave;
+        }
+        state.length = 0;
+        state.mode = NAME;
+      case NAME:
+        if (state.flags & 2048) {
+          if (have === 0) break inf_leave;
+          copy = 0;
+          do {
+            len = input[next + copy++];
+            if (state.head && len && state.length < 65536) {
+              state.head.name += String.fromCharCode(len);
+              state.length++;
+            }
+          } while (len && copy < have);
+          if (state.flags & 512 && state.wrap & 4) state.check = crc32(state.check, input, copy, next);
+          have -= copy;
+          next += copy;
+          if (len) break inf_leave;
+        } else if (state.head) state.head.name = null;
+        state.length = 0;
+        state.mode = COMMENT;
+      case COMMENT:
+        if (state.flags & 4096) {
+          if (have === 0) break inf_leave;
+          copy = 0;
+          do {
+            len = input[next + copy++];
+            if (state.head && len && state.length < 65536) {
+              state.head.comment += String.fromCharCode(len);
+              state.length++;
+            }
+          } while (len && copy < have);
+          if (state.flags & 512 && state.wrap & 4) state.check = crc32(state.check, input, copy, next);
+          have -= copy;
+          next += copy;
+          if (len) break inf_leave;
+        } else if (state.head) state.head.comment = null;
+        state.mode = HCRC;
+      case HCRC:
+        if (state.flags & 512) {
+          while (bits < 16) {
+            if (have === 0) break inf_leave;
+            have--;
+            hold += input[next++] << bits;
+            bits += 8;
+          }
+          if (state.wrap & 4 && hold !== (state.check & 65535)) {
+            strm.msg = "header crc mismatch";
+            state.mode = BAD;
+            break;
+          }
+          hold = 0;
+          bits = 0;
+        }
+        if (state.head) {
+          state.head.hcrc = state.flags >> 9 & 1;
+          state.head.done = true;
+        }
+        strm.adler = state.check = 0;
+        state.mode = TYPE;
+        break;
+      case DICTID:
+        while (bits < 32) {
+          if (have === 0) break inf_leave;
+          have--;
+          hold += input[next++] << bits;
+          bits += 8;
+        }
+        strm.adler = state.check = zswap32(hold);
+        hold = 0;
+        bits = 0;
+        state.mode = DICT;
+      case DICT:
+        if (state.havedict === 0) {
+          strm.next_out = put;
+          strm.avail_out = left;
+          strm.next_in = next;
+          strm.avail_in = have;
+          state.hold = hold;
+          state.bits = bits;
+          return 2;
+        }
+        strm.adler = state.check = 1;
+        state.mode = TYPE;
+      case TYPE:
+        if (flush === 5 || flush === 6) break inf_leave;
+      case TYPEDO:
+        if (state.last) {
+          hold >>>= bits & 7;
+          bits -= bits & 7;
+          state.mode = CHECK;
+          break;
+        }
+        while (bits < 3) {
+          if (have === 0) break inf_leave;
+          have--;
+          hold += input[next++] << bits;
+          bits += 8;
+        }
+        state.last = hold & 1;
+        hold >>>= 1;
+        bits -= 1;
+        switch (hold & 3) {
+          case 0:
+            state.mode = STORED;
+            break;
+          case 1:
+            fixedtables(state);
+            state.mode = LEN_;
+            if (flush === 6) {
+              hold >>>= 2;
+              bits -= 2;
+              break inf_leave;
+            }
+            break;
+          case 2:
+            state.mode = TABLE;
+            break;
+          case 3:
+            strm.msg = "invalid block type";
+            state.mode = BAD;
+        }
+        hold >>>= 2;
+        bits -= 2;
+        break;
+      case STORED:
+        hold >>>= bits & 7;
+        bits -= bits & 7;
+        while (bits < 32) {
+          if (have === 0) break inf_leave;
+          have--;
+          hold += input[next++] << bits;
+          bits += 8;
+        }
+        if ((hold & 65535) !== (hold >>> 16 ^ 65535)) {
+          strm.msg = "invalid stored block lengths";
+          state.mode = BAD;
+          break;
+        }
+        state.length = hold & 65535;
+        hold = 0;
+        bits = 0;
+        state.mode = COPY_;
+        if (flush === 6) break inf_leave;
+      case COPY_:
+        state.mode = COPY;
+      case COPY:
+        copy = state.length;
+        if (copy) {
+          if (copy > have) copy = have;
+          if (copy > left) copy = left;
+          if (copy === 0) break inf_leave;
+          output.set(input.subarray(next, next + copy), put);
+          have -= copy;
+          next += copy;
+          left -= copy;
+          put += copy;
+          state.length -= copy;
+          break;
+        }
+        state.mode = TYPE;
+        break;
+      case TABLE:
+        while (bits < 14) {
+          if (have === 0) break inf_leave;
+          have--;
+          hold += input[next++] << bits;
+          bits += 8;
+        }
+        state.nlen = (hold & 31) + 257;
+        hold >>>= 5;
+        bits -= 5;
+        state.ndist = (hold & 31) + 1;
+        hold >>>= 5;
+        bits -= 5;
+        state.ncode = (hold & 15) + 4;
+        hold >>>= 4;
+        bits -= 4;
+        if (state.nlen > 286 || state.ndist > 30) {
+          strm.msg = "too many length or distance symbols";
+          state.mode = BAD;
+          break;
+        }
+        state.have = 0;
+        state.mode = LENLENS;
+      case LENLENS:
+        while (state.have < state.ncode) {
+          while (bits < 3) {
+            if (have === 0) break inf_leave;
+            have--;
+            hold += input[next++] << bits;
+            bits += 8;
+          }
+          state.lens[order[state.have++]] = hold & 7;
+          hold >>>= 3;
+          bits -= 3;
+        }
+        while (state.have < 19) state.lens[order[state.have++]] = 0;
+        state.lencode = state.lendyn;
+        state.lenbits = 7;
+        opts = { bits: state.lenbits };
+        ret = inflate_table(CODES, state.lens, 0, 19, state.lencode, 0, state.work, opts);
+        state.lenbits = opts.bits;
+        if (ret) {
+          strm.msg = "invalid code lengths set";
+          state.mode = BAD;
+          break;
+        }
+        state.have = 0;
+        state.mode = CODELENS;
+      case CODELENS:
+        while (state.have < state.nlen + state.ndist) {
+          for (; ; ) {
+            here = state.lencode[hold & (1 << state.lenbits) - 1];
+            here_bits = here >>> 24;
+            here_op = here >>> 16 & 255;
+            here_val = here & 65535;
+            if (here_bits <= bits) break;
+            if (have === 0) break inf_leave;
+            have--;
+            hold += input[next++] << bits;
+            bits += 8;
+          }
+          if (here_val < 16) {
+            hold >>>= here_bits;
+            bits -= here_bits;
+            state.lens[state.have++] = here_val;
+          } else {
+            if (here_val === 16) {
+              n = here_bits + 2;
+              while (bits < n) {
+                if (have === 0) break inf_leave;
+                have--;
+                hold += input[next++] << bits;
+                bits += 8;
+              }
+              hold >>>= here_bits;
+              bits -= here_bits;
+              if (state.have === 0) {
+                strm.msg = "invalid bit length repeat";
+                state.mode = BAD;
+                break;
+              }
+              len = state.lens[state.have - 1];
+              copy = 3 + (hold & 3);
+              hold >>>= 2;
+              bits -= 2;
+            } else if (here_val === 17) {
+              n = here_bits + 3;
+              while (bits < n) {
+                if (have === 0) break inf_leave;
+                have--;
+                hold += input[next++] << bits;
+                bits += 8;
+              }
+              hold >>>= here_bits;
+              bits -= here_bits;
+              len = 0;
+              copy = 3 + (hold & 7);
+              hold >>>= 3;
+              bits -= 3;
+            } else {
+              n = here_bits + 7;
+              while (bits < n) {
+                if (have === 0) break inf_leave;
+                have--;
+                hold += input[next++] << bits;
+                bits += 8;
+              }
+              hold >>>= here_bits;
+              bits -= here_bits;
+              len = 0;
+              copy = 11 + (hold & 127);
+              hold >>>= 7;
+              bits -= 7;
+            }
+            if (state.have + copy > state.nlen + state.ndist) {
+              strm.msg = "invalid bit length repeat";
+              state.mode = BAD;
+              break;
+            }
+            while (copy--) state.lens[state.have++] = len;
+          }
+        }
+        if (state.mode === BAD) break;
+        if (state.lens[256] === 0) {
+          strm.msg = "invalid code -- missing end-of-block";
+          state.mode = BAD;
+          break;
+        }
+        state.lenbits = 9;
+        opts = { bits: state.lenbits };
+        ret = inflate_table(LENS, state.lens, 0, state.nlen, state.lencode, 0, state.work, opts);
+        state.lenbits = opts.bits;
+        if (ret) {
+          strm.msg = "invalid literal/lengths set";
+          state.mode = BAD;
+          break;
+        }
+        state.distbits = 6;
+        state.distcode = state.distdyn;
+        opts = { bits: state.distbits };
+        ret = inflate_table(DISTS, state.lens, state.nlen, state.ndist, state.distcode, 0, state.work, opts);
+        state.distbits = opts.bits;
+        if (ret) {
+          strm.msg = "invalid distances set";
+          state.mode = BAD;
+          break;
+        }
+        state.mode = LEN_;
+        if (flush === 6) break inf_leave;
+      case LEN_:
+        state.mode = LEN;
+      case LEN:
+        if (have >= 6 && left >= 258) {
+          strm.next_out = put;
+          strm.avail_out = left;
+          strm.next_in = next;
+          strm.avail_in = have;
+          state.hold = hold;
+          state.bits = bits;
+          inflate_fast(strm, _out);
+          put = strm.next_out;
+          output = strm.output;
+          left = strm.avail_out;
+          next = strm.next_in;
+          input = strm.input;
+          have = strm.avail_in;
+          hold = state.hold;
+          bits = state.bits;
+          if (state.mode === TYPE) state.back = -1;
+          break;
+        }
+        state.back = 0;
+        for (; ; ) {
+          here = state.lencode[hold & (1 << state.lenbits) - 1];
+          here_bits = here >>> 24;
+          here_op = here >>> 16 & 255;
+          here_val = here & 65535;
+          if (here_bits <= bits) break;
+          if (have === 0) break inf_leave;
+          have--;
+          hold += input[next++] << bits;
+          bits += 8;
+        }
+        if (here_op && (here_op & 240) === 0) {
+          last_bits = here_bits;
+          last_op = here_op;
+          last_val = here_val;
+          for (; ; ) {
+            here = state.lencode[last_val + ((hold & (1 << last_bits + last_op) - 1) >> last_bits)];
+            here_bits = here >>> 24;
+            here_op = here >>> 16 & 255;
+            here_val = here & 65535;
+            if (last_bits + here_bits <= bits) break;
+            if (have === 0) break inf_leave;
+            have--;
+            hold += input[next++] << bits;
+            bits += 8;
+          }
+          hold >>>= last_bits;
+          bits -= last_bits;
+          state.back += last_bits;
+        }
+        hold >>>= here_bits;
+        bits -= here_bits;
+        state.back += here_bits;
+        state.length = here_val;
+        if (here_op === 0) {
+          state.mode = LIT;
+          break;
+        }
+        if (here_op & 32) {
+          state.back = -1;
+          state.mode = TYPE;
+          break;
+        }
+        if (here_op & 64) {
+          strm.msg = "invalid literal/length code";
+          state.mode = BAD;
+          break;
+        }
+        state.extra = here_op & 15;
+        state.mode = LENEXT;
+      case LENEXT:
+        if (state.extra) {
+          n = state.extra;
+          while (bits < n) {
+            if (have === 0) break inf_leave;
+            have--;
+            hold += input[next++] << bits;
+            bits += 8;
+          }
+          state.length += hold & (1 << state.extra) - 1;
+          hold >>>= state.extra;
+          bits -= state.extra;
+          state.back += state.extra;
+        }
+        state.was = state.length;
+        state.mode = DIST;
+      case DIST:
+        for (; ; ) {
+          here = state.distcode[hold & (1 << state.distbits) - 1];
+          here_bits = here >>> 24;
+          here_op = here >>> 16 & 255;
+          here_val = here & 65535;
+          if (here_bits <= bits) break;
+          if (have === 0) break inf_leave;
+          have--;
+          hold += input[next++] << bits;
+          bits += 8;
+        }
+        if ((here_op & 240) === 0) {
+          last_bits = here_bits;
+          last_op = here_op;
+          last_val = here_val;
+          for (; ; ) {
+            here = state.distcode[last_val + ((hold & (1 << last_bits + last_op) - 1) >> last_bits)];
+            here_bits = here >>> 24;
+            here_op = here >>> 16 & 255;
+            here_val = here & 65535;
+            if (last_bits + here_bits <= bits) break;
+            if (have === 0) break inf_leave;
+            have--;
+            hold += input[next++] << bits;
+            bits += 8;
+          }
+          hold >>>= last_bits;
+          bits -= last_bits;
+          state.back += last_bits;
+        }
+        hold >>>= here_bits;
+        bits -= here_bits;
+        state.back += here_bits;
+        if (here_op & 64) {
+          strm.msg = "invalid distance code";
+          state.mode = BAD;
+          break;
+        }
+        state.offset = here_val;
+        state.extra = here_op & 15;
+        state.mode = DISTEXT;
+      case DISTEXT:
+        if (state.extra) {
+          n = state.extra;
+          while (bits < n) {
+            if (have === 0) break inf_leave;
+            have--;
+            hold += input[next++] << bits;
+            bits += 8;
+          }
+          state.offset += hold & (1 << state.extra) - 1;
+          hold >>>= state.extra;
+          bits -= state.extra;
+          state.back += state.extra;
+        }
+        if (state.offset > state.dmax) {
+          strm.msg = "invalid distance too far back";
+          state.mode = BAD;
+          break;
+        }
+        state.mode = MATCH;
+      case MATCH:
+        if (left === 0) break inf_leave;
+        copy = _out - left;
+        if (state.offset > copy) {
+          copy = state.offset - copy;
+          if (copy > state.whave) {
+            if (state.sane) {
+              strm.msg = "invalid distance too far back";
+              state.mode = BAD;
+              break;
+            }
+          }
+          if (copy > state.wnext) {
+            copy -= state.wnext;
+            from = state.wsize - copy;
+          } else from = state.wnext - copy;
+          if (copy > state.length) copy = state.length;
+          from_source = state.window;
+        } else {
+          from_source = output;
+          from = put - state.offset;
+          copy = state.length;
+        }
+        if (copy > left) copy = left;
+        left -= copy;
+        state.length -= copy;
+        do
+          output[put++] = from_source[from++];
+        while (--copy);
+        if (state.length === 0) state.mode = LEN;
+        break;
+      case LIT:
+        if (left === 0) break inf_leave;
+        output[put++] = state.length;
+        left--;
+        state.mode = LEN;
+        break;
+      case CHECK:
+        if (state.wrap) {
+          while (bits < 32) {
+            if (have === 0) break inf_leave;
+            have--;
+            hold |= input[next++] << bits;
+            bits += 8;
+          }
+          _out -= left;
+          strm.total_out += _out;
+          state.total += _out;
+          if (state.wrap & 4 && _out) strm.adler = state.check = state.flags ? crc32(state.check, output, _out, put - _out) : adler32(state.check, output, _out, put - _out);
+          _out = left;
+          if (state.wrap & 4 && (state.flags ? hold : zswap32(hold)) !== state.check) {
+            strm.msg = "incorrect data check";
+            state.mode = BAD;
+            break;
+          }
+          hold = 0;
+          bits = 0;
+        }
+        state.mode = LENGTH;
+      case LENGTH:
+        if (state.wrap && state.flags) {
+          while (bits < 32) {
+            if (have === 0) break inf_leave;
+            have--;
+            hold += input[next++] << bits;
+            bits += 8;
+          }
+          if (state.wrap & 4 && hold !== (state.total & 4294967295)) {
+            strm.msg = "incorrect length check";
+            state.mode = BAD;
+            break;
+          }
+          hold = 0;
+          bits = 0;
+        }
+        state.mode = DONE2;
+      case DONE2:
+        ret = 1;
+        break inf_leave;
+      case BAD:
+        ret = -3;
+        break inf_leave;
+      case MEM:
+        return -4;
+      case SYNC:
+      default:
+        return -2;
+    }
+    strm.next_out = put;
+    strm.avail_out = left;
+    strm.next_in = next;
+    strm.avail_in = have;
+    state.hold = hold;
+    state.bits = bits;
+    if (state.wsize || _out !== strm.avail_out && state.mode < BAD && (state.mode < CHECK || flush !== 4)) {
+      if (updatewindow(strm, strm.output, strm.next_out, _out - strm.avail_out)) {
+        state.mode = MEM;
+        return -4;
+      }
+    }
+    _in -= strm.avail_in;
+    _out -= strm.avail_out;
+    strm.total_in += _in;
+    strm.total_out += _out;
+    state.total += _out;
+    if (state.wrap & 4 && _out) strm.adler = state.check = state.flags ? crc32(state.check, output, _out, strm.next_out - _out) : adler32(state.check, output, _out, strm.next_out - _out);
+    strm.data_type = state.bits + (state.last ? 64 : 0) + (state.mode === TYPE ? 128 : 0) + (state.mode === LEN_ || state.mode === COPY_ ? 256 : 0);
+    if ((_in === 0 && _out === 0 || flush === 4) && ret === 0) ret = -5;
+    return ret;
+  };
+  var inflateEnd = (strm) => {
+    if (inflateStateCheck(strm)) return -2;
+    let state = strm.state;
+    if (state.window) state.window = null;
+    strm.state = null;
+    return 0;
+  };
+  var ZStream = class {
+    constructor() {
+      this.input = null;
+      this.next_in = 0;
+      this.avail_in = 0;
+      this.total_in = 0;
+      this.output = null;
+      this.next_out = 0;
+      this.avail_out = 0;
+      this.total_out = 0;
+      this.msg = "";
+      this.state = null;
+      this.data_type = 2;
+      this.adler = 0;
+    }
+  };
+  var defaultOptions = {
+    chunkSize: 1024 * 64,
+    windowBits: 15,
+    raw: false,
+    dictionary: /* @__PURE__ */ new Uint8Array(0)
+  };
+
   // src/objects.ts
   var MAX_DELTA_DEPTH = 4095;
   var MAX_OBJECT = 16 << 20;
@@ -2190,41 +4633,42 @@
     }
   };
   async function inflate(input, size, where) {
-    const ds = new DecompressionStream("deflate");
-    const writer = ds.writable.getWriter();
-    const reader = ds.readable.getReader();
+    const strm = new ZStream();
+    if (inflateInit(strm) !== Z_OK) throw new ObjectError(`${where}: could not start inflating (${strm.msg})`);
     const out = new Uint8Array(size);
-    let got = 0;
-    let stop = false;
-    const feed = (async () => {
-      try {
-        for await (const chunk of input) {
-          if (stop) break;
-          await writer.write(chunk);
-        }
-        await writer.close();
-      } catch {
-      }
-    })();
+    strm.output = out;
+    strm.next_out = 0;
+    strm.avail_out = size;
+    let probe = false;
+    let used = 0;
     try {
-      while (got < size) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        if (got + value.length > size) throw new ObjectError(`${where}: the entry inflates to more than the ${size} bytes its header says`);
-        out.set(value, got);
-        got += value.length;
+      for await (const chunk of input) {
+        strm.input = chunk;
+        strm.next_in = 0;
+        strm.avail_in = chunk.length;
+        while (strm.avail_in > 0) {
+          if (strm.avail_out === 0 && !probe) {
+            probe = true;
+            strm.output = new Uint8Array(1);
+            strm.next_out = 0;
+            strm.avail_out = 1;
+          }
+          const status2 = inflate$1(strm, Z_NO_FLUSH);
+          if (probe && strm.next_out > 0) throw new ObjectError(`${where}: the entry inflates to more than the ${size} bytes its header says`);
+          if (status2 === Z_STREAM_END) {
+            if (strm.total_out !== size) throw new ObjectError(`${where}: the entry inflates to ${strm.total_out} bytes, not the ${size} its header says`);
+            return { content: out, used: used + strm.next_in };
+          }
+          if (status2 !== Z_OK && (status2 !== Z_BUF_ERROR || strm.avail_in > 0)) {
+            throw new ObjectError(`${where}: the entry's zlib stream is damaged (${strm.msg || `zlib status ${status2}`})`);
+          }
+        }
+        used += chunk.length;
       }
-    } catch (e) {
-      if (e instanceof ObjectError) throw e;
-      if (got < size) throw new ObjectError(`${where}: the entry's zlib stream is damaged (${e.message})`);
     } finally {
-      stop = true;
-      reader.cancel().catch(() => {
-      });
-      void feed;
+      inflateEnd(strm);
     }
-    if (got < size) throw new ObjectError(`${where}: the entry inflates to ${got} bytes, not the ${size} its header says`);
-    return out;
+    throw new ObjectError(`${where}: the pack ends in the middle of the entry's zlib stream (${strm.total_out} of ${size} bytes inflated)`);
   }
   function applyDelta(base2, delta, where) {
     let at = 0;
@@ -2281,7 +4725,7 @@
       size += (c & 127) * 2 ** shift;
     }
     if (size > MAX_OBJECT) throw new ObjectError(`${where}: an entry of ${size} bytes, more than the viewer reads (${MAX_OBJECT})`);
-    if (type >= 1 && type <= 4) return { type, content: await inflate(r.rest(), size, where) };
+    if (type >= 1 && type <= 4) return { type, content: (await inflate(r.rest(), size, where)).content };
     let base2;
     if (type === 6) {
       c = await r.byte();
@@ -2291,14 +4735,14 @@
         back = (back + 1) * 128 + (c & 127);
       }
       if (back <= 0 || back > offset) throw new ObjectError(`${where}: an OFS_DELTA base outside the pack`);
-      const delta = await inflate(r.rest(), size, where);
+      const delta = (await inflate(r.rest(), size, where)).content;
       base2 = await entry(gw, index, pack, offset - back, visited);
       return { type: base2.type, content: applyDelta(base2.content, delta, where) };
     }
     if (type === 7) {
       const oid = new Uint8Array(20);
       for (let i = 0; i < 20; i++) oid[i] = await r.byte();
-      const delta = await inflate(r.rest(), size, where);
+      const delta = (await inflate(r.rest(), size, where)).content;
       const rec = await lookup(gw, index.objects, oid);
       if (rec === null) throw new ObjectError(`${where}: its REF_DELTA base ${hex(oid)} is not in the object map`);
       base2 = await entry(gw, index, await packCid(gw, index.packs, rec.pack), rec.offset, visited);
@@ -3531,21 +5975,9 @@
   // src/views/packscan.ts
   var MAX_ENTRIES = 400;
   var MAX_BYTES = 2 << 20;
+  var MAX_INFLATED = 8 << 20;
+  var MAX_SKIPPED = 1 << 20;
   var TYPES2 = ["", "commit", "tree", "blob", "tag"];
-  function adler32(b) {
-    let a = 1;
-    let s = 0;
-    for (let i = 0; i < b.length; ) {
-      const end = Math.min(b.length, i + 3800);
-      for (; i < end; i++) {
-        a += b[i];
-        s += a;
-      }
-      a %= 65521;
-      s %= 65521;
-    }
-    return (s << 16 | a) >>> 0;
-  }
   async function scan(gw, pack, packNumber, offset, limit = MAX_ENTRIES) {
     const out = [];
     const chunks = fileFrom(gw, pack, offset);
@@ -3564,7 +5996,20 @@
         buf2 = more;
       }
     };
+    async function* from(p) {
+      for (let at2 = p; ; ) {
+        if (at2 < buf2.length) {
+          const b = buf2;
+          yield b.subarray(at2);
+          at2 = b.length;
+        } else {
+          await want(at2 + 1);
+          if (at2 >= buf2.length) return;
+        }
+      }
+    }
     let at = 0;
+    let inflated = 0;
     try {
       for (let n = 0; n < limit; n++) {
         await want(at + 64);
@@ -3578,39 +6023,15 @@
           c = buf2[p++];
           size += (c & 127) * 2 ** shift;
         }
-        if (size > MAX_OBJECT) break;
+        if (size > MAX_OBJECT || type !== 1 && size > MAX_SKIPPED || inflated + size > MAX_INFLATED) break;
         if (type === 6) {
           do
             if (p >= buf2.length) return out;
           while (buf2[p++] & 128);
         } else if (type === 7) p += 20;
         else if (type < 1 || type > 4) break;
-        let content2 = null;
-        for (let room = 4096; ; room *= 4) {
-          await want(p + room);
-          try {
-            content2 = await inflate(
-              (async function* () {
-                yield buf2.subarray(p);
-              })(),
-              size,
-              "read-ahead"
-            );
-            break;
-          } catch {
-            if (done || buf2.length >= MAX_BYTES || p + room > buf2.length) return out;
-          }
-        }
-        const sum = adler32(content2);
-        const tail = [sum >>> 24, sum >>> 16 & 255, sum >>> 8 & 255, sum & 255];
-        let end = -1;
-        for (let i = p + 2; i + 4 <= buf2.length; i++) {
-          if (buf2[i] === tail[0] && buf2[i + 1] === tail[1] && buf2[i + 2] === tail[2] && buf2[i + 3] === tail[3]) {
-            end = i + 4;
-            break;
-          }
-        }
-        if (end < 0) break;
+        inflated += size;
+        const { content: content2, used } = await inflate(from(p), size, "read-ahead");
         if (type === 1) {
           const head = new TextEncoder().encode(`commit ${size}\0`);
           const whole = new Uint8Array(head.length + size);
@@ -3619,7 +6040,7 @@
           const oid = hex(new Uint8Array(await crypto.subtle.digest("SHA-1", whole)));
           out.push(commitInfo({ oid, type: TYPES2[type], content: content2 }, { pack: packNumber, offset: offset + at }));
         }
-        at = end;
+        at = p + used;
       }
     } catch {
     } finally {

@@ -5,12 +5,13 @@
 // the other, and keeps the commits: each is inflated to the size its
 // header gives, its SHA-1 computed (so a commit found here is exactly the
 // one its git hash names, as readObject would check), and the next entry
-// found after the zlib stream's Adler-32 (which follows the deflate data;
-// the reader cannot otherwise tell how many bytes the stream used). Trees,
-// blobs, tags and deltas are stepped over the same way. It stops at the
-// first thing it cannot read (a damaged or unexpected entry ends the read-
-// ahead, never the view: the walk then looks the commit up in the object
-// map), after MAX_ENTRIES entries or MAX_BYTES bytes of pack.
+// read from the first byte after its zlib stream (inflate() says exactly
+// how many bytes the stream used). Trees, blobs, tags and deltas are
+// stepped over the same way. It stops at the first thing it cannot read
+// (a damaged or unexpected entry ends the read-ahead, never the view: the
+// walk then looks the commit up in the object map), at the first
+// non-commit entry over MAX_SKIPPED bytes, and after MAX_ENTRIES entries,
+// MAX_BYTES bytes of pack or MAX_INFLATED bytes inflated.
 
 import { CID, hex } from "../cid";
 import { Gateway } from "../gateway";
@@ -19,22 +20,15 @@ import { CommitInfo, commitInfo } from "./util";
 
 const MAX_ENTRIES = 400;
 const MAX_BYTES = 2 << 20;
+/** At most this many bytes inflated per read-ahead, all entries together:
+ *  a pack of big, highly compressible blobs must not make a log page
+ *  inflate gigabytes. */
+export const MAX_INFLATED = 8 << 20;
+/** The read-ahead stops at the first tree, blob, tag or delta larger than
+ *  this (commits are never that large; a big blob is not worth reading
+ *  to step over it). */
+export const MAX_SKIPPED = 1 << 20;
 const TYPES = ["", "commit", "tree", "blob", "tag"];
-
-function adler32(b: Uint8Array): number {
-  let a = 1;
-  let s = 0;
-  for (let i = 0; i < b.length; ) {
-    const end = Math.min(b.length, i + 3800);
-    for (; i < end; i++) {
-      a += b[i];
-      s += a;
-    }
-    a %= 65521;
-    s %= 65521;
-  }
-  return ((s << 16) | a) >>> 0;
-}
 
 /** The commits among the entries of `pack` from `offset` on. */
 export async function scan(gw: Gateway, pack: CID, packNumber: number, offset: number, limit = MAX_ENTRIES): Promise<CommitInfo[]> {
@@ -56,7 +50,21 @@ export async function scan(gw: Gateway, pack: CID, packNumber: number, offset: n
       buf = more;
     }
   };
+  // The bytes from `p` on: what is here, then more as the inflater asks.
+  async function* from(p: number): AsyncGenerator<Uint8Array> {
+    for (let at = p; ; ) {
+      if (at < buf.length) {
+        const b = buf;
+        yield b.subarray(at);
+        at = b.length;
+      } else {
+        await want(at + 1);
+        if (at >= buf.length) return;
+      }
+    }
+  }
   let at = 0;
+  let inflated = 0;
   try {
     for (let n = 0; n < limit; n++) {
       await want(at + 64);
@@ -70,40 +78,17 @@ export async function scan(gw: Gateway, pack: CID, packNumber: number, offset: n
         c = buf[p++];
         size += (c & 0x7f) * 2 ** shift;
       }
-      if (size > MAX_OBJECT) break;
+      if (size > MAX_OBJECT || (type !== 1 && size > MAX_SKIPPED) || inflated + size > MAX_INFLATED) break;
       if (type === 6) {
         do if (p >= buf.length) return out;
         while (buf[p++] & 0x80);
       } else if (type === 7) p += 20;
       else if (type < 1 || type > 4) break;
-      // The zlib stream: inflate it from what is here (growing the window
-      // until it holds the whole stream), then find its end.
-      let content: Uint8Array | null = null;
-      for (let room = 4096; ; room *= 4) {
-        await want(p + room);
-        try {
-          content = await inflate(
-            (async function* () {
-              yield buf.subarray(p);
-            })(),
-            size,
-            "read-ahead",
-          );
-          break;
-        } catch {
-          if (done || buf.length >= MAX_BYTES || p + room > buf.length) return out;
-        }
-      }
-      const sum = adler32(content);
-      const tail = [sum >>> 24, (sum >>> 16) & 255, (sum >>> 8) & 255, sum & 255];
-      let end = -1;
-      for (let i = p + 2; i + 4 <= buf.length; i++) {
-        if (buf[i] === tail[0] && buf[i + 1] === tail[1] && buf[i + 2] === tail[2] && buf[i + 3] === tail[3]) {
-          end = i + 4;
-          break;
-        }
-      }
-      if (end < 0) break;
+      // The zlib stream, inflated to its exact end: the next entry
+      // starts at the first byte it did not use. A stream cut short by
+      // MAX_BYTES, or damaged, ends the read-ahead (inflate throws).
+      inflated += size;
+      const { content, used } = await inflate(from(p), size, "read-ahead");
       if (type === 1) {
         const head = new TextEncoder().encode(`commit ${size}\0`);
         const whole = new Uint8Array(head.length + size);
@@ -112,7 +97,7 @@ export async function scan(gw: Gateway, pack: CID, packNumber: number, offset: n
         const oid = hex(new Uint8Array(await crypto.subtle.digest("SHA-1", whole)));
         out.push(commitInfo({ oid, type: TYPES[type], content }, { pack: packNumber, offset: offset + at }));
       }
-      at = end;
+      at = p + used;
     }
   } catch {
     // The read-ahead ends here; the walk reads what it still needs by the
