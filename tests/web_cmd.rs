@@ -345,6 +345,20 @@ fn web_serve_from_the_embedded_store() {
     for site in ["same-origin", "none"] {
         assert_eq!(get(origin, &raw, &[("Sec-Fetch-Site", site)]).status, 200, "Sec-Fetch-Site: {site}");
     }
+    // A refusal says why in one line, and never the token.
+    let refused = get(origin, &raw, &[("Sec-Fetch-Site", "cross-site")]);
+    let said = String::from_utf8_lossy(&refused.body).to_string();
+    assert!(said.contains("another site") && said.contains("address bar") && !said.contains(token), "{said}");
+    let refused = get(origin, &raw, &[("Host", "evil.example:80")]);
+    let said = String::from_utf8_lossy(&refused.body).to_string();
+    assert!(said.contains("host") && !said.contains(token) && !said.contains("evil"), "{said}");
+    // A link followed from another site's page opens the viewer's page (a
+    // top-level navigation); a navigation to a block is still refused.
+    let navigate = [("Sec-Fetch-Site", "cross-site"), ("Sec-Fetch-Mode", "navigate"), ("Sec-Fetch-Dest", "document")];
+    let page = get(origin, &format!("/{token}/"), &navigate);
+    assert!(page.status == 200 && page.body == std::fs::read(dist().join("index.html")).unwrap(), "a link from another site");
+    assert_eq!(get(origin, &raw, &navigate).status, 403, "a block opened from another site's link");
+    assert_eq!(get(origin, &format!("/{token}/app.js"), &[("Sec-Fetch-Site", "cross-site")]).status, 403);
     let k = "k51qzi5uqu5dh5r1nd05yvrwg00el5f5hwlplblq7t4ef8vu21jywuo50ihf1m";
     assert_eq!(get(origin, &format!("/{token}/ipns/{k}?format=ipns-record"), &[]).status, 404);
     assert_eq!(get(origin, &format!("/ipns/{k}?format=ipns-record"), &[]).status, 404);

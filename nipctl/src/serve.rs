@@ -30,7 +30,11 @@
 //! (403): a `Host` that is not the loopback address served (DNS
 //! rebinding; without the port when it is 80, as browsers send it), and a
 //! request a browser marks `Sec-Fetch-Site: cross-site` or `same-site`
-//! (sent by a page of another origin, another port of 127.0.0.1 included).
+//! (sent by a page of another origin, another port of 127.0.0.1 included),
+//! except a top-level navigation to the viewer's page (a link followed from
+//! a browser-based terminal or IDE: the other site cannot read the answer).
+//! A refusal says in one line why and what to do; a wrong token says
+//! nothing.
 //! No response carries CORS headers, so other pages cannot read one.
 //!
 //! Blocks are not restricted to those of the repository served: whoever
@@ -277,8 +281,8 @@ fn not_found() -> Response<Full<Bytes>> {
 }
 
 /// A request refused before its path is looked at: nothing said either.
-fn forbidden() -> Response<Full<Bytes>> {
-    plain(StatusCode::FORBIDDEN, "forbidden".into())
+fn forbidden(why: String) -> Response<Full<Bytes>> {
+    plain(StatusCode::FORBIDDEN, why)
 }
 
 fn reply(status: StatusCode, content_type: &'static str, body: Bytes) -> Response<Full<Bytes>> {
@@ -357,17 +361,31 @@ fn under_token<'a>(path: &'a str, token: &str) -> Option<&'a str> {
 async fn respond<B>(state: &Arc<State>, req: Request<B>) -> Response<Full<Bytes>> {
     let host = req.headers().get(HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
     if !state.hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
-        return forbidden();
+        return forbidden(format!(
+            "refused: this preview answers only requests for http://{}/ (not another host name): open the URL nipctl web serve printed",
+            state.hosts[0]
+        ));
     }
-    // Browsers say where a request comes from: only the preview's own
-    // pages, and the user (an address typed, a link from outside a browser).
-    let site = req.headers().get("sec-fetch-site").and_then(|h| h.to_str().ok()).unwrap_or("none");
-    if !["same-origin", "none"].iter().any(|s| s.eq_ignore_ascii_case(site.trim())) {
-        return forbidden();
-    }
+    let header = |name: &str| req.headers().get(name).and_then(|h| h.to_str().ok()).map(str::trim);
     let Some(path) = under_token(req.uri().path(), &state.token).map(str::to_string) else {
         return not_found();
     };
+    // Browsers say where a request comes from: only the preview's own
+    // pages, and the user (an address typed, a link from outside a browser).
+    // A link followed from another site's page (a browser-based terminal or
+    // IDE, say) opens the viewer's page too: a top-level navigation, whose
+    // answer that site cannot read; blocks and names stay refused to it.
+    let site = header("sec-fetch-site").unwrap_or("none");
+    let own = ["same-origin", "none"].iter().any(|s| s.eq_ignore_ascii_case(site));
+    let navigation = header("sec-fetch-mode").is_some_and(|m| m.eq_ignore_ascii_case("navigate"))
+        && header("sec-fetch-dest").is_some_and(|d| d.eq_ignore_ascii_case("document"))
+        && matches!(path.as_str(), "" | "/" | "/index.html");
+    if !own && !navigation {
+        return forbidden(format!(
+            "refused: a request from another site's page (Sec-Fetch-Site: {}); open the URL nipctl web serve printed in the address bar",
+            nip::protocol::one_line(site).chars().take(20).collect::<String>()
+        ));
+    }
     if req.method() != Method::GET && req.method() != Method::HEAD {
         let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, format!("{} is not served here: GET only", req.method()));
         r.headers_mut().insert("allow", HeaderValue::from_static("GET, HEAD"));

@@ -633,15 +633,21 @@ impl Client {
                     let recent = last.is_some_and(|t| t.elapsed() < stall);
                     let left = self.timeout.saturating_sub(started.elapsed());
                     if !recent && left > stall && RESCUES_DONE.fetch_add(1, std::sync::atomic::Ordering::Relaxed) < MAX_RESCUES {
-                        if tokio::time::timeout(RESCUE_LIMIT.min(left - stall), self.reconnect_providers(cid)).await.is_err() {
-                            log::info!("the rescue of block {cid} stopped after its time limit");
-                        }
+                        let until = std::time::Instant::now() + RESCUE_LIMIT.min(left - stall);
+                        self.reconnect_providers(cid, until).await;
                         *last = Some(std::time::Instant::now());
                     }
                 }
                 let left = self.timeout.saturating_sub(started.elapsed());
                 if left < Duration::from_secs(1) {
-                    return Err(e);
+                    // The whole timeout has gone (waiting for another
+                    // block's rescue): say so, not the first ask's wait.
+                    return Err(match e {
+                        KuboError::Timeout { endpoint, call, advice, .. } => {
+                            KuboError::Timeout { endpoint, call, secs: started.elapsed().as_secs(), advice }
+                        }
+                        other => other,
+                    });
                 }
                 self.block_get(cid, left).await
             }
@@ -658,7 +664,16 @@ impl Client {
     /// each provider named (`swarm/disconnect`, then `swarm/connect`):
     /// a new connection bitswap sees. Said on the notes; failures are only
     /// logged (the retry says what it finds).
-    async fn reconnect_providers(&self, cid: &Cid) {
+    ///
+    /// It keeps to `until`: each call's limit is cut to what is left, and
+    /// no disconnection starts with less than 2 s left. A pair is never
+    /// cut between its disconnect and its connect (which would leave the
+    /// node disconnected from the provider the retry needs), so a node that
+    /// does not answer within a call's limit can take one pair's grace
+    /// past `until`.
+    async fn reconnect_providers(&self, cid: &Cid, until: std::time::Instant) {
+        let left = || until.saturating_duration_since(std::time::Instant::now());
+        let within = |most: Duration, share: Duration| share.min(most).max(Duration::from_secs(1));
         let say = |line: String| {
             log::info!("{line}");
             if let Some(notes) = &self.notes {
@@ -667,7 +682,7 @@ impl Client {
         };
         let args = [("arg", cid.to_string()), ("num-providers", RESCUE_PROVIDERS.to_string())];
         let providers = async {
-            let resp = self.call("routing/findprovs", &args, None, Some(Duration::from_secs(10))).await?;
+            let resp = self.call("routing/findprovs", &args, None, Some(within(Duration::from_secs(10), left() / 2))).await?;
             let body = self.bytes("routing/findprovs", resp).await?;
             Ok::<_, KuboError>(providers_in(&body))
         };
@@ -684,12 +699,20 @@ impl Client {
             if providers.len() == 1 { "" } else { "s" }
         ));
         for peer in providers {
+            let l = left();
+            if l < Duration::from_secs(2) {
+                log::info!("no time left to reconnect to provider {peer} of {cid}");
+                break;
+            }
             let target = format!("/p2p/{peer}");
             // Not connected is fine: the connect below makes the connection.
-            if let Err(e) = self.call("swarm/disconnect", &[("arg", target.clone())], None, Some(Duration::from_secs(5))).await {
+            if let Err(e) =
+                self.call("swarm/disconnect", &[("arg", target.clone())], None, Some(within(Duration::from_secs(5), l / 3))).await
+            {
                 log::debug!("swarm/disconnect {target}: {e}");
             }
-            match self.call("swarm/connect", &[("arg", target.clone())], None, Some(Duration::from_secs(10))).await {
+            let connect = within(Duration::from_secs(10), left().max(l * 2 / 3));
+            match self.call("swarm/connect", &[("arg", target.clone())], None, Some(connect)).await {
                 Ok(_) => log::info!("reconnected to provider {peer} of {cid}"),
                 Err(e) => log::info!("could not connect to provider {peer} of {cid}: {e}"),
             }

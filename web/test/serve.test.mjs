@@ -159,7 +159,7 @@ test("a page of another site cannot have the browser read the preview, nor can a
   await page.waitForLoadState("networkidle");
   other.close();
   assert.ok(answered.some(([u]) => u === raw), `the page's request for ${raw} was not seen: ${JSON.stringify(answered)}`);
-  for (const [u, status] of answered) assert.equal(status, 403, `${u} was answered ${status} to another site's page`);
+  for (const [u, status] of answered) assert.equal(status, u.startsWith(`${base}/`) ? 403 : 404, `${u} was answered ${status} to another site's page`);
   // Opened directly (the user, no other page): without the token, nothing.
   for (const path of ["/", "/index.html", `/ipfs/${cid}?format=raw`]) {
     const resp = await page.goto(origin + path);
@@ -169,6 +169,22 @@ test("a page of another site cannot have the browser read the preview, nor can a
   await page.close();
   // With the token, the same block is served.
   assert.equal((await fetch(raw, { headers: { Accept: "application/vnd.ipld.raw" } })).status, 200);
+});
+
+test("the printed URL followed as a link from another site's page (a browser-based terminal, say) opens the repository", async () => {
+  const { url } = await serve();
+  const other = createServer((req, res) => {
+    res.writeHead(200, { "content-type": "text/html" });
+    res.end(`<!doctype html><a id="go" href="${url.replace(/"/g, "&quot;")}">the preview</a>`);
+  });
+  await new Promise((r) => other.listen(0, "127.0.0.1", r));
+  const page = await browser.newPage();
+  await page.goto(`http://localhost:${other.address().port}/`);
+  await page.click("#go");
+  await noError(page, "#branches li");
+  assert.equal(await page.locator("#branches li").first().locator(".name").textContent(), "trunk");
+  other.close();
+  await page.close();
 });
 
 test("a block damaged in the store is not shown: the page names it", async () => {
