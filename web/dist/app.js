@@ -111,7 +111,7 @@
 
   // src/gateway.ts
   var MAX_BLOCK = 1 << 20;
-  var TIMEOUT_MS = 6e4;
+  var TIMEOUT_MS = 75e3;
   var MAX_CACHE = 64 << 20;
   var GatewayError = class extends Error {
   };
@@ -127,8 +127,12 @@
       this.maxCache = maxCache;
       this.url = url.replace(/\/+$/, "");
       this.timeoutMs = timeoutMs;
+      const m = /^([a-z]+:\/\/[^/]+)(\/.*)?$/i.exec(this.url);
+      this.shown = m ? m[1] + (m[2] ? "/\u2026" : "") : this.url;
     }
     url;
+    /** The gateway as errors name it: its origin, and `/…` for a path. */
+    shown;
     timeoutMs;
     /** Blocks being fetched, and verified ones in least recently used
      *  order (a Map keeps insertion order: a hit moves its key last). */
@@ -189,28 +193,28 @@
         });
       } catch (e) {
         if (timedOut(e) || signal.aborted) throw this.timeout(cid);
-        throw new GatewayError(`block ${cid}: the gateway ${this.url} could not be reached (${e.message}); check the gateway address, and that it allows this page (CORS)`);
+        throw new GatewayError(`block ${cid}: the gateway ${this.shown} could not be reached (${e.message}); check the gateway address, and that it allows this page (CORS)`);
       }
       if (!resp.ok) {
-        throw new GatewayError(`block ${cid}: the gateway ${this.url} answered ${resp.status} ${resp.statusText}; it may not have the block`);
+        throw new GatewayError(`block ${cid}: the gateway ${this.shown} answered ${resp.status} ${resp.statusText}; it may not have the block`);
       }
       const length = Number(resp.headers.get("content-length") ?? "0");
       if (length > MAX_BLOCK) {
-        throw new GatewayError(`block ${cid}: the gateway ${this.url} sent ${length} bytes, more than the ${MAX_BLOCK} of any nip block; refused`);
+        throw new GatewayError(`block ${cid}: the gateway ${this.shown} sent ${length} bytes, more than the ${MAX_BLOCK} of any nip block; refused`);
       }
       const data = await this.read(resp, cid, signal);
       if (!await matches(cid, data)) {
-        throw new GatewayError(`block ${cid}: the gateway ${this.url} sent bytes that do not match this CID; refused (the gateway is broken or hostile: try another one)`);
+        throw new GatewayError(`block ${cid}: the gateway ${this.shown} sent bytes that do not match this CID; refused (the gateway is broken or hostile: try another one)`);
       }
       this.fetched++;
       return data;
     }
     /** The response's body, read no further than one byte past MAX_BLOCK. */
     timeout(cid) {
-      return new GatewayError(`block ${cid}: the gateway ${this.url} timed out (no whole block within ${this.timeoutMs / 1e3} s); try again, or another gateway`);
+      return new GatewayError(`block ${cid}: the gateway ${this.shown} timed out (no whole block within ${this.timeoutMs / 1e3} s); try again, or another gateway`);
     }
     async read(resp, cid, signal) {
-      const tooLarge = () => new GatewayError(`block ${cid}: the gateway ${this.url} sent more than the ${MAX_BLOCK} bytes of any nip block; refused`);
+      const tooLarge = () => new GatewayError(`block ${cid}: the gateway ${this.shown} sent more than the ${MAX_BLOCK} bytes of any nip block; refused`);
       if (resp.body === null) return new Uint8Array(0);
       const reader = resp.body.getReader();
       const chunks = [];
@@ -221,7 +225,7 @@
           next = await reader.read();
         } catch (e) {
           if (timedOut(e) || signal.aborted) throw this.timeout(cid);
-          throw new GatewayError(`block ${cid}: the gateway ${this.url} broke off the response (${e.message})`);
+          throw new GatewayError(`block ${cid}: the gateway ${this.shown} broke off the response (${e.message})`);
         }
         if (next.done) break;
         total += next.value.length;
@@ -2968,7 +2972,7 @@
     let whave;
     let wnext;
     let s_window;
-    let hold;
+    let hold2;
     let bits;
     let lcode;
     let dcode;
@@ -2994,7 +2998,7 @@
     whave = state.whave;
     wnext = state.wnext;
     s_window = state.window;
-    hold = state.hold;
+    hold2 = state.hold;
     bits = state.bits;
     lcode = state.lencode;
     dcode = state.distcode;
@@ -3002,15 +3006,15 @@
     dmask = (1 << state.distbits) - 1;
     top: do {
       if (bits < 15) {
-        hold += input[_in++] << bits;
+        hold2 += input[_in++] << bits;
         bits += 8;
-        hold += input[_in++] << bits;
+        hold2 += input[_in++] << bits;
         bits += 8;
       }
-      here = lcode[hold & lmask];
+      here = lcode[hold2 & lmask];
       dolen: for (; ; ) {
         op = here >>> 24;
-        hold >>>= op;
+        hold2 >>>= op;
         bits -= op;
         op = here >>> 16 & 255;
         if (op === 0) output[_out++] = here & 65535;
@@ -3019,43 +3023,43 @@
           op &= 15;
           if (op) {
             if (bits < op) {
-              hold += input[_in++] << bits;
+              hold2 += input[_in++] << bits;
               bits += 8;
             }
-            len += hold & (1 << op) - 1;
-            hold >>>= op;
+            len += hold2 & (1 << op) - 1;
+            hold2 >>>= op;
             bits -= op;
           }
           if (bits < 15) {
-            hold += input[_in++] << bits;
+            hold2 += input[_in++] << bits;
             bits += 8;
-            hold += input[_in++] << bits;
+            hold2 += input[_in++] << bits;
             bits += 8;
           }
-          here = dcode[hold & dmask];
+          here = dcode[hold2 & dmask];
           dodist: for (; ; ) {
             op = here >>> 24;
-            hold >>>= op;
+            hold2 >>>= op;
             bits -= op;
             op = here >>> 16 & 255;
             if (op & 16) {
               dist = here & 65535;
               op &= 15;
               if (bits < op) {
-                hold += input[_in++] << bits;
+                hold2 += input[_in++] << bits;
                 bits += 8;
                 if (bits < op) {
-                  hold += input[_in++] << bits;
+                  hold2 += input[_in++] << bits;
                   bits += 8;
                 }
               }
-              dist += hold & (1 << op) - 1;
+              dist += hold2 & (1 << op) - 1;
               if (dist > dmax) {
                 strm.msg = "invalid distance too far back";
                 state.mode = BAD$1;
                 break top;
               }
-              hold >>>= op;
+              hold2 >>>= op;
               bits -= op;
               op = _out - beg;
               if (dist > op) {
@@ -3133,7 +3137,7 @@
                 }
               }
             } else if ((op & 64) === 0) {
-              here = dcode[(here & 65535) + (hold & (1 << op) - 1)];
+              here = dcode[(here & 65535) + (hold2 & (1 << op) - 1)];
               continue dodist;
             } else {
               strm.msg = "invalid distance code";
@@ -3143,7 +3147,7 @@
             break;
           }
         } else if ((op & 64) === 0) {
-          here = lcode[(here & 65535) + (hold & (1 << op) - 1)];
+          here = lcode[(here & 65535) + (hold2 & (1 << op) - 1)];
           continue dolen;
         } else if (op & 32) {
           state.mode = TYPE$1;
@@ -3159,12 +3163,12 @@
     len = bits >> 3;
     _in -= len;
     bits -= len << 3;
-    hold &= (1 << bits) - 1;
+    hold2 &= (1 << bits) - 1;
     strm.next_in = _in;
     strm.next_out = _out;
     strm.avail_in = _in < last ? 5 + (last - _in) : 5 - (_in - last);
     strm.avail_out = _out < end ? 257 + (end - _out) : 257 - (_out - end);
-    state.hold = hold;
+    state.hold = hold2;
     state.bits = bits;
   }
   var MAXBITS = 15;
@@ -3630,7 +3634,7 @@
     let next;
     let put;
     let have, left;
-    let hold;
+    let hold2;
     let bits;
     let _in, _out;
     let copy;
@@ -3674,7 +3678,7 @@
     next = strm.next_in;
     input = strm.input;
     have = strm.avail_in;
-    hold = state.hold;
+    hold2 = state.hold;
     bits = state.bits;
     _in = have;
     _out = left;
@@ -3688,34 +3692,34 @@
         while (bits < 16) {
           if (have === 0) break inf_leave;
           have--;
-          hold += input[next++] << bits;
+          hold2 += input[next++] << bits;
           bits += 8;
         }
-        if (state.wrap & 2 && hold === 35615) {
+        if (state.wrap & 2 && hold2 === 35615) {
           if (state.wbits === 0) state.wbits = 15;
           state.check = 0;
-          hbuf[0] = hold & 255;
-          hbuf[1] = hold >>> 8 & 255;
+          hbuf[0] = hold2 & 255;
+          hbuf[1] = hold2 >>> 8 & 255;
           state.check = crc32(state.check, hbuf, 2, 0);
-          hold = 0;
+          hold2 = 0;
           bits = 0;
           state.mode = FLAGS;
           break;
         }
         if (state.head) state.head.done = false;
-        if (!(state.wrap & 1) || (((hold & 255) << 8) + (hold >> 8)) % 31) {
+        if (!(state.wrap & 1) || (((hold2 & 255) << 8) + (hold2 >> 8)) % 31) {
           strm.msg = "incorrect header check";
           state.mode = BAD;
           break;
         }
-        if ((hold & 15) !== 8) {
+        if ((hold2 & 15) !== 8) {
           strm.msg = "unknown compression method";
           state.mode = BAD;
           break;
         }
-        hold >>>= 4;
+        hold2 >>>= 4;
         bits -= 4;
-        len = (hold & 15) + 8;
+        len = (hold2 & 15) + 8;
         if (state.wbits === 0) state.wbits = len;
         if (len > 15 || len > state.wbits) {
           strm.msg = "invalid window size";
@@ -3725,18 +3729,18 @@
         state.dmax = 1 << state.wbits;
         state.flags = 0;
         strm.adler = state.check = 1;
-        state.mode = hold & 512 ? DICTID : TYPE;
-        hold = 0;
+        state.mode = hold2 & 512 ? DICTID : TYPE;
+        hold2 = 0;
         bits = 0;
         break;
       case FLAGS:
         while (bits < 16) {
           if (have === 0) break inf_leave;
           have--;
-          hold += input[next++] << bits;
+          hold2 += input[next++] << bits;
           bits += 8;
         }
-        state.flags = hold;
+        state.flags = hold2;
         if ((state.flags & 255) !== 8) {
           strm.msg = "unknown compression method";
           state.mode = BAD;
@@ -3747,50 +3751,50 @@
           state.mode = BAD;
           break;
         }
-        if (state.head) state.head.text = hold >> 8 & 1;
+        if (state.head) state.head.text = hold2 >> 8 & 1;
         if (state.flags & 512 && state.wrap & 4) {
-          hbuf[0] = hold & 255;
-          hbuf[1] = hold >>> 8 & 255;
+          hbuf[0] = hold2 & 255;
+          hbuf[1] = hold2 >>> 8 & 255;
           state.check = crc32(state.check, hbuf, 2, 0);
         }
-        hold = 0;
+        hold2 = 0;
         bits = 0;
         state.mode = TIME;
       case TIME:
         while (bits < 32) {
           if (have === 0) break inf_leave;
           have--;
-          hold += input[next++] << bits;
+          hold2 += input[next++] << bits;
           bits += 8;
         }
-        if (state.head) state.head.time = hold >>> 0;
+        if (state.head) state.head.time = hold2 >>> 0;
         if (state.flags & 512 && state.wrap & 4) {
-          hbuf[0] = hold & 255;
-          hbuf[1] = hold >>> 8 & 255;
-          hbuf[2] = hold >>> 16 & 255;
-          hbuf[3] = hold >>> 24 & 255;
+          hbuf[0] = hold2 & 255;
+          hbuf[1] = hold2 >>> 8 & 255;
+          hbuf[2] = hold2 >>> 16 & 255;
+          hbuf[3] = hold2 >>> 24 & 255;
           state.check = crc32(state.check, hbuf, 4, 0);
         }
-        hold = 0;
+        hold2 = 0;
         bits = 0;
         state.mode = OS;
       case OS:
         while (bits < 16) {
           if (have === 0) break inf_leave;
           have--;
-          hold += input[next++] << bits;
+          hold2 += input[next++] << bits;
           bits += 8;
         }
         if (state.head) {
-          state.head.xflags = hold & 255;
-          state.head.os = hold >> 8;
+          state.head.xflags = hold2 & 255;
+          state.head.os = hold2 >> 8;
         }
         if (state.flags & 512 && state.wrap & 4) {
-          hbuf[0] = hold & 255;
-          hbuf[1] = hold >>> 8 & 255;
+          hbuf[0] = hold2 & 255;
+          hbuf[1] = hold2 >>> 8 & 255;
           state.check = crc32(state.check, hbuf, 2, 0);
         }
-        hold = 0;
+        hold2 = 0;
         bits = 0;
         state.mode = EXLEN;
       case EXLEN:
@@ -3798,17 +3802,17 @@
           while (bits < 16) {
             if (have === 0) break inf_leave;
             have--;
-            hold += input[next++] << bits;
+            hold2 += input[next++] << bits;
             bits += 8;
           }
-          state.length = hold;
-          if (state.head) state.head.extra_len = hold;
+          state.length = hold2;
+          if (state.head) state.head.extra_len = hold2;
           if (state.flags & 512 && state.wrap & 4) {
-            hbuf[0] = hold & 255;
-            hbuf[1] = hold >>> 8 & 255;
+            hbuf[0] = hold2 & 255;
+            hbuf[1] = hold2 >>> 8 & 255;
             state.check = crc32(state.check, hbuf, 2, 0);
           }
-          hold = 0;
+          hold2 = 0;
           bits = 0;
         } else if (state.head) state.head.extra = null;
         state.mode = EXTRA;
@@ -3871,15 +3875,15 @@
           while (bits < 16) {
             if (have === 0) break inf_leave;
             have--;
-            hold += input[next++] << bits;
+            hold2 += input[next++] << bits;
             bits += 8;
           }
-          if (state.wrap & 4 && hold !== (state.check & 65535)) {
+          if (state.wrap & 4 && hold2 !== (state.check & 65535)) {
             strm.msg = "header crc mismatch";
             state.mode = BAD;
             break;
           }
-          hold = 0;
+          hold2 = 0;
           bits = 0;
         }
         if (state.head) {
@@ -3893,11 +3897,11 @@
         while (bits < 32) {
           if (have === 0) break inf_leave;
           have--;
-          hold += input[next++] << bits;
+          hold2 += input[next++] << bits;
           bits += 8;
         }
-        strm.adler = state.check = zswap32(hold);
-        hold = 0;
+        strm.adler = state.check = zswap32(hold2);
+        hold2 = 0;
         bits = 0;
         state.mode = DICT;
       case DICT:
@@ -3906,7 +3910,7 @@
           strm.avail_out = left;
           strm.next_in = next;
           strm.avail_in = have;
-          state.hold = hold;
+          state.hold = hold2;
           state.bits = bits;
           return 2;
         }
@@ -3916,7 +3920,7 @@
         if (flush === 5 || flush === 6) break inf_leave;
       case TYPEDO:
         if (state.last) {
-          hold >>>= bits & 7;
+          hold2 >>>= bits & 7;
           bits -= bits & 7;
           state.mode = CHECK;
           break;
@@ -3924,13 +3928,13 @@
         while (bits < 3) {
           if (have === 0) break inf_leave;
           have--;
-          hold += input[next++] << bits;
+          hold2 += input[next++] << bits;
           bits += 8;
         }
-        state.last = hold & 1;
-        hold >>>= 1;
+        state.last = hold2 & 1;
+        hold2 >>>= 1;
         bits -= 1;
-        switch (hold & 3) {
+        switch (hold2 & 3) {
           case 0:
             state.mode = STORED;
             break;
@@ -3938,7 +3942,7 @@
             fixedtables(state);
             state.mode = LEN_;
             if (flush === 6) {
-              hold >>>= 2;
+              hold2 >>>= 2;
               bits -= 2;
               break inf_leave;
             }
@@ -3950,25 +3954,25 @@
             strm.msg = "invalid block type";
             state.mode = BAD;
         }
-        hold >>>= 2;
+        hold2 >>>= 2;
         bits -= 2;
         break;
       case STORED:
-        hold >>>= bits & 7;
+        hold2 >>>= bits & 7;
         bits -= bits & 7;
         while (bits < 32) {
           if (have === 0) break inf_leave;
           have--;
-          hold += input[next++] << bits;
+          hold2 += input[next++] << bits;
           bits += 8;
         }
-        if ((hold & 65535) !== (hold >>> 16 ^ 65535)) {
+        if ((hold2 & 65535) !== (hold2 >>> 16 ^ 65535)) {
           strm.msg = "invalid stored block lengths";
           state.mode = BAD;
           break;
         }
-        state.length = hold & 65535;
-        hold = 0;
+        state.length = hold2 & 65535;
+        hold2 = 0;
         bits = 0;
         state.mode = COPY_;
         if (flush === 6) break inf_leave;
@@ -3994,17 +3998,17 @@
         while (bits < 14) {
           if (have === 0) break inf_leave;
           have--;
-          hold += input[next++] << bits;
+          hold2 += input[next++] << bits;
           bits += 8;
         }
-        state.nlen = (hold & 31) + 257;
-        hold >>>= 5;
+        state.nlen = (hold2 & 31) + 257;
+        hold2 >>>= 5;
         bits -= 5;
-        state.ndist = (hold & 31) + 1;
-        hold >>>= 5;
+        state.ndist = (hold2 & 31) + 1;
+        hold2 >>>= 5;
         bits -= 5;
-        state.ncode = (hold & 15) + 4;
-        hold >>>= 4;
+        state.ncode = (hold2 & 15) + 4;
+        hold2 >>>= 4;
         bits -= 4;
         if (state.nlen > 286 || state.ndist > 30) {
           strm.msg = "too many length or distance symbols";
@@ -4018,11 +4022,11 @@
           while (bits < 3) {
             if (have === 0) break inf_leave;
             have--;
-            hold += input[next++] << bits;
+            hold2 += input[next++] << bits;
             bits += 8;
           }
-          state.lens[order[state.have++]] = hold & 7;
-          hold >>>= 3;
+          state.lens[order[state.have++]] = hold2 & 7;
+          hold2 >>>= 3;
           bits -= 3;
         }
         while (state.have < 19) state.lens[order[state.have++]] = 0;
@@ -4041,18 +4045,18 @@
       case CODELENS:
         while (state.have < state.nlen + state.ndist) {
           for (; ; ) {
-            here = state.lencode[hold & (1 << state.lenbits) - 1];
+            here = state.lencode[hold2 & (1 << state.lenbits) - 1];
             here_bits = here >>> 24;
             here_op = here >>> 16 & 255;
             here_val = here & 65535;
             if (here_bits <= bits) break;
             if (have === 0) break inf_leave;
             have--;
-            hold += input[next++] << bits;
+            hold2 += input[next++] << bits;
             bits += 8;
           }
           if (here_val < 16) {
-            hold >>>= here_bits;
+            hold2 >>>= here_bits;
             bits -= here_bits;
             state.lens[state.have++] = here_val;
           } else {
@@ -4061,10 +4065,10 @@
               while (bits < n) {
                 if (have === 0) break inf_leave;
                 have--;
-                hold += input[next++] << bits;
+                hold2 += input[next++] << bits;
                 bits += 8;
               }
-              hold >>>= here_bits;
+              hold2 >>>= here_bits;
               bits -= here_bits;
               if (state.have === 0) {
                 strm.msg = "invalid bit length repeat";
@@ -4072,36 +4076,36 @@
                 break;
               }
               len = state.lens[state.have - 1];
-              copy = 3 + (hold & 3);
-              hold >>>= 2;
+              copy = 3 + (hold2 & 3);
+              hold2 >>>= 2;
               bits -= 2;
             } else if (here_val === 17) {
               n = here_bits + 3;
               while (bits < n) {
                 if (have === 0) break inf_leave;
                 have--;
-                hold += input[next++] << bits;
+                hold2 += input[next++] << bits;
                 bits += 8;
               }
-              hold >>>= here_bits;
+              hold2 >>>= here_bits;
               bits -= here_bits;
               len = 0;
-              copy = 3 + (hold & 7);
-              hold >>>= 3;
+              copy = 3 + (hold2 & 7);
+              hold2 >>>= 3;
               bits -= 3;
             } else {
               n = here_bits + 7;
               while (bits < n) {
                 if (have === 0) break inf_leave;
                 have--;
-                hold += input[next++] << bits;
+                hold2 += input[next++] << bits;
                 bits += 8;
               }
-              hold >>>= here_bits;
+              hold2 >>>= here_bits;
               bits -= here_bits;
               len = 0;
-              copy = 11 + (hold & 127);
-              hold >>>= 7;
+              copy = 11 + (hold2 & 127);
+              hold2 >>>= 7;
               bits -= 7;
             }
             if (state.have + copy > state.nlen + state.ndist) {
@@ -4147,7 +4151,7 @@
           strm.avail_out = left;
           strm.next_in = next;
           strm.avail_in = have;
-          state.hold = hold;
+          state.hold = hold2;
           state.bits = bits;
           inflate_fast(strm, _out);
           put = strm.next_out;
@@ -4156,21 +4160,21 @@
           next = strm.next_in;
           input = strm.input;
           have = strm.avail_in;
-          hold = state.hold;
+          hold2 = state.hold;
           bits = state.bits;
           if (state.mode === TYPE) state.back = -1;
           break;
         }
         state.back = 0;
         for (; ; ) {
-          here = state.lencode[hold & (1 << state.lenbits) - 1];
+          here = state.lencode[hold2 & (1 << state.lenbits) - 1];
           here_bits = here >>> 24;
           here_op = here >>> 16 & 255;
           here_val = here & 65535;
           if (here_bits <= bits) break;
           if (have === 0) break inf_leave;
           have--;
-          hold += input[next++] << bits;
+          hold2 += input[next++] << bits;
           bits += 8;
         }
         if (here_op && (here_op & 240) === 0) {
@@ -4178,21 +4182,21 @@
           last_op = here_op;
           last_val = here_val;
           for (; ; ) {
-            here = state.lencode[last_val + ((hold & (1 << last_bits + last_op) - 1) >> last_bits)];
+            here = state.lencode[last_val + ((hold2 & (1 << last_bits + last_op) - 1) >> last_bits)];
             here_bits = here >>> 24;
             here_op = here >>> 16 & 255;
             here_val = here & 65535;
             if (last_bits + here_bits <= bits) break;
             if (have === 0) break inf_leave;
             have--;
-            hold += input[next++] << bits;
+            hold2 += input[next++] << bits;
             bits += 8;
           }
-          hold >>>= last_bits;
+          hold2 >>>= last_bits;
           bits -= last_bits;
           state.back += last_bits;
         }
-        hold >>>= here_bits;
+        hold2 >>>= here_bits;
         bits -= here_bits;
         state.back += here_bits;
         state.length = here_val;
@@ -4218,11 +4222,11 @@
           while (bits < n) {
             if (have === 0) break inf_leave;
             have--;
-            hold += input[next++] << bits;
+            hold2 += input[next++] << bits;
             bits += 8;
           }
-          state.length += hold & (1 << state.extra) - 1;
-          hold >>>= state.extra;
+          state.length += hold2 & (1 << state.extra) - 1;
+          hold2 >>>= state.extra;
           bits -= state.extra;
           state.back += state.extra;
         }
@@ -4230,14 +4234,14 @@
         state.mode = DIST;
       case DIST:
         for (; ; ) {
-          here = state.distcode[hold & (1 << state.distbits) - 1];
+          here = state.distcode[hold2 & (1 << state.distbits) - 1];
           here_bits = here >>> 24;
           here_op = here >>> 16 & 255;
           here_val = here & 65535;
           if (here_bits <= bits) break;
           if (have === 0) break inf_leave;
           have--;
-          hold += input[next++] << bits;
+          hold2 += input[next++] << bits;
           bits += 8;
         }
         if ((here_op & 240) === 0) {
@@ -4245,21 +4249,21 @@
           last_op = here_op;
           last_val = here_val;
           for (; ; ) {
-            here = state.distcode[last_val + ((hold & (1 << last_bits + last_op) - 1) >> last_bits)];
+            here = state.distcode[last_val + ((hold2 & (1 << last_bits + last_op) - 1) >> last_bits)];
             here_bits = here >>> 24;
             here_op = here >>> 16 & 255;
             here_val = here & 65535;
             if (last_bits + here_bits <= bits) break;
             if (have === 0) break inf_leave;
             have--;
-            hold += input[next++] << bits;
+            hold2 += input[next++] << bits;
             bits += 8;
           }
-          hold >>>= last_bits;
+          hold2 >>>= last_bits;
           bits -= last_bits;
           state.back += last_bits;
         }
-        hold >>>= here_bits;
+        hold2 >>>= here_bits;
         bits -= here_bits;
         state.back += here_bits;
         if (here_op & 64) {
@@ -4276,11 +4280,11 @@
           while (bits < n) {
             if (have === 0) break inf_leave;
             have--;
-            hold += input[next++] << bits;
+            hold2 += input[next++] << bits;
             bits += 8;
           }
-          state.offset += hold & (1 << state.extra) - 1;
-          hold >>>= state.extra;
+          state.offset += hold2 & (1 << state.extra) - 1;
+          hold2 >>>= state.extra;
           bits -= state.extra;
           state.back += state.extra;
         }
@@ -4332,7 +4336,7 @@
           while (bits < 32) {
             if (have === 0) break inf_leave;
             have--;
-            hold |= input[next++] << bits;
+            hold2 |= input[next++] << bits;
             bits += 8;
           }
           _out -= left;
@@ -4340,12 +4344,12 @@
           state.total += _out;
           if (state.wrap & 4 && _out) strm.adler = state.check = state.flags ? crc32(state.check, output, _out, put - _out) : adler32(state.check, output, _out, put - _out);
           _out = left;
-          if (state.wrap & 4 && (state.flags ? hold : zswap32(hold)) !== state.check) {
+          if (state.wrap & 4 && (state.flags ? hold2 : zswap32(hold2)) !== state.check) {
             strm.msg = "incorrect data check";
             state.mode = BAD;
             break;
           }
-          hold = 0;
+          hold2 = 0;
           bits = 0;
         }
         state.mode = LENGTH;
@@ -4354,15 +4358,15 @@
           while (bits < 32) {
             if (have === 0) break inf_leave;
             have--;
-            hold += input[next++] << bits;
+            hold2 += input[next++] << bits;
             bits += 8;
           }
-          if (state.wrap & 4 && hold !== (state.total & 4294967295)) {
+          if (state.wrap & 4 && hold2 !== (state.total & 4294967295)) {
             strm.msg = "incorrect length check";
             state.mode = BAD;
             break;
           }
-          hold = 0;
+          hold2 = 0;
           bits = 0;
         }
         state.mode = DONE2;
@@ -4382,7 +4386,7 @@
     strm.avail_out = left;
     strm.next_in = next;
     strm.avail_in = have;
-    state.hold = hold;
+    state.hold = hold2;
     state.bits = bits;
     if (state.wsize || _out !== strm.avail_out && state.mode < BAD && (state.mode < CHECK || flush !== 4)) {
       if (updatewindow(strm, strm.output, strm.next_out, _out - strm.avail_out)) {
@@ -4433,6 +4437,7 @@
   // src/objects.ts
   var MAX_DELTA_DEPTH = 4095;
   var MAX_OBJECT = 16 << 20;
+  var MAX_CHAIN_BYTES = 64 << 20;
   var MAX_DEPTH2 = 40;
   var PACKS_CHUNK = 64;
   var TYPES = ["", "commit", "tree", "blob", "tag"];
@@ -4709,7 +4714,13 @@
     if (o !== n) throw bad2("the result is shorter than it says");
     return out;
   }
-  async function entry(gw, index, pack, offset, visited) {
+  function hold(chain, delta, where) {
+    chain.held += delta.length;
+    if (chain.held > chain.max) throw new ObjectError(`${where}: a delta chain holding more than ${chain.max} bytes of deltas`);
+    return delta;
+  }
+  async function entry(gw, index, pack, offset, chain) {
+    const visited = chain.visited;
     const where = `pack ${pack}, entry at ${offset}`;
     const key2 = `${pack} ${offset}`;
     if (visited.has(key2)) throw new ObjectError(`${where}: a delta chain comes back to this entry`);
@@ -4735,17 +4746,17 @@
         back = (back + 1) * 128 + (c & 127);
       }
       if (back <= 0 || back > offset) throw new ObjectError(`${where}: an OFS_DELTA base outside the pack`);
-      const delta = (await inflate(r.rest(), size, where)).content;
-      base2 = await entry(gw, index, pack, offset - back, visited);
+      const delta = hold(chain, (await inflate(r.rest(), size, where)).content, where);
+      base2 = await entry(gw, index, pack, offset - back, chain);
       return { type: base2.type, content: applyDelta(base2.content, delta, where) };
     }
     if (type === 7) {
       const oid = new Uint8Array(20);
       for (let i = 0; i < 20; i++) oid[i] = await r.byte();
-      const delta = (await inflate(r.rest(), size, where)).content;
+      const delta = hold(chain, (await inflate(r.rest(), size, where)).content, where);
       const rec = await lookup(gw, index.objects, oid);
       if (rec === null) throw new ObjectError(`${where}: its REF_DELTA base ${hex(oid)} is not in the object map`);
-      base2 = await entry(gw, index, await packCid(gw, index.packs, rec.pack), rec.offset, visited);
+      base2 = await entry(gw, index, await packCid(gw, index.packs, rec.pack), rec.offset, chain);
       return { type: base2.type, content: applyDelta(base2.content, delta, where) };
     }
     throw new ObjectError(`${where}: an entry of unknown type ${type}`);
@@ -4756,7 +4767,7 @@
     if (rec === null) throw new ObjectError(`object ${oidHex} is not in the repository's object map ${index.objects}`);
     if (index.packs === null) throw new ObjectError(`object ${oidHex} has a record but the index ${index.cid} lists no packs`);
     const pack = await packCid(gw, index.packs, rec.pack);
-    const raw = await entry(gw, index, pack, rec.offset, /* @__PURE__ */ new Set());
+    const raw = await entry(gw, index, pack, rec.offset, { visited: /* @__PURE__ */ new Set(), held: 0, max: MAX_CHAIN_BYTES });
     const type = TYPES[raw.type];
     if (raw.type !== rec.type || raw.content.length !== rec.size) {
       throw new ObjectError(`object ${oidHex}: pack ${pack} holds a ${type} of ${raw.content.length} bytes where its record says a ${TYPES[rec.type]} of ${rec.size}`);
@@ -5297,7 +5308,7 @@
     const table = el("table", { id: "tree", class: "tree" }, el("caption", { class: "visually-hidden" }, `${title}: directories, then files`), el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Mode"), el("th", { scope: "col" }, "Name"), el("th", { scope: "col" }, "Size"))), body2);
     document.getElementById("main").replaceChildren(el("h2", { id: "view-title", tabindex: "-1" }, title), breadcrumb(index, route.rev, route.path, false), commitLine, table);
     focusHeading();
-    setStatus(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
+    setStatus(`${gw.fetched} blocks from ${gw.shown}, each checked against its CID`);
   }
 
   // src/views/file.ts
@@ -5387,14 +5398,14 @@
             button.replaceWith(a);
             a.focus();
             a.click();
-            setStatus(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
+            setStatus(`${gw.fetched} blocks from ${gw.shown}, each checked against its CID`);
           },
           (err) => button.replaceWith(el("span", { id: "error", role: "alert" }, err.message))
         );
       });
       main2.replaceChildren(...head, size, out);
       focusHeading();
-      setStatus(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
+      setStatus(`${gw.fetched} blocks from ${gw.shown}, each checked against its CID`);
       return;
     }
     const before = gw.fetched;
@@ -5433,7 +5444,7 @@
     main2.replaceChildren(...parts);
     if (route.line !== null) document.getElementById(`L${route.line}`)?.scrollIntoView({ block: "center" });
     focusHeading();
-    setStatus(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
+    setStatus(`${gw.fetched} blocks from ${gw.shown}, each checked against its CID`);
   }
 
   // src/diff.ts
@@ -5585,7 +5596,7 @@
     return `#/ipfs/${cid}${segments.map((s) => "/" + s.split("/").map(encodeURIComponent).join("/")).join("")}`;
   }
   function setStatus2(gw, extra = "") {
-    document.getElementById("status").textContent = `${gw.fetched} blocks from ${gw.url}, each checked against its CID${extra}`;
+    document.getElementById("status").textContent = `${gw.fetched} blocks from ${gw.shown}, each checked against its CID${extra}`;
   }
   function person(line) {
     const m = /^(.*?) ?<([^>]*)> (-?\d+) ([+-]\d{4})$/.exec(line);
@@ -6267,7 +6278,7 @@
     }
     main().replaceChildren(...parts);
     focusHeading();
-    status(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
+    status(`${gw.fetched} blocks from ${gw.shown}, each checked against its CID`);
   }
   var main = () => document.getElementById("main");
   var status = (text) => {
@@ -6333,7 +6344,7 @@
         ...rest.join("\n").trim() ? [el3("pre", { class: "body" }, rest.join("\n").trim())] : [],
         el3("p", { class: "checked" }, `SHA-1 checked; ${c.parents.length === 0 ? "no parent" : `parent ${c.parents.map((p) => p.slice(0, 12)).join(", ")}`}`)
       );
-      status(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
+      status(`${gw.fetched} blocks from ${gw.shown}, each checked against its CID`);
     } catch (e) {
       if (mine !== run) return;
       into.replaceChildren(el3("h2", {}, `Last commit on ${name}`), el3("p", { id: "error", role: "alert" }, e.message));
@@ -6366,7 +6377,7 @@
     document.title = `nip ${cid}`;
     const via = resolvedFrom(cid.toString());
     document.getElementById("repo").textContent = `nip::/ipfs/${cid}` + (via ? ` (from nip::/ipns/${via.name}, record ${via.sequence}, valid until ${via.validity.toISOString()})` : "");
-    status(`reading from ${gw.url} \u2026`);
+    status(`reading from ${gw.shown} \u2026`);
     main().replaceChildren(el3("p", { class: "loading" }, "Reading the repository\u2026"));
     try {
       const index = await readIndex(gw, cid);
@@ -6401,7 +6412,7 @@
       if (head) parts.splice(1, 0, last);
       main().replaceChildren(...parts);
       focusHeading(document.getElementById("branches")?.previousElementSibling);
-      status(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
+      status(`${gw.fetched} blocks from ${gw.shown}, each checked against its CID`);
       if (head) await showCommit(gw, index, head, last, mine);
     } catch (e) {
       if (mine === run) showError(e.message);

@@ -6,10 +6,15 @@
 // does not is refused, and the error names the block and the gateway,
 // never the bytes.
 //
-// Each block has TIMEOUT_MS (60 s) to arrive, headers and body: a gateway
+// Each block has TIMEOUT_MS (75 s) to arrive, headers and body: a gateway
 // that answers and then stalls fails the view with an error naming the
 // block, instead of hanging it. (A test, or a page embedding the viewer,
-// may set `globalThis.nipGatewayTimeoutMs` before the viewer starts.)
+// may set `globalThis.nipGatewayTimeoutMs` before the viewer starts.) It is
+// longer than `nipctl web serve`'s own 60 s, so that one's 504, which names
+// its setting, arrives first.
+// Errors name the gateway by its origin, with `/…` for a path below it:
+// `nipctl web serve`'s path is its secret, and an error ends up in
+// screenshots and bug reports.
 // Verified blocks are kept, least recently used dropped first, up to
 // MAX_CACHE bytes in all.
 
@@ -19,7 +24,7 @@ import { CID, matches } from "./cid";
 export const MAX_BLOCK = 1 << 20;
 
 /** How long one block may take, from the request to its last byte. */
-export const TIMEOUT_MS = 60_000;
+export const TIMEOUT_MS = 75_000;
 /** The verified blocks kept, in bytes. */
 export const MAX_CACHE = 64 << 20;
 
@@ -36,6 +41,8 @@ function timedOut(e: unknown): boolean {
 
 export class Gateway {
   readonly url: string;
+  /** The gateway as errors name it: its origin, and `/…` for a path. */
+  readonly shown: string;
   readonly timeoutMs: number;
   /** Blocks being fetched, and verified ones in least recently used
    *  order (a Map keeps insertion order: a hit moves its key last). */
@@ -49,6 +56,8 @@ export class Gateway {
   constructor(url: string, timeoutMs = defaultTimeout(), readonly maxCache = MAX_CACHE) {
     this.url = url.replace(/\/+$/, "");
     this.timeoutMs = timeoutMs;
+    const m = /^([a-z]+:\/\/[^/]+)(\/.*)?$/i.exec(this.url);
+    this.shown = m ? m[1] + (m[2] ? "/…" : "") : this.url;
   }
 
   /** Bytes of verified blocks kept now (at most maxCache). */
@@ -105,18 +114,18 @@ export class Gateway {
       });
     } catch (e) {
       if (timedOut(e) || signal.aborted) throw this.timeout(cid);
-      throw new GatewayError(`block ${cid}: the gateway ${this.url} could not be reached (${(e as Error).message}); check the gateway address, and that it allows this page (CORS)`);
+      throw new GatewayError(`block ${cid}: the gateway ${this.shown} could not be reached (${(e as Error).message}); check the gateway address, and that it allows this page (CORS)`);
     }
     if (!resp.ok) {
-      throw new GatewayError(`block ${cid}: the gateway ${this.url} answered ${resp.status} ${resp.statusText}; it may not have the block`);
+      throw new GatewayError(`block ${cid}: the gateway ${this.shown} answered ${resp.status} ${resp.statusText}; it may not have the block`);
     }
     const length = Number(resp.headers.get("content-length") ?? "0");
     if (length > MAX_BLOCK) {
-      throw new GatewayError(`block ${cid}: the gateway ${this.url} sent ${length} bytes, more than the ${MAX_BLOCK} of any nip block; refused`);
+      throw new GatewayError(`block ${cid}: the gateway ${this.shown} sent ${length} bytes, more than the ${MAX_BLOCK} of any nip block; refused`);
     }
     const data = await this.read(resp, cid, signal);
     if (!(await matches(cid, data))) {
-      throw new GatewayError(`block ${cid}: the gateway ${this.url} sent bytes that do not match this CID; refused (the gateway is broken or hostile: try another one)`);
+      throw new GatewayError(`block ${cid}: the gateway ${this.shown} sent bytes that do not match this CID; refused (the gateway is broken or hostile: try another one)`);
     }
     this.fetched++;
     return data;
@@ -124,11 +133,11 @@ export class Gateway {
 
   /** The response's body, read no further than one byte past MAX_BLOCK. */
   private timeout(cid: CID): GatewayError {
-    return new GatewayError(`block ${cid}: the gateway ${this.url} timed out (no whole block within ${this.timeoutMs / 1000} s); try again, or another gateway`);
+    return new GatewayError(`block ${cid}: the gateway ${this.shown} timed out (no whole block within ${this.timeoutMs / 1000} s); try again, or another gateway`);
   }
 
   private async read(resp: Response, cid: CID, signal: AbortSignal): Promise<Uint8Array> {
-    const tooLarge = () => new GatewayError(`block ${cid}: the gateway ${this.url} sent more than the ${MAX_BLOCK} bytes of any nip block; refused`);
+    const tooLarge = () => new GatewayError(`block ${cid}: the gateway ${this.shown} sent more than the ${MAX_BLOCK} bytes of any nip block; refused`);
     if (resp.body === null) return new Uint8Array(0);
     const reader = resp.body.getReader();
     const chunks: Uint8Array[] = [];
@@ -139,7 +148,7 @@ export class Gateway {
         next = await reader.read();
       } catch (e) {
         if (timedOut(e) || signal.aborted) throw this.timeout(cid);
-        throw new GatewayError(`block ${cid}: the gateway ${this.url} broke off the response (${(e as Error).message})`);
+        throw new GatewayError(`block ${cid}: the gateway ${this.shown} broke off the response (${(e as Error).message})`);
       }
       if (next.done) break;
       total += next.value.length;

@@ -91,7 +91,7 @@ async function showObject(gw: Gateway, index: Index, oid: string, mine: number):
   }
   main().replaceChildren(...parts);
   focusHeading();
-  status(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
+  status(`${gw.fetched} blocks from ${gw.shown}, each checked against its CID`);
 }
 
 const main = () => document.getElementById("main")!;
@@ -165,7 +165,7 @@ async function showCommit(gw: Gateway, index: Index, ref: Ref, into: HTMLElement
       ...(rest.join("\n").trim() ? [el("pre", { class: "body" }, rest.join("\n").trim())] : []),
       el("p", { class: "checked" }, `SHA-1 checked; ${c.parents.length === 0 ? "no parent" : `parent ${c.parents.map((p) => p.slice(0, 12)).join(", ")}`}`),
     );
-    status(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
+    status(`${gw.fetched} blocks from ${gw.shown}, each checked against its CID`);
   } catch (e) {
     if (mine !== run) return;
     into.replaceChildren(el("h2", {}, `Last commit on ${name}`), el("p", { id: "error", role: "alert" }, (e as Error).message));
@@ -200,7 +200,7 @@ async function show(): Promise<void> {
   document.title = `nip ${cid}`;
   const via = resolvedFrom(cid.toString());
   document.getElementById("repo")!.textContent = `nip::/ipfs/${cid}` + (via ? ` (from nip::/ipns/${via.name}, record ${via.sequence}, valid until ${via.validity.toISOString()})` : "");
-  status(`reading from ${gw.url} …`);
+  status(`reading from ${gw.shown} …`);
   main().replaceChildren(el("p", { class: "loading" }, "Reading the repository…"));
   try {
     const index = await readIndex(gw, cid);
@@ -235,7 +235,7 @@ async function show(): Promise<void> {
     if (head) parts.splice(1, 0, last);
     main().replaceChildren(...parts);
     focusHeading(document.getElementById("branches")?.previousElementSibling);
-    status(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
+    status(`${gw.fetched} blocks from ${gw.shown}, each checked against its CID`);
     if (head) await showCommit(gw, index, head, last, mine);
   } catch (e) {
     if (mine === run) showError((e as Error).message);

@@ -34,6 +34,10 @@ import { ZStream, Z_BUF_ERROR, Z_NO_FLUSH, Z_OK, Z_STREAM_END, zlibInflate, zlib
 export const MAX_DELTA_DEPTH = 4095;
 /** Commits, trees and tags larger than this are refused (docs/FORMAT.md). */
 export const MAX_OBJECT = 16 << 20;
+/** The most bytes of inflated deltas one object's chain holds at once
+ *  (each level keeps its delta while its base is read): a hostile pack of
+ *  4,095 deltas of 16 MiB each stops here instead of taking the tab down. */
+export const MAX_CHAIN_BYTES = 64 << 20;
 const MAX_DEPTH = 40;
 const PACKS_CHUNK = 64;
 const TYPES = ["", "commit", "tree", "blob", "tag"];
@@ -361,8 +365,24 @@ interface Raw {
   content: Uint8Array;
 }
 
+/** What one object's delta chain has gone through: the entries (no
+ *  revisits, at most MAX_DELTA_DEPTH) and the delta bytes it holds. */
+interface Chain {
+  visited: Set<string>;
+  held: number;
+  max: number;
+}
+
+/** `delta`, now held while its base is read: within MAX_CHAIN_BYTES. */
+function hold(chain: Chain, delta: Uint8Array, where: string): Uint8Array {
+  chain.held += delta.length;
+  if (chain.held > chain.max) throw new ObjectError(`${where}: a delta chain holding more than ${chain.max} bytes of deltas`);
+  return delta;
+}
+
 /** The entry at `offset` of pack `pack`, deltas resolved. */
-async function entry(gw: Gateway, index: Index, pack: CID, offset: number, visited: Set<string>): Promise<Raw> {
+async function entry(gw: Gateway, index: Index, pack: CID, offset: number, chain: Chain): Promise<Raw> {
+  const visited = chain.visited;
   const where = `pack ${pack}, entry at ${offset}`;
   const key = `${pack} ${offset}`;
   if (visited.has(key)) throw new ObjectError(`${where}: a delta chain comes back to this entry`);
@@ -388,20 +408,26 @@ async function entry(gw: Gateway, index: Index, pack: CID, offset: number, visit
       back = (back + 1) * 128 + (c & 0x7f);
     }
     if (back <= 0 || back > offset) throw new ObjectError(`${where}: an OFS_DELTA base outside the pack`);
-    const delta = (await inflate(r.rest(), size, where)).content;
-    base = await entry(gw, index, pack, offset - back, visited);
+    const delta = hold(chain, (await inflate(r.rest(), size, where)).content, where);
+    base = await entry(gw, index, pack, offset - back, chain);
     return { type: base.type, content: applyDelta(base.content, delta, where) };
   }
   if (type === 7) {
     const oid = new Uint8Array(20);
     for (let i = 0; i < 20; i++) oid[i] = await r.byte();
-    const delta = (await inflate(r.rest(), size, where)).content;
+    const delta = hold(chain, (await inflate(r.rest(), size, where)).content, where);
     const rec = await lookup(gw, index.objects, oid);
     if (rec === null) throw new ObjectError(`${where}: its REF_DELTA base ${hex(oid)} is not in the object map`);
-    base = await entry(gw, index, await packCid(gw, index.packs!, rec.pack), rec.offset, visited);
+    base = await entry(gw, index, await packCid(gw, index.packs!, rec.pack), rec.offset, chain);
     return { type: base.type, content: applyDelta(base.content, delta, where) };
   }
   throw new ObjectError(`${where}: an entry of unknown type ${type}`);
+}
+
+/** The entry at `offset` of `pack`, deltas resolved, with at most
+ *  `maxChainBytes` of deltas held (for tests; readObject is the way in). */
+export async function readEntry(gw: Gateway, index: Index, pack: CID, offset: number, maxChainBytes = MAX_CHAIN_BYTES): Promise<{ type: number; content: Uint8Array }> {
+  return entry(gw, index, pack, offset, { visited: new Set(), held: 0, max: maxChainBytes });
 }
 
 /** The git object `oidHex`, its SHA-1 checked. */
@@ -411,7 +437,7 @@ export async function readObject(gw: Gateway, index: Index, oidHex: string): Pro
   if (rec === null) throw new ObjectError(`object ${oidHex} is not in the repository's object map ${index.objects}`);
   if (index.packs === null) throw new ObjectError(`object ${oidHex} has a record but the index ${index.cid} lists no packs`);
   const pack = await packCid(gw, index.packs, rec.pack);
-  const raw = await entry(gw, index, pack, rec.offset, new Set());
+  const raw = await entry(gw, index, pack, rec.offset, { visited: new Set(), held: 0, max: MAX_CHAIN_BYTES });
   const type = TYPES[raw.type];
   if (raw.type !== rec.type || raw.content.length !== rec.size) {
     throw new ObjectError(`object ${oidHex}: pack ${pack} holds a ${type} of ${raw.content.length} bytes where its record says a ${TYPES[rec.type]} of ${rec.size}`);

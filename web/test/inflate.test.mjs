@@ -125,7 +125,7 @@ before(async () => {
   const labDir = join(h.tmp, "lab");
   mkdirSync(labDir);
   const stdin = {
-    contents: 'export { inflate } from "./src/objects"; export { scan } from "./src/views/packscan"; export { Gateway } from "./src/gateway"; export { CID } from "./src/cid";',
+    contents: 'export { inflate, readEntry } from "./src/objects"; export { scan } from "./src/views/packscan"; export { Gateway } from "./src/gateway"; export { CID } from "./src/cid";',
     resolveDir: web,
     loader: "ts",
   };
@@ -230,6 +230,70 @@ test("the gateway's cache of verified blocks is capped by bytes, least recently 
   await gw.block(cids[1]);
   assert.equal(gw.fetched, 6, "the least recently used one was dropped and is fetched again");
   assert.ok(gw.cachedBytes <= 500_000, `still at most 500,000 bytes kept: ${gw.cachedBytes}`);
+});
+
+// ---- delta chains: the bytes they hold are bounded ----
+
+/** A pack: a blob, then `n` OFS_DELTA entries, each on the one before,
+ *  each inserting 250 bytes of its own letter; the last entry's offset. */
+function deltaChain(n) {
+  const parts = [];
+  let at = 12;
+  const offsets = [];
+  const push = (e) => {
+    offsets.push(at);
+    parts.push(e);
+    at += e.length;
+  };
+  const base = Buffer.from("base\n");
+  push(Buffer.concat([entryHeader(3, base.length), deflateSync(base)]));
+  let size = base.length;
+  const varint = (v) => {
+    const out = [];
+    do {
+      out.push((v & 127) | (v > 127 ? 128 : 0));
+      v >>= 7;
+    } while (v > 0);
+    return out;
+  };
+  for (let i = 0; i < n; i++) {
+    const letter = 97 + i;
+    const delta = Buffer.from([...varint(size), ...varint(250), 125, ...Buffer.alloc(125, letter), 125, ...Buffer.alloc(125, letter)]);
+    let back = at - offsets[offsets.length - 1];
+    const ofs = [back & 127];
+    back >>= 7;
+    while (back > 0) {
+      back -= 1;
+      ofs.unshift(128 | (back & 127));
+      back >>= 7;
+    }
+    push(Buffer.concat([entryHeader(6, delta.length), Buffer.from(ofs), deflateSync(delta)]));
+    size = 250;
+  }
+  const head = Buffer.alloc(12);
+  head.write("PACK", 0, "ascii");
+  head.writeUInt32BE(2, 4);
+  head.writeUInt32BE(n + 1, 8);
+  const body = Buffer.concat([head, ...parts]);
+  return { bytes: Buffer.concat([body, createHash("sha1").update(body).digest()]), last: offsets[offsets.length - 1] };
+}
+
+test("a delta chain is resolved base first, and one that holds more delta bytes than the bound is refused, naming its entry", async () => {
+  const gw = new lib.Gateway(h.gateway);
+  const short = deltaChain(3);
+  const shortCid = lib.CID.parse(addFile(short.bytes));
+  // Three deltas of 256 bytes each: 768 held, within 1000.
+  const got = await lib.readEntry(gw, {}, shortCid, short.last, 1000);
+  assert.equal(got.type, 3);
+  assert.equal(Buffer.from(got.content).toString(), "c".repeat(250), "the last delta's result");
+  const long = deltaChain(5);
+  const longCid = lib.CID.parse(addFile(long.bytes));
+  await assert.rejects(lib.readEntry(gw, {}, longCid, long.last, 1000), (e) => {
+    assert.match(e.message, new RegExp(`^pack ${longCid}, entry at \\d+: a delta chain holding more than 1000 bytes of deltas$`));
+    return true;
+  });
+  // The same chain under the viewer's own bound resolves.
+  assert.equal(Buffer.from((await lib.readEntry(gw, {}, longCid, long.last)).content).toString(), "e".repeat(250));
 });
 
 // ---- scan(): the log's read-ahead, in Chromium ----

@@ -140,6 +140,10 @@ test("the printed URL opens the repository from the embedded store, with no node
   assert.deepEqual(await page.locator("#lines .line code").allTextContents(), want);
 
   assert.deepEqual([...origins], [origin], "every request goes to the preview's own origin");
+  // The secret path is not on the page (screenshots, bug reports).
+  const token = base.slice(origin.length + 1);
+  assert.ok(!(await page.locator("body").innerText()).includes(token), "the page shows the preview's secret path");
+  assert.match(await page.locator("#status").textContent(), new RegExp(`from ${origin.replace(/[.]/g, "\\.")}/… , each checked|from ${origin.replace(/[.]/g, "\\.")}/…, each checked`));
   await page.close();
 });
 

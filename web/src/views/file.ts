@@ -118,14 +118,14 @@ export async function showBlob(gw: Gateway, index: Index, route: PathRoute, aliv
           button.replaceWith(a);
           a.focus();
           a.click();
-          setStatus(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
+          setStatus(`${gw.fetched} blocks from ${gw.shown}, each checked against its CID`);
         },
         (err) => button.replaceWith(el("span", { id: "error", role: "alert" }, (err as Error).message)),
       );
     });
     main.replaceChildren(...head, size, out);
     focusHeading();
-    setStatus(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
+    setStatus(`${gw.fetched} blocks from ${gw.shown}, each checked against its CID`);
     return;
   }
   // The blocks this read touches (cached or not) and those it fetched.
@@ -165,5 +165,5 @@ export async function showBlob(gw: Gateway, index: Index, route: PathRoute, aliv
   main.replaceChildren(...parts);
   if (route.line !== null) document.getElementById(`L${route.line}`)?.scrollIntoView({ block: "center" });
   focusHeading();
-  setStatus(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
+  setStatus(`${gw.fetched} blocks from ${gw.shown}, each checked against its CID`);
 }

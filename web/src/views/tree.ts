@@ -248,5 +248,5 @@ export async function showTree(gw: Gateway, index: Index, route: PathRoute, aliv
   const table = el("table", { id: "tree", class: "tree" }, el("caption", { class: "visually-hidden" }, `${title}: directories, then files`), el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Mode"), el("th", { scope: "col" }, "Name"), el("th", { scope: "col" }, "Size"))), body);
   document.getElementById("main")!.replaceChildren(el("h2", { id: "view-title", tabindex: "-1" }, title), breadcrumb(index, route.rev, route.path, false), commitLine, table);
   focusHeading();
-  setStatus(`${gw.fetched} blocks from ${gw.url}, each checked against its CID`);
+  setStatus(`${gw.fetched} blocks from ${gw.shown}, each checked against its CID`);
 }

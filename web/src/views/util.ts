@@ -21,7 +21,7 @@ export function href(cid: CID | string, ...segments: string[]): string {
 }
 
 export function setStatus(gw: Gateway, extra = ""): void {
-  document.getElementById("status")!.textContent = `${gw.fetched} blocks from ${gw.url}, each checked against its CID${extra}`;
+  document.getElementById("status")!.textContent = `${gw.fetched} blocks from ${gw.shown}, each checked against its CID${extra}`;
 }
 
 export interface Person {
