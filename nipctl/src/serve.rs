@@ -363,7 +363,7 @@ async fn respond<B>(state: &Arc<State>, req: Request<B>) -> Response<Full<Bytes>
     if !state.hosts.iter().any(|h| h.eq_ignore_ascii_case(host)) {
         return forbidden(format!(
             "refused: this preview answers only requests for http://{}/ (not another host name): open the URL nipctl web serve printed",
-            state.hosts[0]
+            state.hosts.first().map(String::as_str).unwrap_or("127.0.0.1")
         ));
     }
     let header = |name: &str| req.headers().get(name).and_then(|h| h.to_str().ok()).map(str::trim);
